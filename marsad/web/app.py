@@ -1,0 +1,47 @@
+"""The FastAPI application, assembled by a factory from settings — no global app, no global state.
+
+Why a factory: tests, `marsad serve` and a deployment each build their own app from their own settings
+(database, limits), and several apps can live in one process (e.g. two hubs in a federation test).
+Routers come from one module per concern (``routes_*.py``); shared objects hang on ``app.state``.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from marsad import __version__
+from marsad.config import Settings
+from marsad.store.engine import make_engine
+from marsad.web import routes_health
+from marsad.web.errors import install_error_handlers
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings, *, engine=None) -> FastAPI:
+    """Build the Marsad web application for ``settings`` (an existing ``engine`` may be passed in tests)."""
+    engine = engine or make_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Marsad",
+        version=__version__,
+        description="Regional counter-terrorism information exchange (STIX 2.1 / TAXII 2.1), monitoring and analysis.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_error_handlers(app)
+    for module in ROUTE_MODULES:
+        module.register(app)
+    return app
+
+
+#: the route modules, in order; each exposes ``register(app)``
+ROUTE_MODULES = (routes_health,)
