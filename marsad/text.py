@@ -24,8 +24,9 @@ _ARABIC_FOLD = str.maketrans(
     }
 )
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|t|m|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|t|m|jusqu|lorsqu|puisqu)'", re.IGNORECASE)
 _PUNCT_ARABIC = str.maketrans({"،": ",", "؛": ";", "؟": "?", "٪": "%", "٫": ".", "٬": ","})
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'"})
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 #: one or more Arabic-script letters
@@ -44,6 +45,7 @@ def fold_arabic(text: str) -> str:
 
 def fold_latin(text: str) -> str:
     """Accents dropped, case folded, French elisions split off; Arabic letters untouched."""
+    text = text.translate(_APOSTROPHES)
     text = _ELISION.sub(lambda m: m.group(0)[:-1] + " ", text)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not (unicodedata.combining(ch) and ord(ch) < 0x0600))

@@ -1,0 +1,37 @@
+"""Folding makes spelling variants of one word meet: Arabic diacritics and letter variants, French accents."""
+
+from hypothesis import given, strategies as st
+
+from marsad.text import fold, fold_arabic, normalise_digits, tokens
+
+
+def test_arabic_variants_fold_together():
+    assert fold("القاعِدَة") == fold("القاعده") == fold("القاعدة")
+    assert fold("إرهابيّ") == fold("ارهابي")
+    assert fold("مستشفى") == fold("مستشفي")
+    assert fold("الـــدولة") == fold("الدولة")
+    assert fold("مسؤول") == fold("مسوول")
+
+
+def test_digits_and_punctuation():
+    assert normalise_digits("٢٦ مايو ٢٠٢١، ۱۲") == "26 مايو 2021, 12"
+    assert fold_arabic("قتل ١٢") == "قتل 12"
+
+
+def test_french_accents_and_elisions():
+    assert tokens("L'attaque d'Alger à Béjaïa") == ["l", "attaque", "d", "alger", "a", "bejaia"]
+    assert fold("ÉTAT ISLAMIQUE") == fold("état islamique") == "etat islamique"
+    assert fold("Aujourd’hui") == fold("aujourd'hui") == "aujourd'hui"
+    assert tokens("qu’il l’a dit") == tokens("qu'il l'a dit") == ["qu", "il", "l", "a", "dit"]
+
+
+def test_words_are_not_merged_or_lost():
+    assert fold("  two   words ") == "two words"
+    assert fold("") == ""
+    assert fold("Mosul") != fold("Basra")
+
+
+@given(st.text())
+def test_fold_is_idempotent(text):
+    once = fold(text)
+    assert fold(once) == once

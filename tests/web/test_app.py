@@ -1,0 +1,21 @@
+"""The app factory: independent apps from settings; errors answered as JSON with a reason."""
+
+from fastapi.testclient import TestClient
+
+from marsad.config import load_settings
+from marsad.web.app import create_app
+
+
+def test_two_apps_do_not_share_state(tmp_path):
+    first = create_app(load_settings(data_dir=tmp_path / "a"))
+    second = create_app(load_settings(data_dir=tmp_path / "b"))
+    assert first.state.engine is not second.state.engine
+    assert str(first.state.engine.url) != str(second.state.engine.url)
+
+
+def test_health_and_unknown_path(tmp_path):
+    client = TestClient(create_app(load_settings(data_dir=tmp_path)))
+    assert client.get("/health").json()["status"] == "ok"
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and missing.json()["http_status"] == "404"
+    assert "Traceback" not in missing.text
