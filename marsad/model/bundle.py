@@ -162,7 +162,7 @@ def _loads(text: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as first:
-        lines = text.splitlines()
+        lines = text.split("\n")  # JSON Lines separates on \n only (not on U+0085, U+2028…)
         if sum(1 for line in lines if line.strip()) < 2 or not _is_json(lines[0]):
             raise InvalidJSON(f"not JSON: {first.msg} at line {first.lineno}, column {first.colno}") from None
     items = []
