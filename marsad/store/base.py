@@ -6,10 +6,13 @@ Why one metadata: Alembic and ``create_all`` see the whole schema, and foreign k
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, MetaData
-from sqlalchemy.dialects.postgresql import JSONB
+from datetime import datetime, timezone
 
-__all__ = ["metadata", "JSONType"]
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
+
+__all__ = ["metadata", "JSONType", "BigIntPK", "UTCDateTime"]
 
 metadata = MetaData(
     naming_convention={
@@ -23,3 +26,34 @@ metadata = MetaData(
 
 #: JSON on SQLite, JSONB on PostgreSQL
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+#: BIGINT on PostgreSQL, INTEGER on SQLite (so it is the rowid alias and autoincrements)
+BigIntPK = BigInteger().with_variant(Integer, "sqlite")
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime with microseconds on both backends.
+
+    PostgreSQL stores ``timestamptz``; SQLite stores SQLAlchemy's fixed-width text form of the UTC time, which
+    sorts and compares correctly. Naive datetimes are refused on the way in; values come back aware (UTC).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, str):  # pragma: no cover - raw SQLite text from a textual query
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)

@@ -1,0 +1,82 @@
+"""Folded full-text search over STIX objects: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL.
+
+Why folding before indexing: Arabic with or without diacritics, hamza/alef/ta-marbuta variants and French
+accents must find the same objects. Both sides are folded with :func:`marsad.text.fold` and the databases
+index the folded text with no language rules of their own (FTS5 ``unicode61``; PostgreSQL ``simple``), so
+SQLite and PostgreSQL behave the same. Search looks at the last version (among those the caller may see)
+of each object, ranks by BM25 (SQLite) or ``ts_rank`` (PostgreSQL), and ANDs the query words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
+
+from marsad.store.objects import stix_objects
+from marsad.text import fold, tokens
+
+__all__ = ["search_text_of", "search_select", "MAX_SEARCH_TEXT"]
+
+#: folded text kept per version (characters); longer descriptions are cut
+MAX_SEARCH_TEXT = 32_000
+
+_SKIP_KEYS = {
+    "id", "type", "spec_version", "created", "modified", "lang", "hashes", "pattern_type", "pattern_version",
+    "extension_type", "valid_from", "valid_until", "first_seen", "last_seen", "published", "start_time",
+    "stop_time", "first_observed", "last_observed", "granular_markings", "definition_type", "url", "schema",
+}
+_NOT_TEXT = re.compile(r"^(?:[a-z0-9-]+--[0-9a-fA-F-]{36}|\d{4}-\d{2}-\d{2}T[\d:.]+Z?)$")
+_FIRST_KEYS = ("name", "title", "aliases", "labels", "description")
+
+_FTS = table("object_search", column("rowid"))
+
+
+def _strings(value: Any, key: str = "") -> list[str]:
+    if key in _SKIP_KEYS or key.endswith("_ref") or key.endswith("_refs"):
+        return []
+    if isinstance(value, str):
+        return [] if _NOT_TEXT.match(value) else [value]
+    if isinstance(value, Mapping):
+        return [s for k, v in value.items() for s in _strings(v, str(k))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item, key)]
+    return []
+
+
+def search_text_of(obj: Mapping[str, Any]) -> str:
+    """The folded text indexed for ``obj``: names, aliases, labels, descriptions first, then other strings."""
+    first = [s for key in _FIRST_KEYS for s in _strings(obj.get(key), key)]
+    rest = [s for key, value in obj.items() if key not in _FIRST_KEYS for s in _strings(value, key)]
+    return fold(" ".join(first + rest))[:MAX_SEARCH_TEXT]
+
+
+def _fts5_query(words: list[str]) -> str:
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+def search_select(dialect: str, query: str, filters: list[ColumnElement], limit: int) -> Select | None:
+    """A SELECT of (object, date_added, score) for ``query`` over rows passing ``filters``; None if no words."""
+    words = tokens(query)
+    if not words:
+        return None
+    if dialect == "sqlite":
+        rank = literal_column("object_search.rank")
+        return (
+            select(stix_objects.c.object, stix_objects.c.date_added, (-rank).label("score"))
+            .select_from(_FTS.join(stix_objects, stix_objects.c.pk == _FTS.c.rowid))
+            .where(text("object_search MATCH :fts_query").bindparams(fts_query=_fts5_query(words)), *filters)
+            .order_by(rank, stix_objects.c.pk)
+            .limit(limit)
+        )
+    vector = literal_column("stix_objects.search_vector")
+    tsquery = func.plainto_tsquery(literal_column("'simple'"), " ".join(words))
+    score = func.ts_rank(vector, tsquery)
+    return (
+        select(stix_objects.c.object, stix_objects.c.date_added, score.label("score"))
+        .where(vector.op("@@")(tsquery), *filters)
+        .order_by(score.desc(), stix_objects.c.pk)
+        .limit(limit)
+    )

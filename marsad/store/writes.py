@@ -1,0 +1,203 @@
+"""Storing a list of STIX objects in one transaction: new versions added, identical ones unchanged, conflicts.
+
+Why this shape: a bundle is stored whole or not at all, and writing 1,000 objects must cost a handful of
+round trips, not thousands. So existing versions are looked up in chunks, new rows go in with one
+multi-row INSERT … RETURNING, release lists and collection memberships with executemany. Every write
+transaction first locks the one-row ``store_clock`` (see :mod:`marsad.store.objects`), which serialises
+writers and makes every transaction's ``date_added`` strictly later than the previous one's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Literal
+
+from sqlalchemy import Connection, insert, select, update
+
+from marsad.errors import Conflict
+from marsad.store._markings import TLP_IDS
+from marsad.store.collections import collection_objects, get_collection
+from marsad.store.objects import object_releases, stix_objects, store_clock
+from marsad.store.paging import version_of
+from marsad.store.rows import MarkingReader, ObjectRow, build_row
+
+__all__ = ["ObjectOutcome", "PutResult", "put_objects", "lock_clock", "DefinitionSource"]
+
+#: where marking-definitions not in the bundle or the store come from: a mapping or a function of the id
+DefinitionSource = Mapping[str, Mapping] | Callable[[str], Mapping | None] | None
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ObjectOutcome:
+    """What happened to one object: ``added``, ``unchanged`` (already there, identical) or ``conflict``."""
+
+    id: str
+    version: str
+    status: Literal["added", "unchanged", "conflict"]
+    message: str | None = None
+
+
+@dataclass
+class PutResult:
+    """Outcomes in input order, and the ``date_added`` given to everything added by this call."""
+
+    outcomes: list[ObjectOutcome] = field(default_factory=list)
+    date_added: datetime | None = None
+
+    def _with(self, status: str) -> list[ObjectOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def added(self) -> list[ObjectOutcome]:
+        return self._with("added")
+
+    @property
+    def unchanged(self) -> list[ObjectOutcome]:
+        return self._with("unchanged")
+
+    @property
+    def conflicts(self) -> list[ObjectOutcome]:
+        return self._with("conflict")
+
+
+def lock_clock(conn: Connection) -> datetime:
+    """Lock the write clock (serialising writers) and return this transaction's strictly later date_added."""
+    locked = conn.execute(update(store_clock).where(store_clock.c.id == 1).values(id=1))
+    if locked.rowcount == 0:
+        conn.execute(insert(store_clock).values(id=1, last_added=None))
+    last = conn.execute(select(store_clock.c.last_added).where(store_clock.c.id == 1)).scalar()
+    now = datetime.now(timezone.utc)
+    stamp = max(now, last + timedelta(microseconds=1)) if last else now
+    conn.execute(update(store_clock).where(store_clock.c.id == 1).values(last_added=stamp))
+    return stamp
+
+
+def _existing(conn: Connection, ids: list[str]) -> dict[tuple, tuple[int, str]]:
+    found: dict[tuple, tuple[int, str]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        query = select(stix_objects.c.pk, stix_objects.c.stix_id, stix_objects.c.modified, stix_objects.c.content_hash)
+        for row in conn.execute(query.where(stix_objects.c.stix_id.in_(ids[start : start + _CHUNK]))):
+            found[(row.stix_id, row.modified)] = (row.pk, row.content_hash)
+    return found
+
+
+def _definitions(conn: Connection, objects: Sequence[Mapping], rows: list[ObjectRow], source: DefinitionSource) -> dict:
+    wanted = {ref for row in rows for ref in row.values["marking_refs"] if ref not in TLP_IDS}
+    found = {o["id"]: o for o in objects if o.get("type") == "marking-definition" and o.get("id") in wanted}
+    missing = sorted(wanted - found.keys())
+    for start in range(0, len(missing), _CHUNK):
+        query = select(stix_objects.c.stix_id, stix_objects.c.object).where(
+            stix_objects.c.stix_id.in_(missing[start : start + _CHUNK]), stix_objects.c.type == "marking-definition"
+        )
+        found.update({row.stix_id: row.object for row in conn.execute(query)})
+    for ref in wanted - found.keys():
+        definition = source.get(ref) if isinstance(source, Mapping) else source(ref) if source else None
+        if definition is not None:
+            found[ref] = definition
+    return found
+
+
+def _classify(rows: list[ObjectRow], existing: dict) -> tuple[list[str], list[int | None]]:
+    """Per row: status and, for unchanged rows, the pk already stored (None for rows still to insert)."""
+    statuses, pks, seen = [], [], {}
+    for index, row in enumerate(rows):
+        digest = row.values["content_hash"]
+        if row.key in existing:
+            pk, stored = existing[row.key]
+            statuses.append("unchanged" if stored == digest else "conflict")
+            pks.append(pk)
+        elif row.key in seen:
+            statuses.append("unchanged" if rows[seen[row.key]].values["content_hash"] == digest else "conflict")
+            pks.append(None)
+        else:
+            seen[row.key] = index
+            statuses.append("added")
+            pks.append(None)
+    return statuses, pks
+
+
+def _conflict_message(row: ObjectRow) -> str:
+    obj = row.values["object"]
+    return f"{obj['id']} version {version_of(obj, row.key[1])} is already stored with different content"
+
+
+def _insert_rows(conn, objects, rows, statuses, pks, stamp, reader: MarkingReader, source) -> None:
+    new = [i for i, status in enumerate(statuses) if status == "added" and pks[i] is None]
+    if not new:
+        return
+    definitions = _definitions(conn, objects, [rows[i] for i in new], source)
+    params = []
+    for i in new:
+        tlp, release_to = reader(rows[i].values["object"], definitions)
+        rows[i].release_to = release_to
+        params.append({**rows[i].values, "date_added": stamp, "tlp": tlp, "release_to": release_to})
+    returning = insert(stix_objects).returning(stix_objects.c.pk, sort_by_parameter_order=True)
+    for i, pk in zip(new, conn.execute(returning, params).scalars()):
+        pks[i] = pk
+    releases = [{"object_pk": pks[i], "entry": e} for i in new for e in sorted(set(rows[i].release_to or []))]
+    if releases:
+        conn.execute(insert(object_releases), releases)
+    first_of = {rows[i].key: pks[i] for i in new}
+    for i, status in enumerate(statuses):
+        if pks[i] is None and status == "unchanged":
+            pks[i] = first_of[rows[i].key]
+
+
+def _add_to_collection(conn, collection_id: str, statuses: list[str], pks: list, stamp: datetime) -> None:
+    wanted = sorted({pk for pk, status in zip(pks, statuses) if status != "conflict"})
+    present: set[int] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        query = select(collection_objects.c.object_pk).where(
+            collection_objects.c.collection_id == collection_id,
+            collection_objects.c.object_pk.in_(wanted[start : start + _CHUNK]),
+        )
+        present.update(conn.execute(query).scalars())
+    members, done = [], set()
+    for i, (pk, status) in enumerate(zip(pks, statuses)):
+        if status != "conflict" and pk not in present and pk not in done:
+            members.append({"collection_id": collection_id, "object_pk": pk, "date_added": stamp})
+            done.add(pk)
+            statuses[i] = "added"
+        elif status != "conflict":
+            statuses[i] = "unchanged"
+    if members:
+        conn.execute(insert(collection_objects), members)
+
+
+def put_objects(
+    conn: Connection,
+    objects: Sequence[Mapping[str, Any]],
+    *,
+    collection_id: str | None,
+    all_or_nothing: bool,
+    reader: MarkingReader,
+    source: DefinitionSource = None,
+) -> PutResult:
+    """Store ``objects`` inside the caller's transaction (see :meth:`marsad.store.Store.put_objects`)."""
+    stamp = lock_clock(conn)
+    if collection_id is not None:
+        collection_id = get_collection(conn, collection_id).id
+    rows = [build_row(obj) for obj in objects]
+    statuses, pks = _classify(rows, _existing(conn, sorted({row.key[0] for row in rows})))
+    conflicts = [rows[i] for i, status in enumerate(statuses) if status == "conflict"]
+    if conflicts and all_or_nothing:
+        details = [{"id": row.key[0], "message": _conflict_message(row)} for row in conflicts]
+        more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
+        raise Conflict(_conflict_message(conflicts[0]) + more + "; nothing was stored", details=details)
+    _insert_rows(conn, objects, rows, statuses, pks, stamp, reader, source)
+    if collection_id is not None:
+        _add_to_collection(conn, collection_id, statuses, pks, stamp)
+    outcomes = [
+        ObjectOutcome(
+            id=row.key[0],
+            version=version_of(row.values["object"], stamp),
+            status=status,
+            message=_conflict_message(row) if status == "conflict" else None,
+        )
+        for row, status in zip(rows, statuses)
+    ]
+    return PutResult(outcomes=outcomes, date_added=stamp)
