@@ -14,11 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from marsad.errors import InvalidSTIX
-from marsad.store import _markings
+from marsad.model.markings import read_markings
 from marsad.store.search import search_text_of
 from marsad.store.timestamps import EPOCH, parse_timestamp
 
-__all__ = ["canonical_json", "content_hash", "version_key", "ObjectRow", "build_row", "MarkingReader"]
+__all__ = [
+    "canonical_json", "content_hash", "version_key", "ObjectRow", "build_row", "MarkingReader", "default_marking_reader",
+]
 
 #: (object, marking-definitions by id) -> (tlp, release_to)
 MarkingReader = Callable[[Mapping[str, Any], Mapping[str, Mapping]], tuple[str | None, list[str] | None]]
@@ -50,9 +52,10 @@ def version_key(obj: Mapping[str, Any]) -> datetime:
 
 
 def default_marking_reader(obj: Mapping[str, Any], definitions: Mapping[str, Mapping]):
-    """TLP level and release list from ``object_marking_refs`` (the store's fallback reading)."""
-    refs = list(obj.get("object_marking_refs") or [])
-    return _markings.tlp_of(refs), _markings.release_to_of(refs, definitions)
+    """TLP level and release list by :func:`marsad.model.markings.read_markings` (strictest TLP, intersection
+    of release lists); :class:`~marsad.errors.UnknownMarking` for a marking neither TLP nor resolvable."""
+    markings = read_markings(dict(obj), definitions.get)
+    return markings.tlp, markings.release_to
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, insert, select, update
 
 from marsad.errors import Conflict
-from marsad.store._markings import TLP_IDS
+from marsad.model.markings import tlp_of_id
 from marsad.store.collections import collection_objects, get_collection
 from marsad.store.objects import object_releases, stix_objects, store_clock
 from marsad.store.paging import version_of
@@ -86,7 +86,7 @@ def _existing(conn: Connection, ids: list[str]) -> dict[tuple, tuple[int, str]]:
 
 
 def _definitions(conn: Connection, objects: Sequence[Mapping], rows: list[ObjectRow], source: DefinitionSource) -> dict:
-    wanted = {ref for row in rows for ref in row.values["marking_refs"] if ref not in TLP_IDS}
+    wanted = {ref for row in rows for ref in row.values["marking_refs"] if tlp_of_id(ref) is None}
     found = {o["id"]: o for o in objects if o.get("type") == "marking-definition" and o.get("id") in wanted}
     missing = sorted(wanted - found.keys())
     for start in range(0, len(missing), _CHUNK):

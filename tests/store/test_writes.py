@@ -1,0 +1,126 @@
+"""put_objects: versions kept, unchanged re-puts, conflicts in both modes, atomicity, collections, markings."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from marsad.errors import Conflict, InvalidSTIX, NotFound, UnknownMarking
+from marsad.model.markings import releasability_marking
+from marsad.store import object_releases, stix_objects
+
+from .conftest import GREEN, RED
+
+
+def test_every_version_is_kept(store, collection, make):
+    v1 = make(n=1, modified="2024-01-01T00:00:00.000Z", name="v1")
+    v2 = dict(v1, modified="2024-02-01T00:00:00.123Z", name="v2")
+    store.put_objects([v1], collection_id=collection)
+    store.put_objects([v2], collection_id=collection)
+    assert [e.version for e in store.versions(v1["id"])] == [v1["modified"], v2["modified"]]
+    assert store.get_object(v1["id"]).object["name"] == "v2"
+    assert store.get_object(v1["id"], "first").object["name"] == "v1"
+    assert store.get_object(v1["id"], "2024-02-01T00:00:00.123Z").object == v2
+
+
+def test_identical_reput_is_unchanged(store, collection, make):
+    obj = make(n=2)
+    assert [o.status for o in store.put_objects([obj], collection_id=collection).outcomes] == ["added"]
+    result = store.put_objects([obj, dict(obj)], collection_id=collection)
+    assert [o.status for o in result.outcomes] == ["unchanged", "unchanged"]
+    assert store.count(collection) == 1
+
+
+def test_conflict_all_or_nothing_stores_nothing(store, collection, make):
+    stored = make(n=3)
+    store.put_objects([stored], collection_id=collection)
+    fresh, changed = make(n=4), dict(stored, name="different")
+    with pytest.raises(Conflict) as raised:
+        store.put_objects([fresh, changed], collection_id=collection)
+    assert stored["id"] in raised.value.message
+    assert raised.value.details[0]["id"] == stored["id"]
+    assert store.count(collection) == 1
+    with pytest.raises(NotFound):
+        store.get_object(fresh["id"])
+
+
+def test_conflict_reported_when_partial(store, collection, make):
+    stored = make(n=5)
+    store.put_objects([stored], collection_id=collection)
+    fresh, changed = make(n=6), dict(stored, name="different")
+    result = store.put_objects([fresh, changed], collection_id=collection, all_or_nothing=False)
+    assert [o.status for o in result.outcomes] == ["added", "conflict"]
+    assert stored["id"] in result.conflicts[0].message
+    assert store.get_object(fresh["id"]).object == fresh
+    assert store.get_object(stored["id"]).object == stored
+
+
+def test_conflict_inside_one_bundle(store, make):
+    obj = make(n=7)
+    with pytest.raises(Conflict):
+        store.put_objects([obj, dict(obj, name="other")])
+    assert store.count() == 0
+
+
+def test_failing_object_leaves_nothing_stored(store, collection, make):
+    good = [make(n=i) for i in range(10, 20)]
+    bad = make(n=20, modified="not a timestamp")
+    with pytest.raises(InvalidSTIX):
+        store.put_objects(good + [bad], collection_id=collection)
+    assert store.count(collection) == 0 and store.count() == 0
+
+
+def test_unknown_marking_rolls_back(store, make):
+    marked = make(n=21, object_marking_refs=["marking-definition--00000000-0000-4000-8000-0000000000ff"])
+    with pytest.raises(UnknownMarking):
+        store.put_objects([make(n=22), marked])
+    assert store.count() == 0
+
+
+def test_existing_object_added_to_another_collection(store, make):
+    first = store.create_collection("A").id
+    second = store.create_collection("B").id
+    obj = make(n=30)
+    store.put_objects([obj], collection_id=first)
+    assert store.put_objects([obj], collection_id=second).outcomes[0].status == "added"
+    assert store.count(second) == 1 and store.count() == 1
+
+
+def test_unknown_collection(store, make):
+    with pytest.raises(NotFound):
+        store.put_objects([make(n=31)], collection_id="no-such-collection")
+
+
+def test_markings_columns_and_releases(store, make):
+    release = releasability_marking(["SA", "user:amal"])
+    red = make(n=40, object_marking_refs=[GREEN, RED, release["id"]])
+    store.put_objects([release, red])
+    with store.engine.connect() as conn:
+        row = conn.execute(select(stix_objects).where(stix_objects.c.stix_id == red["id"])).one()
+        entries = conn.execute(select(object_releases.c.entry).where(object_releases.c.object_pk == row.pk)).scalars()
+        assert row.tlp == "red"
+        assert row.release_to == ["SA", "user:amal"]
+        assert sorted(entries) == ["SA", "user:amal"]
+        assert row.marking_refs == [GREEN, RED, release["id"]]
+    # the release marking is now stored: a later put resolves it from the store
+    later = make(n=41, object_marking_refs=[release["id"]])
+    store.put_objects([later])
+    with store.engine.connect() as conn:
+        assert conn.execute(select(stix_objects.c.release_to).where(stix_objects.c.stix_id == later["id"])).scalar() == [
+            "SA",
+            "user:amal",
+        ]
+
+
+def test_modified_column_is_aware_with_microseconds(store, make):
+    obj = make(n=50, modified="2024-03-04T05:06:07.123456Z")
+    store.put_objects([obj])
+    with store.engine.connect() as conn:
+        modified = conn.execute(select(stix_objects.c.modified)).scalar()
+    assert modified.tzinfo is not None and modified.microsecond == 123456
+    assert store.get_object(obj["id"]).object["modified"] == "2024-03-04T05:06:07.123456Z"
+
+
+def test_date_added_strictly_increases_between_puts(store, make):
+    stamps = [store.put_objects([make(n=60 + i)]).date_added for i in range(5)]
+    assert stamps == sorted(stamps) and len(set(stamps)) == 5
