@@ -1,0 +1,118 @@
+"""The TAXII 2.1 write endpoints: Add Objects (with its status resource), Delete an Object, Get Status.
+
+Why here: an envelope is checked whole before anything is stored (bad JSON, non-STIX objects, a wrong
+spec_version, too many objects: 400/413 and nothing stored), then stored in one transaction where each object
+gets its own outcome — re-sending a stored object is a success, the same id and version with other content
+is a failure of that object only. The outcome is kept as a status resource only its sender may read back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from sqlalchemy import Engine, select
+
+from marsad.access import audit
+from marsad.access.context import Viewer
+from marsad.access.policy import visible_clause
+from marsad.config import Settings
+from marsad.errors import AccessDenied, InvalidJSON, InvalidSTIX, NotFound, TooLarge
+from marsad.exchange.taxii.access import deny, open_collection
+from marsad.exchange.taxii.filters import TaxiiQuery
+from marsad.exchange.taxii.reads import select_page
+from marsad.exchange.taxii.resources import status_resource
+from marsad.model.bundle import parse_stix
+from marsad.store import Store
+from marsad.store.objects import stix_objects
+from marsad.store.taxii_status import StatusRecord, load_status, save_status
+
+__all__ = ["envelope_objects", "add_objects", "delete_object", "read_status"]
+
+
+def envelope_objects(body: bytes, *, max_bytes: int, max_objects: int) -> list:
+    """The raw ``objects`` of a TAXII envelope (or a STIX bundle) in ``body``; nothing is checked as STIX yet."""
+    if len(body) > max_bytes:
+        raise TooLarge(f"the request body of {len(body):,} bytes is over the limit of {max_bytes:,} bytes")
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InvalidJSON(f"the request body is not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidJSON(f"the request body is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") \
+            from None
+    if not isinstance(data, dict):
+        raise InvalidSTIX("the request body must be a TAXII envelope: a JSON object with an 'objects' list")
+    if data.get("type") not in (None, "bundle"):
+        raise InvalidSTIX("the request body must be a TAXII envelope (or a STIX bundle), not a single object")
+    objects = data.get("objects", [])
+    if not isinstance(objects, list):
+        raise InvalidSTIX("the envelope's 'objects' must be a list")
+    if len(objects) > max_objects:
+        raise TooLarge(f"the envelope holds {len(objects):,} objects, over the limit of {max_objects:,}")
+    return objects
+
+
+def _known_marking(engine: Engine):
+    def known(ref: str) -> bool:
+        query = select(stix_objects.c.pk).where(stix_objects.c.stix_id == ref,
+                                                stix_objects.c.type == "marking-definition").limit(1)
+        with engine.connect() as conn:
+            return conn.execute(query).first() is not None
+    return known
+
+
+def add_objects(engine: Engine, settings: Settings, viewer: Viewer, collection_id: str, body: bytes, *,
+                remote_addr: str | None = None, request_time: datetime | None = None) -> dict:
+    """Add Objects (5.4): check the envelope, store its objects, keep and return the status resource."""
+    request_time = request_time or datetime.now(timezone.utc)
+    access = open_collection(engine, viewer, collection_id, need="write", remote_addr=remote_addr)
+    raw = envelope_objects(body, max_bytes=settings.max_content_length, max_objects=settings.max_objects_per_bundle)
+    objects = parse_stix(raw, max_objects=settings.max_objects_per_bundle, known_markings=_known_marking(engine)) \
+        if raw else []
+    result = Store(engine).put_objects(objects, collection_id=access.id, all_or_nothing=False) if objects else None
+    outcomes = result.outcomes if result is not None else []
+    successes = [{"id": o.id, "version": o.version} | ({"message": "already stored"} if o.status == "unchanged"
+                                                     else {}) for o in outcomes if o.status != "conflict"]
+    failures = [{"id": o.id, "version": o.version, "message": o.message or "conflict"}
+                for o in outcomes if o.status == "conflict"]
+    record = StatusRecord(collection_id=access.id, owner=viewer.username, request_timestamp=request_time,
+                          successes=successes, failures=failures)
+    with engine.begin() as conn:
+        save_status(conn, record)
+        audit.record_write(conn, viewer, [o.id for o in outcomes if o.status == "added"], remote_addr=remote_addr,
+                           collection=access.id, status=record.id, failures=len(failures))
+    return status_resource(record.id, request_time, successes, failures)
+
+
+def read_status(engine: Engine, viewer: Viewer, status_id: str) -> dict:
+    """Get Status (4.3): the status resource of one of the user's own Add Objects requests."""
+    with engine.connect() as conn:
+        record = load_status(conn, status_id, owner=viewer.username)
+    return status_resource(record.id, record.request_timestamp, record.successes, record.failures, record.pendings)
+
+
+def delete_object(engine: Engine, viewer: Viewer, collection_id: str, object_id: str, query: TaxiiQuery, *,
+                  remote_addr: str | None = None) -> None:
+    """Delete an Object (5.7): remove the chosen visible versions from the collection.
+
+    Needs write access to the collection; the user must see the versions (else 404) and be their originator
+    or an administrator (else 403) — one state never deletes another's intelligence from a shared collection.
+    """
+    access = open_collection(engine, viewer, collection_id, need="write", remote_addr=remote_addr)
+    store = Store(engine)
+    chosen = select_page(store, "query", viewer, access.id, replace(query, limit=100_000, next=None),
+                         ids=[object_id]).objects
+    if not chosen:
+        raise deny(engine, viewer, "delete", NotFound(f"no object {object_id[:120]!r} in this collection"),
+                   collection_id=access.id, object_ids=[object_id], remote_addr=remote_addr)
+    if not viewer.has_role("admin") and any(
+            item.object.get("created_by_ref") != viewer.identity_id for item in chosen):
+        raise deny(engine, viewer, "delete", AccessDenied(
+            f"only the originator of {object_id} or an administrator may delete it"),
+            collection_id=access.id, object_ids=[object_id], remote_addr=remote_addr)
+    store.delete_object(object_id, access.id, versions=[item.version for item in chosen],
+                        where=visible_clause(viewer, access.id))
+    audit.record_write(engine, viewer, [object_id], remote_addr=remote_addr, collection=access.id,
+                       deleted_versions=len(chosen))
