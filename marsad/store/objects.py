@@ -11,6 +11,7 @@ commits late.
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -23,12 +24,17 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from sqlalchemy.dialects.postgresql import JSONB
+
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, metadata
 
 __all__ = ["stix_objects", "object_releases", "store_clock", "TLP_LEVELS"]
 
 #: TLP 2.0 levels from least to most restrictive
 TLP_LEVELS = ("clear", "green", "amber", "amber+strict", "red")
+
+#: JSON where Python None is SQL NULL (so ``release_to IS NULL`` means "no releasability restriction")
+_NULLABLE_JSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 stix_objects = Table(
     "stix_objects",
@@ -44,7 +50,7 @@ stix_objects = Table(
     Column("date_added", UTCDateTime(), nullable=False),
     Column("created_by_ref", String(300), nullable=True),
     Column("tlp", String(20), nullable=True),
-    Column("release_to", JSONType, nullable=True),
+    Column("release_to", _NULLABLE_JSON, nullable=True),
     Column("marking_refs", JSONType, nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
     Column("content_hash", String(64), nullable=False),

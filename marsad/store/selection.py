@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, and_, exists, false, select
+from sqlalchemy import ColumnElement, FromClause, and_, exists, false, select, true
 from sqlalchemy.sql.util import ClauseAdapter
 
 from marsad.errors import InvalidFilter
@@ -114,4 +114,4 @@ def order_columns(scope: Scope):
 def all_filters(scope: Scope, versions: VersionSpec) -> ColumnElement[bool]:
     """Row filters and version selection together, as one clause."""
     chosen = version_filter(scope, versions)
-    return and_(*row_filters(scope), *([chosen] if chosen is not None else []))
+    return and_(true(), *row_filters(scope), *([chosen] if chosen is not None else []))

@@ -1,0 +1,86 @@
+"""Folded full-text search: Arabic variants, French accents, English case find the same objects."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.store.search import search_text_of
+
+ARABIC = "هجومٌ إرهابيّ على مدرسةٍ في مدينة الموصل نفّذته جماعة مسلّحة"
+FRENCH = "Attentat à la bombe contre l'hôpital régional de Sévaré"
+ENGLISH = "Armed Assault on the Northern Checkpoint near Kidal"
+
+
+@pytest.fixture
+def texts(store, collection, make):
+    objects = {
+        "ar": make("incident", n=1, name="هجوم الموصل", description=ARABIC),
+        "fr": make("incident", n=2, name="Attentat de Sévaré", description=FRENCH),
+        "en": make("report", n=3, name="Kidal report", description=ENGLISH, published="2024-01-01T00:00:00Z",
+                   object_refs=["incident--00000000-0000-0000-0000-000000000002"]),
+        "alias": make("threat-actor", n=4, name="Group X", aliases=["تنظيم القاعدة في جزيرة العرب"]),
+    }
+    store.put_objects(list(objects.values()), collection_id=collection)
+    return {key: obj["id"] for key, obj in objects.items()}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("هجوم ارهابي", "ar"),  # no tanwin, no shadda, hamza-less alef
+        ("مدرسه", "ar"),  # ta marbuta written as ha
+        ("نفذته", "ar"),
+        ("الموصل", "ar"),
+        ("hopital regional", "fr"),  # accents dropped
+        ("HÔPITAL", "fr"),
+        ("sevare", "fr"),
+        ("armed assault", "en"),
+        ("kidal checkpoint", "en"),
+        ("القاعده", "alias"),  # aliases indexed, ta marbuta folded
+        ("جزيره العرب", "alias"),
+    ],
+)
+def test_folded_queries_find_the_object(store, texts, query, expected):
+    hits = store.search(query)
+    assert hits and hits[0].object["id"] == texts[expected]
+
+
+def test_all_words_must_match_and_types_filter(store, texts):
+    assert store.search("kidal sevare") == []
+    assert store.search("   ,;  ") == []
+    assert {h.object["id"] for h in store.search("attentat", types=["report"])} == set()
+    assert {h.object["id"] for h in store.search("attentat", types=["incident"])} == {texts["fr"]}
+
+
+def test_search_sees_only_last_version(store, make):
+    v1 = make(n=10, name="Old name Tessalit")
+    v2 = dict(v1, modified="2024-05-01T00:00:00.000Z", name="New name Aguelhok")
+    store.put_objects([v1, v2])
+    assert store.search("tessalit") == []
+    assert [h.object["name"] for h in store.search("aguelhok")] == ["New name Aguelhok"]
+
+
+def test_search_in_collection_and_ranking(store, make):
+    inside = store.create_collection("inside").id
+    a = make(n=20, name="Gao Gao Gao", description="Gao")
+    b = make(n=21, name="Gao", description="a long description about something else entirely with many words")
+    c = make(n=22, name="Gao elsewhere")
+    store.put_objects([a, b], collection_id=inside)
+    store.put_objects([c])
+    hits = store.search("gao", collection_id=inside)
+    assert [h.object["id"] for h in hits] == [a["id"], b["id"]]
+    assert hits[0].score >= hits[1].score
+
+
+def test_deleted_objects_leave_the_index(store, make):
+    obj = make(n=30, name="Menaka")
+    store.put_objects([obj])
+    store.delete_object(obj["id"])
+    assert store.search("menaka") == []
+
+
+def test_search_text_skips_ids_and_timestamps():
+    text = search_text_of({"id": "x--1", "type": "report", "name": "Éclat", "created_by_ref": "identity--a",
+                           "object_refs": ["incident--b"], "published": "2024-01-01T00:00:00Z",
+                           "external_references": [{"source_name": "Al-Ahram"}]})
+    assert text == "eclat al-ahram"
