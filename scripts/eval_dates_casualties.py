@@ -1,0 +1,189 @@
+"""Measure the monitor's date, casualty and language readers on the shared development data (internal only).
+
+Why it exists: figures for ``marsad.monitor.dates`` / ``casualties`` / ``language`` must come from held-out
+real reports, with a command anyone on the team can re-run. Nothing from the data is written anywhere: only
+figures are printed.
+
+Sets (from ``../shared/data``, skipped cleanly when absent):
+* GTD (three dev files, deduplicated by ``eventid``): the fixed dev split is ``md5(eventid) mod 5 == 0``.
+  Casualties: English ``summary`` against ``nkill``/``nwound`` (rows with a value only), exact and ±10 %.
+  Dates: the summary's own leading "MM/DD/YYYY:" is cut off first (otherwise the answer is in plain sight),
+  ``published`` is set to the day after the GTD date, and the result is compared with the GTD date.
+* ISAF press releases: ``published`` is the release's dateline; date against ``start_date``, killed against
+  ``min_killed``.
+
+Usage: ``/work/venv/bin/python scripts/eval_dates_casualties.py [--data DIR] [--show N]``; last line is a
+``key=value`` summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import re
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from marsad.monitor.casualties import find_casualties
+from marsad.monitor.dates import find_incident_date
+from marsad.monitor.language import detect_language
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+_GTD_PREFIX = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{4}(?:\s*-\s*\d{1,2}/\d{1,2}/\d{4})?\s*:?\s*")
+_DATELINE = re.compile(r"\(([A-Z][a-z]+)\.?\s+(\d{1,2}),\s+(\d{4})\)")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(float(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def gtd_dev_rows(folder: Path) -> list[dict]:
+    """Deduplicated GTD rows whose eventid falls in the dev split (md5 mod 5 == 0)."""
+    rows: dict[str, dict] = {}
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                eventid = row.get("eventid", "")
+                if eventid and int(hashlib.md5(eventid.encode()).hexdigest(), 16) % 5 == 0:
+                    rows.setdefault(eventid, row)
+    return list(rows.values())
+
+
+def _score(pairs: list[tuple[int | None, int]]) -> tuple[float, float, int]:
+    """(exact share, within ±10 % share, n) for (predicted, gold) pairs; None predicted counts as wrong."""
+    if not pairs:
+        return 0.0, 0.0, 0
+    exact = sum(1 for p, g in pairs if p == g)
+    near = sum(1 for p, g in pairs if p is not None and abs(p - g) <= 0.1 * g + 1e-9)
+    return exact / len(pairs), near / len(pairs), len(pairs)
+
+
+def eval_gtd(folder: Path, show: int) -> dict[str, float]:
+    rows = gtd_dev_rows(folder)
+    killed, wounded, dates_day, dates_month = [], [], [], []
+    shown = 0
+    for row in rows:
+        text = row["summary"] or ""
+        if not text.strip():
+            continue
+        result = find_casualties(text, "en")
+        gold_k, gold_w = _int(row.get("nkill")), _int(row.get("nwound"))
+        if gold_k is not None:
+            killed.append((result.killed, gold_k))
+        if gold_w is not None:
+            wounded.append((result.wounded, gold_w))
+        if shown < show and (gold_k is not None and result.killed != gold_k):
+            shown += 1
+            print(f"  killed {result.killed} gold {gold_k} | wounded {result.wounded} gold {gold_w}: {text[:300]}")
+        year = _int(row.get("iyear") or row.get("year"))
+        month, day = _int(row.get("imonth")), _int(row.get("iday"))
+        if year and month:
+            gold = date(year, month, day or 1)
+            stripped = _GTD_PREFIX.sub("", text)
+            found = find_incident_date(stripped, "en", gold + timedelta(days=1)).date
+            hit_month = found is not None and (found.year, found.month) == (year, month)
+            dates_month.append(hit_month)
+            if day:
+                dates_day.append(found == gold)
+    k_exact, k_near, k_n = _score(killed)
+    w_exact, w_near, w_n = _score(wounded)
+    return {
+        "gtd_rows": len(rows), "gtd_killed_exact": k_exact, "gtd_killed_10pct": k_near, "gtd_killed_n": k_n,
+        "gtd_wounded_exact": w_exact, "gtd_wounded_10pct": w_near, "gtd_wounded_n": w_n,
+        "gtd_date_day_exact": sum(dates_day) / max(len(dates_day), 1), "gtd_date_day_n": len(dates_day),
+        "gtd_date_month_exact": sum(dates_month) / max(len(dates_month), 1), "gtd_date_month_n": len(dates_month),
+    }
+
+
+def eval_isaf(path: Path, show: int) -> dict[str, float]:
+    killed, days, no_dateline = [], [], 0
+    shown = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        text = item["prompt"].split("PRESS RELEASE TEXT:", 1)[-1]
+        gold = json.loads(item["completion"])
+        m = _DATELINE.search(text)
+        published = None
+        if m:
+            month = m.group(1)[:3]
+            published = datetime.strptime(f"{month} {m.group(2)} {m.group(3)}", "%b %d %Y").date()
+        else:
+            no_dateline += 1
+        found = find_incident_date(text, "en", published)
+        days.append(found.date is not None and found.date.isoformat() == gold.get("start_date"))
+        result = find_casualties(text, "en")
+        if gold.get("min_killed") is not None:
+            killed.append((result.killed if result.killed is not None else 0, int(gold["min_killed"])))
+            if shown < show and killed[-1][0] != killed[-1][1]:
+                shown += 1
+                print(f"  ISAF killed {result.killed} gold {gold['min_killed']}: {' '.join(text.split())[:400]}")
+    k_exact, k_near, k_n = _score(killed)
+    return {"isaf_n": len(days), "isaf_date_exact": sum(days) / max(len(days), 1),
+            "isaf_killed_exact": k_exact, "isaf_killed_10pct": k_near, "isaf_no_dateline": no_dateline}
+
+
+def timing(texts: list[str], label: str) -> dict[str, float]:
+    """Reports per second of the three readers together (language, date, casualties) on ``texts``."""
+    texts = [t + f" #{i}" for i, t in enumerate(texts)]  # distinct strings: no cache hits across rows
+    published = date(2020, 1, 1)
+    start = time.perf_counter()
+    for text in texts:
+        lang = detect_language(text)
+        find_incident_date(text, lang, published)
+        find_casualties(text, lang)
+    elapsed = time.perf_counter() - start
+    return {f"{label}_ms_per_report": 1000 * elapsed / len(texts), f"{label}_reports_per_s": len(texts) / elapsed}
+
+
+def timing_sets(data: Path) -> dict[str, float]:
+    """Timing on ISAF releases as they are, and on ~2 KB blocks of GTD summaries (every sentence a toll)."""
+    figures: dict[str, float] = {}
+    isaf = data / "isaf" / "isaf_press_releases_test_prompt_completion.jsonl"
+    if isaf.is_file():
+        texts = [json.loads(line)["prompt"].split("PRESS RELEASE TEXT:", 1)[-1]
+                 for line in isaf.read_text(encoding="utf-8").splitlines()]
+        figures["isaf_mean_chars"] = sum(map(len, texts)) / len(texts)
+        figures.update(timing(texts, "isaf"))
+    if (data / "gtd-dev").is_dir():
+        summaries = [row["summary"] or "" for row in gtd_dev_rows(data / "gtd-dev")]
+        blocks, block = [], ""
+        for summary in summaries:
+            block += summary + "\n"
+            if len(block) >= 2000:
+                blocks.append(block)
+                block = ""
+        figures.update(timing(blocks[:400], "gtd2kb"))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--show", type=int, default=0, help="print this many misses per set")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"shared data folder {args.data} is absent: nothing to measure")
+        print("status=skipped")
+        return 0
+    figures: dict[str, float] = {}
+    if (args.data / "gtd-dev").is_dir():
+        figures.update(eval_gtd(args.data / "gtd-dev", args.show))
+    isaf = args.data / "isaf" / "isaf_press_releases_test_prompt_completion.jsonl"
+    if isaf.is_file():
+        figures.update(eval_isaf(isaf, args.show))
+    figures.update(timing_sets(args.data))
+    for key, value in figures.items():
+        print(f"{key}: {value:.3f}" if isinstance(value, float) else f"{key}: {value}")
+    print(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
