@@ -18,6 +18,7 @@ from marsad.errors import InputError
 from marsad.model.ids import MARSAD_IDENTITY_ID, REFERENCE_TIMESTAMP, stable_id
 from marsad.model.markings import TLP_MARKING_IDS, Tlp
 from marsad.model.translations import check_names, language_content, primary_name
+from marsad.model.vocab import LANGUAGES
 from marsad.text import fold
 
 __all__ = ["make_threat_actor", "threat_actor_id"]
@@ -33,7 +34,7 @@ def threat_actor_id(key: str) -> str:
 def _aliases(names: dict[str, str], primary: str, aliases) -> list[str]:
     seen = {fold(primary)}
     out = []
-    for alias in [*names.values(), *(aliases or ())]:
+    for alias in [*(names[lang] for lang in LANGUAGES if lang in names), *(aliases or ())]:
         text = str(alias).strip()
         if text and fold(text) not in seen:
             seen.add(fold(text))
