@@ -58,7 +58,15 @@ def _paged(scope: Scope, versions, added_after, limit: int, cursor: str | None, 
         stamp, seq = decode_cursor(cursor, fingerprint)
         position = tuple_(bindparam("cursor_added", stamp, type_=UTCDateTime()), bindparam("cursor_seq", seq, type_=BigIntPK))
         stmt = stmt.where(tuple_(date_col, seq_col) > position)
-    return stmt.order_by(date_col, seq_col).limit(min(limit, MAX_LIMIT) + 1), fingerprint
+    return stmt.order_by(*_ordering(scope, date_col, seq_col)).limit(min(limit, MAX_LIMIT) + 1), fingerprint
+
+
+def _ordering(scope: Scope, date_col, seq_col) -> tuple:
+    """ORDER BY terms. With an id filter the few rows are found by id and sorted: wrapping the columns keeps
+    SQLite from walking the whole (collection, date_added, seq) index in order to skip the sort."""
+    if scope.ids is None:
+        return date_col, seq_col
+    return func.coalesce(date_col, date_col), func.coalesce(seq_col, seq_col)
 
 
 def _finish(rows, limit: int, fingerprint: str):

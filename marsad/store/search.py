@@ -10,6 +10,7 @@ of each object, ranks by BM25 (SQLite) or ``ts_rank`` (PostgreSQL), and ANDs the
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, column, func, literal_column, sele
 from marsad.store.objects import stix_objects
 from marsad.text import fold, tokens
 
-__all__ = ["search_text_of", "search_select", "MAX_SEARCH_TEXT"]
+__all__ = ["search_text_of", "search_select", "fold_words", "MAX_SEARCH_TEXT"]
 
 #: folded text kept per version (characters); longer descriptions are cut
 MAX_SEARCH_TEXT = 32_000
@@ -46,11 +47,21 @@ def _strings(value: Any, key: str = "") -> list[str]:
     return []
 
 
+@lru_cache(maxsize=262_144)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+def fold_words(text: str) -> str:
+    """:func:`marsad.text.fold` applied word by word with a cache (same result, much faster on real text)."""
+    return " ".join(filter(None, map(_fold_word, text.split())))
+
+
 def search_text_of(obj: Mapping[str, Any]) -> str:
     """The folded text indexed for ``obj``: names, aliases, labels, descriptions first, then other strings."""
     first = [s for key in _FIRST_KEYS for s in _strings(obj.get(key), key)]
     rest = [s for key, value in obj.items() if key not in _FIRST_KEYS for s in _strings(value, key)]
-    return fold(" ".join(first + rest))[:MAX_SEARCH_TEXT]
+    return fold_words(" ".join(first + rest)[: MAX_SEARCH_TEXT * 2])[:MAX_SEARCH_TEXT]
 
 
 def _fts5_query(words: list[str]) -> str:

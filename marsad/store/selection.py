@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, and_, exists, false, select, true
+from sqlalchemy import ColumnElement, FromClause, and_, exists, false, func, select, true
 from sqlalchemy.sql.util import ClauseAdapter
 
 from marsad.errors import InvalidFilter
@@ -59,7 +59,11 @@ def row_filters(scope: Scope, objects=stix_objects, members=collection_objects) 
         if f is not None
     ]
     if scope.collection_id is not None:
-        filters.append(members.c.collection_id == scope.collection_id)
+        in_collection = members.c.collection_id
+        if scope.ids is not None:
+            # found by id first: keep planners (SQLite without statistics) off the collection index
+            in_collection = func.coalesce(in_collection, "")
+        filters.append(in_collection == scope.collection_id)
     if scope.where is not None:
         where = scope.where
         if objects is not stix_objects:

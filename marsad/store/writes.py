@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, text, update
 
 from marsad.errors import Conflict
 from marsad.model.markings import tlp_of_id
@@ -125,6 +125,25 @@ def _conflict_message(row: ObjectRow) -> str:
     return f"{obj['id']} version {version_of(obj, row.key[1])} is already stored with different content"
 
 
+def _insert_versions(conn: Connection, params: list[dict]) -> list[int]:
+    """Insert version rows, returning their pks in order.
+
+    PostgreSQL: one batched INSERT … RETURNING in parameter order. SQLite cannot order RETURNING rows, which
+    makes SQLAlchemy fall back to one statement per row; writers are serialised by the clock lock, so the
+    pks are assigned here after the highest ever used (AUTOINCREMENT's ``sqlite_sequence`` included).
+    """
+    if conn.dialect.name != "sqlite":
+        returning = insert(stix_objects).returning(stix_objects.c.pk, sort_by_parameter_order=True)
+        return list(conn.execute(returning, params).scalars())
+    top = conn.execute(
+        text("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stix_objects'), 0), "
+             "coalesce((SELECT max(pk) FROM stix_objects), 0))")
+    ).scalar_one()
+    pks = list(range(top + 1, top + 1 + len(params)))
+    conn.execute(insert(stix_objects), [{**p, "pk": pk} for p, pk in zip(params, pks)])
+    return pks
+
+
 def _insert_rows(conn, objects, rows, statuses, pks, stamp, reader: MarkingReader, source) -> None:
     new = [i for i, status in enumerate(statuses) if status == "added" and pks[i] is None]
     if not new:
@@ -135,8 +154,7 @@ def _insert_rows(conn, objects, rows, statuses, pks, stamp, reader: MarkingReade
         tlp, release_to = reader(rows[i].values["object"], definitions)
         rows[i].release_to = release_to
         params.append({**rows[i].values, "date_added": stamp, "tlp": tlp, "release_to": release_to})
-    returning = insert(stix_objects).returning(stix_objects.c.pk, sort_by_parameter_order=True)
-    for i, pk in zip(new, conn.execute(returning, params).scalars()):
+    for i, pk in zip(new, _insert_versions(conn, params)):
         pks[i] = pk
     releases = [{"object_pk": pks[i], "entry": e} for i in new for e in sorted(set(rows[i].release_to or []))]
     if releases:
