@@ -32,8 +32,16 @@ import stix2
 import stix2.registry
 from stix2 import properties as P
 
-from marsad.errors import InvalidJSON, InvalidSTIX, TooLarge, UnknownMarking
-from marsad.model.markings import TLP_MARKING_IDS, canonical_marking_id, tlp_of_definition, tlp_of_id
+from marsad.errors import InputError, InvalidJSON, InvalidSTIX, TooLarge, UnknownMarking
+from marsad.model.markings import (
+    RELEASABILITY_EXTENSION_ID,
+    TLP_MARKING_IDS,
+    canonical_marking_id,
+    normalise_release_to,
+    releasability_id,
+    tlp_of_definition,
+    tlp_of_id,
+)
 
 __all__ = ["parse_stix", "decode_stix", "check_object", "STIX_ID_RE"]
 
@@ -127,6 +135,39 @@ def _check_values(obj: dict, shape: _Shape) -> str | None:
     return None
 
 
+def _check_extensions(obj: dict) -> str | None:
+    extensions = obj.get("extensions")
+    if extensions is not None:
+        if not isinstance(extensions, dict) or not extensions:
+            return "extensions must be a non-empty object"
+        for key, value in extensions.items():
+            if not isinstance(value, dict):
+                return f"extension {key} is not an object"
+            if key.startswith("extension-definition--") and value.get("extension_type") not in (
+                    None, "property-extension", "toplevel-property-extension", "new-sdo", "new-sro", "new-sco"):
+                return f"extension {key} has an unknown extension_type {value.get('extension_type')!r}"
+    if obj["type"] == "marking-definition":
+        return _check_marking_definition(obj)
+    return None
+
+
+def _check_marking_definition(obj: dict) -> str | None:
+    if not obj.get("extensions") and not (obj.get("definition_type") and isinstance(obj.get("definition"), dict)):
+        return "a marking-definition needs definition_type and definition, or extensions"
+    release = (obj.get("extensions") or {}).get(RELEASABILITY_EXTENSION_ID)
+    if release is None:
+        return None
+    entries = release.get("release_to")
+    try:
+        canonical = normalise_release_to(entries if isinstance(entries, list) else [])
+    except InputError as exc:
+        return f"releasability marking: {exc.message}"
+    if canonical != entries or releasability_id(canonical) != obj["id"]:
+        return "releasability marking: its id or release_to list is not the canonical one " \
+               f"(release_to must be sorted and unique, id {releasability_id(canonical)})"
+    return None
+
+
 def check_object(obj: object, *, thorough: bool = False) -> str | None:
     """Why ``obj`` is not a valid STIX 2.1 object, or None if it passes (``thorough``: also ``stix2.parse``)."""
     if not isinstance(obj, dict):
@@ -145,7 +186,7 @@ def check_object(obj: object, *, thorough: bool = False) -> str | None:
     missing = [name for name in shape.required if name not in obj]
     if missing:
         return "missing required propert" + ("y " if len(missing) == 1 else "ies ") + ", ".join(missing)
-    reason = _check_values(obj, shape) or _check_refs(obj, shape)
+    reason = _check_values(obj, shape) or _check_refs(obj, shape) or _check_extensions(obj)
     if reason:
         return reason
     if "created" in obj and "modified" in obj and _parse_time(obj["modified"]) < _parse_time(obj["created"]):

@@ -50,6 +50,7 @@ __all__ = [
     "tlp_of_id",
     "tlp_of_definition",
     "canonical_marking_id",
+    "releasability_id",
     "releasability_marking",
     "releasability_extension_definition",
     "release_to_of_definition",
@@ -281,11 +282,16 @@ _RELEASABILITY_SCHEMA = {
 }
 
 
+def releasability_id(release_to: Iterable[str]) -> str:
+    """The id of the releasability marking for ``release_to``: UUIDv5 of the normalised list."""
+    key = json.dumps(normalise_release_to(release_to), separators=(",", ":"))
+    return f"marking-definition--{uuid.uuid5(MARSAD_NAMESPACE, 'releasability:' + key)}"
+
+
 def releasability_marking(release_to: Iterable[str]) -> dict:
     """The releasability marking-definition for ``release_to`` (order and duplicates do not matter)."""
     entries = normalise_release_to(release_to)
-    key = json.dumps(entries, separators=(",", ":"))
-    marking_id = f"marking-definition--{uuid.uuid5(MARSAD_NAMESPACE, 'releasability:' + key)}"
+    marking_id = releasability_id(entries)
     marking = {
         "type": "marking-definition",
         "spec_version": "2.1",

@@ -157,3 +157,28 @@ def test_round_trip_through_json_and_validator(titles, level):
         assert out == objs
     result = validate_instance(out[0])
     assert result.is_valid, [str(e) for e in result.errors]
+
+
+def test_forged_releasability_marking_refused():
+    genuine = releasability_marking(["SA"])
+    forged = json.loads(json.dumps(genuine))
+    forged["extensions"][next(iter(forged["extensions"]))]["release_to"] = ["EG"]
+    with pytest.raises(InvalidSTIX, match="releasability"):
+        parse_stix(forged)
+    unsorted = releasability_marking(["SA", "EG"])
+    unsorted["extensions"][next(iter(unsorted["extensions"]))]["release_to"] = ["SA", "EG"]
+    with pytest.raises(InvalidSTIX, match="sorted"):
+        parse_stix(unsorted)
+    bad_entry = json.loads(json.dumps(genuine))
+    bad_entry["extensions"][next(iter(bad_entry["extensions"]))]["release_to"] = ["Saudi Arabia"]
+    with pytest.raises(InvalidSTIX, match="recipient"):
+        parse_stix(bad_entry)
+
+
+def test_marking_definition_needs_a_definition():
+    empty = {"type": "marking-definition", "spec_version": "2.1", "id": f"marking-definition--{uuid.uuid4()}",
+             "created": T}
+    with pytest.raises(InvalidSTIX, match="definition"):
+        parse_stix(empty)
+    with pytest.raises(InvalidSTIX, match="extension"):
+        parse_stix(incident(extensions={"extension-definition--" + str(uuid.uuid4()): "x"}))
