@@ -87,25 +87,28 @@ class Tlp(str, enum.Enum):
     def marking_id(self) -> str:
         return TLP_MARKING_IDS[self]
 
+    def _other_rank(self, other) -> int | None:
+        if isinstance(other, Tlp):
+            return other.rank
+        if isinstance(other, str):
+            return Tlp.parse(other).rank  # "amber", "TLP:RED"… compare by level, not alphabetically
+        return None
+
     def __lt__(self, other):
-        if not isinstance(other, Tlp):
-            return NotImplemented
-        return self.rank < other.rank
+        rank = self._other_rank(other)
+        return NotImplemented if rank is None else self.rank < rank
 
     def __le__(self, other):
-        if not isinstance(other, Tlp):
-            return NotImplemented
-        return self.rank <= other.rank
+        rank = self._other_rank(other)
+        return NotImplemented if rank is None else self.rank <= rank
 
     def __gt__(self, other):
-        if not isinstance(other, Tlp):
-            return NotImplemented
-        return self.rank > other.rank
+        rank = self._other_rank(other)
+        return NotImplemented if rank is None else self.rank > rank
 
     def __ge__(self, other):
-        if not isinstance(other, Tlp):
-            return NotImplemented
-        return self.rank >= other.rank
+        rank = self._other_rank(other)
+        return NotImplemented if rank is None else self.rank >= rank
 
     @classmethod
     def parse(cls, value: Tlp | str) -> Tlp:

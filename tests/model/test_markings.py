@@ -50,6 +50,7 @@ def test_tlp_marking_is_the_oasis_object():
 def test_tlp_order_and_parse():
     assert Tlp.CLEAR < Tlp.GREEN < Tlp.AMBER < Tlp.AMBER_STRICT < Tlp.RED
     assert max([Tlp.AMBER, Tlp.RED, Tlp.GREEN]) is Tlp.RED
+    assert Tlp.CLEAR < "amber" and Tlp.RED >= "TLP:AMBER+STRICT" and not Tlp.GREEN > "green"
     assert Tlp.parse("TLP:WHITE") is Tlp.CLEAR
     assert Tlp.parse("amber_strict") is Tlp.AMBER_STRICT
     assert Tlp.parse("TLP:AMBER+STRICT") is Tlp.AMBER_STRICT
