@@ -23,6 +23,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    Index,
     Integer,
     String,
     Table,
@@ -68,6 +69,7 @@ audit_log = Table(
     Column("remote_addr", String(64), nullable=True),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Index(None, "at"),
 )
 
 audit_head = Table(
