@@ -52,7 +52,8 @@ class Casualties:
 K, W = "killed", "wounded"
 # words after a number: "3 people were killed", "12 blessés", "5 قتلى"
 _POST = {
-    **dict.fromkeys("killed dead died die dies deaths fatalities slain perished lives".split(), K),
+    **dict.fromkeys("killed dead died die dies deaths fatalities slain perished lives executed beheaded "
+                    "assassinated".split(), K),
     **dict.fromkeys("wounded injured hurt injuries".split(), W),
     **dict.fromkeys("tue tues tuee tuees morts mort deces decedes victimes peri perissent".split(), K),
     **dict.fromkeys("blesse blesses blessee blessees".split(), W),
@@ -62,7 +63,7 @@ _POST = {
 }
 # words before a number: "killing five", "مقتل خمسة", "la mort de deux", "death toll rose to 14"
 _PRE = {
-    **dict.fromkeys("killing kill kills killed toll lives deaths death claimed".split(), K),
+    **dict.fromkeys("killing kill kills killed toll lives deaths death claimed dead fatally".split(), K),
     **dict.fromkeys("wounding injuring wounded injured".split(), W),
     **dict.fromkeys("tuant tue mort deces bilan vie".split(), K),
     **dict.fromkeys("blessant blesse".split(), W),
@@ -74,7 +75,8 @@ _AMBIGUOUS = {"killed", "wounded", "injured", "tue", "blesse", "tues", "blesses"
 _DETERMINERS = set("the a an his her their its two three le la les un une des plusieurs deux trois".split())
 _FILLERS = set(
     "at least some about around nearly almost more than over up to of the a an total estimated approximately "
-    "as many rose risen climbed reached has had have stood stands is was now further another "
+    "as many rose risen climbed reached has had have stood stands is was now further another all shooting shot "
+    "stabbing stabbed "
     "au moins plus de d des pres environ quelque les la le l s eleve a passe est provisoire fait".split()
 ) | set(normalise("حوالي نحو ما لا يقل عن أكثر من قرابة زهاء إلى الى ارتفعت ارتفع بلغت وصلت القتلى الضحايا "
                   "اكثر").split())
@@ -92,7 +94,28 @@ _PERSON = set(
     "terrorist jihadist hostage security policeman civil soldat policier gendarme militaire homme femme enfant "
     "personne passant eleve etudiant agent garde assaillant kamikaze terroriste jihadiste djihadiste chauffeur "
     "passager commercant berger villageois habitant membre responsable chef otage fidele elu maire ressortissant "
-    "touriste casque".split())
+    "touriste casque missionary bystander engineer pilot brother son father cousin wife husband daughter "
+    "mother nephew bodyguard chief governor deputy spokesman head sergeant captain colonel general "
+    "lieutenant private constable".split())
+_AUX = {"was", "were", "been", "be", "are", "is", "ete", "etaient", "sont", "ont", "fut", "furent"}
+_INCLUDING = {"including", "among", "dont", "parmi", "بينهم", "منهم"}
+_HARD_BREAK = {".", ";", ":", "while", "when", "after", "before", "but", "mais", "lorsque", "alors", "بينما", "فيما"}
+_OTHERS = {"others", "autres", "اخرين", "اخرون"}
+_ARTICLES = {"a", "an", "the", "his", "her", "un", "une", "le", "la", "l", "son", "sa"}
+# asides that would cut "Two people, including a police officer, were killed" in two
+_ASIDE = re.compile(
+    r",\s*(?:including|among them|identified as|most of them|mostly|all of them|both of them|dont|parmi eux|"
+    r"parmi lesquels|من بينهم|بينهم)(?:(?!\b(?:were|was|are|is|killed|wounded|injured|ont|sont)\b)[^,.;]){0,80},"
+    r"|\([^()]{0,80}\)")
+# GTD divides figures given "across" several attacks evenly among them
+_SHARED_CUES = ("across", "in both", "between this", "attacks", "clashes", "blasts", "incidents", "explosions",
+                "bombings", "assaults")
+_ACROSS = re.compile(r"\bacross\b|\bin both\b|\bbetween this and\b|\b(?:in|during) the (?:\w+ )?(?:attacks|clashes|"
+                     r"blasts|incidents|explosions|bombings|assaults)\b")
+_ONE_OF_N = re.compile(r"\bone of (two|three|four|five|six|\d+) (?:\w+ ){0,3}?(?:attacks|incidents|bombings|blasts|"
+                       r"explosions|assaults|clashes)")
+_SELF_BLAST = re.compile(r"\bblew (?:himself|herself) up|\bdetonated (?:himself|herself)|s est fait exploser|"
+                         r"فجر نفسه|فجرت نفسها")
 _AR_PERSON = set(normalise("جندي شخص مدني شرطي طفل رجل امرأة عنصر ضابط مواطن مسلح انتحاري منفذ مهاجم طالب "
                            "فلاح راع حارس مجند عسكري").split())
 _ONE = {"himself", "herself", "another", "نفسه"}
@@ -107,7 +130,8 @@ _BACKGROUND = re.compile(
     r"depuis (?:le debut|(?:19|20)\d\d|janvier)|cette annee|منذ (?:بداي|عام|مطلع|(?:19|20)\d\d)|هذا العام|خلال العام")
 # stems of casualty words, looked for with str.find (a regex alternation scan costs more than the budget)
 _CUE_STEMS = {
-    "en": tuple("kill dead died dies death fatalit slain perish lives wound injur hurt casualt toll".split()),
+    "en": tuple("kill dead died dies death fatalit slain perish lives wound injur hurt casualt toll execut behead "
+                "assassin".split()),
     "fr": ("tue ", "tue,", "tues", "tuee", "tuant", "mort ", "morts", "mort,", "deces", "victime", "bless",
            "bilan", "peri", "la vie"),
     "ar": tuple(normalise("قتل قتيل شهيد شهدا استشهاد حتف مصرع وفا ضحايا حصيلة حياة جرح جريح اصاب اصيب مصاب "
@@ -118,7 +142,7 @@ _CUE_STEMS["other"] = _CUE_STEMS["en"] + _CUE_STEMS["fr"] + _CUE_STEMS["ar"]
 _ZERO_GUARDS = ("no ", "nobody", "without", "aucun", "pas de", "sans ", "ni ", "لم ", "دون", "عدم")
 _BACKGROUND_GUARDS = ("since", "so far", "this year", "in total", "over the past", "in recent", "depuis",
                       "cette annee", "منذ", "هذا العام", "خلال العام")
-_ADDITIVE_WORDS = ("also", "another", "additional", "egalement", "aussi", "كما", "ايضا")
+_ADDITIVE_WORDS = ("also", "another", "additional", "in addition,", "egalement", "aussi", "كما", "ايضا")
 _IN_ADDITION_GUARDS = ("addition", "besides", "as well as", "outre", "en plus", "اضافه")
 _NONE_BOTH = re.compile(
     r"\bno (?:reported |other |immediate )?(?:casualties|victims|one was (?:hurt|harmed)|one hurt)|"
@@ -155,27 +179,54 @@ def _tokens(sentence: str) -> list[str]:
     return out
 
 
+def _person_start(toks: list[str], i: int) -> int | None:
+    """Index of the article of "a/the/his [up to 3 modifiers] <person noun>" ending at toks[i], else None."""
+    for back in range(1, 5):
+        j = i - back
+        if j < 0:
+            return None
+        if toks[j] in _ARTICLES:
+            return j
+        if not toks[j].isalpha() or toks[j] in NUMBER_STARTS or toks[j] in _POST or toks[j] in _PRE \
+                or toks[j] in _BREAK or toks[j] in _LIST:
+            return None
+    return None
+
+
+def _read_at(toks: list[str], i: int, lang: str, spans: list) -> tuple[int, object, int] | None:
+    """(start, value, end) of a count at toks[i]: digits, number words, "a soldier" = 1, "both" = 2…"""
+    tok, prev = toks[i], toks[i - 1] if i else ""
+    after_span = bool(spans) and spans[-1][1] == i
+    if tok in _PERSON and (start := _person_start(toks, i)) is not None and not (spans and spans[-1][1] > start):
+        return start, 1, i + 1
+    if tok in _AR_PERSON and prev in _PRE:
+        return i, 1, i + 1
+    if tok in ("both", "les deux", "كلاهما"):
+        return i, 2, i + 1
+    if tok in _OTHERS and not after_span:
+        return i, VAGUE, i + 1
+    nxt_digit = i + 1 < len(toks) and toks[i + 1][:1].isdigit()
+    if (tok in _ONE or (tok in _ORDINALS and prev in ("a", "an"))) and not nxt_digit:
+        return i, 1, i + 1
+    if tok in NUMBER_STARTS or tok[:1].isdigit():
+        read = read_number(toks, i, lang)
+        if read is not None and read[1] > i:
+            return i, read[0], read[1]
+    return None
+
+
 def _spans(toks: list[str], lang: str) -> list[tuple[int, int, object]]:
     """(start, end, value) of every count in the tokens; ranges keep their lower bound."""
     spans: list[tuple[int, int, object]] = []
     i = 0
     while i < len(toks):
-        tok, prev = toks[i], toks[i - 1] if i else ""
-        read = None
-        if tok in _PERSON and prev in ("a", "an", "the", "un", "une", "le", "la", "l"):
-            read = (1, i + 1)
-            i -= 1
-        elif tok in _AR_PERSON and prev in _PRE:
-            read = (1, i + 1)
-        elif (tok in _ONE or (tok in _ORDINALS and prev in ("a", "an"))) and not (i + 1 < len(toks) and toks[i + 1][:1].isdigit()):
-            read = (1, i + 1)
-        elif tok in NUMBER_STARTS or tok[:1].isdigit():
-            read = read_number(toks, i, lang)
-        if read is None or read[1] <= i:
+        read = _read_at(toks, i, lang, spans)
+        if read is None:
             i += 1
             continue
-        value, end = read
-        if isinstance(value, int) and (value > 20000 or (tok.isdigit() and 1900 <= value <= 2100)):
+        start, value, end = read
+        prev = toks[start - 1] if start else ""
+        if isinstance(value, int) and (value > 20000 or (toks[start].isdigit() and 1900 <= value <= 2100)):
             value = None
         if end < len(toks) and toks[end] in _UNITS or prev in ("aged", "age", "agee", "عمر", "#", "no"):
             value = None
@@ -184,9 +235,29 @@ def _spans(toks: list[str], lang: str) -> list[tuple[int, int, object]]:
             upper = read_number(toks, end + 1, lang)
             end = upper[1] if upper else end
         if value is not None:
-            spans.append((i, end, value))
+            spans.append((start, end, value))
         i = max(end, i + 1)
     return spans
+
+
+def _including(toks: list[str], spans: list, kinds: list) -> set[int]:
+    """"eight people, including four policemen, were killed": the outer count takes the verb after the
+    aside and the counts inside the aside are dropped (they are part of the outer one). Returns dropped spans."""
+    dropped: set[int] = set()
+    for k, (_, end, _) in enumerate(spans):
+        j = end
+        while j < min(end + 3, len(toks)) and toks[j] not in _INCLUDING:
+            j += 1
+        if j >= min(end + 3, len(toks)) or kinds[k]:
+            continue
+        for q in range(j + 1, min(j + 25, len(toks))):
+            if toks[q] in _HARD_BREAK:
+                break
+            if toks[q] in _POST and toks[q - 1] in _AUX:
+                kinds[k] = _POST[toks[q]]
+                dropped.update(m for m in range(k + 1, len(spans)) if spans[m][0] < q)
+                break
+    return dropped
 
 
 def _forward(toks: list[str], spans: list, k: int) -> str | None:
@@ -199,11 +270,15 @@ def _forward(toks: list[str], spans: list, k: int) -> str | None:
             return None
         if tok in _POST:
             nxt = toks[j + 1] if j + 1 < len(toks) else ""
-            if tok in _AMBIGUOUS and (nxt[:1].isdigit() or nxt in _DETERMINERS or read_number(toks, j + 1, "en")):
+            if tok in _AMBIGUOUS and toks[j - 1] not in _AUX and (
+                    nxt[:1].isdigit() or nxt in _DETERMINERS or read_number(toks, j + 1, "en")):
                 return None
             return _POST[tok]
         if tok in _LIST and k + 1 < len(spans) and next_start <= j + 2:
             return _forward(toks, spans, k + 1)
+        if tok in (",", "and") and j + 1 < len(toks) and (toks[j + 1] in _AUX or toks[j + 1] in _POST):
+            j += 1  # "X, a police commander, was killed", "shot and killed"
+            continue
         if tok in _BREAK or tok in _LIST or tok in _PRE:
             return None
         j += 1
@@ -229,21 +304,49 @@ def _backward(toks: list[str], spans: list, k: int, kinds: list) -> str | None:
     return None
 
 
-def _sentence_counts(sentence: str, lang: str) -> dict[str, int]:
-    """Summed killed/wounded figures stated in one sentence (kinds absent when not stated or vague only)."""
+_SMALL = {"two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4, "five": 5, "cinq": 5, "six": 6}
+
+
+def _sentence_counts(sentence: str, lang: str) -> tuple[dict[str, int], set[str]]:
+    """Summed killed/wounded figures stated in one sentence, and the kinds given only vaguely ("others")."""
+    extra = 0
+    if any(g in sentence for g in _IN_ADDITION_GUARDS) and (m := _IN_ADDITION.search(sentence)):
+        extra = _SMALL.get(m["n"] or "", int(m["n"]) if (m["n"] or "").isdigit() else 1)
+        sentence = sentence[:m.start()] + " " + sentence[m.end():]
+    if "," in sentence or "(" in sentence:
+        sentence = _ASIDE.sub(" ", sentence)
     toks = _tokens(sentence)
     spans = _spans(toks, lang)
     kinds: list[str | None] = []
     for k in range(len(spans)):
         kinds.append(_forward(toks, spans, k) or _backward(toks, spans, k, kinds))
+    dropped = _including(toks, spans, kinds)
     counts: dict[str, int] = {}
-    for (_, _, value), kind in zip(spans, kinds):
-        if kind and value is not VAGUE:
+    vague: set[str] = set()
+    for k, ((_, _, value), kind) in enumerate(zip(spans, kinds)):
+        if kind is None or k in dropped:
+            continue
+        if value is VAGUE:
+            vague.add(kind)
+        else:
             counts[kind] = counts.get(kind, 0) + int(value)  # type: ignore[arg-type]
-    if K in counts and any(g in sentence for g in _IN_ADDITION_GUARDS) and (m := _IN_ADDITION.search(sentence)):
-        counts[K] += {"two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4, "five": 5,
-                      "cinq": 5, "six": 6}.get(m["n"] or "", int(m["n"]) if (m["n"] or "").isdigit() else 1)
-    return counts
+    if K in counts and extra:
+        counts[K] += extra  # "in addition to the bomber": GTD counts perpetrators among the dead
+    elif K in counts and ("self" in sentence or "exploser" in sentence or "نفس" in sentence) and \
+            _SELF_BLAST.search(sentence) and "himself" not in toks:
+        counts[K] += 1
+    return counts, vague
+
+
+def _incidents_shared(norm: str, sentence: str) -> int:
+    """How many attacks a figure given "across both attacks" is shared by (GTD divides it evenly), else 1."""
+    if not any(w in sentence for w in _SHARED_CUES) or not _ACROSS.search(sentence):
+        return 1
+    m = _ONE_OF_N.search(norm)
+    if m is None:
+        return 2 if "both" in sentence else 1
+    word = m.group(1)
+    return int(word) if word.isdigit() else {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}[word]
 
 
 def find_casualties(text: str, lang: str) -> Casualties:
@@ -252,22 +355,27 @@ def find_casualties(text: str, lang: str) -> Casualties:
     totals: dict[str, int] = {}
     evidence: list[str] = []
     zero: set[str] = set()
+    unknown: set[str] = set()  # kinds stated only vaguely ("and wounded others", "des dizaines de blessés")
     for sentence in _cue_sentences(norm, lang):
         if any(g in sentence for g in _ZERO_GUARDS):
             zero.update(_zero_statements(sentence))
         if any(g in sentence for g in _BACKGROUND_GUARDS) and _BACKGROUND.search(sentence):
             continue
-        counts = _sentence_counts(sentence, lang)
+        counts, vague = _sentence_counts(sentence, lang)
+        unknown.update(vague)
         if not counts:
             continue
         evidence.append(sentence)
+        if (shared := _incidents_shared(norm, sentence)) > 1:
+            counts = {kind: int(value / shared + 0.5) for kind, value in counts.items()}
         additive = any(word in sentence for word in _ADDITIVE_WORDS)
         for kind, value in counts.items():
             totals[kind] = totals.get(kind, 0) + value if additive else max(totals.get(kind, 0), value)
     killed, wounded = totals.get(K), totals.get(W)
-    if killed is None and ("both" in zero or K in zero or (W in zero and wounded is None)):
-        killed = 0
-    if wounded is None and ("both" in zero or W in zero):
+    stated = killed is not None or wounded is not None
+    if killed is None and K not in unknown and (stated or zero):
+        killed = 0  # a report that states a toll and no deaths: GTD codes 0
+    if wounded is None and W not in unknown and (stated or zero):
         wounded = 0
     return Casualties(killed, wounded, tuple(evidence))
 

@@ -88,7 +88,7 @@ _ROUND = {  # "a dozen", "une dizaine": one approximate value
 _VAGUE_WORDS = {
     "dozens", "scores", "several", "many", "numerous", "hundreds", "thousands", "dizaines", "centaines",
     "plusieurs", "quelques", "nombreux", "nombreuses", "milliers", "few",
-    "عشرات", "مئات", "الاف", "عده", "بضعه", "بضع", "العديد", "عدد",
+    "عشرات", "مئات", "الاف", "عده", "بضعه", "بضع", "العديد", "عدد", "العشرات", "المئات", "الالاف",
 }
 _AR_UNITS = {
     "صفر": 0, "واحد": 1, "واحده": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3,
