@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
 
 import pytest
 
 from marsad.errors import InputError
 from marsad.model.countries import DATA_DIR, countries, country, country_name, find_country, is_country_code, name_key
 
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 ARAB_LEAGUE = "DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE".split()
 
 
@@ -69,3 +72,12 @@ def test_bundled_index_matches_folding():
     for c in countries():
         for name in (c.ar, c.en, c.fr):
             assert raw["index"].get(name_key(name)) == c.code, (c.code, name)
+
+
+def test_bundled_file_is_what_the_build_script_makes():
+    """scripts/build_countries.py is reproducible and the shipped file is current."""
+    spec = importlib.util.spec_from_file_location("build_countries", SCRIPTS / "build_countries.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    shipped = json.loads((DATA_DIR / "countries.json").read_text(encoding="utf-8"))
+    assert script.build() == shipped

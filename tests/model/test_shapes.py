@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 from marsad.model.countries import country
 from marsad.model.membership import load_membership
 from marsad.model.shapes import country_shapes
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
 
 def test_every_member_state_has_a_shape():
@@ -26,3 +31,11 @@ def test_properties_and_selection():
     assert len(somalia) == 2  # Somalia and Somaliland both under SO
     somalia[0]["properties"]["code"] = "changed"
     assert country_shapes(["SO"])["features"][0]["properties"]["code"] == "SO"  # callers get copies
+
+
+def test_shipped_shapes_are_what_the_build_script_makes(shared_data):
+    spec = importlib.util.spec_from_file_location("build_shapes", SCRIPTS / "build_shapes.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    source = shared_data / "reference" / "ne_110m_admin_0_countries.geojson"
+    assert script.build(source) == country_shapes()
