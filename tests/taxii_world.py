@@ -17,8 +17,6 @@ from marsad.model.markings import TLP_MARKING_IDS, Tlp, releasability_marking
 from marsad.store import Store
 from marsad.store.engine import make_engine
 from marsad.store.migrate import upgrade
-from marsad.store.base import metadata
-import marsad.store.accounts, marsad.store.audit, marsad.store.taxii_status  # noqa: F401,E401
 
 __all__ = ["World", "build_world", "indicator", "identity", "PASSWORD", "stamp"]
 
@@ -68,7 +66,6 @@ def build_world(url: str, *, api_keys: bool = True) -> World:
     and writes), ``sa-jo`` (bilateral), ``sa-drop`` (JO may write, not read) and ``empty`` (nobody)."""
     engine = make_engine(url)
     upgrade(engine)
-    metadata.create_all(engine)  # TEMPORARY until revision 0002 (accounts, audit) lands
     world = World(engine=engine, url=url)
     for code, name, secretariat in (("sa", "SA CT Unit", False), ("jo", "JO CT Unit", False),
                                     ("eg", "EG CT Unit", False), ("sec", "Secretariat", True)):

@@ -1,0 +1,241 @@
+"""The same taxii2-client workload against `marsad serve` and the OASIS reference server medallion.
+
+Workload per server and size N (a fresh server each time): POST N indicators in envelopes of ``--batch``
+(default 100) through ``Collection.add_objects`` (status read back), GET the first page (median of 5), then page
+through everything with ``as_pages``. Printed per run: POST objects/s, first-page ms, paging objects/s and the
+server process's peak RSS (VmHWM). Marsad runs on SQLite in a temporary folder (and on PostgreSQL if
+``--postgres-url`` is given); medallion 3.0.0 on its memory backend.
+
+    python benchmarks/taxii_vs_medallion.py                 # 1,000 and 5,000 both, Marsad alone at 100,000
+    python benchmarks/taxii_vs_medallion.py --quick         # 500 both, nothing else
+    python benchmarks/taxii_vs_medallion.py --marsad-only 100000,1000000
+
+The last line is one summary of key=value pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from taxii2client.v21 import Collection, as_pages
+
+from marsad.access.accounts import create_organisation, create_user
+from marsad.access.memberships import set_membership
+from marsad.store import Store
+from marsad.store.engine import make_engine
+from marsad.store.migrate import upgrade
+
+USER, PASSWORD = "bench_user", "bench password 123"
+VENV_BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Result:
+    server: str
+    n: int
+    post_per_s: float
+    first_page_ms: float
+    page_per_s: float
+    peak_rss_mb: float
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def indicator(n: int, run: str) -> dict:
+    stamp = "2026-01-01T00:00:00.000Z"
+    return {"type": "indicator", "spec_version": "2.1", "id": f"indicator--{uuid.uuid5(uuid.NAMESPACE_URL, f'{run}/{n}')}",
+            "created": stamp, "modified": stamp, "name": f"bench indicator {n}", "pattern_type": "stix",
+            "pattern": f"[domain-name:value = 'host{n}.example.org']", "valid_from": stamp,
+            "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}
+
+
+def peak_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            requests.get(url, auth=(USER, PASSWORD), timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not start")
+
+
+def prepare_marsad(database_url: str) -> str:
+    """Schema, one organisation, one user and a collection it reads and writes; the collection id."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    create_organisation(engine, "Bench Unit", "SA")
+    create_user(engine, USER, "Bench Unit", "analyst", PASSWORD)
+    collection = Store(engine).create_collection("Bench", alias="bench").id
+    set_membership(engine, "bench", "Bench Unit", read=True, write=True)
+    engine.dispose()
+    return collection
+
+
+def start_marsad(folder: Path, database_url: str | None, port: int):
+    url = database_url or f"sqlite:///{(folder / 'marsad.db').as_posix()}"
+    collection = prepare_marsad(url)
+    env = {**os.environ, "MARSAD_LOG_LEVEL": "warning"}
+    command = [str(VENV_BIN / "marsad"), "serve", "--data-dir", str(folder), "--port", str(port),
+               "--database-url", url]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "server.log", "wb"))
+    base = f"http://127.0.0.1:{port}"
+    wait_up(f"{base}/taxii2/", proc)
+    return proc, f"{base}/taxii2/marsad/collections/{collection}/"
+
+
+def start_medallion(folder: Path, port: int, page_size: int):
+    collection = str(uuid.uuid4())
+    base = f"http://127.0.0.1:{port}"
+    data = {
+        "/discovery": {"title": "medallion bench", "default": f"{base}/bench/", "api_roots": [f"{base}/bench/"]},
+        "bench": {
+            "information": {"title": "bench", "versions": ["application/taxii+json;version=2.1"],
+                            "max_content_length": 50 * 1024 * 1024},
+            "status": [],
+            "collections": [{"id": collection, "title": "Bench", "can_read": True, "can_write": True,
+                             "media_types": ["application/stix+json;version=2.1"], "objects": [], "manifest": []}],
+        },
+    }
+    (folder / "data.json").write_text(json.dumps(data))
+    config = {"backend": {"module": "medallion.backends.memory_backend", "module_class": "MemoryBackend",
+                          "filename": str(folder / "data.json")},
+              "users": {USER: PASSWORD}, "taxii": {"max_page_size": page_size}}
+    (folder / "config.json").write_text(json.dumps(config))
+    command = [sys.executable, "-m", "medallion.scripts.run", "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "ERROR", str(folder / "config.json")]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(folder / "server.log", "wb"))
+    wait_up(f"{base}/taxii2/", proc)
+    return proc, f"{base}/bench/collections/{collection}/"
+
+
+def workload(server: str, n: int, collection_url: str, pid: int, batch: int, page_size: int) -> Result:
+    collection = Collection(collection_url, user=USER, password=PASSWORD)
+    run = uuid.uuid4().hex
+    started = time.perf_counter()
+    for start in range(0, n, batch):
+        envelope = {"objects": [indicator(i, run) for i in range(start, min(n, start + batch))]}
+        status = collection.add_objects(envelope, wait_for_completion=True, poll_interval=0.05)
+        if status.success_count != len(envelope["objects"]):
+            raise RuntimeError(f"{server}: only {status.success_count} of {len(envelope['objects'])} stored")
+    post_seconds = time.perf_counter() - started
+    firsts = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        page = collection.get_objects(limit=page_size)
+        firsts.append(time.perf_counter() - t0)
+    if len(page.get("objects", [])) != min(n, page_size):
+        raise RuntimeError(f"{server}: first page has {len(page.get('objects', []))} objects")
+    t0 = time.perf_counter()
+    seen = sum(len(p.get("objects", [])) for p in as_pages(collection.get_objects, per_request=page_size))
+    page_seconds = time.perf_counter() - t0
+    if seen != n:
+        raise RuntimeError(f"{server}: paging returned {seen} objects, expected {n}")
+    return Result(server, n, n / post_seconds, statistics.median(firsts) * 1000, n / page_seconds, peak_rss_mb(pid))
+
+
+def run_one(server: str, n: int, args) -> Result:
+    with tempfile.TemporaryDirectory(prefix=f"bench-{server}-") as tmp:
+        folder, port = Path(tmp), free_port()
+        if server == "medallion":
+            proc, url = start_medallion(folder, port, args.page_size)
+        else:
+            database_url = fresh_postgres(args.postgres_url) if server == "marsad-pg" else None
+            proc, url = start_marsad(folder, database_url, port)
+        try:
+            result = workload(server, n, url, proc.pid, args.batch, args.page_size)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    print(f"{result.server:10s} N={n:>9,}  POST {result.post_per_s:8.0f} obj/s  first page {result.first_page_ms:7.1f} ms"
+          f"  paging {result.page_per_s:8.0f} obj/s  peak RSS {result.peak_rss_mb:6.0f} MB", flush=True)
+    return result
+
+
+def fresh_postgres(admin_url: str) -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(admin_url).set(drivername="postgresql+psycopg")
+    name = f"marsad_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def sizes(text: str) -> list[int]:
+    return [int(s.replace("_", "")) for s in text.split(",") if s.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,5000", help="N run on both servers")
+    parser.add_argument("--marsad-only", default="100000", help="N run on Marsad alone ('' for none)")
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--page-size", type=int, default=1000)
+    parser.add_argument("--postgres-url", default=None, help="also run Marsad on PostgreSQL (admin URL)")
+    parser.add_argument("--quick", action="store_true", help="500 objects on both servers only")
+    args = parser.parse_args()
+    both, alone = (sizes("500"), []) if args.quick else (sizes(args.sizes), sizes(args.marsad_only))
+    marsads = ["marsad"] + (["marsad-pg"] if args.postgres_url else [])
+    results: list[Result] = []
+    for n in both:
+        for server in [*marsads, "medallion"]:
+            results.append(run_one(server, n, args))
+    for n in alone:
+        for server in marsads:
+            results.append(run_one(server, n, args))
+    print(summary(results, both, alone))
+
+
+def summary(results: list[Result], both: list[int], alone: list[int]) -> str:
+    by = {(r.server, r.n): r for r in results}
+    pairs = []
+    for n in both:
+        m, ref = by[("marsad", n)], by[("medallion", n)]
+        print(f"N={n:,}: Marsad/medallion POST x{m.post_per_s / ref.post_per_s:.1f}, first page "
+              f"x{ref.first_page_ms / m.first_page_ms:.1f} faster, paging x{m.page_per_s / ref.page_per_s:.1f}")
+        pairs += [f"post_ratio_{n}={m.post_per_s / ref.post_per_s:.2f}",
+                  f"page_ratio_{n}={m.page_per_s / ref.page_per_s:.2f}"]
+    for r in results:
+        tag = f"{r.server.replace('-', '_')}_{r.n}"
+        pairs += [f"{tag}_post_per_s={r.post_per_s:.0f}", f"{tag}_first_page_ms={r.first_page_ms:.1f}",
+                  f"{tag}_page_per_s={r.page_per_s:.0f}", f"{tag}_peak_rss_mb={r.peak_rss_mb:.0f}"]
+    return " ".join(pairs)
+
+
+if __name__ == "__main__":
+    main()
