@@ -26,7 +26,7 @@ runner = CliRunner()
 def cli(tmp_path):
     url = f"sqlite:///{tmp_path / 'm.db'}"
     engine = make_engine(url)
-    upgrade(engine)
+    upgrade(engine, "heads")
     metadata.create_all(engine)
     for code in ("SA", "JO", "EG"):
         create_organisation(engine, f"{code} unit", code)

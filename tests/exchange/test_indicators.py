@@ -40,7 +40,7 @@ SA_ID = "identity--5a5a5a5a-0000-4000-8000-000000000001"
 def world(database_url):
     """SA, JO and EG units with one analyst each; collection ``regional`` (all read+write)."""
     engine = make_engine(database_url)
-    upgrade(engine)
+    upgrade(engine, "heads")
     metadata.create_all(engine)  # tables whose migration has not landed yet (checkfirst)
     store = Store(engine)
     orgs = {}

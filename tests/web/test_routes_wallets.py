@@ -23,7 +23,7 @@ BTC = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
 @pytest.fixture
 def client(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    upgrade(engine)
+    upgrade(engine, "heads")
     metadata.create_all(engine)
     keys = {}
     for code in ("SA", "JO", "EG"):
