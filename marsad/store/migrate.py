@@ -30,8 +30,8 @@ def alembic_config(connection=None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema to ``revision`` (default: the newest); :class:`StoreError` on failure."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema to ``revision`` (default: every head, should parallel branches exist); :class:`StoreError`."""
     try:
         with engine.begin() as connection:
             command.upgrade(alembic_config(connection), revision)
