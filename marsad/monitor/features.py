@@ -1,0 +1,220 @@
+"""Shared featurisation for the extraction classifiers: folded word tokens plus cross-lingual concepts.
+
+Why one module: relevance, attack/target/weapon typing and themes all read the same text, so it is
+tokenised and matched against the concept lexicon once per report (:func:`featurise`) and every linear
+model scores the same :class:`Features`. Word features carry the English training signal; concept
+features (from :mod:`marsad.monitor.concepts`) are what lets models trained on English read Arabic and
+French — the "concept-only" models use nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from marsad.monitor.concepts import CONCEPTS
+from marsad.text import ARABIC_RE, fold
+
+__all__ = [
+    "ConceptMatcher",
+    "Features",
+    "featurise",
+    "concept_matcher",
+    "arabic_forms",
+    "NUMBER_WORDS",
+    "fold_tokens",
+]
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+#: a raw word: letters/digits plus the combining marks that fold() drops (Arabic harakat, Latin accents)
+_RAW_WORD = re.compile("[\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
+_FOLD_CACHE: dict[str, tuple[str, ...]] = {}
+_AR_CONJ = ("و", "ف")
+_AR_PREP = ("ب", "ل", "ك")
+#: how many words at the start of a report (after its title) count as its lead
+LEAD_WORDS = 60
+#: how close (in words) a number must come before a casualty concept to count as "numbered"
+NUMBER_WINDOW = 4
+_NUMBERED = frozenset({"KILL", "WOUND", "KIDNAP", "VICTIM"})
+
+NUMBER_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty dozen dozens "
+        "several scores hundreds "
+        "un une deux trois quatre cinq six sept huit neuf dix onze douze quinze vingt trente dizaine dizaines "
+        "plusieurs centaines "
+        "واحد اثنان اثنين ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة عشرة عشر عشرات عشرين ثلاثين مئات عدد"
+    ).split()
+)
+
+
+def arabic_forms(token: str) -> tuple[str, ...]:
+    """``token`` and its forms with Arabic clitics stripped (و ف, then ب ل ك, then ال / لل), longest first."""
+    if not ARABIC_RE.match(token):
+        return (token,)
+    forms = [token]
+    for conj in ("",) + _AR_CONJ:
+        if conj and not token.startswith(conj):
+            continue
+        t1 = token[len(conj):]
+        for prep in ("",) + _AR_PREP:
+            if prep and not t1.startswith(prep):
+                continue
+            t2 = t1[len(prep):]
+            forms.append(t2)
+            if t2.startswith("ال"):
+                forms.append(t2[2:])
+            if t2.startswith("لل"):
+                forms.append(t2[2:])
+    seen = dict.fromkeys(f for f in forms if len(f) >= 2)
+    return tuple(seen)
+
+
+class ConceptMatcher:
+    """Finds concept mentions in folded tokens, with prefix, whole-word and phrase entries."""
+
+    def __init__(self, lexicon: dict[str, dict[str, str]] = CONCEPTS, langs: tuple[str, ...] = ("ar", "en", "fr")):
+        self.concepts: tuple[str, ...] = tuple(lexicon)
+        self._patterns: list[tuple[int, tuple[tuple[str, bool], ...]]] = []
+        self._prefix: dict[str, list[int]] = {}
+        self._exact: dict[str, list[int]] = {}
+        for cid, name in enumerate(self.concepts):
+            for lang in langs:
+                for entry in lexicon[name].get(lang, "").split("|"):
+                    self._add(cid, entry)
+        self._lengths = sorted({len(s) for s in self._prefix})
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def _add(self, cid: int, entry: str) -> None:
+        entry = entry.strip()
+        if not entry:
+            return
+        exact_last = entry.endswith("=")
+        words = _TOKEN.findall(fold(entry.rstrip("=")))
+        if not words:
+            return
+        spec = tuple((w, exact_last and i == len(words) - 1) for i, w in enumerate(words))
+        pid = len(self._patterns)
+        self._patterns.append((cid, spec))
+        first, exact = spec[0]
+        (self._exact if exact else self._prefix).setdefault(first, []).append(pid)
+
+    def _first_hits(self, token: str) -> tuple[int, ...]:
+        hits = self._cache.get(token)
+        if hits is not None:
+            return hits
+        found: list[int] = []
+        for form in arabic_forms(token):
+            found.extend(self._exact.get(form, ()))
+            for length in self._lengths:
+                if length > len(form):
+                    break
+                found.extend(self._prefix.get(form[:length], ()))
+        hits = tuple(dict.fromkeys(found))
+        if len(self._cache) < 200_000:
+            self._cache[token] = hits
+        return hits
+
+    @staticmethod
+    def _word_matches(token: str, stem: str, exact: bool) -> bool:
+        for form in arabic_forms(token):
+            if (form == stem) if exact else form.startswith(stem):
+                return True
+        return False
+
+    def find(self, toks: list[str]) -> list[tuple[int, int]]:
+        """(token position, concept id) for every mention in ``toks`` (folded tokens), in text order."""
+        out: list[tuple[int, int]] = []
+        n = len(toks)
+        patterns = self._patterns
+        for i, tok in enumerate(toks):
+            hits = self._first_hits(tok)
+            if not hits:
+                continue
+            seen: set[int] = set()
+            for pid in hits:
+                cid, spec = patterns[pid]
+                if cid in seen:
+                    continue
+                if len(spec) > 1:
+                    if i + len(spec) > n or not all(
+                        self._word_matches(toks[i + k], stem, ex) for k, (stem, ex) in enumerate(spec[1:], 1)
+                    ):
+                        continue
+                seen.add(cid)
+                out.append((i, cid))
+        return out
+
+
+@lru_cache(maxsize=4)
+def concept_matcher(lang: str = "any") -> ConceptMatcher:
+    """The shared matcher for ``lang`` ("ar", "en", "fr"; anything else matches all three lexicons)."""
+    langs = (lang,) if lang in ("ar", "en", "fr") else ("ar", "en", "fr")
+    return ConceptMatcher(CONCEPTS, langs)
+
+
+@dataclass(slots=True)
+class Features:
+    """What the classifiers see of one report: word features and concept features (string keys)."""
+
+    words: set[str] = field(default_factory=set)
+    concepts: list[str] = field(default_factory=list)
+    #: concept name → number of mentions (for rules and explanations)
+    counts: dict[str, int] = field(default_factory=dict)
+    tokens: list[str] = field(default_factory=list)
+
+
+def _near(pos: int, numbers: set[int]) -> bool:
+    return any((pos + d) in numbers for d in (-4, -3, -2, -1, 1, 2, 3, 4))
+
+
+def _is_number(tok: str) -> bool:
+    return tok.isdigit() or tok in NUMBER_WORDS
+
+
+def fold_tokens(text: str) -> list[str]:
+    """Folded word tokens of ``text``, as ``marsad.text.tokens`` gives them, folding each distinct word once."""
+    out: list[str] = []
+    cache = _FOLD_CACHE
+    for raw in _RAW_WORD.findall(text):
+        folded = cache.get(raw)
+        if folded is None:
+            folded = tuple(_TOKEN.findall(fold(raw)))
+            if len(cache) < 500_000:
+                cache[raw] = folded
+        out.extend(folded)
+    return out
+
+
+def featurise(text: str, title: str | None = None, lang: str = "en") -> Features:
+    """Tokens, word features and concept features of a report (title, if any, counts as lead)."""
+    title_toks = fold_tokens(title) if title else []
+    body_toks = fold_tokens(text or "")
+    toks = title_toks + body_toks
+    lead_end = len(title_toks) + LEAD_WORDS
+    matcher = concept_matcher(lang)
+    names = matcher.concepts
+    counts: dict[str, int] = {}
+    concept_feats: set[str] = set()
+    numbers = {i for i, t in enumerate(toks) if _is_number(t)}
+    for pos, cid in matcher.find(toks):
+        name = names[cid]
+        counts[name] = counts.get(name, 0) + 1
+        if pos < lead_end:
+            concept_feats.add("t:" + name)
+        if name in _NUMBERED and _near(pos, numbers):
+            concept_feats.add("n:" + name)
+    for name, c in counts.items():
+        concept_feats.add("c:" + name)
+        if c >= 2:
+            concept_feats.add("c2:" + name)
+        if c >= 4:
+            concept_feats.add("c4:" + name)
+    n = len(toks)
+    concept_feats.add("len:" + ("s" if n < 60 else "m" if n < 250 else "l" if n < 700 else "xl"))
+    incident = sum(counts.get(k, 0) for k in ("EXPLOSION", "KILL", "WOUND", "KIDNAP", "ATTACK", "FIREARM"))
+    policy = sum(counts.get(k, 0) for k in ("CONFERENCE", "STRATEGY", "STATEMENT", "TRIAL", "AGREEMENT", "COUNTER"))
+    concept_feats.add("bal:" + ("inc" if incident > 2 * policy else "pol" if policy > 2 * incident else "mix"))
+    return Features(words=set(toks), concepts=sorted(concept_feats), counts=counts, tokens=toks)

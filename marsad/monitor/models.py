@@ -1,0 +1,102 @@
+"""The shipped linear models of extraction: loading and scoring, in numpy only.
+
+Why not pickled scikit-learn objects: pickles break across library versions and are slow to load.
+Training (``marsad.monitor.training``) writes plain arrays to ``marsad/data/models/extraction.npz``
+and names to ``extraction.json``; here they are read back and scored with one gather-and-sum per
+report for every task at once.
+
+Two weight sets share the output columns: the *full* model (word + concept features, for English)
+and the *concept-only* model (for Arabic, French and anything else), each with per-task column
+ranges listed in the JSON ("tasks": name → [start, stop, classes]).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from marsad.errors import ConfigError
+from marsad.monitor.features import Features
+
+__all__ = ["LinearModels", "load_models", "MODEL_DIR", "softmax", "sigmoid"]
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
+
+
+def sigmoid(x: np.ndarray | float) -> np.ndarray | float:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max())
+    return e / e.sum()
+
+
+@dataclass
+class _Weights:
+    words: np.ndarray | None  # (n_words, n_out) or None for the concept-only model
+    concepts: np.ndarray  # (n_concept_features, n_out)
+    bias: np.ndarray  # (n_out,)
+
+
+class LinearModels:
+    """Every extraction classifier's weights; :meth:`scores` gives raw scores per task for one report."""
+
+    def __init__(self, meta: dict, arrays: dict[str, np.ndarray]):
+        self.meta = meta
+        self.word_index = {w: i for i, w in enumerate(meta["words"])}
+        self.concept_index = {c: i for i, c in enumerate(meta["concept_features"])}
+        self.tasks: dict[str, tuple[int, int, list[str]]] = {
+            name: (start, stop, classes) for name, (start, stop, classes) in meta["tasks"].items()
+        }
+        self.calibration: dict[str, dict[str, list[float]]] = meta.get("calibration", {})
+        f32 = np.float32
+        self.full = _Weights(arrays["full_words"].astype(f32), arrays["full_concepts"].astype(f32),
+                             arrays["full_bias"].astype(f32))
+        self.concept_only = _Weights(None, arrays["conc_concepts"].astype(f32), arrays["conc_bias"].astype(f32))
+
+    def variant(self, lang: str) -> str:
+        """"full" for English (the training language), "concept" for every other language."""
+        return "full" if lang == "en" else "concept"
+
+    def raw(self, feats: Features, lang: str) -> np.ndarray:
+        """All output columns' scores for one report."""
+        weights = self.full if self.variant(lang) == "full" else self.concept_only
+        ci = [self.concept_index[c] for c in feats.concepts if c in self.concept_index]
+        out = weights.bias + weights.concepts[ci].sum(axis=0)
+        if weights.words is not None:
+            index = self.word_index
+            wi = [index[w] for w in feats.words if w in index]
+            if wi:
+                out = out + weights.words[wi].sum(axis=0)
+        return out
+
+    def task(self, scores: np.ndarray, name: str) -> tuple[np.ndarray, list[str]]:
+        """The slice of ``scores`` for task ``name`` and its class names."""
+        start, stop, classes = self.tasks[name]
+        return scores[start:stop], classes
+
+    def calibrated(self, name: str, score: float, lang: str) -> float:
+        """Probability from a binary task's raw score, with the Platt scaling fitted for this variant."""
+        a, b = self.calibration.get(name, {}).get(self.variant(lang), [1.0, 0.0])
+        return float(sigmoid(a * score + b))
+
+
+@lru_cache(maxsize=2)
+def load_models(directory: str | None = None) -> LinearModels:
+    """The shipped models (cached); :class:`ConfigError` if the files are missing or unreadable."""
+    folder = Path(directory) if directory else MODEL_DIR
+    try:
+        meta = json.loads((folder / "extraction.json").read_text(encoding="utf-8"))
+        with np.load(folder / "extraction.npz") as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(
+            f"extraction models in {folder} are missing or unreadable ({exc}); "
+            "re-create them with scripts/train_extraction.py"
+        ) from None
+    return LinearModels(meta, arrays)

@@ -1,0 +1,178 @@
+"""Training of the extraction classifiers (relevance; attack, target and weapon types).
+
+Why a module of the package (and not only a script): the command that rewrites the shipped model files
+must be reproducible by anyone with ``../shared/data``; ``scripts/train_extraction.py`` calls
+:func:`train_all`. scikit-learn is used here only; the output is plain numpy arrays
+(see :mod:`marsad.monitor.models`).
+
+Relevance: positives are MUC documents with a template, GTD summaries (sample), SATP texts, ACLED
+"violence against civilians" / "explosions" notes; negatives are MUC documents without a template and
+the author-written policy news of :mod:`marsad.monitor.training.synthetic`. MUC documents whose id is
+in the crc32 dev fold are held out to fit the Platt calibration. Types: GTD train split.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+from marsad.model.vocab import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES
+from marsad.monitor.features import Features, featurise
+from marsad.monitor.models import MODEL_DIR
+from marsad.monitor.training.corpora import (
+    is_dev_id,
+    load_acled,
+    load_gtd,
+    load_muc,
+    load_satp,
+    strip_gtd_date,
+)
+from marsad.monitor.training.synthetic import policy_negatives
+
+__all__ = ["train_all", "TYPE_TASKS"]
+
+#: task name → (GTD label key, vocabulary)
+TYPE_TASKS = {"attack": ("attack", ATTACK_TYPES), "target": ("target", TARGET_TYPES),
+              "weapon": ("weapon", WEAPON_TYPES)}
+MIN_DF = 3
+MAX_WORDS = 30_000
+
+
+def _relevance_set(root: Path, rng: random.Random) -> tuple[list[Features], np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels, sample weights and a held-out (calibration) mask for relevance."""
+    rows: list[tuple[str, str, int, float, bool]] = []  # text, lang, label, weight, held-out
+    for d in load_muc(root, "train"):
+        rows.append((d.text, "en", int(d.labels["relevant"]), 1.0, is_dev_id(d.id)))
+    gtd = load_gtd(root, "train")
+    for d in rng.sample(gtd, min(1500, len(gtd))):
+        rows.append((strip_gtd_date(d.text), "en", 1, 1.0, False))
+    for d in load_satp(root, "train"):
+        rows.append((d.text, "en", 1, 0.5, False))
+    for d in load_acled(root, "train"):
+        if d.labels["event_type"] in ("Violence against civilians", "Explosions/Remote violence"):
+            rows.append((d.text, "en", 1, 0.5, False))
+    for lang, text in policy_negatives():
+        rows.append((text, lang, 0, 1.0, False))
+    feats = [featurise(t, None, lang) for t, lang, *_ in rows]
+    y = np.array([r[2] for r in rows])
+    w = np.array([r[3] for r in rows])
+    held = np.array([r[4] for r in rows])
+    return feats, y, w, held
+
+
+def _vocab(feature_sets: list[list[Features]]) -> tuple[list[str], list[str]]:
+    df: Counter[str] = Counter()
+    concepts: set[str] = set()
+    for feats in feature_sets:
+        for f in feats:
+            df.update(f.words)
+            concepts.update(f.concepts)
+    words = [w for w, c in df.most_common(MAX_WORDS) if c >= MIN_DF and not w.isdigit()]
+    return sorted(words), sorted(concepts)
+
+
+def _matrix(feats: list[Features], index: dict[str, int], use_words: bool, word_offset: int,
+            concept_index: dict[str, int]) -> sparse.csr_matrix:
+    indptr, indices = [0], []
+    for f in feats:
+        cols = [concept_index[c] for c in f.concepts if c in concept_index]
+        if use_words:
+            cols += [word_offset + index[w] for w in f.words if w in index]
+        indices.extend(cols)
+        indptr.append(len(indices))
+    n_cols = word_offset + (len(index) if use_words else 0)
+    data = np.ones(len(indices), dtype=np.float32)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(feats), n_cols))
+
+
+def _fit(x, y, w=None, c: float = 1.0) -> LogisticRegression:
+    model = LogisticRegression(C=c, max_iter=2000, solver="lbfgs")
+    model.fit(x, y, sample_weight=w)
+    return model
+
+
+def _platt(scores: np.ndarray, y: np.ndarray) -> list[float]:
+    model = LogisticRegression(C=100.0).fit(scores.reshape(-1, 1), y)
+    return [float(model.coef_[0, 0]), float(model.intercept_[0])]
+
+
+def _coef_rows(model: LogisticRegression, classes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(n_features, n_classes) weights and biases in ``classes`` order (zeros for unseen classes)."""
+    n_feat = model.coef_.shape[1]
+    if len(model.classes_) == 2 and len(classes) == 1:  # binary relevance: one column
+        return model.coef_.T.copy(), model.intercept_.copy()
+    coef = np.full((n_feat, len(classes)), 0.0)
+    bias = np.full(len(classes), -20.0)
+    for j, cls in enumerate(model.classes_):
+        k = classes.index(cls)
+        coef[:, k], bias[k] = model.coef_[j], model.intercept_[j]
+    return coef, bias
+
+
+def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) -> dict:
+    """Train every model from ``root`` (the shared data folder), write the files, return the metadata."""
+    rng = random.Random(seed)
+    rel_feats, rel_y, rel_w, rel_held = _relevance_set(root, rng)
+    log(f"relevance: {len(rel_y)} docs ({int(rel_y.sum())} positive, {int(rel_held.sum())} held out)")
+    gtd = [d for d in load_gtd(root, "train")]
+    gtd_feats = [featurise(strip_gtd_date(d.text), None, "en") for d in gtd]
+    log(f"types: {len(gtd)} GTD train summaries")
+    words, concepts = _vocab([rel_feats, gtd_feats])
+    w_index = {w: i for i, w in enumerate(words)}
+    c_index = {c: i for i, c in enumerate(concepts)}
+    nc = len(concepts)
+    columns: list[tuple[str, list[str]]] = [("relevance", ["incident"])]
+    columns += [(name, list(vocab.names)) for name, (_, vocab) in TYPE_TASKS.items()]
+    n_out = sum(len(c) for _, c in columns)
+    full = np.zeros((nc + len(words), n_out))
+    conc = np.zeros((nc, n_out))
+    full_b, conc_b = np.zeros(n_out), np.zeros(n_out)
+    meta_tasks, calibration, start = {}, {}, 0
+    for name, classes in columns:
+        stop = start + len(classes)
+        meta_tasks[name] = [start, stop, classes]
+        if name == "relevance":
+            feats, y, wts, train_mask = rel_feats, rel_y, rel_w, ~rel_held
+        else:
+            key = TYPE_TASKS[name][0]
+            keep = [i for i, d in enumerate(gtd) if d.labels.get(key) in classes]
+            feats = [gtd_feats[i] for i in keep]
+            y = np.array([gtd[i].labels[key] for i in keep])
+            wts, train_mask = None, np.ones(len(keep), dtype=bool)
+        for variant, target, bias in (("full", full, full_b), ("concept", conc, conc_b)):
+            x = _matrix(feats, w_index, variant == "full", nc, c_index)
+            xt, yt = x[train_mask], y[train_mask]
+            wt = wts[train_mask] if wts is not None else None
+            model = _fit(xt, yt, wt, c=0.5 if variant == "full" else 1.0)
+            coef, b = _coef_rows(model, classes)
+            target[:, start:stop], bias[start:stop] = coef, b
+            if name == "relevance":
+                held_scores = model.decision_function(x[~train_mask])
+                calibration.setdefault(name, {})[variant] = _platt(held_scores, y[~train_mask])
+            log(f"  {name}/{variant}: {xt.shape[0]} rows x {xt.shape[1]} features")
+        start = stop
+    meta = {
+        "format": 1,
+        "words": words,
+        "concept_features": concepts,
+        "tasks": meta_tasks,
+        "calibration": calibration,
+        "trained_on": {"relevance_docs": int(len(rel_y)), "gtd_train_docs": len(gtd)},
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out_dir / "extraction.npz",
+        full_words=full[nc:].astype(np.float16),
+        full_concepts=full[:nc].astype(np.float16),
+        full_bias=full_b.astype(np.float32),
+        conc_concepts=conc.astype(np.float16),
+        conc_bias=conc_b.astype(np.float32),
+    )
+    (out_dir / "extraction.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return meta
