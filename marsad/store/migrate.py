@@ -11,6 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -37,6 +38,8 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
             command.upgrade(alembic_config(connection), revision)
     except SQLAlchemyError as exc:
         raise StoreError(f"could not upgrade the database schema: {exc.__class__.__name__}") from None
+    except CommandError as exc:
+        raise StoreError(f"could not upgrade the database schema to {revision!r}: {exc}") from None
 
 
 def current(engine: Engine) -> str | None:

@@ -22,7 +22,7 @@ from marsad.store.collections import collection_objects
 from marsad.store.objects import stix_objects
 from marsad.store.timestamps import parse_timestamp
 
-__all__ = ["Scope", "VersionSpec", "row_filters", "version_filter", "visible_from", "order_columns"]
+__all__ = ["Scope", "VersionSpec", "row_filters", "version_filter", "visible_from", "order_columns", "all_filters"]
 
 #: "last" | "first" | "all" | a list of version timestamps
 VersionSpec = str | Sequence[str]

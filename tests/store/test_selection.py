@@ -44,3 +44,17 @@ def test_where_hides_from_search(store, make):
     not_red = stix_objects.c.tlp.is_(None) | (stix_objects.c.tlp != "red")
     assert {h.object["id"] for h in store.search("sandstorm", where=not_red)} == {shown["id"]}
     assert {h.object["id"] for h in store.search("sandstorm")} == {hidden["id"], shown["id"]}
+
+
+def test_where_with_correlated_release_check_picks_last_visible_version(store, collection, make):
+    from marsad.model.markings import releasability_marking
+
+    to_sa, to_eg = releasability_marking(["SA"]), releasability_marking(["EG"])
+    v1 = make(n=30, modified="2024-01-01T00:00:00.000Z", name="for SA", object_marking_refs=[to_sa["id"]])
+    v2 = dict(v1, modified="2024-02-01T00:00:00.000Z", name="for EG", object_marking_refs=[to_eg["id"]])
+    store.put_objects([to_sa, to_eg, v1, v2], collection_id=collection)
+    for_sa = exists(select(object_releases.c.object_pk).where(
+        object_releases.c.object_pk == stix_objects.c.pk, object_releases.c.entry == "SA"))
+    assert [o.object["name"] for o in store.query(collection, ids=[v1["id"]], where=for_sa).objects] == ["for SA"]
+    assert [o.object["name"] for o in store.query(collection, ids=[v1["id"]]).objects] == ["for EG"]
+    assert [o.object["name"] for o in store.query(collection, types=["indicator"], where=~for_sa).objects] == ["for EG"]

@@ -124,3 +124,17 @@ def test_modified_column_is_aware_with_microseconds(store, make):
 def test_date_added_strictly_increases_between_puts(store, make):
     stamps = [store.put_objects([make(n=60 + i)]).date_added for i in range(5)]
     assert stamps == sorted(stamps) and len(set(stamps)) == 5
+
+
+def test_concurrent_writers_keep_date_added_order(store, collection, make):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def writer(w):
+        return [store.put_objects([make(n=1000 + w * 100 + i)], collection_id=collection).date_added for i in range(5)]
+
+    with ThreadPoolExecutor(4) as pool:
+        stamps = [s for batch in pool.map(writer, range(4)) for s in batch]
+    assert len(set(stamps)) == 20  # every transaction got its own, strictly later date_added
+    page = store.query(collection, limit=100)
+    added = [o.date_added for o in page.objects]
+    assert len(added) == 20 and added == sorted(added)
