@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
@@ -177,7 +177,13 @@ def _sql_visible(conn, who: Viewer, collection_id=None) -> set[int]:
     return set(conn.execute(query).scalars())
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+#: database-backed properties: moderate example counts, and no shrinking (each step rewrites a database, which
+#: could take minutes); a failure still prints the generated world that broke the equivalence
+DB_SETTINGS = settings(max_examples=30, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+                       suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@DB_SETTINGS
 @given(world=world_st)
 def test_sql_clause_selects_exactly_what_can_see_allows(engine, world):
     with engine.begin() as conn:
