@@ -5,10 +5,12 @@ real reports, with a command anyone on the team can re-run. Nothing from the dat
 figures are printed.
 
 Sets (from ``../shared/data``, skipped cleanly when absent):
-* GTD (three dev files, deduplicated by ``eventid``): the fixed dev split is ``md5(eventid) mod 5 == 0``.
-  Casualties: English ``summary`` against ``nkill``/``nwound`` (rows with a value only), exact and ±10 %.
-  Dates: the summary's own leading "MM/DD/YYYY:" is cut off first (otherwise the answer is in plain sight),
-  ``published`` is set to the day after the GTD date, and the result is compared with the GTD date.
+* GTD (three dev files, deduplicated by ``eventid``): the fixed dev split is ``md5(eventid) mod 5 == 0``
+  (rows with another remainder are for development). Casualties: English ``summary`` against
+  ``nkill``/``nwound`` (rows with a value only), exact and ±10 %; ``*_silent0`` also counts "no figure
+  found" as 0, as GTD codes a summary that mentions no casualties. Dates: once with the summary's leading
+  "MM/DD/YYYY:" (sanity check), once with it cut off and ``published`` = the day after the GTD date:
+  how often a date is still found, and how often that date is right.
 * ISAF press releases: ``published`` is the release's dateline; date against ``start_date``, killed against
   ``min_killed``.
 
@@ -34,7 +36,8 @@ from marsad.monitor.language import detect_language
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 _GTD_PREFIX = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{4}(?:\s*-\s*\d{1,2}/\d{1,2}/\d{4})?\s*:?\s*")
-_DATELINE = re.compile(r"\(([A-Z][a-z]+)\.?\s+(\d{1,2}),\s+(\d{4})\)")
+_DATELINE = re.compile(r"\(([A-Z][a-z]+)\.?\s+(\d{1,2})(?:,\s+(\d{4}))?\)")
+_RELEASE_ID = re.compile(r"\b(20\d\d)-\d\d-[A-Z]")
 
 
 def _int(value: str | None) -> int | None:
@@ -44,14 +47,14 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def gtd_dev_rows(folder: Path) -> list[dict]:
-    """Deduplicated GTD rows whose eventid falls in the dev split (md5 mod 5 == 0)."""
+def gtd_dev_rows(folder: Path, dev: bool = True) -> list[dict]:
+    """Deduplicated GTD rows of the dev split (md5(eventid) mod 5 == 0), or of the rest with ``dev=False``."""
     rows: dict[str, dict] = {}
     for path in sorted(folder.glob("*.csv")):
         with path.open(newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 eventid = row.get("eventid", "")
-                if eventid and int(hashlib.md5(eventid.encode()).hexdigest(), 16) % 5 == 0:
+                if eventid and (int(hashlib.md5(eventid.encode()).hexdigest(), 16) % 5 == 0) == dev:
                     rows.setdefault(eventid, row)
     return list(rows.values())
 
@@ -65,9 +68,24 @@ def _score(pairs: list[tuple[int | None, int]]) -> tuple[float, float, int]:
     return exact / len(pairs), near / len(pairs), len(pairs)
 
 
+def _date_outcome(text: str, year: int, month: int, day: int | None) -> tuple[bool, bool, bool]:
+    """(right with the summary's own "MM/DD/YYYY:" prefix, a date found once it is cut, that date right).
+
+    Without the prefix, ``published`` is the day after the incident (a next-day report); "right" is the
+    day when GTD gives one, else the month."""
+    gold = date(year, month, day or 1)
+    with_prefix = find_incident_date(text, "en", None).date
+    found = find_incident_date(_GTD_PREFIX.sub("", text), "en", gold + timedelta(days=1)).date
+
+    def same(d: date | None) -> bool:
+        return d is not None and (d == gold if day else (d.year, d.month) == (year, month))
+
+    return same(with_prefix), found is not None, same(found)
+
+
 def eval_gtd(folder: Path, show: int) -> dict[str, float]:
     rows = gtd_dev_rows(folder)
-    killed, wounded, dates_day, dates_month = [], [], [], []
+    killed, wounded, dates = [], [], []
     shown = 0
     for row in rows:
         text = row["summary"] or ""
@@ -85,20 +103,18 @@ def eval_gtd(folder: Path, show: int) -> dict[str, float]:
         year = _int(row.get("iyear") or row.get("year"))
         month, day = _int(row.get("imonth")), _int(row.get("iday"))
         if year and month:
-            gold = date(year, month, day or 1)
-            stripped = _GTD_PREFIX.sub("", text)
-            found = find_incident_date(stripped, "en", gold + timedelta(days=1)).date
-            hit_month = found is not None and (found.year, found.month) == (year, month)
-            dates_month.append(hit_month)
-            if day:
-                dates_day.append(found == gold)
+            dates.append(_date_outcome(text, year, month, day))
     k_exact, k_near, k_n = _score(killed)
     w_exact, w_near, w_n = _score(wounded)
     return {
         "gtd_rows": len(rows), "gtd_killed_exact": k_exact, "gtd_killed_10pct": k_near, "gtd_killed_n": k_n,
         "gtd_wounded_exact": w_exact, "gtd_wounded_10pct": w_near, "gtd_wounded_n": w_n,
-        "gtd_date_day_exact": sum(dates_day) / max(len(dates_day), 1), "gtd_date_day_n": len(dates_day),
-        "gtd_date_month_exact": sum(dates_month) / max(len(dates_month), 1), "gtd_date_month_n": len(dates_month),
+        "gtd_killed_exact_silent0": _score([(0 if p is None else p, g) for p, g in killed])[0],
+        "gtd_wounded_exact_silent0": _score([(0 if p is None else p, g) for p, g in wounded])[0],
+        "gtd_date_prefix_exact": sum(d[0] for d in dates) / max(len(dates), 1),
+        "gtd_date_stripped_found": sum(d[1] for d in dates) / max(len(dates), 1),
+        "gtd_date_stripped_precision": sum(d[2] for d in dates) / max(sum(d[1] for d in dates), 1),
+        "gtd_date_n": len(dates),
     }
 
 
@@ -111,9 +127,12 @@ def eval_isaf(path: Path, show: int) -> dict[str, float]:
         gold = json.loads(item["completion"])
         m = _DATELINE.search(text)
         published = None
-        if m:
+        year = m.group(3) if m else None
+        if m and not year and (release := _RELEASE_ID.search(text)):
+            year = release.group(1)
+        if m and year:
             month = m.group(1)[:3]
-            published = datetime.strptime(f"{month} {m.group(2)} {m.group(3)}", "%b %d %Y").date()
+            published = datetime.strptime(f"{month} {m.group(2)} {year}", "%b %d %Y").date()
         else:
             no_dateline += 1
         found = find_incident_date(text, "en", published)

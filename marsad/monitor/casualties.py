@@ -106,6 +106,7 @@ _ARTICLES = {"a", "an", "the", "his", "her", "un", "une", "le", "la", "l", "son"
 _ASIDE = re.compile(
     r",\s*(?:including|among them|identified as|most of them|mostly|all of them|both of them|dont|parmi eux|"
     r"parmi lesquels|من بينهم|بينهم)(?:(?!\b(?:were|was|are|is|killed|wounded|injured|ont|sont)\b)[^,.;]){0,80},"
+    r"|,\s*(?:a|an|the|un|une|le|la)\s+[^,.;]{0,50},(?=\s*(?:was|were|is|had|has|a ete|est)\b)"  # apposition
     r"|\([^()]{0,80}\)")
 # GTD divides figures given "across" several attacks evenly among them
 _SHARED_CUES = ("across", "in both", "between this", "attacks", "clashes", "blasts", "incidents", "explosions",
@@ -333,8 +334,8 @@ def _sentence_counts(sentence: str, lang: str) -> tuple[dict[str, int], set[str]
     if K in counts and extra:
         counts[K] += extra  # "in addition to the bomber": GTD counts perpetrators among the dead
     elif K in counts and ("self" in sentence or "exploser" in sentence or "نفس" in sentence) and \
-            _SELF_BLAST.search(sentence) and "himself" not in toks:
-        counts[K] += 1
+            _SELF_BLAST.search(sentence):
+        counts[K] += 1  # "blew himself up, killing three": the bomber is among the dead
     return counts, vague
 
 

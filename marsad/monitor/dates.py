@@ -89,7 +89,7 @@ _DAY_FIRST = re.compile(  # 26 May 2021, 26 mai, 26 أيار/مايو 2021, 1er 
 _DAY_AFTER_MONTH = re.compile(rf"{_DAY}{_E}{_RANGE}(?:\s*,?\s*{_YEAR}{_E})?")  # May 26, 2021 (month read before)
 _HIJRI = re.compile(rf"(?P<day>[0-3]?\d)\s+(?:من\s+)?(?P<month>{_alternation(HIJRI_MONTHS)})\s+"
                     rf"(?:(?:عام|سنه)\s+)?(?P<year>1[34]\d\d){_E}")
-_NUMERIC = re.compile(r"(?P<a>[0-3]?\d)(?P<sep>[/.\-])(?P<b>[0-3]?\d)(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/.\-]|\.\d)")
+_NUMERIC = re.compile(r"(?P<a>[0-3]?\d)(?P<sep>[/.\-])(?P<b>[0-3]?\d)(?P=sep)(?P<year>\d{4}|\d{2})(?![\d/\-]|\.\d)")
 _ISO = re.compile(r"(?P<year>(?:19|20)\d\d)-(?P<b>[01]\d)-(?P<a>[0-3]\d)(?![\d\-])")
 _YEAR4 = re.compile(r"\d{4}(?!\w)")
 _YEAR_AT = re.compile(rf"{_YEAR}{_E}")
@@ -124,15 +124,17 @@ _WEEKDAY_AFTER = re.compile(r"\s+(?:dernier|derniere|passe|الماضي|المن
 
 _INCIDENT_STEMS = {
     "en": tuple("kill attack explo bomb blast shot shoot gunm ambush wound injur kidnap abduct assault clash "
-                "detonat fired storm hijack assassin raid strike struck target dead died".split()),
+                "detonat fired storm hijack assassin raid strike struck target dead died detain captur arrest "
+                "operation".split()),
     "fr": tuple("attentat attaque tue explos bless enlev kamikaze embuscade tir frappe mort assassin "
-                "bombe".split()),
+                "bombe arret interpell operation".split()),
     "ar": tuple(normalise("هجوم انفجار تفجير مقتل قتل اصاب استشهاد اغتيال اختطاف خطف عبوة مسلح كمين استهدف "
-                          "قذيف قذائف صاروخ انتحاري غارة اشتباك اطلاق جرح هاجم").split()),
+                          "قذيف قذائف صاروخ انتحاري غارة اشتباك اطلاق جرح هاجم اعتقال القبض عملية").split()),
 }
 _INCIDENT_STEMS["other"] = _INCIDENT_STEMS["en"] + _INCIDENT_STEMS["fr"] + _INCIDENT_STEMS["ar"]
 _BACKGROUND_STEMS = ("since ", "depuis ", "anniversary", "anniversaire", "commemorat", "منذ", "ذكري")
 _SENTENCE_CHARS = ".!?\n"
+_DATELINE_CHARS = 300
 
 Candidate = tuple  # (position, date, precision, evidence)
 
@@ -147,13 +149,16 @@ def _gregorian(year: int | None, month: int, day: int | None) -> date | None:
 
 
 def _year_for(month: int, day: int, published: date | None, fallback_year: int | None) -> int | None:
-    """Year that makes month/day the closest date on or before ``published``."""
+    """Year that makes month/day the closest valid date on or before ``published`` (29 February included)."""
     if published is None:
         return fallback_year
     year = published.year
     if (month, day) > (published.month, published.day):
         year -= 1
-    return year
+    for candidate in range(year, year - 8, -1):
+        if _gregorian(candidate, month, day) is not None:
+            return candidate
+    return None
 
 
 def _word_before(norm: str, pos: int) -> tuple[str, int]:
@@ -317,8 +322,8 @@ def _sentence(norm: str, pos: int) -> tuple[int, int]:
     return start, min(ends) if ends else len(norm)
 
 
-def _score(norm: str, lang: str, candidate: Candidate) -> int:
-    pos, _, precision, _ = candidate
+def _score(norm: str, lang: str, candidate: Candidate, published: date | None) -> int:
+    pos, day, precision, evidence = candidate
     start, end = _sentence(norm, pos)
     sentence = norm[start:end]
     score = {"day": 1, "month": 0, "year": -2}[precision]
@@ -329,6 +334,8 @@ def _score(norm: str, lang: str, candidate: Candidate) -> int:
     elif not norm[:_sentence(norm, max(start - 2, 0))[0]].strip(" \n.!?"):
         score += 1
     score -= 3 if any(stem in sentence for stem in _BACKGROUND_STEMS) else 0
+    if pos < _DATELINE_CHARS and day == published and evidence[-1:].isdigit():
+        score -= 3  # the dateline ("KABUL, May 26, 2021 -") gives the publication day, not the incident's
     return score
 
 
@@ -347,5 +354,5 @@ def find_incident_date(text: str, lang: str, published: date | None) -> DateResu
         candidates = [c for c in candidates if c[1] <= published]
     if not candidates:
         return DateResult(None, None, "")
-    best = candidates[0] if len(candidates) == 1 else max(candidates, key=lambda c: (_score(norm, lang, c), -c[0]))
+    best = candidates[0] if len(candidates) == 1 else max(candidates, key=lambda c: (_score(norm, lang, c, published), -c[0]))
     return DateResult(best[1], best[2], " ".join(best[3].split()))

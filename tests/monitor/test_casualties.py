@@ -1,0 +1,104 @@
+"""Killed and wounded counts in Arabic, English and French reports (sentences written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.monitor.casualties import Casualties, find_casualties
+from marsad.text import ARABIC_RE
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "wounded"),
+    [
+        ("The bombing killed five and wounded 12.", 5, 12),
+        ("Gunmen opened fire on the bus, killing five and wounding 12 others.", 5, 12),
+        ("3 people were killed in the attack on the market.", 3, 0),
+        ("Two soldiers killed in ambush near the border.", 2, 0),
+        ("Militants killed 10 civilians in the village overnight.", 10, 0),
+        ("The death toll rose to 14 on Friday.", 14, 0),
+        ("Between 10 and 15 people were killed, according to witnesses.", 10, 0),
+        ("Gunmen killed two police officers and three civilians.", 5, 0),
+        ("One civilian and six assailants were killed and three civilians and ten assailants were injured in "
+         "the ensuing clash.", 7, 13),
+        ("Two civilians were killed and a third was injured in the attack.", 2, 1),
+        ("A police officer and a civilian were killed and two civilians were injured in the blast.", 2, 2),
+        ("Four people, including three police officers, were killed in the incident.", 4, 0),
+        ("The district police chief, a veteran officer, was killed in the blast.", 1, 0),
+        ("Assailants shot and killed a teacher outside his home.", 1, 0),
+        ("The attackers killed the driver and wounded two passengers.", 1, 2),
+        ("Three gunmen killed 4 soldiers at the gate.", 4, 0),
+        ("At least two people were injured in the blast.", 0, 2),
+        ("A suicide bomber struck a market. In addition to the bomber, at least seven people were killed and "
+         "20 others were injured in the blast.", 8, 20),
+        ("Two policemen were killed in the ambush. A civilian was also killed.", 3, 0),
+        ("The bomber blew himself up at the gate, killing three guards.", 4, 0),
+        ("Five people were killed on Monday. The attack killed five civilians, officials said.", 5, 0),
+        ("There were no casualties.", 0, 0),
+        ("No one was injured in the blast.", 0, 0),
+        ("L'attaque a causé la mort de deux soldats.", 2, 0),
+        ("Bilan : deux morts et cinq blessés.", 2, 5),
+        ("Au moins 12 tués dans un attentat à Ouagadougou.", 12, 0),
+        ("L'explosion a fait 3 victimes.", 3, 0),
+        ("Des hommes armés ont tué cinq soldats et blessé trois civils.", 5, 3),
+        ("Vingt-trois personnes ont été tuées et une dizaine blessées.", 23, 10),
+        ("L'attentat n'a fait aucune victime.", 0, 0),
+        ("مقتل خمسة وإصابة 12 في هجوم على حافلة", 5, 12),
+        ("انفجار أسفر عن مقتل ثلاثة جنود وجرح آخرين", 3, None),
+        ("استشهاد 4 مدنيين في قصف على قرية", 4, 0),
+        ("سقوط 7 قتلى في تفجير انتحاري", 7, 0),
+        ("لقي 3 أشخاص حتفهم في الهجوم", 3, 0),
+        ("مقتل جنديين وإصابة ثلاثة آخرين", 2, 3),
+        ("سقوط قتيلين وخمسة جرحى", 2, 5),
+        ("مقتل جندي وإصابة شرطي في كمين", 1, 1),
+        ("قتل 5 أشخاص وأصيب 10 آخرون بجروح", 5, 10),
+        ("ارتفعت حصيلة القتلى إلى 14", 14, 0),
+        ("أسفر الهجوم عن مقتل 25 شخصا وإصابة العشرات", 25, None),
+        ("مقتل خمسة وعشرين شخصا في الهجوم", 25, 0),
+        ("الهجوم لم يسفر عن إصابات", 0, 0),
+    ],
+)
+def test_counts(text, killed, wounded):
+    result = find_casualties(text, _language(text))
+    assert (result.killed, result.wounded) == (killed, wounded), result
+
+
+def _language(text: str) -> str:
+    if ARABIC_RE.search(text):
+        return "ar"
+    french = (" le ", " la ", " les ", " des ", " une ", " ont ", "bilan", "au moins", "l'")
+    return "fr" if any(w in f" {text.lower()} " for w in french) else "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A bomb exploded near the ministry.",
+        "Since 2009, more than 10,000 people have been killed in the conflict.",
+        "Dozens were killed, witnesses said.",
+        "The 25-year-old suspect was arrested at 5 pm, 3 km from the scene.",
+        "انفجار قرب مبنى الوزارة",
+        "",
+    ],
+)
+def test_unknown_or_vague_is_none(text):
+    result = find_casualties(text, _language(text))
+    assert (result.killed, result.wounded) == (None, None)
+    assert result == Casualties(None, None, ())
+
+
+def test_evidence_names_the_sentences_used():
+    text = "Police said the blast happened at noon. Three people were killed and four were injured."
+    result = find_casualties(text, "en")
+    assert result.evidence == ("three people were killed and four were injured.",)
+
+
+def test_repeated_sentence_counts_once():
+    sentence = "Two soldiers were killed in the ambush. "
+    assert find_casualties(sentence * 3, "en").killed == 2
+
+
+def test_figures_shared_by_several_attacks_are_divided():
+    text = ("This was one of two coordinated attacks in the city. At least 10 people were killed and 6 were "
+            "injured across both attacks.")
+    assert (find_casualties(text, "en").killed, find_casualties(text, "en").wounded) == (5, 3)

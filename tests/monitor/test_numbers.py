@@ -1,0 +1,101 @@
+"""Number words and digits in Arabic, English and French; the fast normalisation agrees with marsad.text.fold."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from marsad.monitor.numbers import VAGUE, normalise, parse_number, read_number, tokenize
+from marsad.text import fold
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("12", "en", 12),
+        ("١٢", "ar", 12),
+        ("۱۵", "ar", 15),
+        ("1,200", "en", 1200),
+        ("five", "en", 5),
+        ("Twenty-Three", "en", 23),
+        ("one hundred and five", "en", 105),
+        ("a dozen", "en", 12),
+        ("half a dozen", "en", 6),
+        ("three thousand", "en", 3000),
+        ("deux", "fr", 2),
+        ("vingt-trois", "fr", 23),
+        ("vingt et un", "fr", 21),
+        ("soixante-dix", "fr", 70),
+        ("soixante-treize", "fr", 73),
+        ("quatre-vingts", "fr", 80),
+        ("quatre-vingt-dix-sept", "fr", 97),
+        ("dix-sept", "fr", 17),
+        ("deux cents", "fr", 200),
+        ("une dizaine", "fr", 10),
+        ("une vingtaine", "fr", 20),
+        ("خمسة", "ar", 5),
+        ("خمس", "ar", 5),
+        ("ثلاثة", "ar", 3),
+        ("اثنا عشر", "ar", 12),
+        ("إحدى عشرة", "ar", 11),
+        ("ثلاثة عشر", "ar", 13),
+        ("عشرين", "ar", 20),
+        ("ثلاثين", "ar", 30),
+        ("خمسة وعشرين", "ar", 25),
+        ("مئة", "ar", 100),
+        ("مائة", "ar", 100),
+        ("ثلاثمائة", "ar", 300),
+        ("مئتين", "ar", 200),
+        ("ثلاثة آلاف", "ar", 3000),
+        ("جنديين", "ar", 2),
+        ("شخصين", "ar", 2),
+        ("قتيلين", "ar", 2),
+    ],
+)
+def test_parse_number_reads_digits_and_words(text, lang, expected):
+    assert parse_number(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("dozens", "en"), ("several", "en"), ("des dizaines", "fr"), ("plusieurs", "fr"), ("عشرات", "ar"),
+     ("العشرات", "ar"), ("soldiers", "en"), ("", "en"), ("two three", "en"), ("five soldiers", "en")],
+)
+def test_parse_number_rejects_vague_and_non_numbers(text, lang):
+    assert parse_number(text, lang) is None
+
+
+def test_parse_number_accepts_tokens():
+    assert parse_number(["twenty", "-", "one"], "en") == 21
+    assert parse_number(["خمسة", "و", "عشرين"], "ar") == 25
+
+
+def test_read_number_reports_end_and_vague_marker():
+    tokens = tokenize(normalise("killing twenty-three people and dozens of others"))
+    value, end = read_number(tokens, 1, "en")
+    assert (value, tokens[end]) == (23, "people")
+    assert read_number(tokens, tokens.index("dozens"), "en")[0] is VAGUE
+    assert read_number(tokens, 0, "en") is None
+
+
+def test_read_number_leaves_the_dual_noun_in_place():
+    tokens = tokenize(normalise("مقتل جنديين"))
+    assert read_number(tokens, 1, "ar") == (2, 1)
+
+
+def test_normalise_folds_arabic_letters_digits_and_latin_accents():
+    assert normalise("أُصيبَ ٣ أشخاصٍ في الهجمة") == "اصيب 3 اشخاص في الهجمه"
+    assert normalise("Trois blessés à l'hôpital") == "trois blesses a l hopital"
+    assert normalise("٢٦ أيار، ٢٠٢١") == "26 ايار, 2021"
+
+
+_ALPHABET = st.sampled_from(
+    list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèêëàâäîïôöùûüçÉÈÀÇ 0123456789")
+    + list("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإؤئىةـًٌٍَُِّْٰ٠١٢٣٤٥٦٧٨٩")
+)
+
+
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_normalise_agrees_with_fold(text):
+    assert " ".join(normalise(text).split()) == fold(text)
