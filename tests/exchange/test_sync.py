@@ -96,8 +96,9 @@ def _indicator(n: int, version: int = 0, refs=None) -> dict:
 
 
 @pytest.fixture
-def pair(tmp_path):
-    remote, local = _store(f"sqlite:///{tmp_path / 'remote.db'}"), _store(f"sqlite:///{tmp_path / 'local.db'}")
+def pair(tmp_path, database_url):
+    """The remote on SQLite, the local side on each backend."""
+    remote, local = _store(f"sqlite:///{tmp_path / 'remote.db'}"), _store(database_url)
     remote.create_collection("Hub", alias="hub")
     local.create_collection("Mirror", alias="mirror")
     yield remote, local
