@@ -192,11 +192,11 @@ def _register_objects(app: FastAPI) -> None:
         _check_root(api_root)
         check_content_type(request.headers.get("content-type"))
         state = request.app.state
-        await run_in_threadpool(open_collection, state.engine, viewer, collection_id, need="write",
-                                remote_addr=_remote(request))
+        access = await run_in_threadpool(open_collection, state.engine, viewer, collection_id, need="write",
+                                         remote_addr=_remote(request))
         body = await read_body(request, state.settings.max_content_length)
-        status = await run_in_threadpool(add_objects, state.engine, state.settings, viewer, collection_id, body,
-                                         remote_addr=_remote(request), request_time=request_time)
+        status = await run_in_threadpool(add_objects, state.engine, state.settings, viewer, access.id, body,
+                                         remote_addr=_remote(request), request_time=request_time, access=access)
         return _json(status, media, status=202)
 
     @_both(app, base + "{object_id}/", ["GET"])

@@ -19,7 +19,7 @@ from marsad.access.context import Viewer
 from marsad.access.policy import visible_clause
 from marsad.config import Settings
 from marsad.errors import AccessDenied, InvalidJSON, InvalidSTIX, NotFound, TooLarge
-from marsad.exchange.taxii.access import deny, open_collection
+from marsad.exchange.taxii.access import CollectionAccess, deny, open_collection
 from marsad.exchange.taxii.filters import TaxiiQuery
 from marsad.exchange.taxii.reads import select_page
 from marsad.exchange.taxii.resources import status_resource
@@ -64,10 +64,16 @@ def _known_marking(engine: Engine):
 
 
 def add_objects(engine: Engine, settings: Settings, viewer: Viewer, collection_id: str, body: bytes, *,
-                remote_addr: str | None = None, request_time: datetime | None = None) -> dict:
-    """Add Objects (5.4): check the envelope, store its objects, keep and return the status resource."""
+                remote_addr: str | None = None, request_time: datetime | None = None,
+                access: CollectionAccess | None = None) -> dict:
+    """Add Objects (5.4): check the envelope, store its objects, keep and return the status resource.
+
+    ``access`` is the collection already opened for writing by this user (the routes check it before reading
+    the body); without it the right is checked here.
+    """
     request_time = request_time or datetime.now(timezone.utc)
-    access = open_collection(engine, viewer, collection_id, need="write", remote_addr=remote_addr)
+    if access is None or access.id != collection_id or not access.can_write:
+        access = open_collection(engine, viewer, collection_id, need="write", remote_addr=remote_addr)
     raw = envelope_objects(body, max_bytes=settings.max_content_length, max_objects=settings.max_objects_per_bundle)
     objects = parse_stix(raw, max_objects=settings.max_objects_per_bundle, known_markings=_known_marking(engine)) \
         if raw else []
