@@ -98,12 +98,20 @@ _PERSON = set(
     "mother nephew bodyguard chief governor deputy spokesman head sergeant captain colonel general "
     "lieutenant private constable".split())
 _AUX = {"was", "were", "been", "be", "are", "is", "ete", "etaient", "sont", "ont", "fut", "furent"}
+# what may follow a participle used passively ("two soldiers killed in an ambush", "12 tués, 5 blessés")
+_AFTER_PASSIVE = set(
+    ". , ; : ( ) - in on at during when after by near and while as overnight yesterday today earlier later "
+    "since following amid across inside outside including the including or were was dans lors pendant par pres "
+    "et a au aux apres hier selon dont lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday "
+    "wednesday thursday friday saturday sunday".split())
 _INCLUDING = {"including", "among", "dont", "parmi", "بينهم", "منهم"}
 _HARD_BREAK = {".", ";", ":", "while", "when", "after", "before", "but", "mais", "lorsque", "alors", "بينما", "فيما"}
 _OTHERS = {"others", "autres", "اخرين", "اخرون"}
 _ARTICLES = {"a", "an", "the", "his", "her", "un", "une", "le", "la", "l", "son", "sa"}
 # asides that would cut "Two people, including a police officer, were killed" in two
 _ASIDE = re.compile(
+    r",\s*(?:including|among them)(?:(?!\b(?:were|was|killed|wounded|injured)\b)[^.;]){0,120}?,"
+    r"(?=\s*(?:were|was|had|have|are)\b)|"  # "18 people, including 13 assailants, four police officers, were"
     r",\s*(?:including|among them|identified as|most of them|mostly|all of them|both of them|dont|parmi eux|"
     r"parmi lesquels|من بينهم|بينهم)(?:(?!\b(?:were|was|are|is|killed|wounded|injured|ont|sont)\b)[^,.;]){0,80},"
     r"|,\s*(?:a|an|the|un|une|le|la)\s+[^,.;]{0,50},(?=\s*(?:was|were|is|had|has|a ete|est)\b)"  # apposition
@@ -113,8 +121,10 @@ _SHARED_CUES = ("across", "in both", "between this", "attacks", "clashes", "blas
                 "bombings", "assaults")
 _ACROSS = re.compile(r"\bacross\b|\bin both\b|\bbetween this and\b|\b(?:in|during) the (?:\w+ )?(?:attacks|clashes|"
                      r"blasts|incidents|explosions|bombings|assaults)\b")
-_ONE_OF_N = re.compile(r"\bone of (two|three|four|five|six|\d+) (?:\w+ ){0,3}?(?:attacks|incidents|bombings|blasts|"
+_ONE_OF_N = re.compile(r"\bone of (?:at least )?(two|three|four|five|six|\d+) (?:\w+ ){0,3}?(?:attacks|incidents|bombings|blasts|"
                        r"explosions|assaults|clashes)")
+_SUICIDE = re.compile(r"\b(?:(?P<n>two|three|four|five|\d+) )?(?:\w+ )?(?:suicide bombers?|kamikazes?)\b|"
+                      r"(?P<ar>انتحاري|انتحاريين|انتحاريان)")
 _SELF_BLAST = re.compile(r"\bblew (?:himself|herself) up|\bdetonated (?:himself|herself)|s est fait exploser|"
                          r"فجر نفسه|فجرت نفسها")
 _AR_PERSON = set(normalise("جندي شخص مدني شرطي طفل رجل امرأة عنصر ضابط مواطن مسلح انتحاري منفذ مهاجم طالب "
@@ -231,6 +241,9 @@ def _spans(toks: list[str], lang: str) -> list[tuple[int, int, object]]:
             value = None
         if end < len(toks) and toks[end] in _UNITS or prev in ("aged", "age", "agee", "عمر", "#", "no"):
             value = None
+        if end + 2 < len(toks) and toks[end] in ("of", "sur", "من") and toks[end + 1] in ("the", "les", "") \
+                and toks[end + 2][:1].isdigit():
+            end += 3  # "2 of the 3 assailants"
         if end + 1 < len(toks) and toks[end] in _RANGE_AFTER and (toks[end + 1][:1].isdigit()
                                                                   and (prev in _RANGE_BEFORE or toks[end] not in _LIST)):
             upper = read_number(toks, end + 1, lang)
@@ -263,17 +276,20 @@ def _including(toks: list[str], spans: list, kinds: list) -> set[int]:
 
 def _forward(toks: list[str], spans: list, k: int) -> str | None:
     """Casualty word after span k ("were killed"), following lists ("two soldiers and three civilians")."""
-    j, limit = spans[k][1], spans[k][1] + 7
+    j, limit = spans[k][1], spans[k][1] + 8
     next_start = spans[k + 1][0] if k + 1 < len(spans) else len(toks)
+    passive = False
     while j < min(limit, len(toks)):
         tok = toks[j]
         if j == next_start:
             return None
+        if tok in ("-", "'"):
+            limit += 1
+        passive = passive or tok in _AUX
         if tok in _POST:
             nxt = toks[j + 1] if j + 1 < len(toks) else ""
-            if tok in _AMBIGUOUS and toks[j - 1] not in _AUX and (
-                    nxt[:1].isdigit() or nxt in _DETERMINERS or read_number(toks, j + 1, "en")):
-                return None
+            if tok in _AMBIGUOUS and not passive and nxt and nxt not in _AFTER_PASSIVE:
+                return None  # "gunmen killed 10 people", "two assailants shot and killed Ahmad": active verb
             return _POST[tok]
         if tok in _LIST and k + 1 < len(spans) and next_start <= j + 2:
             return _forward(toks, spans, k + 1)
@@ -305,6 +321,17 @@ def _backward(toks: list[str], spans: list, k: int, kinds: list) -> str | None:
     return None
 
 
+_NAME = r"(?P<name>[A-Z][\w'\-]+(?: (?:[A-Z][\w'\-]+|al|bin|ben|el|de))*)"
+_NAMED = {
+    K: (re.compile(rf"\b(?:shot and killed|killed|beheaded|assassinated|executed|shot dead) {_NAME},\s+(?:a|an|the)\s"),
+        re.compile(rf"{_NAME}(?:, [^,.]{{1,80}},)? (?:was|were) (?:shot and |fatally |also )?(?:killed|beheaded|"
+                   rf"executed|assassinated|shot dead)\b")),
+    W: (re.compile(rf"\b(?:shot and wounded|wounded|injured) {_NAME},\s+(?:a|an|the)\s"),
+        re.compile(rf"{_NAME}(?:, [^,.]{{1,80}},)? (?:was|were) (?:shot and |also |seriously |critically )?"
+                   rf"(?:injured|wounded)\b")),
+}
+_NOT_NAMES = {"The", "A", "An", "One", "He", "She", "It", "They", "This", "That", "His", "Her", "No", "All",
+              "Both", "Two", "Three", "Four", "Five", "In", "On", "At", "Police", "Security", "Officials"}
 _SMALL = {"two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4, "five": 5, "cinq": 5, "six": 6}
 
 
@@ -356,6 +383,7 @@ def find_casualties(text: str, lang: str) -> Casualties:
     totals: dict[str, int] = {}
     evidence: list[str] = []
     zero: set[str] = set()
+    perpetrators = False  # a counted sentence names the attackers ("in addition to the bomber", "blew himself up")
     unknown: set[str] = set()  # kinds stated only vaguely ("and wounded others", "des dizaines de blessés")
     for sentence in _cue_sentences(norm, lang):
         if any(g in sentence for g in _ZERO_GUARDS):
@@ -363,6 +391,7 @@ def find_casualties(text: str, lang: str) -> Casualties:
         if any(g in sentence for g in _BACKGROUND_GUARDS) and _BACKGROUND.search(sentence):
             continue
         counts, vague = _sentence_counts(sentence, lang)
+        perpetrators = perpetrators or (bool(counts) and any(w in sentence for w in _PERPETRATOR_WORDS))
         unknown.update(vague)
         if not counts:
             continue
@@ -372,6 +401,10 @@ def find_casualties(text: str, lang: str) -> Casualties:
         additive = any(word in sentence for word in _ADDITIVE_WORDS)
         for kind, value in counts.items():
             totals[kind] = totals.get(kind, 0) + value if additive else max(totals.get(kind, 0), value)
+    if totals.get(K) and not perpetrators and ("suicide" in norm or "kamikaze" in norm or "انتحار" in norm):
+        totals[K] += _bombers(norm)
+    if lang == "en" and (K not in totals or W not in totals):
+        _named_victims(text, totals, unknown)
     killed, wounded = totals.get(K), totals.get(W)
     stated = killed is not None or wounded is not None
     if killed is None and K not in unknown and (stated or zero):
@@ -379,6 +412,32 @@ def find_casualties(text: str, lang: str) -> Casualties:
     if wounded is None and W not in unknown and (stated or zero):
         wounded = 0
     return Casualties(killed, wounded, tuple(evidence))
+
+
+_PERPETRATOR_WORDS = ("bomber", "assailant", "attacker", "perpetrator", "himself", "herself", "themselves",
+                      "kamikaze", "assaillant", "انتحاري", "منفذ", "نفسه")
+
+
+def _bombers(norm: str) -> int:
+    """Suicide bombers a report names (GTD counts them among the dead): "two suicide bombers" → 2."""
+    m = _SUICIDE.search(norm)
+    if m is None:
+        return 0
+    if m["ar"]:
+        return 1 if m["ar"] == "انتحاري" else 2
+    word = m["n"] or ""
+    return int(word) if word.isdigit() else _SMALL.get(word, 1)
+
+
+def _named_victims(text: str, totals: dict[str, int], unknown: set[str]) -> None:
+    """English fallback for a kind no count was found for: "shot and killed Ahmad Khan, a teacher" and
+    "Khan, a teacher, was killed" name one victim each (names are capitalised in the original text)."""
+    for kind, patterns in _NAMED.items():
+        if kind in totals or kind in unknown:
+            continue
+        names = {m.group("name") for pattern in patterns for m in pattern.finditer(text)}
+        if found := {n for n in names if n.split()[0] not in _NOT_NAMES and n.split()[0].lower() not in NUMBER_STARTS}:
+            totals[kind] = len(found)
 
 
 def _cue_sentences(norm: str, lang: str) -> list[str]:
