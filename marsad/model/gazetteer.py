@@ -1,0 +1,115 @@
+"""The bundled gazetteer: countries, admin1 units and populated places with coordinates.
+
+Why: incidents are located from news text written in Arabic, English or French, often on air-gapped
+machines, so the place names (and their folded search forms) must ship with Marsad. The data is built once
+by ``scripts/build_gazetteer.py`` from GeoNames (CC BY 4.0, see ``marsad/data/gazetteer/ATTRIBUTION.md``):
+cities of 15,000 people or more worldwide, of 500 or more in the 22 Arab League states, of 5,000 or more
+in a few other countries with frequent incidents, English admin1 names, and every country.
+
+Name forms are stored already folded with :func:`marsad.text.fold`, with the row numbers of the places
+they name, so loading is one JSON read; :func:`load_gazetteer` is cached, so every caller shares one copy.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from marsad.errors import ConfigError
+from marsad.text import fold
+
+__all__ = ["Place", "Gazetteer", "load_gazetteer", "GAZETTEER_FILE", "PLACE_KINDS"]
+
+#: the bundled gazetteer file
+GAZETTEER_FILE = Path(__file__).resolve().parents[1] / "data" / "gazetteer" / "places.json.gz"
+#: feature kinds, from largest to smallest
+PLACE_KINDS = ("country", "admin1", "city")
+
+
+class Place(NamedTuple):
+    """One place. ``name`` is English; ``name_ar`` an Arabic name where GeoNames has one; ``country`` is
+    ISO alpha-2; ``admin1`` the English name of the first-level division (None for countries); ``kind``
+    one of :data:`PLACE_KINDS`; ``population`` 0 where unknown."""
+
+    id: str
+    name: str
+    name_ar: str | None
+    country: str
+    admin1: str | None
+    latitude: float | None
+    longitude: float | None
+    population: int
+    kind: str
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Names by language (en always, ar where known)."""
+        return {"en": self.name, "ar": self.name_ar} if self.name_ar else {"en": self.name}
+
+    def name_in(self, lang: str) -> str:
+        """The name in ``lang`` where known, else the English one."""
+        return self.names.get(lang) or self.name
+
+
+class Gazetteer:
+    """All places, with lookups by id, by folded name form, by country.
+
+    Places are ordered countries first, then admin1 units, then cities, each by falling population, and
+    every lookup answers in that order."""
+
+    def __init__(self, places: list[Place], index: dict[str, list[int]]):
+        self.places = places
+        self._index = index
+        self._by_id: dict[str, Place] | None = None
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self.places)
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with ``place_id`` (``G<geonameid>``, ``A<cc>.<code>`` or ``C<cc>``), or None."""
+        if self._by_id is None:
+            self._by_id = {p.id: p for p in self.places}
+        return self._by_id.get(place_id)
+
+    def lookup(self, name: str, *, country: str | None = None, kind: str | None = None) -> list[Place]:
+        """Places named ``name`` in any language (folded match), countries first, then admin1 units, then
+        cities by falling population; optionally only in ``country`` and/or of ``kind``."""
+        found = self.lookup_folded(fold(name))
+        return [p for p in found if (country is None or p.country == country) and (kind is None or p.kind == kind)]
+
+    def lookup_folded(self, form: str) -> list[Place]:
+        """Like :meth:`lookup` for a form that is already folded (the matchers' fast path)."""
+        places = self.places
+        return [places[i] for i in self._index.get(form, ())]
+
+    def forms(self) -> Iterator[str]:
+        """Every folded name form, once."""
+        return iter(self._index)
+
+    def country_place(self, code: str) -> Place | None:
+        """The country ``code`` as a place (coordinates of its capital)."""
+        return self.get(f"C{code.upper()}")
+
+    def in_country(self, code: str, kind: str | None = None) -> list[Place]:
+        """Places in country ``code`` (optionally of ``kind``), in gazetteer order."""
+        return [p for p in self.places if p.country == code and (kind is None or p.kind == kind)]
+
+
+@functools.cache
+def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    """The gazetteer from ``path`` (default: the bundled file), loaded once per path."""
+    source = Path(path) if path else GAZETTEER_FILE
+    try:
+        with gzip.open(source, "rt", encoding="utf-8") as fh:
+            document = json.load(fh)
+        make = Place._make
+        return Gazetteer([make(row) for row in document["places"]], document["index"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"the gazetteer file {source} cannot be read: {exc}") from exc
