@@ -204,9 +204,15 @@ def _person_start(toks: list[str], i: int) -> int | None:
     return None
 
 
+_COUNT_STARTS = frozenset((*_PERSON, *_AR_PERSON, *_ONE, *_ORDINALS, *_OTHERS, *NUMBER_STARTS, "both", "كلاهما"))
+
+
 def _read_at(toks: list[str], i: int, lang: str, spans: list) -> tuple[int, object, int] | None:
     """(start, value, end) of a count at toks[i]: digits, number words, "a soldier" = 1, "both" = 2…"""
-    tok, prev = toks[i], toks[i - 1] if i else ""
+    tok = toks[i]
+    if tok not in _COUNT_STARTS and not tok[:1].isdigit():
+        return None
+    prev = toks[i - 1] if i else ""
     after_span = bool(spans) and spans[-1][1] == i
     if tok in _PERSON and (start := _person_start(toks, i)) is not None and not (spans and spans[-1][1] > start):
         return start, 1, i + 1
@@ -322,14 +328,10 @@ def _backward(toks: list[str], spans: list, k: int, kinds: list) -> str | None:
 
 
 _NAME = r"(?P<name>[A-Z][\w'\-]+(?: (?:[A-Z][\w'\-]+|al|bin|ben|el|de))*)"
-_NAMED = {
-    K: (re.compile(rf"\b(?:shot and killed|killed|beheaded|assassinated|executed|shot dead) {_NAME},\s+(?:a|an|the)\s"),
-        re.compile(rf"{_NAME}(?:, [^,.]{{1,80}},)? (?:was|were) (?:shot and |fatally |also )?(?:killed|beheaded|"
-                   rf"executed|assassinated|shot dead)\b")),
-    W: (re.compile(rf"\b(?:shot and wounded|wounded|injured) {_NAME},\s+(?:a|an|the)\s"),
-        re.compile(rf"{_NAME}(?:, [^,.]{{1,80}},)? (?:was|were) (?:shot and |also |seriously |critically )?"
-                   rf"(?:injured|wounded)\b")),
-}
+_NAMED_VERBS = {K: ("killed", "beheaded", "assassinated", "executed", "shot dead"), W: ("wounded", "injured")}
+_NAMED_AFTER = re.compile(rf" {_NAME},\s+(?:a|an|the)\s")  # killed Ahmad Khan, a teacher
+_NAMED_BEFORE = re.compile(  # Ahmad Khan, a teacher, was (shot and) killed
+    rf"{_NAME}(?:, [^,.]{{1,80}},)? (?:was|were) (?:shot and |fatally |also |seriously |critically )?$")
 _NOT_NAMES = {"The", "A", "An", "One", "He", "She", "It", "They", "This", "That", "His", "Her", "No", "All",
               "Both", "Two", "Three", "Four", "Five", "In", "On", "At", "Police", "Security", "Officials"}
 _SMALL = {"two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4, "five": 5, "cinq": 5, "six": 6}
@@ -432,10 +434,18 @@ def _bombers(norm: str) -> int:
 def _named_victims(text: str, totals: dict[str, int], unknown: set[str]) -> None:
     """English fallback for a kind no count was found for: "shot and killed Ahmad Khan, a teacher" and
     "Khan, a teacher, was killed" name one victim each (names are capitalised in the original text)."""
-    for kind, patterns in _NAMED.items():
+    for kind, verbs in _NAMED_VERBS.items():
         if kind in totals or kind in unknown:
             continue
-        names = {m.group("name") for pattern in patterns for m in pattern.finditer(text)}
+        names = set()
+        for verb in verbs:
+            i = text.find(verb)
+            while i != -1:
+                if m := _NAMED_AFTER.match(text, i + len(verb)):
+                    names.add(m["name"])
+                if m := _NAMED_BEFORE.search(text, max(0, i - 140), i):
+                    names.add(m["name"])
+                i = text.find(verb, i + 1)
         if found := {n for n in names if n.split()[0] not in _NOT_NAMES and n.split()[0].lower() not in NUMBER_STARTS}:
             totals[kind] = len(found)
 

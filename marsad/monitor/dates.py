@@ -184,16 +184,25 @@ def _month_before(norm: str, pos: int) -> tuple[int, int] | None:
     return None
 
 
+def _numeric_at(norm: str, s: int, lang: str) -> tuple[int, int, date | None, str, None] | None:
+    """2021-05-26, 26/05/2021, 05/26/2021 (month first in English when both readings are possible)."""
+    if m := _ISO.match(norm, s):
+        return s, m.end(), _gregorian(int(m["year"]), int(m["b"]), int(m["a"])), "day", None
+    if m := _NUMERIC.match(norm, s):
+        a, b, year = int(m["a"]), int(m["b"]), int(m["year"])
+        month, day = (a, b) if ((lang == "en" and a <= 12) or b > 12) else (b, a)
+        return s, m.end(), _gregorian(year + (2000 if year < 100 else 0), month, day), "day", None
+    return None
+
+
 def _at_digits(norm: str, s: int, lang: str) -> tuple[int, int, date | None, str, tuple | None] | None:
     """The absolute date starting (or whose month name ends) at the digit run at ``s``:
     (start, end, date or None, precision, (month, day) when the year is missing)."""
     before = norm[s - 1] if s else " "
-    if before not in "-/." and (m := _ISO.match(norm, s)):
-        return s, m.end(), _gregorian(int(m["year"]), int(m["b"]), int(m["a"])), "day", None
-    if before not in "-/." and (m := _NUMERIC.match(norm, s)):
-        a, b, year = int(m["a"]), int(m["b"]), int(m["year"])
-        month, day = (a, b) if ((lang == "en" and a <= 12) or b > 12) else (b, a)
-        return s, m.end(), _gregorian(year + (2000 if year < 100 else 0), month, day), "day", None
+    after = norm[s + 1:s + 5]
+    if before not in "-/." and ("-" in after or "/" in after or "." in after):
+        if hit := _numeric_at(norm, s, lang):
+            return hit
     if m := _HIJRI.match(norm, s):
         try:
             g = Hijri(int(m["year"]), HIJRI_MONTHS[" ".join(m["month"].split())], int(m["day"])).to_gregorian()
@@ -322,21 +331,33 @@ def _sentence(norm: str, pos: int) -> tuple[int, int]:
     return start, min(ends) if ends else len(norm)
 
 
-def _score(norm: str, lang: str, candidate: Candidate, published: date | None) -> int:
-    pos, day, precision, evidence = candidate
-    start, end = _sentence(norm, pos)
+def _sentence_score(norm: str, lang: str, start: int, end: int) -> int:
+    """Score of a sentence as the place of the incident date: incident words, lead position, background."""
     sentence = norm[start:end]
-    score = {"day": 1, "month": 0, "year": -2}[precision]
     stems = _INCIDENT_STEMS.get(lang, _INCIDENT_STEMS["other"])
-    score += 4 if any(stem in sentence for stem in stems) else 0
+    score = 4 if any(stem in sentence for stem in stems) else 0
     if not norm[:start].strip(" \n.!?"):
         score += 2
     elif not norm[:_sentence(norm, max(start - 2, 0))[0]].strip(" \n.!?"):
         score += 1
-    score -= 3 if any(stem in sentence for stem in _BACKGROUND_STEMS) else 0
-    if pos < _DATELINE_CHARS and day == published and evidence[-1:].isdigit():
-        score -= 3  # the dateline ("KABUL, May 26, 2021 -") gives the publication day, not the incident's
-    return score
+    return score - (3 if any(stem in sentence for stem in _BACKGROUND_STEMS) else 0)
+
+
+def _best(norm: str, lang: str, candidates: list[Candidate], published: date | None) -> Candidate:
+    """The best-scored candidate (ties: the earliest in the text); sentences are scored once each."""
+    sentence_scores: dict[int, int] = {}
+
+    def key(candidate: Candidate) -> tuple[int, int]:
+        pos, day, precision, evidence = candidate
+        start, end = _sentence(norm, pos)
+        if start not in sentence_scores:
+            sentence_scores[start] = _sentence_score(norm, lang, start, end)
+        score = sentence_scores[start] + {"day": 1, "month": 0, "year": -2}[precision]
+        if pos < _DATELINE_CHARS and day == published and evidence[-1:].isdigit():
+            score -= 3  # the dateline ("KABUL, May 26, 2021 -") gives the publication day, not the incident's
+        return score, -pos
+
+    return max(candidates, key=key)
 
 
 def find_incident_date(text: str, lang: str, published: date | None) -> DateResult:
@@ -354,5 +375,5 @@ def find_incident_date(text: str, lang: str, published: date | None) -> DateResu
         candidates = [c for c in candidates if c[1] <= published]
     if not candidates:
         return DateResult(None, None, "")
-    best = candidates[0] if len(candidates) == 1 else max(candidates, key=lambda c: (_score(norm, lang, c, published), -c[0]))
+    best = candidates[0] if len(candidates) == 1 else _best(norm, lang, candidates, published)
     return DateResult(best[1], best[2], " ".join(best[3].split()))
