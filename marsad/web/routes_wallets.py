@@ -2,7 +2,8 @@
 
 Why its own routes: analysts meet addresses one at a time (in a seizure report, a transfer record) and need a
 yes/no answer within the sharing rules — ``POST /api/wallets/check`` — and a way to flag one —
-``POST /api/wallets``. Both sign in like the rest of the API (HTTP Basic or ``Authorization: Bearer msd_…``),
+``POST /api/wallets``. Both sign in like the TAXII routes (HTTP Basic, ``Authorization: Bearer msd_…`` or
+``X-API-Key``, through :func:`marsad.exchange.taxii.authn.authenticate_request`: failures are audited),
 answer only from what the caller may see, and are audited by :mod:`marsad.exchange.indicators`.
 """
 
@@ -11,9 +12,9 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
-from marsad.access.auth import authenticate_header
 from marsad.access.context import Viewer
 from marsad.exchange.indicators import CheckResult, WalletMatch, add_wallet, check_wallet
+from marsad.exchange.taxii.authn import CredentialCache, authenticate_request
 from marsad.store.store import Store
 
 __all__ = ["register", "CheckRequest", "AddRequest", "match_json", "check_json"]
@@ -75,7 +76,12 @@ def _store(app: FastAPI) -> Store:
 
 
 def _viewer(app: FastAPI, request: Request) -> Viewer:
-    return authenticate_header(app.state.engine, request.headers.get("authorization"))
+    """The signed-in caller, as the TAXII routes sign in (cached Basic checks, API keys, audited failures)."""
+    cache = getattr(app.state, "taxii_credentials", None)
+    if cache is None:
+        cache = app.state.taxii_credentials = CredentialCache()
+    return authenticate_request(app.state.engine, cache, request.headers.get("authorization"),
+                                request.headers.get("x-api-key"), remote_addr=_client(request))
 
 
 def _client(request: Request) -> str | None:
