@@ -124,6 +124,10 @@ class Store:
         ``added_after`` is strict and applies to the chosen versions' date added (in the collection when one
         is given). ``cursor`` is a previous page's ``next``; a malformed one or one from other filters raises
         :class:`~marsad.errors.InvalidFilter`. ``None`` filters are off; an empty list matches nothing.
+        Paging is keyset on (date_added, sequence): objects added while a client pages come after its
+        cursor, so each is returned once; a *new version* of an object already seen is a new entry and
+        comes again at the end (with ``versions="last"`` too). ``where`` may refer to ``collection_objects``
+        only when ``collection_id`` is given.
         """
         with self._connect("read objects", write=False) as conn:
             scope = Scope(self._collection_id(conn, collection_id), types, ids, spec_versions, where)
