@@ -33,6 +33,7 @@ from marsad.monitor.numbers import (
     NUMBER_STARTS,
     VAGUE,
     normalise,
+    parse_number,
     read_number,
     tokenize,
 )
@@ -116,6 +117,8 @@ _ASIDE = re.compile(
     r"parmi lesquels|من بينهم|بينهم)(?:(?!\b(?:were|was|are|is|killed|wounded|injured|ont|sont)\b)[^,.;]){0,80},"
     r"|,\s*(?:a|an|the|un|une|le|la)\s+[^,.;]{0,50},(?=\s*(?:was|were|is|had|has|a ete|est)\b)"  # apposition
     r"|\([^()]{0,80}\)")
+_ASIDE_GUARDS = ("includ", "among", "identified", "most", "all of", "both of", "dont", "parmi", "بينهم", "(",
+                 ", a ", ", an ", ", the ", ", un", ", le ", ", la ")
 # GTD divides figures given "across" several attacks evenly among them
 _SHARED_CUES = ("across", "in both", "between this", "attacks", "clashes", "blasts", "incidents", "explosions",
                 "bombings", "assaults")
@@ -123,8 +126,7 @@ _ACROSS = re.compile(r"\bacross\b|\bin both\b|\bbetween this and\b|\b(?:in|durin
                      r"blasts|incidents|explosions|bombings|assaults)\b")
 _ONE_OF_N = re.compile(r"\bone of (?:at least )?(two|three|four|five|six|\d+) (?:\w+ ){0,3}?(?:attacks|incidents|bombings|blasts|"
                        r"explosions|assaults|clashes)")
-_SUICIDE = re.compile(r"\b(?:(?P<n>two|three|four|five|\d+) )?(?:\w+ )?(?:suicide bombers?|kamikazes?)\b|"
-                      r"(?P<ar>انتحاري|انتحاريين|انتحاريان)")
+_SUICIDE_WORDS = ("suicide bomber", "kamikaze", "انتحاري")
 _SELF_BLAST = re.compile(r"\bblew (?:himself|herself) up|\bdetonated (?:himself|herself)|s est fait exploser|"
                          r"فجر نفسه|فجرت نفسها")
 _AR_PERSON = set(normalise("جندي شخص مدني شرطي طفل رجل امرأة عنصر ضابط مواطن مسلح انتحاري منفذ مهاجم طالب "
@@ -155,18 +157,33 @@ _BACKGROUND_GUARDS = ("since", "so far", "this year", "in total", "over the past
                       "cette annee", "منذ", "هذا العام", "خلال العام")
 _ADDITIVE_WORDS = ("also", "another", "additional", "in addition,", "egalement", "aussi", "كما", "ايضا")
 _IN_ADDITION_GUARDS = ("addition", "besides", "as well as", "outre", "en plus", "اضافه")
-_NONE_BOTH = re.compile(
-    r"\bno (?:reported |other |immediate )?(?:casualties|victims|one was (?:hurt|harmed)|one hurt)|"
-    r"\bwithout (?:causing )?(?:any )?casualties|\bno one (?:was )?(?:hurt|harmed)|\bnobody was (?:hurt|harmed)|"
-    r"\bcaused no casualties|\bno casualties\b|"
-    r"(?:aucune|pas de|sans faire de|sans faire|ni) victimes?|ni morts? ni bless|"
-    r"لم (?:ي|ت)(?:سفر|ود|وقع|خلف)[^.]{0,12}(?:اصابات|ضحايا|خساير بشريه)|دون (?:وقوع )?(?:اي )?(?:اصابات|ضحايا|خساير)|"
-    r"لم يصب احد|عدم وقوع (?:اي )?(?:اصابات|ضحايا)")
-_NONE_WOUNDED = re.compile(
-    r"\bno (?:reported )?injuries|\bno one (?:was )?(?:injured|wounded)|\bnobody was (?:injured|wounded)|"
-    r"aucun bless|pas de bless|sans faire de bless")
-_NONE_KILLED = re.compile(r"\bno (?:reported )?(?:deaths|fatalities)|\bno one (?:was )?killed|aucun mort|"
-                          r"لم (?:ي|ت)(?:سفر|ود)[^.]{0,12}(?:قتلي|وفيات)")
+# "no casualties" statements: (literal that must occur, pattern starting with it) — each pattern has a literal
+# prefix, which the regex engine searches fast, and runs only when its literal is in the sentence.
+_ZERO_PATTERNS = {
+    "both": [
+        ("no ", r"\bno (?:reported |other |immediate |further )?(?:casualties|victims|one was (?:hurt|harmed)|one hurt)"),
+        ("without", r"\bwithout (?:causing )?(?:any )?casualties"),
+        ("nobody", r"\bnobody was (?:hurt|harmed)"),
+        ("victime", r"(?:aucune|pas de|sans faire de|sans faire|ni) victimes?"),
+        ("ni mort", r"ni morts? ni bless"),
+        ("لم ", r"لم (?:ي|ت)(?:سفر|ود|وقع|خلف)[^.]{0,12}(?:اصابات|ضحايا|خساير بشريه)"),
+        ("دون", r"دون (?:وقوع )?(?:اي )?(?:اصابات|ضحايا|خساير)"),
+        ("لم يصب", r"لم يصب احد"),
+        ("عدم وقوع", r"عدم وقوع (?:اي )?(?:اصابات|ضحايا)"),
+    ],
+    W: [
+        ("no ", r"\bno (?:reported )?injuries|\bno one (?:was )?(?:injured|wounded)"),
+        ("nobody", r"\bnobody was (?:injured|wounded)"),
+        ("bless", r"(?:aucun|pas de|sans faire de) bless"),
+    ],
+    K: [
+        ("no ", r"\bno (?:reported )?(?:deaths|fatalities)|\bno one (?:was )?killed"),
+        ("aucun mort", r"aucun mort"),
+        ("لم ", r"لم (?:ي|ت)(?:سفر|ود)[^.]{0,12}(?:قتلي|وفيات)"),
+    ],
+}
+_ZERO = {kind: [(literal, re.compile(pattern)) for literal, pattern in pairs]
+         for kind, pairs in _ZERO_PATTERNS.items()}
 _IN_ADDITION = re.compile(
     r"\b(?:in addition to|besides|as well as|outre|en plus d[eu]?s?) (?:the |les? |la |l )?"
     r"(?:(?P<n>\d+|two|three|four|five|six|deux|trois|quatre|cinq) )?(?:suicide |female |male )?"
@@ -334,6 +351,7 @@ _NAMED_BEFORE = re.compile(  # Ahmad Khan, a teacher, was (shot and) killed
     rf"{_NAME}(?:, [^,.]{{1,80}},)? (?:was|were) (?:shot and |fatally |also |seriously |critically )?$")
 _NOT_NAMES = {"The", "A", "An", "One", "He", "She", "It", "They", "This", "That", "His", "Her", "No", "All",
               "Both", "Two", "Three", "Four", "Five", "In", "On", "At", "Police", "Security", "Officials"}
+_MAX_SENTENCES = 8  # tolls are stated in the lead; later casualty sentences are mostly background
 _SMALL = {"two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4, "five": 5, "cinq": 5, "six": 6}
 
 
@@ -343,7 +361,7 @@ def _sentence_counts(sentence: str, lang: str) -> tuple[dict[str, int], set[str]
     if any(g in sentence for g in _IN_ADDITION_GUARDS) and (m := _IN_ADDITION.search(sentence)):
         extra = _SMALL.get(m["n"] or "", int(m["n"]) if (m["n"] or "").isdigit() else 1)
         sentence = sentence[:m.start()] + " " + sentence[m.end():]
-    if "," in sentence or "(" in sentence:
+    if any(g in sentence for g in _ASIDE_GUARDS):
         sentence = _ASIDE.sub(" ", sentence)
     toks = _tokens(sentence)
     spans = _spans(toks, lang)
@@ -387,7 +405,7 @@ def find_casualties(text: str, lang: str) -> Casualties:
     zero: set[str] = set()
     perpetrators = False  # a counted sentence names the attackers ("in addition to the bomber", "blew himself up")
     unknown: set[str] = set()  # kinds stated only vaguely ("and wounded others", "des dizaines de blessés")
-    for sentence in _cue_sentences(norm, lang):
+    for sentence in _cue_sentences(norm, lang)[:_MAX_SENTENCES]:
         if any(g in sentence for g in _ZERO_GUARDS):
             zero.update(_zero_statements(sentence))
         if any(g in sentence for g in _BACKGROUND_GUARDS) and _BACKGROUND.search(sentence):
@@ -403,7 +421,7 @@ def find_casualties(text: str, lang: str) -> Casualties:
         additive = any(word in sentence for word in _ADDITIVE_WORDS)
         for kind, value in counts.items():
             totals[kind] = totals.get(kind, 0) + value if additive else max(totals.get(kind, 0), value)
-    if totals.get(K) and not perpetrators and ("suicide" in norm or "kamikaze" in norm or "انتحار" in norm):
+    if totals.get(K) and not perpetrators:
         totals[K] += _bombers(norm)
     if lang == "en" and (K not in totals or W not in totals):
         _named_victims(text, totals, unknown)
@@ -421,14 +439,20 @@ _PERPETRATOR_WORDS = ("bomber", "assailant", "attacker", "perpetrator", "himself
 
 
 def _bombers(norm: str) -> int:
-    """Suicide bombers a report names (GTD counts them among the dead): "two suicide bombers" → 2."""
-    m = _SUICIDE.search(norm)
-    if m is None:
-        return 0
-    if m["ar"]:
-        return 1 if m["ar"] == "انتحاري" else 2
-    word = m["n"] or ""
-    return int(word) if word.isdigit() else _SMALL.get(word, 1)
+    """Suicide bombers a report names (GTD counts them among the dead): "two suicide bombers" → 2, else 1."""
+    for word in _SUICIDE_WORDS:
+        i = norm.find(word)
+        if i == -1:
+            continue
+        if word == "انتحاري":
+            return 2 if norm.startswith("انتحاريين", i) or norm.startswith("انتحاريان", i) else 1
+        before = norm[max(0, i - 30):i].split()[-2:]
+        for token in reversed(before):
+            value = parse_number(token, "fr" if word == "kamikaze" else "en")
+            if value:
+                return value
+        return 1
+    return 0
 
 
 def _named_victims(text: str, totals: dict[str, int], unknown: set[str]) -> None:
@@ -476,11 +500,7 @@ def _all(norm: str, stem: str):
 
 def _zero_statements(sentence: str) -> set[str]:
     """Which figures a sentence says are zero: {"both"}, {"killed"}, {"wounded"} or none."""
-    found = set()
-    if _NONE_BOTH.search(sentence):
-        found.add("both")
-    if _NONE_WOUNDED.search(sentence):
-        found.add(W)
-    if _NONE_KILLED.search(sentence):
-        found.add(K)
-    return found
+    return {kind for kind, pairs in _ZERO.items()
+            if any(literal in sentence and pattern.search(sentence) for literal, pattern in pairs)}
+
+

@@ -8,7 +8,8 @@ without a year, and words relative to publication ("yesterday", "الخميس ا
 1,700 strings/s) and misses half of these forms, so the readers here are precompiled regular expressions
 over :func:`marsad.monitor.numbers.normalise`-d text.
 
-Choosing among several dates: each candidate is scored — in a sentence with an incident word (+4), in the
+Choosing among several dates: the first 1,500 characters (the lead) are searched first, the rest only
+when the lead holds no date; each candidate is scored — in a sentence with an incident word (+4), in the
 lead (+2 first sentence, +1 second), day precision (+1), background cues such as "since"/"منذ" (−3) — and
 candidates after ``published`` are dropped. The best score wins; ties go to the earliest in the text.
 A GTD summary's leading "MM/DD/YYYY:" is taken as is.
@@ -135,6 +136,7 @@ _INCIDENT_STEMS["other"] = _INCIDENT_STEMS["en"] + _INCIDENT_STEMS["fr"] + _INCI
 _BACKGROUND_STEMS = ("since ", "depuis ", "anniversary", "anniversaire", "commemorat", "منذ", "ذكري")
 _SENTENCE_CHARS = ".!?\n"
 _DATELINE_CHARS = 300
+_LEAD_CHARS = 1500  # dates are looked for in the lead first, in the rest only when the lead has none
 
 Candidate = tuple  # (position, date, precision, evidence)
 
@@ -331,33 +333,40 @@ def _sentence(norm: str, pos: int) -> tuple[int, int]:
     return start, min(ends) if ends else len(norm)
 
 
-def _sentence_score(norm: str, lang: str, start: int, end: int) -> int:
+def _sentence_score(norm: str, lang: str, start: int, end: int, lead_ends: tuple[int, int]) -> int:
     """Score of a sentence as the place of the incident date: incident words, lead position, background."""
     sentence = norm[start:end]
     stems = _INCIDENT_STEMS.get(lang, _INCIDENT_STEMS["other"])
     score = 4 if any(stem in sentence for stem in stems) else 0
-    if not norm[:start].strip(" \n.!?"):
-        score += 2
-    elif not norm[:_sentence(norm, max(start - 2, 0))[0]].strip(" \n.!?"):
-        score += 1
+    score += 2 if start <= lead_ends[0] else 1 if start <= lead_ends[1] else 0
     return score - (3 if any(stem in sentence for stem in _BACKGROUND_STEMS) else 0)
 
 
 def _best(norm: str, lang: str, candidates: list[Candidate], published: date | None) -> Candidate:
     """The best-scored candidate (ties: the earliest in the text); sentences are scored once each."""
     sentence_scores: dict[int, int] = {}
+    first_end = _sentence(norm, len(norm) - len(norm.lstrip(" \n.!?")))[1]
+    lead_ends = (first_end, _sentence(norm, min(first_end + 1, len(norm)))[1] if first_end < len(norm) else first_end)
 
     def key(candidate: Candidate) -> tuple[int, int]:
         pos, day, precision, evidence = candidate
         start, end = _sentence(norm, pos)
         if start not in sentence_scores:
-            sentence_scores[start] = _sentence_score(norm, lang, start, end)
+            sentence_scores[start] = _sentence_score(norm, lang, start, end, lead_ends)
         score = sentence_scores[start] + {"day": 1, "month": 0, "year": -2}[precision]
         if pos < _DATELINE_CHARS and day == published and evidence[-1:].isdigit():
             score -= 3  # the dateline ("KABUL, May 26, 2021 -") gives the publication day, not the incident's
         return score, -pos
 
     return max(candidates, key=key)
+
+
+def _candidates(norm: str, lang: str, published: date | None) -> list[Candidate]:
+    candidates, taken = _absolute(norm, lang, published)
+    if published is not None:
+        candidates += _relative(norm, lang, published, taken)
+        candidates = [c for c in candidates if c[1] <= published]
+    return candidates
 
 
 def find_incident_date(text: str, lang: str, published: date | None) -> DateResult:
@@ -369,10 +378,9 @@ def find_incident_date(text: str, lang: str, published: date | None) -> DateResu
     gtd = _GTD_PREFIX.match(norm)
     if gtd and (d := _gregorian(int(gtd["year"]), int(gtd["a"]), int(gtd["b"]))):
         return DateResult(d, "day", gtd.group(0).strip(" :-–"))
-    candidates, taken = _absolute(norm, lang, published)
-    if published is not None:
-        candidates += _relative(norm, lang, published, taken)
-        candidates = [c for c in candidates if c[1] <= published]
+    candidates = _candidates(norm[:_LEAD_CHARS], lang, published)
+    if not candidates and len(norm) > _LEAD_CHARS:
+        candidates = _candidates(norm, lang, published)
     if not candidates:
         return DateResult(None, None, "")
     best = candidates[0] if len(candidates) == 1 else _best(norm, lang, candidates, published)

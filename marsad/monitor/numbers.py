@@ -33,7 +33,10 @@ _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\
 _ARABIC_ANY = re.compile("[\u0600-\u06ff]")
 _LATIN_MAP = {chr(cp): fold_latin(chr(cp)) for cp in range(0xC0, 0x250) if fold_latin(chr(cp)) != chr(cp).lower()}
 _LATIN_ACCENTED = re.compile("[" + "".join(sorted(_LATIN_MAP)) + "]")
-_SPACES = re.compile(r"[’'`´\u00a0\u2009\u202f]")
+
+
+_COMMON_ACCENTS = [(c, _LATIN_MAP[c]) for c in "éèêëàâäîïôöùûüçñíóáú"]
+_SPACE_CHARS = ["’", "'", "`", "´", "\u00a0", "\u2009", "\u202f"]
 
 
 @lru_cache(maxsize=16)
@@ -42,18 +45,25 @@ def normalise(text: str) -> str:
 
     Cached, so the date, casualty and language readers share one normalisation of the same report.
     Apostrophes become spaces ("l'attaque" → "l attaque"), as French elisions do in ``fold``.
+    Built from ``str.replace`` chains guarded by ``in`` tests: far cheaper than ``translate`` or a regex
+    with a callback on 2 KB of text.
     """
     out = text.lower()
-    if not out.isascii():
-        out = _SPACES.sub(" ", out)
-        if _ARABIC_ANY.search(out):
-            out = _ARABIC_DIACRITICS.sub("", out)
-            for src, dst in _ARABIC_PAIRS:
-                if src in out:
-                    out = out.replace(src, dst)
+    if out.isascii():
+        return out.replace("'", " ") if "'" in out else out
+    for char in _SPACE_CHARS:
+        if char in out:
+            out = out.replace(char, " ")
+    if _ARABIC_ANY.search(out):
+        out = _ARABIC_DIACRITICS.sub("", out)
+        for src, dst in _ARABIC_PAIRS:
+            if src in out:
+                out = out.replace(src, dst)
+    for src, dst in _COMMON_ACCENTS:
+        if src in out:
+            out = out.replace(src, dst)
+    if _LATIN_ACCENTED.search(out):
         out = _LATIN_ACCENTED.sub(lambda m: _LATIN_MAP[m.group(0)], out)
-    elif "'" in out:
-        out = out.replace("'", " ")
     return out
 
 
