@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from stix2validator import validate_instance
 
+from marsad.model.actors import threat_actor_id
 from marsad.model.bundle import parse_stix
 from marsad.model.incident import GTD_EXTENSION_ID, INCIDENT_CORE_EXTENSION_ID
 from marsad.model.markings import RELEASABILITY_EXTENSION_ID, TLP2_EXTENSION_ID, TLP_MARKING_IDS
+from marsad.model.organisations import load_registry
 from marsad.model.reference import reference_objects
 
 REGISTRY = [
@@ -45,3 +47,21 @@ def test_reference_objects_pass_parse_stix():
     objects = reference_objects(REGISTRY)
     parsed = parse_stix(objects, thorough=True)
     assert len(parsed) == len(objects) - len(TLP_MARKING_IDS)  # TLP markings are built in
+
+
+def test_bundled_registry_becomes_valid_threat_actors():
+    registry = load_registry()
+    objects = reference_objects(registry)
+    actors = {o["id"]: o for o in objects if o["type"] == "threat-actor"}
+    isil = actors[threat_actor_id("isil")]
+    assert "داعش" in isil["aliases"] and "Daech" in isil["aliases"]
+    assert {"source_name": "UN Security Council Consolidated List", "external_id": "QDe.115",
+            "description": "Al-Qaida sanctions list"} in isil["external_references"]
+    kinds = {o.key: (o.kind, o.un_list) for o in registry}
+    for key, (kind, un_list) in kinds.items():
+        expected = kind == "armed-group" or (kind == "sanctioned-entity" and un_list in ("Al-Qaida", "Taliban"))
+        assert (threat_actor_id(key) in actors) == expected, key
+    for obj in objects:
+        result = validate_instance(obj)
+        assert result.is_valid, (obj["id"], [str(e) for e in result.errors])
+        assert [str(w) for w in result.warnings if "{103}" not in str(w)] == [], obj["id"]
