@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from marsad.store.search import search_text_of
 
@@ -84,3 +85,20 @@ def test_search_text_skips_ids_and_timestamps():
                            "object_refs": ["incident--b"], "published": "2024-01-01T00:00:00Z",
                            "external_references": [{"source_name": "Al-Ahram"}]})
     assert text == "eclat al-ahram"
+
+
+_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+_MARKS = ["\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "\u064b", "\u0640"]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(word=st.text(alphabet=_LETTERS, min_size=3, max_size=8), marks=st.lists(st.sampled_from(_MARKS), max_size=8),
+       data=st.data())
+def test_diacritics_never_change_what_is_found(store, make, word, marks, data):
+    decorated = list(word)
+    for mark in marks:
+        decorated.insert(data.draw(st.integers(1, len(decorated))), mark)
+    obj = make(name="".join(decorated))
+    store.put_objects([obj])
+    assert obj["id"] in {h.object["id"] for h in store.search(word, limit=500)}
+    assert obj["id"] in {h.object["id"] for h in store.search("".join(decorated), limit=500)}
