@@ -351,7 +351,9 @@ _NAMED_BEFORE = re.compile(  # Ahmad Khan, a teacher, was (shot and) killed
     rf"{_NAME}(?:, [^,.]{{1,80}},)? (?:was|were) (?:shot and |fatally |also |seriously |critically )?$")
 _NOT_NAMES = {"The", "A", "An", "One", "He", "She", "It", "They", "This", "That", "His", "Her", "No", "All",
               "Both", "Two", "Three", "Four", "Five", "In", "On", "At", "Police", "Security", "Officials"}
-_MAX_SENTENCES = 8  # tolls are stated in the lead; later casualty sentences are mostly background
+_MAX_SENTENCES = 6  # tolls are stated in the lead; later casualty sentences are mostly background
+_LEAD_CHARS = 1500
+_UPDATE_WORDS = ("toll", "bilan", "حصيله", "rose to", "risen to", "climbed to", "s eleve", "ارتفع")
 _SMALL = {"two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4, "five": 5, "cinq": 5, "six": 6}
 
 
@@ -405,7 +407,7 @@ def find_casualties(text: str, lang: str) -> Casualties:
     zero: set[str] = set()
     perpetrators = False  # a counted sentence names the attackers ("in addition to the bomber", "blew himself up")
     unknown: set[str] = set()  # kinds stated only vaguely ("and wounded others", "des dizaines de blessés")
-    for sentence in _cue_sentences(norm, lang)[:_MAX_SENTENCES]:
+    for sentence in _cue_sentences(norm, lang):
         if any(g in sentence for g in _ZERO_GUARDS):
             zero.update(_zero_statements(sentence))
         if any(g in sentence for g in _BACKGROUND_GUARDS) and _BACKGROUND.search(sentence):
@@ -479,11 +481,15 @@ def _cue_sentences(norm: str, lang: str) -> list[str]:
     positions = sorted(pos for stem in _CUE_STEMS.get(lang, _CUE_STEMS["other"]) for pos in _all(norm, stem))
     sentences: list[str] = []
     end = -1
+    marks = "".join(c for c in _SENTENCE_CHARS if c in norm)  # absent ones would be searched for in vain
     for pos in positions:
         if pos < end:
             continue
-        start = max(norm.rfind(c, 0, pos) for c in _SENTENCE_CHARS) + 1
-        ends = [e for e in (norm.find(c, pos) for c in _SENTENCE_CHARS) if e != -1]
+        if len(sentences) >= _MAX_SENTENCES or (pos > _LEAD_CHARS and not any(
+                w in norm[pos - 40:pos + 40] for w in _UPDATE_WORDS)):
+            break  # past the lead only an updated toll ("the death toll rose to 14") is read
+        start = max((norm.rfind(c, 0, pos) for c in marks), default=-1) + 1
+        ends = [e for e in (norm.find(c, pos) for c in marks) if e != -1]
         end = min(ends) + 1 if ends else len(norm)
         sentence = norm[start:end].strip()
         if sentence not in sentences:

@@ -8,7 +8,7 @@ without a year, and words relative to publication ("yesterday", "الخميس ا
 1,700 strings/s) and misses half of these forms, so the readers here are precompiled regular expressions
 over :func:`marsad.monitor.numbers.normalise`-d text.
 
-Choosing among several dates: the first 1,500 characters (the lead) are searched first, the rest only
+Choosing among several dates: the first 1,200 characters (the lead) are searched first, the rest only
 when the lead holds no date; each candidate is scored — in a sentence with an incident word (+4), in the
 lead (+2 first sentence, +1 second), day precision (+1), background cues such as "since"/"منذ" (−3) — and
 candidates after ``published`` are dropped. The best score wins; ties go to the earliest in the text.
@@ -136,7 +136,7 @@ _INCIDENT_STEMS["other"] = _INCIDENT_STEMS["en"] + _INCIDENT_STEMS["fr"] + _INCI
 _BACKGROUND_STEMS = ("since ", "depuis ", "anniversary", "anniversaire", "commemorat", "منذ", "ذكري")
 _SENTENCE_CHARS = ".!?\n"
 _DATELINE_CHARS = 300
-_LEAD_CHARS = 1500  # dates are looked for in the lead first, in the rest only when the lead has none
+_LEAD_CHARS = 1200  # dates are looked for in the lead first, in the rest only when the lead has none
 
 Candidate = tuple  # (position, date, precision, evidence)
 
@@ -241,8 +241,8 @@ def _absolute(norm: str, lang: str, published: date | None) -> tuple[list[Candid
     found, taken = [], []
     end = -1
     for run in _DIGIT_RUN.finditer(norm):
-        if run.start() < end:
-            continue
+        if run.start() < end or run.end() - run.start() in (3, 5, 6, 7, 8):
+            continue  # a day has 1–2 digits, a year 4: "187th", "2011-03-S-058"'s "058"… start no date
         hit = _at_digits(norm, run.start(), lang)
         if hit is None:
             continue
@@ -326,10 +326,12 @@ def _ago(norm: str, i: int, word: str, add) -> None:
         add(i, m.end(), {"يومين": 2, "يوم": 1, "اسبوع": 7}[m["w"]] if m["w"] else parse_number(m["n"], "ar") or 400)
 
 
-def _sentence(norm: str, pos: int) -> tuple[int, int]:
-    """Start and end of the sentence around ``pos`` ('.', '!', '?' or a line break end sentences)."""
-    start = max(norm.rfind(c, 0, pos) for c in _SENTENCE_CHARS) + 1
-    ends = [e for e in (norm.find(c, pos) for c in _SENTENCE_CHARS) if e != -1]
+def _sentence(norm: str, pos: int, marks: str = _SENTENCE_CHARS) -> tuple[int, int]:
+    """Start and end of the sentence around ``pos`` ('.', '!', '?' or a line break end sentences).
+
+    ``marks``: the sentence-ending characters present in ``norm`` (searching for absent ones scans it all)."""
+    start = max((norm.rfind(c, 0, pos) for c in marks), default=-1) + 1
+    ends = [e for e in (norm.find(c, pos) for c in marks) if e != -1]
     return start, min(ends) if ends else len(norm)
 
 
@@ -345,12 +347,17 @@ def _sentence_score(norm: str, lang: str, start: int, end: int, lead_ends: tuple
 def _best(norm: str, lang: str, candidates: list[Candidate], published: date | None) -> Candidate:
     """The best-scored candidate (ties: the earliest in the text); sentences are scored once each."""
     sentence_scores: dict[int, int] = {}
-    first_end = _sentence(norm, len(norm) - len(norm.lstrip(" \n.!?")))[1]
-    lead_ends = (first_end, _sentence(norm, min(first_end + 1, len(norm)))[1] if first_end < len(norm) else first_end)
+    marks = "".join(c for c in _SENTENCE_CHARS if c in norm)
+    first = 0
+    while first < len(norm) and norm[first] in " \n.!?":
+        first += 1
+    first_end = _sentence(norm, first, marks)[1]
+    second_end = _sentence(norm, first_end + 1, marks)[1] if first_end < len(norm) else first_end
+    lead_ends = (first_end, second_end)
 
     def key(candidate: Candidate) -> tuple[int, int]:
         pos, day, precision, evidence = candidate
-        start, end = _sentence(norm, pos)
+        start, end = _sentence(norm, pos, marks)
         if start not in sentence_scores:
             sentence_scores[start] = _sentence_score(norm, lang, start, end, lead_ends)
         score = sentence_scores[start] + {"day": 1, "month": 0, "year": -2}[precision]

@@ -45,9 +45,10 @@ def _fasttext_guess(text: str) -> tuple[str, float]:
     return str(result[0]["lang"]), float(result[0]["score"])
 
 
-def _stopword_vote(sample: str) -> tuple[str | None, int]:
-    """("en"|"fr"|None, number of words) from function-word counts on normalised Latin text."""
-    words = _WORD.findall(normalise(sample))
+def _stopword_vote(text: str) -> tuple[str | None, int]:
+    """("en"|"fr"|None, number of words) from function-word counts on the start of the normalised text
+    (the whole text is normalised, once: the date and casualty readers reuse it from the cache)."""
+    words = _WORD.findall(normalise(text), 0, _SAMPLE)
     en = sum(1 for w in words if w in _EN)
     fr = sum(1 for w in words if w in _FR)
     if len(words) >= 8 and max(en, fr) >= 3 and max(en, fr) >= 0.2 * len(words):
@@ -73,7 +74,7 @@ def detect_language(text: str, hint: str | None = None) -> str:
             return "ar"
     elif not _LATIN_LETTER.search(sample):
         return fallback
-    vote, n_words = _stopword_vote(sample)
+    vote, n_words = _stopword_vote(text)
     if vote is not None:
         return vote
     lang, score = _fasttext_guess(sample)
