@@ -246,3 +246,14 @@ def test_delete_only_by_the_originator(hub):
     assert client.delete(url, headers=key(world)).status_code == 200
     assert client.get(url, headers=key(world)).status_code == 404
     assert client.delete(url, headers=key(world)).status_code == 404
+
+
+def test_paging_token_is_bound_to_the_version_choice(hub):
+    client, world = hub
+    url = f"{ROOT}/collections/regional/objects/"
+    first = client.get(url, params={"limit": 1}, headers=key(world)).json()
+    assert first["more"] is True
+    same = client.get(url, params={"limit": 1, "next": first["next"]}, headers=key(world))
+    assert same.status_code == 200
+    other = client.get(url, params={"limit": 1, "next": first["next"], "match[version]": "all"}, headers=key(world))
+    assert other.status_code == 400 and other.json()["title"] == "InvalidFilter"

@@ -8,14 +8,15 @@ below HTTP, keeps the four endpoints from drifting apart and lets tests run with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, Engine, and_, or_
 
 from marsad.access import audit
 from marsad.access.context import Viewer
-from marsad.access.policy import visible_clause
-from marsad.errors import NotFound
+from marsad.errors import InvalidFilter, NotFound
+from marsad.exchange.taxii.clauses import CLAUSES
 from marsad.exchange.taxii.filters import TaxiiQuery, format_timestamp
 from marsad.exchange.taxii.resources import (
     PageInfo,
@@ -26,9 +27,10 @@ from marsad.exchange.taxii.resources import (
 )
 from marsad.store import Store
 from marsad.store.objects import stix_objects
-from marsad.store.selection import Scope, version_filter
+from marsad.store.selection import Scope
 
-__all__ = ["TaxiiAnswer", "read_objects", "read_object", "read_versions", "read_manifest", "version_selection", "select_page"]
+__all__ = ["TaxiiAnswer", "read_objects", "read_object", "read_versions", "read_manifest", "version_selection", "select_page",
+           "wrap_cursor", "unwrap_cursor"]
 
 
 @dataclass(frozen=True)
@@ -39,38 +41,60 @@ class TaxiiAnswer:
     headers: dict
 
 
-def version_selection(query: TaxiiQuery, scope: Scope):
-    """The store's ``versions`` argument for ``query``, plus an extra clause for combinations it lacks.
+def version_selection(viewer: Viewer, query: TaxiiQuery, scope: Scope):
+    """The store's ``versions`` argument for ``query`` and the extra clause choosing first/last versions.
 
-    The store takes one of first/last/all or a list of timestamps; TAXII also allows combinations such as
-    ``first,last``, which become ``all`` narrowed by an OR of the single selections (each still chosen
-    among the versions ``scope`` lets the user see).
+    ``first``/``last`` (alone or combined, e.g. ``first,last``, or with timestamps) become ``all`` narrowed by
+    an OR of the single selections, each chosen among the versions ``scope`` lets the user see; the clauses
+    come from :data:`CLAUSES` so a paging client does not rebuild them for every page.
     """
     keywords, stamps = query.version_keywords, query.version_timestamps
     if "all" in keywords:
         return "all", None
-    if len(keywords) == 1 and not stamps:
-        return keywords[0], None
     if not keywords:
         return [format_timestamp(s) for s in stamps], None
-    branches = [version_filter(scope, k) for k in keywords]
+    branches = [CLAUSES.version(viewer, scope, k) for k in keywords]
     if stamps:
         branches.append(stix_objects.c.modified.in_(list(stamps)))
-    return "all", or_(*branches)
+    return "all", branches[0] if len(branches) == 1 else or_(*branches)
 
 
 def select_page(store: Store, method: str, viewer: Viewer, collection_id: str, query: TaxiiQuery, *,
-            ids=None, versions_default=None):
-    visible: ColumnElement[bool] = visible_clause(viewer, collection_id)
+                ids=None, versions_default=None):
+    """One page from ``store.query`` or ``store.manifest`` with the policy and version choice pushed into SQL."""
+    visible: ColumnElement[bool] = CLAUSES.visible(viewer, collection_id)
     ids = list(ids) if ids is not None else (list(query.ids) or None)
     scope = Scope(collection_id=collection_id, types=list(query.types) or None, ids=ids,
                   spec_versions=list(query.spec_versions) or None, where=visible)
-    versions, extra = version_selection(query, scope) if versions_default is None else (versions_default, None)
+    versions, extra = version_selection(viewer, query, scope) if versions_default is None \
+        else (versions_default, None)
     where = visible if extra is None else and_(visible, extra)
-    return getattr(store, method)(
+    page = getattr(store, method)(
         collection_id, types=scope.types, ids=ids, spec_versions=scope.spec_versions, versions=versions,
-        added_after=query.added_after, limit=query.limit, cursor=query.next, where=where,
+        added_after=query.added_after, limit=query.limit, cursor=unwrap_cursor(query), where=where,
     )
+    return replace(page, next=wrap_cursor(page.next, query)) if page.next else page
+
+
+def _version_tag(query: TaxiiQuery) -> str:
+    """A short digest of the version choice, which the store's cursor does not cover when it is a clause."""
+    text = ",".join(sorted(str(v) for v in query.versions))
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def wrap_cursor(token: str | None, query: TaxiiQuery) -> str | None:
+    """The store's paging token tagged with the query's version choice."""
+    return None if token is None else f"{token}.{_version_tag(query)}"
+
+
+def unwrap_cursor(query: TaxiiQuery) -> str | None:
+    """The store's token inside ``query.next``; :class:`InvalidFilter` if it was made for another version choice."""
+    if query.next is None:
+        return None
+    token, _, tag = query.next.rpartition(".")
+    if not token or tag != _version_tag(query):
+        raise InvalidFilter("the paging token 'next' is malformed or belongs to another query")
+    return token
 
 
 def _info(page) -> PageInfo:
@@ -107,7 +131,7 @@ def read_object(engine: Engine, viewer: Viewer, collection_id: str, object_id: s
 def _exists_for(store: Store, viewer: Viewer, collection_id: str, object_id: str) -> bool:
     """True when ``viewer`` sees at least one version of ``object_id`` in the collection."""
     page = store.manifest(collection_id, ids=[object_id], versions="all", limit=1,
-                          where=visible_clause(viewer, collection_id))
+                          where=CLAUSES.visible(viewer, collection_id))
     return bool(page.objects)
 
 
