@@ -138,3 +138,19 @@ def test_concurrent_writers_keep_date_added_order(store, collection, make):
     page = store.query(collection, limit=100)
     added = [o.date_added for o in page.objects]
     assert len(added) == 20 and added == sorted(added)
+
+
+def test_database_failure_midway_rolls_back_everything(store, collection, make, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from marsad.errors import StoreError
+    from marsad.store import writes
+
+    def broken(*_args, **_kwargs):
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(writes, "_add_to_collection", broken)  # fails after the versions were inserted
+    with pytest.raises(StoreError) as raised:
+        store.put_objects([make(n=i) for i in range(70, 80)], collection_id=collection)
+    assert "nothing was changed" in raised.value.message
+    assert store.count(versions="all") == 0
