@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from hijridate import Hijri
 
@@ -268,6 +268,12 @@ def _absolute(norm: str, lang: str, published: date | None) -> tuple[list[Candid
 def _occurrences(norm: str, word: str, arabic: bool):
     """Start positions of ``word`` as a whole word (Arabic: after an optional clitic such as و/ب/ال)."""
     i = norm.find(word)
+    if i == -1:
+        return ()
+    return _occurrences_from(norm, word, arabic, i)
+
+
+def _occurrences_from(norm: str, word: str, arabic: bool, i: int):
     while i != -1:
         end = i + len(word)
         if end >= len(norm) or not norm[end].isalnum():
@@ -379,8 +385,11 @@ def _candidates(norm: str, lang: str, published: date | None) -> list[Candidate]
 def find_incident_date(text: str, lang: str, published: date | None) -> DateResult:
     """The most likely incident date in ``text`` (language ``lang``), relative words read against ``published``.
 
-    Returns ``DateResult(None, None, "")`` when no date is found. Never returns a date after ``published``.
+    ``published`` may be a ``date`` or a ``datetime`` (its date is used). Returns ``DateResult(None, None, "")``
+    when no date is found. Never returns a date after ``published``.
     """
+    if isinstance(published, datetime):
+        published = published.date()
     norm = normalise(text)
     gtd = _GTD_PREFIX.match(norm)
     if gtd and (d := _gregorian(int(gtd["year"]), int(gtd["a"]), int(gtd["b"]))):

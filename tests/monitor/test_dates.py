@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -98,6 +98,11 @@ def test_incident_sentence_wins_over_background_date():
 def test_dateline_gives_way_to_the_incident_day():
     text = "KABUL, Afghanistan (May 28, 2021)\nA security force killed two insurgents in Ghazni yesterday."
     assert find_incident_date(text, "en", FRIDAY).date == date(2021, 5, 27)
+
+
+def test_publication_datetime_is_accepted():
+    published = datetime(2021, 5, 28, 23, 50)
+    assert find_incident_date("A bomb exploded yesterday.", "en", published).date == date(2021, 5, 27)
 
 
 def test_relative_words_need_a_publication_date():
