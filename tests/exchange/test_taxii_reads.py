@@ -110,3 +110,12 @@ def test_reads_and_denials_are_audited(world):
     assert reads and green["id"] in reads[-1].object_ids and reads[-1].detail["endpoint"] == "objects"
     denial = [r for r in rows if r.action == "deny"][-1]
     assert (denial.actor, denial.remote_addr, denial.detail["attempted"]) == ("sec_analyst", "192.0.2.7", "read")
+
+
+def test_amber_without_a_list_stays_visible_to_members_when_other_objects_have_lists(world):
+    sa = world.orgs["sa"].identity_id
+    amber = indicator(sa, tlp="amber")
+    put(world, "regional", [amber])
+    put(world, "sa-jo", [indicator(sa, tlp="amber+strict", release_to=["JO"]), releasability_marking(["JO"])])
+    assert amber["id"] in ids_seen(world, "jo", "regional")
+    assert amber["id"] in ids_seen(world, "eg", "regional")
