@@ -64,7 +64,8 @@ _POST = {
 }
 # words before a number: "killing five", "مقتل خمسة", "la mort de deux", "death toll rose to 14"
 _PRE = {
-    **dict.fromkeys("killing kill kills killed toll lives deaths death claimed dead fatally".split(), K),
+    **dict.fromkeys("killing kill kills killed toll lives deaths death claimed dead fatally executed beheaded "
+                    "assassinated".split(), K),
     **dict.fromkeys("wounding injuring wounded injured".split(), W),
     **dict.fromkeys("tuant tue mort deces bilan vie".split(), K),
     **dict.fromkeys("blessant blesse".split(), W),
@@ -108,7 +109,8 @@ _AFTER_PASSIVE = set(
 _INCLUDING = {"including", "among", "dont", "parmi", "بينهم", "منهم"}
 _HARD_BREAK = {".", ";", ":", "while", "when", "after", "before", "but", "mais", "lorsque", "alors", "بينما", "فيما"}
 _OTHERS = {"others", "autres", "اخرين", "اخرون"}
-_ARTICLES = {"a", "an", "the", "his", "her", "un", "une", "le", "la", "l", "son", "sa"}
+_ARTICLES_BY_LANG = {"en": {"a", "an", "the", "his", "her"}, "fr": {"un", "une", "le", "la", "l", "son", "sa"}}
+_ARTICLES = _ARTICLES_BY_LANG["en"] | _ARTICLES_BY_LANG["fr"]
 # asides that would cut "Two people, including a police officer, were killed" in two
 _ASIDE = re.compile(
     r",\s*(?:including|among them)(?:(?!\b(?:were|was|killed|wounded|injured)\b)[^.;]){0,120}?,"
@@ -207,13 +209,13 @@ def _tokens(sentence: str) -> list[str]:
     return out
 
 
-def _person_start(toks: list[str], i: int) -> int | None:
+def _person_start(toks: list[str], i: int, lang: str) -> int | None:
     """Index of the article of "a/the/his [up to 3 modifiers] <person noun>" ending at toks[i], else None."""
     for back in range(1, 5):
         j = i - back
         if j < 0:
             return None
-        if toks[j] in _ARTICLES:
+        if toks[j] in _ARTICLES_BY_LANG.get(lang, _ARTICLES):
             return j
         if not toks[j].isalpha() or toks[j] in NUMBER_STARTS or toks[j] in _POST or toks[j] in _PRE \
                 or toks[j] in _BREAK or toks[j] in _LIST:
@@ -231,7 +233,7 @@ def _read_at(toks: list[str], i: int, lang: str, spans: list) -> tuple[int, obje
         return None
     prev = toks[i - 1] if i else ""
     after_span = bool(spans) and spans[-1][1] == i
-    if tok in _PERSON and (start := _person_start(toks, i)) is not None and not (spans and spans[-1][1] > start):
+    if tok in _PERSON and (start := _person_start(toks, i, lang)) is not None and not (spans and spans[-1][1] > start):
         return start, 1, i + 1
     if tok in _AR_PERSON and prev in _PRE:
         return i, 1, i + 1
@@ -357,8 +359,9 @@ _UPDATE_WORDS = ("toll", "bilan", "حصيله", "rose to", "risen to", "climbed 
 _SMALL = {"two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4, "five": 5, "cinq": 5, "six": 6}
 
 
-def _sentence_counts(sentence: str, lang: str) -> tuple[dict[str, int], set[str]]:
-    """Summed killed/wounded figures stated in one sentence, and the kinds given only vaguely ("others")."""
+def _sentence_counts(sentence: str, lang: str) -> tuple[dict[str, int], set[str], str]:
+    """Summed killed/wounded figures stated in one sentence, the kinds given only vaguely ("others"), and
+    whether the dead counted are attackers: "only" ("all nine bombers were killed"), "some" or "none"."""
     extra = 0
     if any(g in sentence for g in _IN_ADDITION_GUARDS) and (m := _IN_ADDITION.search(sentence)):
         extra = _SMALL.get(m["n"] or "", int(m["n"]) if (m["n"] or "").isdigit() else 1)
@@ -373,9 +376,12 @@ def _sentence_counts(sentence: str, lang: str) -> tuple[dict[str, int], set[str]
     dropped = _including(toks, spans, kinds)
     counts: dict[str, int] = {}
     vague: set[str] = set()
-    for k, ((_, _, value), kind) in enumerate(zip(spans, kinds)):
+    attackers: set[bool] = {True} if extra else set()
+    for k, ((start, end, value), kind) in enumerate(zip(spans, kinds)):
         if kind is None or k in dropped:
             continue
+        if kind == K:
+            attackers.add(any(t.startswith(_ATTACKER_STEMS) for t in toks[start:end + 4]))
         if value is VAGUE:
             vague.add(kind)
         else:
@@ -385,7 +391,10 @@ def _sentence_counts(sentence: str, lang: str) -> tuple[dict[str, int], set[str]
     elif K in counts and ("self" in sentence or "exploser" in sentence or "نفس" in sentence) and \
             _SELF_BLAST.search(sentence):
         counts[K] += 1  # "blew himself up, killing three": the bomber is among the dead
-    return counts, vague
+        attackers.add(True)
+    if K not in counts or True not in attackers:
+        return counts, vague, "none"
+    return counts, vague, "only" if attackers == {True} and not extra else "some"
 
 
 def _incidents_shared(norm: str, sentence: str) -> int:
@@ -406,13 +415,14 @@ def find_casualties(text: str, lang: str) -> Casualties:
     evidence: list[str] = []
     zero: set[str] = set()
     perpetrators = False  # a counted sentence names the attackers ("in addition to the bomber", "blew himself up")
+    attackers, attackers_told = 0, False  # dead attackers counted apart / counted with the victims
     unknown: set[str] = set()  # kinds stated only vaguely ("and wounded others", "des dizaines de blessés")
     for sentence in _cue_sentences(norm, lang):
         if any(g in sentence for g in _ZERO_GUARDS):
             zero.update(_zero_statements(sentence))
         if any(g in sentence for g in _BACKGROUND_GUARDS) and _BACKGROUND.search(sentence):
             continue
-        counts, vague = _sentence_counts(sentence, lang)
+        counts, vague, attackers_counted = _sentence_counts(sentence, lang)
         perpetrators = perpetrators or (bool(counts) and any(w in sentence for w in _PERPETRATOR_WORDS))
         unknown.update(vague)
         if not counts:
@@ -420,9 +430,14 @@ def find_casualties(text: str, lang: str) -> Casualties:
         evidence.append(sentence)
         if (shared := _incidents_shared(norm, sentence)) > 1:
             counts = {kind: int(value / shared + 0.5) for kind, value in counts.items()}
+        if attackers_counted == "only":  # attackers' deaths told apart from the victims' are added to them
+            attackers = max(attackers, counts.pop(K))
+        attackers_told = attackers_told or attackers_counted == "some"
         additive = any(word in sentence for word in _ADDITIVE_WORDS)
         for kind, value in counts.items():
             totals[kind] = totals.get(kind, 0) + value if additive else max(totals.get(kind, 0), value)
+    if attackers and not attackers_told:
+        totals[K] = totals.get(K, 0) + attackers
     if totals.get(K) and not perpetrators:
         totals[K] += _bombers(norm)
     if lang == "en" and (K not in totals or W not in totals):
@@ -436,6 +451,8 @@ def find_casualties(text: str, lang: str) -> Casualties:
     return Casualties(killed, wounded, tuple(evidence))
 
 
+_ATTACKER_STEMS = ("bomber", "assailant", "attacker", "perpetrator", "gunm", "himself", "herself", "kamikaze",
+                   "assaillant", "terrorist", "انتحاري", "منفذ", "مهاجم", "نفسه")
 _PERPETRATOR_WORDS = ("bomber", "assailant", "attacker", "perpetrator", "himself", "herself", "themselves",
                       "kamikaze", "assaillant", "انتحاري", "منفذ", "نفسه")
 
