@@ -132,6 +132,8 @@ def can_see(viewer: Viewer, obj: ObjectFacts | Mapping[str, Any] | Any, collecti
 
 
 # --- the same rules in SQL ---------------------------------------------------------------------------------------
+# Three subqueries, whatever the viewer: one over the object's collections (rules 3, 4, 5/no list, 8, 9), one over
+# its releasability list (rules 5, 6, 7), one for "has a list at all". Small clauses compile and adapt quickly.
 
 def _tables():
     """``stix_objects`` and private aliases of the membership and release tables.
@@ -150,61 +152,51 @@ def _chosen(ids: Iterable[str], collection_id: str | None) -> list[str]:
     return sorted(chosen)
 
 
-def _in_collections(ids: Iterable[str], collection_id: str | None) -> ColumnElement[bool]:
-    objects, _, members = _tables()
-    chosen = _chosen(ids, collection_id)
-    if not chosen:
-        return false()
-    return exists(select(members.c.object_pk).where(
-        members.c.object_pk == objects.c.pk, members.c.collection_id.in_(chosen)))
+def _tlp_is(objects, *levels: str | None) -> ColumnElement[bool]:
+    named = [level for level in levels if level is not None]
+    tests = [objects.c.tlp.in_(named)] if named else []
+    if None in levels:
+        tests.append(objects.c.tlp.is_(None))
+    return or_(*tests)
 
 
-def _listed_clause(viewer: Viewer, *, by_state: bool) -> ColumnElement[bool]:
-    objects, releases, _ = _tables()
-    entries = {viewer.user_entry, viewer.identity_id}
-    if by_state:
-        entries.add(viewer.release_country)
-    entries.discard(None)
-    return exists(select(releases.c.object_pk).where(
-        releases.c.object_pk == objects.c.pk, releases.c.entry.in_(sorted(entries))))
-
-
-def _has_list() -> ColumnElement[bool]:
-    objects, releases, _ = _tables()
-    return exists(select(releases.c.object_pk).where(releases.c.object_pk == objects.c.pk))
-
-
-def _grant_clause(viewer: Viewer, collection_id: str | None) -> ColumnElement[bool]:
-    objects, _, _ = _tables()
-    branches = []
+def _collection_rules(viewer: Viewer, collection_id: str | None, objects, releases, members):
+    """The rules that depend on the collections: one EXISTS over the object's (chosen) memberships."""
+    reference = or_(objects.c.type.in_(REFERENCE_TYPES), and_(
+        objects.c.type == "identity", objects.c.stix_id.in_(sorted(viewer.member_identities))))
+    # nested inside the membership subquery: correlate explicitly to the object row being decided
+    no_list = ~exists(select(releases.c.object_pk).where(releases.c.object_pk == objects.c.pk).correlate(objects))
+    rules = []  # (collections where the rule applies, what the object must be there)
+    rules.append((viewer.readable, or_(objects.c.tlp == "clear", reference)))
+    rules.append((viewer.member_read, or_(_tlp_is(objects, "green", None), and_(objects.c.tlp == "amber", no_list))))
     for tlp, rank in _RANK.items():
-        reached = _chosen((c for c, level in viewer.grants.items() if rank <= _RANK[level]), collection_id)
-        if reached:
-            is_tlp = objects.c.tlp.is_(None) if tlp is None else objects.c.tlp == tlp
-            branches.append(and_(is_tlp, _in_collections(reached, None)))
-    return or_(false(), *branches)
+        rules.append(([c for c, level in viewer.grants.items() if rank <= _RANK[level]], _tlp_is(objects, tlp)))
+    branches = [and_(members.c.collection_id.in_(chosen), test)
+                for ids, test in rules if (chosen := _chosen(ids, collection_id))]
+    if not branches:
+        return false()
+    return exists(select(members.c.object_pk).where(members.c.object_pk == objects.c.pk, or_(*branches)))
+
+
+def _list_rules(viewer: Viewer, objects, releases) -> ColumnElement[bool]:
+    """The rules that read the releasability list: one EXISTS over the object's list entries."""
+    named = sorted(e for e in (viewer.user_entry, viewer.identity_id) if e is not None)
+    entry_fits = releases.c.entry.in_(named)
+    if viewer.release_country is not None:
+        entry_fits = or_(entry_fits, and_(releases.c.entry == viewer.release_country,
+                                          objects.c.tlp.in_(("amber", "amber+strict"))))
+    return and_(objects.c.tlp.in_(("amber", "amber+strict", "red")), exists(select(releases.c.object_pk).where(
+        releases.c.object_pk == objects.c.pk, entry_fits)))
 
 
 def visible_clause(viewer: Viewer, collection_id: str | None = None) -> ColumnElement[bool]:
     """An SQL boolean over ``stix_objects`` true exactly where :func:`can_see` is.
 
     With ``collection_id`` it equals ``can_see(viewer, obj, M(obj) ∩ {collection_id})``; without, it equals
-    ``can_see(viewer, obj, M(obj))``, where ``M(obj)`` is the set of collections the object is in.
+    ``can_see(viewer, obj, M(obj))``, where ``M(obj)`` is the set of collections the object is in. Pass the
+    collection being read, so an object is not shown in one collection because the viewer may see it in another.
     """
-    objects, _, _ = _tables()
-    tlp = objects.c.tlp
-    member = _in_collections(viewer.member_read, collection_id)
-    reference = or_(
-        objects.c.type.in_(REFERENCE_TYPES),
-        and_(objects.c.type == "identity", objects.c.stix_id.in_(sorted(viewer.member_identities))),
-    )
+    objects, releases, members = _tables()
     originator = objects.c.created_by_ref == viewer.identity_id if viewer.identity_id is not None else false()
-    return or_(
-        originator,
-        and_(or_(tlp == "clear", reference), _in_collections(viewer.readable, collection_id)),
-        _grant_clause(viewer, collection_id),
-        and_(or_(tlp == "green", tlp.is_(None)), member),
-        and_(tlp == "amber", or_(_listed_clause(viewer, by_state=True), and_(~_has_list(), member))),
-        and_(tlp == "amber+strict", _listed_clause(viewer, by_state=True)),
-        and_(tlp == "red", _listed_clause(viewer, by_state=False)),
-    )
+    return or_(originator, _list_rules(viewer, objects, releases),
+               _collection_rules(viewer, collection_id, objects, releases, members))

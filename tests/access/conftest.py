@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from marsad.store.base import metadata
 from marsad.store.engine import make_engine
-from marsad.store import accounts as _accounts, audit as _audit, collections as _collections  # noqa: F401
-from marsad.store import objects as _objects  # noqa: F401
+from marsad.store.migrate import upgrade
 
 
 def schema_engine(url: str):
-    """An engine on ``url`` with every Marsad table created."""
+    """An engine on ``url`` with the schema built by the packaged migrations (as a real installation has it)."""
     engine = make_engine(url)
-    metadata.create_all(engine)
+    upgrade(engine)
     return engine
 
 
