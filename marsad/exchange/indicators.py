@@ -43,7 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_
+from sqlalchemy import and_, func
 
 from marsad.access.audit import record_read, record_write
 from marsad.access.context import Viewer
@@ -53,6 +53,8 @@ from marsad.exchange.wallets import WalletAddress, parse_wallet
 from marsad.model.ids import stable_id
 from marsad.model.markings import Tlp, releasability_marking, tlp_marking
 from marsad.store.objects import stix_objects
+from marsad.store.queries import MAX_LIMIT
+from marsad.store.search import MAX_SEARCH_TEXT
 from marsad.store.store import Store
 from marsad.store.timestamps import parse_timestamp
 from marsad.text import fold
@@ -252,7 +254,7 @@ class WalletMatch:
     """One visible indicator of a checked address, with its originator and the sighting recorded (if any)."""
 
     indicator: dict
-    collection_id: str
+    collection_id: str | None
     originator: str | None
     sighting: dict | None = None
 
@@ -329,29 +331,49 @@ def _quotes_address(pattern: str, wallet: WalletAddress) -> bool:
     return wallet.address in literals
 
 
-def _visible_indicators(store: Store, viewer: Viewer, wallet: WalletAddress) -> list[tuple[dict, str]]:
+def _pages(store: Store, collection: str | None, **filters):
+    cursor = None
+    while True:
+        page = store.query(collection, limit=200, cursor=cursor, **filters)
+        yield from page.objects
+        if not page.more:
+            return
+        cursor = page.next
+
+
+def _candidate_indicators(store: Store, viewer: Viewer, wallet: WalletAddress) -> list[dict]:
+    """Visible indicators whose text holds the address: the full-text index (the address is one folded word),
+    plus a pattern scan of the few rows whose indexed text was cut at ``MAX_SEARCH_TEXT`` (so none is missed)."""
+    visible = visible_clause(viewer)
+    found = {hit.object["id"]: hit.object for hit in store.search(
+        wallet.address, types=["indicator"], where=visible, limit=MAX_LIMIT)}
     pattern = stix_objects.c.object["pattern"].as_string()
-    # a cheap SQL pre-filter (LIKE is case-insensitive on SQLite), then the exact test in Python
-    likes = pattern.ilike(f"%{wallet.address}%") if wallet.chain == "ethereum" else pattern.like(f"%{wallet.address}%")
-    found: dict[str, tuple[dict, str]] = {}
-    for coll in store.list_collections():
-        where = and_(visible_clause(viewer, coll.id), likes)
-        cursor = None
-        while True:
-            page = store.query(coll.id, types=["indicator"], where=where, limit=200, cursor=cursor)
-            for item in page.objects:
-                obj = item.object
-                if obj.get("revoked") or obj["id"] in found:
-                    continue
-                if _quotes_address(obj.get("pattern", ""), wallet):
-                    found[obj["id"]] = (obj, coll.id)
-            if not page.more:
-                break
-            cursor = page.next
-    return sorted(found.values(), key=lambda pair: pair[0]["id"])
+    like = pattern.ilike(f"%{wallet.address}%") if wallet.chain == "ethereum" else pattern.like(f"%{wallet.address}%")
+    truncated = func.length(stix_objects.c.search_text) >= MAX_SEARCH_TEXT
+    latest: dict[str, dict] = {}  # versions="all" (cheaper to build than "last"): keep each id's newest here
+    for item in _pages(store, None, types=["indicator"], versions="all", where=and_(visible, truncated, like)):
+        if item.id not in latest or parse_timestamp(item.object["modified"]) > parse_timestamp(
+                latest[item.id]["modified"]):
+            latest[item.id] = item.object
+    for stix_id, obj in latest.items():
+        found.setdefault(stix_id, obj)
+    return [obj for obj in found.values()
+            if not obj.get("revoked") and _quotes_address(obj.get("pattern", ""), wallet)]
 
 
-def _record_sighting(store: Store, viewer: Viewer, indicator: dict, collection_id: str) -> dict:
+def _visible_indicators(store: Store, viewer: Viewer, wallet: WalletAddress) -> list[tuple[dict, str | None]]:
+    """(indicator, a collection the viewer sees it in) for each visible, unrevoked indicator of ``wallet``."""
+    hits = _candidate_indicators(store, viewer, wallet)
+    collections = store.list_collections() if hits else []
+    found = []
+    for indicator in sorted(hits, key=lambda obj: obj["id"]):
+        seen_in = next((coll.id for coll in collections if store.query(
+            coll.id, ids=[indicator["id"]], limit=1, where=visible_clause(viewer, coll.id)).objects), None)
+        found.append((indicator, seen_in))  # None: seen outside any collection (e.g. named on its list)
+    return found
+
+
+def _record_sighting(store: Store, viewer: Viewer, indicator: dict, collection_id: str | None) -> dict:
     sighting_id = stable_id("sighting", f"{viewer.identity_id}:{indicator['id']}")
     try:
         previous = store.get_object(sighting_id, where=visible_clause(viewer)).object

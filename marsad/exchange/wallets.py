@@ -290,6 +290,22 @@ def _parse_monero(address: str) -> WalletAddress:
 
 # -- entry points ---------------------------------------------------------------------------------------------
 
+def _segwit_or_base58(address: str, base58_shaped: bool) -> WalletAddress:
+    """A segwit HRP prefix ("bc1", "tb1", "ltc1") can also begin a Base58 address ("TB1…" TRON, "Ltc1…"
+    Litecoin): try segwit, then Base58Check; report the segwit reason for a single-case address (bech32 is
+    single-case), the Base58 one for a mixed-case address."""
+    try:
+        return _parse_segwit(address)
+    except InputError as segwit_error:
+        if not base58_shaped:
+            raise
+        try:
+            return _parse_base58check(address)
+        except InputError as base58_error:
+            single_case = address in (address.lower(), address.upper())
+            raise (segwit_error if single_case else base58_error) from None
+
+
 def parse_wallet(address: str) -> WalletAddress:
     """Validate ``address`` and return it with its chain and canonical form; :class:`InputError` otherwise."""
     if not isinstance(address, str) or not address.strip():
@@ -299,12 +315,12 @@ def parse_wallet(address: str) -> WalletAddress:
         raise _fail(address, "bad-length", f"{len(address)} characters is longer than any wallet address")
     if address[:2] in ("0x", "0X"):
         return _parse_ethereum(address)
-    hrp = address.lower().rpartition("1")[0]
-    if hrp in _SEGWIT_HRPS:
-        return _parse_segwit(address)
+    base58_shaped = 25 <= len(address) <= 35 and address[0] in "123mnLMT"
+    if address.lower().rpartition("1")[0] in _SEGWIT_HRPS:
+        return _segwit_or_base58(address, base58_shaped)
     if len(address) in (95, 106) and address[0] in "48":
         return _parse_monero(address)
-    if 25 <= len(address) <= 35 and address[0] in "123mnLMT":
+    if base58_shaped:
         return _parse_base58check(address)
     raise _fail(address, "unknown-format",
                 "not a Bitcoin, Litecoin, Ethereum, TRON or Monero address (unknown prefix or length)")

@@ -177,3 +177,24 @@ def test_audit_entries(world):
     text = json.dumps([dict(r) for r in rows], default=str)
     assert added.indicator_id in text and result.matches[0].sighting["id"] in text
     assert BTC not in text  # ids, not content
+
+
+def test_indicator_outside_any_collection_is_found_by_a_named_recipient(world):
+    store, viewers, orgs = world
+    objects = wallet_objects(parse_wallet(BTC), originator=orgs["SA"].identity_id, tlp="amber+strict",
+                             release_to=[orgs["JO"].identity_id])
+    store.put_objects(objects)  # in no collection: visible to its originator and the organisations named
+    result = check_wallet(store, viewers["JO"], BTC)
+    assert result.known and result.matches[0].collection_id is None and result.matches[0].sighting["count"] == 1
+    assert not check_wallet(store, viewers["EG"], BTC).known
+
+
+def test_indicator_with_a_huge_description_is_still_found(world):
+    """Its indexed text is cut before the pattern: the check falls back to scanning such rows."""
+    store, viewers, orgs = world
+    objects = wallet_objects(parse_wallet(BTC), originator=orgs["SA"].identity_id, tlp="green")
+    for obj in objects:
+        if obj["type"] == "indicator":
+            obj["description"] = "word " * 20_000
+    store.put_objects(objects, collection_id="regional")
+    assert check_wallet(store, viewers["JO"], BTC).known

@@ -222,3 +222,18 @@ def test_eip55_roundtrip(body):
     address = eip55_checksum(body.hex())
     assert parse_wallet(address).address == address
     assert parse_wallet(address.lower()).address == address
+
+
+@pytest.mark.parametrize("version,prefix", [(0x41, "TB1")])
+def test_base58_addresses_that_begin_like_a_segwit_hrp(version, prefix):
+    """TRON "TB1…" (also Litecoin "Ltc1…"): a bech32-looking prefix must not hide a valid Base58Check address."""
+    for seed in range(20000):
+        address = base58check_encode(version, hashlib.sha256(seed.to_bytes(4, "big")).digest()[:20])
+        if address.lower().startswith(prefix.lower()):
+            break
+    else:
+        pytest.skip(f"no {prefix} address among the seeds")
+    assert parse_wallet(address).address == address
+    with pytest.raises(InputError) as exc:
+        parse_wallet(address[:-1] + ("a" if address[-1] != "a" else "b"))
+    assert reason(exc) in {"bad-checksum", "mixed-case"}
