@@ -67,11 +67,14 @@ def normalise(text: str) -> str:
     return out
 
 
-_TOKEN = re.compile(r"\d+(?:[,.]\d{3})*(?![\d.,]\d)|\d+(?:[.,/:-]\d+)*|\w+|[^\w\s]")
+_TOKEN = re.compile(r"\d+(?:[,.]\d{3})*(?![\d.,]\d)|\d+(?:[.,/:-]\d+)*|[^\W\d_]+|[^\s\w]|_")
 
 
 def tokenize(norm_text: str) -> list[str]:
-    """Tokens of normalised text: numbers ("1,200" stays whole), words, single punctuation marks."""
+    """Tokens of normalised text: numbers ("1,200" stays whole), words, single punctuation marks.
+
+    Digits and letters never share a token, so a clitic on a number ("و30") or an ordinal suffix ("26th")
+    comes apart from it."""
     return _TOKEN.findall(norm_text)
 
 
@@ -123,7 +126,10 @@ DUALS = {
     "جنديان": "جنود", "شخصين": "اشخاص", "شخصان": "اشخاص", "طفلين": "اطفال", "طفلان": "اطفال",
     "عنصرين": "عناصر", "عنصران": "عناصر", "رجلين": "رجال", "رجلان": "رجال", "امراتين": "نساء",
     "امراتان": "نساء", "ضابطين": "ضباط", "ضابطان": "ضباط", "شقيقين": "اشقاء", "شهيدين": "شهداء",
-    "شهيدان": "شهداء", "حارسين": "حراس",
+    "شهيدان": "شهداء", "حارسين": "حراس", "حارسان": "حراس",
+    # nominative duals only: the -ين forms of these are also plurals ("مسلحين" = gunmen)
+    "مسلحان": "مسلحين", "مدنيان": "مدنيين", "شرطيان": "شرطيين", "عسكريان": "عسكريين", "مواطنان": "مواطنين",
+    "مصابان": "مصابين",
 }
 
 def _folded_keys(table: dict) -> dict:

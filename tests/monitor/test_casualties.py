@@ -61,6 +61,14 @@ from marsad.text import ARABIC_RE
         ("أسفر الهجوم عن مقتل 25 شخصا وإصابة العشرات", 25, None),
         ("مقتل خمسة وعشرين شخصا في الهجوم", 25, 0),
         ("الهجوم لم يسفر عن إصابات", 0, 0),
+        ("سقوط 12 شهيدا و30 جريحا في قصف على السوق", 12, 30),
+        ("قتل مسلحان اثنان في اشتباك مع الشرطة", 2, 0),
+        ("أودى الهجوم بحياة 5 أشخاص", 5, 0),
+        ("Trois militaires ont été tués et deux autres blessés lors de l'embuscade.", 3, 2),
+        ("Le bilan s'élève à 14 morts et 30 blessés.", 14, 30),
+        ("Une attaque jihadiste a coûté la vie à sept soldats.", 7, 0),
+        ("Au moins deux personnes ont péri dans l'explosion.", 2, 0),
+        ("The blast left 3 dead and 10 injured.", 3, 10),
     ],
 )
 def test_counts(text, killed, wounded):
@@ -83,6 +91,7 @@ def _language(text: str) -> str:
         "Dozens were killed, witnesses said.",
         "The 25-year-old suspect was arrested at 5 pm, 3 km from the scene.",
         "انفجار قرب مبنى الوزارة",
+        "Des dizaines de personnes ont été blessées.",
         "",
     ],
 )
