@@ -50,6 +50,10 @@ class Settings(BaseSettings):
         default=None, description="Key that signs sessions and webhooks; generated into data_dir if unset."
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
+    membership_file: Path | None = Field(
+        default=None,
+        description="JSON file of the regional body and its member states (default: the bundled Arab League file).",
+    )
 
     @field_validator("default_language")
     @classmethod

@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+from marsad.config import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -23,3 +25,9 @@ def test_readme_has_exactly_two_setup_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "<!-- test-command -->" in ci and "MARSAD_TEST_POSTGRES_URL" in ci
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in Settings.model_fields if f"`MARSAD_{name.upper()}`" not in readme]
+    assert not missing, f"document these settings in README.md: {missing}"

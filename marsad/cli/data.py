@@ -24,6 +24,7 @@ from marsad.cli.context import DatabaseUrlOption, DataDirOption, engine_for, set
 from marsad.config import Settings
 from marsad.errors import InputError, TooLarge
 from marsad.model import parse_stix
+from marsad.model.membership import load_membership
 from marsad.model.organisations import load_registry
 from marsad.store import Store, stix_objects
 from marsad.store.migrate import current, head, upgrade
@@ -50,7 +51,7 @@ def init(ctx: typer.Context, data_dir: DataDirOption = None, database_url: Datab
     engine = engine_for(ctx, settings)
     with _progress() as progress:
         progress.add_task("loading reference data", total=None)
-        report = initialise(engine, registry=load_registry())
+        report = initialise(engine, registry=load_registry(), membership=load_membership(settings.membership_file))
     typer.echo(f"Database ready at revision {report.revision}: {report.added} reference objects added, "
                f"{report.unchanged} already present.")
     if report.collections_created:
