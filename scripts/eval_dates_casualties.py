@@ -86,11 +86,13 @@ def _date_outcome(text: str, year: int, month: int, day: int | None) -> tuple[bo
 def eval_gtd(folder: Path, show: int) -> dict[str, float]:
     rows = gtd_dev_rows(folder)
     killed, wounded, dates = [], [], []
+    english = 0
     shown = 0
     for row in rows:
         text = row["summary"] or ""
         if not text.strip():
             continue
+        english += detect_language(text) == "en"
         result = find_casualties(text, "en")
         gold_k, gold_w = _int(row.get("nkill")), _int(row.get("nwound"))
         if gold_k is not None:
@@ -107,7 +109,7 @@ def eval_gtd(folder: Path, show: int) -> dict[str, float]:
     k_exact, k_near, k_n = _score(killed)
     w_exact, w_near, w_n = _score(wounded)
     return {
-        "gtd_rows": len(rows), "gtd_killed_exact": k_exact, "gtd_killed_10pct": k_near, "gtd_killed_n": k_n,
+        "gtd_rows": len(rows), "gtd_language_en": english / max(len(rows), 1), "gtd_killed_exact": k_exact, "gtd_killed_10pct": k_near, "gtd_killed_n": k_n,
         "gtd_wounded_exact": w_exact, "gtd_wounded_10pct": w_near, "gtd_wounded_n": w_n,
         "gtd_killed_exact_silent0": _score([(0 if p is None else p, g) for p, g in killed])[0],
         "gtd_wounded_exact_silent0": _score([(0 if p is None else p, g) for p, g in wounded])[0],
@@ -119,7 +121,7 @@ def eval_gtd(folder: Path, show: int) -> dict[str, float]:
 
 
 def eval_isaf(path: Path, show: int) -> dict[str, float]:
-    killed, days, no_dateline = [], [], 0
+    killed, days, no_dateline, english = [], [], 0, 0
     shown = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
@@ -135,6 +137,7 @@ def eval_isaf(path: Path, show: int) -> dict[str, float]:
             published = datetime.strptime(f"{month} {m.group(2)} {year}", "%b %d %Y").date()
         else:
             no_dateline += 1
+        english += detect_language(text) == "en"
         found = find_incident_date(text, "en", published)
         days.append(found.date is not None and found.date.isoformat() == gold.get("start_date"))
         result = find_casualties(text, "en")
@@ -144,7 +147,7 @@ def eval_isaf(path: Path, show: int) -> dict[str, float]:
                 shown += 1
                 print(f"  ISAF killed {result.killed} gold {gold['min_killed']}: {' '.join(text.split())[:400]}")
     k_exact, k_near, k_n = _score(killed)
-    return {"isaf_n": len(days), "isaf_date_exact": sum(days) / max(len(days), 1),
+    return {"isaf_n": len(days), "isaf_language_en": english / max(len(days), 1), "isaf_date_exact": sum(days) / max(len(days), 1),
             "isaf_killed_exact": k_exact, "isaf_killed_10pct": k_near, "isaf_no_dateline": no_dateline}
 
 

@@ -22,9 +22,9 @@ LANGUAGES = ("ar", "en", "fr", "other")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _LATIN_LETTER = re.compile("[a-zA-Z\u00c0-\u024f]")
 _WORD = re.compile(r"[a-z]+")
-_EN = frozenset(
-    "the of and to in a is was were that for on with by at from as it his her their has have had been are "
-    "be an this which said after who killed wounded police attack".split()
+_EN = frozenset(  # words shared with other Latin-script languages ("a", "in", "an", "be") are left out
+    "the of and to is was were that for on with by at from as it its his her their has have had been are "
+    "this which said after who killed wounded police attack".split()
 )
 _FR = frozenset(  # words shared with Spanish/Italian/Portuguese ("de", "la", "un", "a", "en") are left out
     "le les des du et une est dans pour par sur au aux que qui il ils ont ete avec ce cette son sa ses "
@@ -32,6 +32,7 @@ _FR = frozenset(  # words shared with Spanish/Italian/Portuguese ("de", "la", "u
 )
 _SAMPLE = 600  # characters looked at for the script share and by fastText
 _VOTE_CHARS = 400  # characters of normalised text for the function-word vote (about 70 words)
+_VOTE_CHARS_LONG = 1500
 _model = None
 
 
@@ -48,19 +49,24 @@ def _fasttext_guess(text: str) -> tuple[str, float]:
 
 def _stopword_vote(text: str) -> tuple[str | None, int]:
     """("en"|"fr"|None, number of words) from function-word counts on the start of the normalised text
-    (the whole text is normalised, once: the date and casualty readers reuse it from the cache)."""
-    words = _WORD.findall(normalise(text), 0, _VOTE_CHARS)
-    en = fr = 0
-    for word in words:
-        if word in _EN:
-            en += 1
-        elif word in _FR:
-            fr += 1
-    if len(words) >= 8 and max(en, fr) >= 3 and max(en, fr) >= 0.2 * len(words):
-        if en >= 2 * fr:
-            return "en", len(words)
-        if fr >= 2 * en:
-            return "fr", len(words)
+    (the whole text is normalised, once: the date and casualty readers reuse it from the cache). A start
+    without enough function words (a header full of names) extends the look to 1,500 characters."""
+    norm = normalise(text)
+    for limit in (_VOTE_CHARS, _VOTE_CHARS_LONG):
+        words = _WORD.findall(norm, 0, limit)
+        en = fr = 0
+        for word in words:
+            if word in _EN:
+                en += 1
+            elif word in _FR:
+                fr += 1
+        if len(words) >= 8 and max(en, fr) >= 3 and max(en, fr) >= 0.06 * len(words):
+            if en >= 2 * fr:
+                return "en", len(words)
+            if fr >= 2 * en:
+                return "fr", len(words)
+        if len(norm) <= limit:
+            break
     return None, len(words)
 
 
