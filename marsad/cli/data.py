@@ -98,18 +98,32 @@ def _ready_store(ctx: typer.Context, settings: Settings) -> tuple[Engine, Store]
     return engine, Store(engine)
 
 
+#: importers by format name: ``marsad import FORMAT FILE``; each takes (engine, path, settings, actor, collection)
+#: and returns a one-line summary. STIX is the default format (``marsad import FILE``).
+IMPORTERS: dict = {}
+
+
 def import_objects(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="STIX bundle, JSON object/list, or JSON Lines file; - for stdin.")],
+    first: Annotated[str, typer.Argument(metavar="[FORMAT] FILE",
+                                         help="FILE (STIX bundle, JSON list or JSON Lines; - for stdin), or a format "
+                                              "(stix, gtd, acled) followed by FILE.")],
+    second: Annotated[Optional[str], typer.Argument(hidden=True)] = None,
     collection: CollectionOption = "regional",
     as_user: AsUser = None,
     data_dir: DataDirOption = None,
     database_url: DatabaseUrlOption = None,
 ) -> None:
-    """Import STIX 2.1 objects: validated first, then stored whole or not at all."""
+    """Import data: STIX 2.1 objects (validated, then stored whole or not at all) or a history export."""
+    kind, file = ("stix", first) if second is None else (first.lower(), second)
+    if kind != "stix" and kind not in IMPORTERS:
+        raise InputError(f"unknown import format {first!r}; expected one of: {', '.join(['stix', *IMPORTERS])}")
     settings = settings_for(ctx, data_dir, database_url)
     engine, store = _ready_store(ctx, settings)
     actor = load_viewer_for(engine, as_user) if as_user else "system:cli"
+    if kind != "stix":
+        typer.echo(IMPORTERS[kind](engine, Path(file), settings, actor, collection))
+        return
     with _progress() as progress:
         task = progress.add_task("reading and validating", total=None)
         objects = parse_stix(_read_input(file, settings), max_bytes=settings.max_content_length,

@@ -94,3 +94,17 @@ def test_unknown_export_user_is_an_error(data_dir):
 
 def test_tlp_marking_helper_matches_constant():
     assert tlp_marking("clear")["id"] == TLP_CLEAR
+
+
+def test_unknown_import_format(data_dir, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n")
+    result = runner.invoke(app, ["import", "nosuchformat", str(path), "--data-dir", str(data_dir)])
+    assert result.exit_code == 1 and "unknown import format" in result.output
+
+
+def test_explicit_stix_format(data_dir, tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(_indicator(42)))
+    result = runner.invoke(app, ["import", "stix", str(path), "--data-dir", str(data_dir)])
+    assert result.exit_code == 0 and "1 added" in result.output, result.output
