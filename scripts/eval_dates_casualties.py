@@ -86,13 +86,14 @@ def _date_outcome(text: str, year: int, month: int, day: int | None) -> tuple[bo
 def eval_gtd(folder: Path, show: int) -> dict[str, float]:
     rows = gtd_dev_rows(folder)
     killed, wounded, dates = [], [], []
-    english = 0
+    english = texts = 0
     shown = 0
     for row in rows:
         text = row["summary"] or ""
         if not text.strip():
             continue
         english += detect_language(text) == "en"
+        texts += 1
         result = find_casualties(text, "en")
         gold_k, gold_w = _int(row.get("nkill")), _int(row.get("nwound"))
         if gold_k is not None:
@@ -109,7 +110,7 @@ def eval_gtd(folder: Path, show: int) -> dict[str, float]:
     k_exact, k_near, k_n = _score(killed)
     w_exact, w_near, w_n = _score(wounded)
     return {
-        "gtd_rows": len(rows), "gtd_language_en": english / max(len(rows), 1), "gtd_killed_exact": k_exact, "gtd_killed_10pct": k_near, "gtd_killed_n": k_n,
+        "gtd_rows": len(rows), "gtd_language_en": english / max(texts, 1), "gtd_killed_exact": k_exact, "gtd_killed_10pct": k_near, "gtd_killed_n": k_n,
         "gtd_wounded_exact": w_exact, "gtd_wounded_10pct": w_near, "gtd_wounded_n": w_n,
         "gtd_killed_exact_silent0": _score([(0 if p is None else p, g) for p, g in killed])[0],
         "gtd_wounded_exact_silent0": _score([(0 if p is None else p, g) for p, g in wounded])[0],
