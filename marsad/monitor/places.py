@@ -1,0 +1,342 @@
+"""Where an incident happened: country, admin1 and city from Arabic, English or French news text.
+
+Why: incident records and maps need a place, and the extractor must read thousands of reports a second,
+so places are found by one Aho-Corasick scan of the folded text over every gazetteer name form
+(:mod:`marsad.model.gazetteer`), built once and lazily, then resolved with cheap context rules:
+
+- Arabic clitics: a key is a name without its article, matched at a word's end, and the letters before it
+  in the word must be clitics (و ف ب ل ك, with or without ال, or لل): "بكركوك", "وبالموصل", "للموصل".
+- Common-word collisions ("and", "car", "الخميس"): Latin names count only when capitalised in the text;
+  short or common names and small places need a cue (a preposition before them: in/near/at, à/près de/dans,
+  في/قرب/بمدينة/بمحافظة…, or a country right after them).
+- Ambiguity: the country named in the text (or ``hint_country``), other places and population decide.
+- Chains "in Mosul, Nineveh, Iraq" (news agencies' and GTD's style) give city, admin1 and country at once,
+  even for villages the gazetteer does not know.
+- Demonyms ("Iraqi", "عراقي", "irakien") are weak country evidence.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from marsad.model.gazetteer import Place, load_gazetteer
+from marsad.monitor.place_words import (
+    ADMIN_TYPES, CUE_BIGRAMS, CUE_WORDS, DEMONYMS, LATIN_STOP, NAME_TYPES, WEAK_NAMES,
+)
+from marsad.monitor.scanner import Hit, NameScanner, scan_text
+from marsad.text import ARABIC_RE, fold
+
+__all__ = ["PlaceResult", "find_places", "place_scanner", "REGION"]
+
+#: countries whose smaller places and alternate names are all matched: the Arab League and neighbours
+#: with frequent incidents
+REGION = frozenset(
+    "DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE "
+    "AF PK NG ML BF NE TD CM KE MZ CD TR IR ET CF SS".split()
+)
+
+_KIND_ORDER = {"country": 0, "admin1": 1, "city": 2}
+_CAP_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w'’\-]*")
+_SEG = (
+    r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[ \t]+(?:(?:de|del|da|do|des|du|la|le|el|al|ad|as|ash|at|an|az|ar|ul|e|i|y|of|and|bin|ibn|ben|sur|en)[ \t]+)?"
+    r"[A-ZÀ-ÖØ-Þ0-9][\w'’\-]*)*"
+    r"(?:[ \t]+(?:" + "|".join(sorted(NAME_TYPES, key=len, reverse=True)) + r"))?"
+)
+_CHAIN = re.compile(rf"(?<![\w,])({_SEG})((?:,[ \t]+{_SEG})+)")
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’\-]*){0,3}"
+_BEFORE_CHAIN = re.compile(
+    rf"(?:(?:village|town|city|hamlet) of[ \t]+(?P<name>{_NAME})|(?P<name2>{_NAME})[ \t]+(?P<kind>village|district|town|city))"
+    r"[ \t]+(?:in|near|of)[ \t]+$"
+)
+_TYPE_SUFFIX = re.compile(r"[ \t]+(" + "|".join(sorted(NAME_TYPES, key=len, reverse=True)) + r")$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceResult:
+    """The place of a report: ISO alpha-2 ``country``, English ``admin1`` and ``city`` names (each None when
+    not found), coordinates of the most precise place found, ``confidence`` in [0, 1], and ``evidence``:
+    the folded name forms (with their role) the answer rests on."""
+
+    country: str | None = None
+    admin1: str | None = None
+    city: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    confidence: float = 0.0
+    evidence: tuple[str, ...] = ()
+
+
+def _worth_scanning(form: str, rows: list[int], places: list[Place]) -> bool:
+    """Whether a name form goes into the scanner: every place's own name, every country and admin1 form,
+    alternate names of larger places (and of places in the region), so the automaton builds fast."""
+    best = places[rows[0]]
+    if best.kind != "city" or form in LATIN_STOP:
+        return best.kind != "city" and form not in LATIN_STOP
+    if any(places[i].key == form for i in rows):
+        return True
+    if ARABIC_RE.search(form):
+        return best.country in REGION or best.population >= 100_000
+    return best.population >= 150_000 or (best.country in REGION and best.population >= 15_000)
+
+
+@functools.cache
+def place_scanner() -> NameScanner:
+    """The scanner over gazetteer name forms and demonyms, built on first use."""
+    gazetteer = load_gazetteer()
+    places = gazetteer.places
+    entries: list[tuple[str, object]] = [
+        (form, form) for form, rows in gazetteer.form_places() if _worth_scanning(form, rows, places)
+    ]
+    for code, forms in DEMONYMS.items():
+        entries.extend((fold(form), "@" + code) for form in forms)
+    return NameScanner(entries)
+
+
+@dataclass(slots=True)
+class _Mention:
+    hit: Hit
+    places: list[Place]
+    cue: bool
+    capitalised: bool
+
+
+def _capitalised_tokens(text: str) -> set[str]:
+    found: set[str] = set()
+    for word in _CAP_WORD.findall(text):
+        found.update(re.split(r"\W+", fold(word)))
+    return found
+
+
+def _has_cue(norm: str, hit: Hit, lang: str) -> bool:
+    if hit.prefix and ("ب" in hit.prefix):
+        return True
+    before = norm[max(0, hit.start - 40):hit.start].split()
+    if not before:
+        return False
+    if before[-1] in CUE_WORDS:
+        return True
+    return len(before) > 1 and f"{before[-2]} {before[-1]}" in CUE_BIGRAMS
+
+
+def _mentions(text: str, lang: str) -> tuple[list[_Mention], Counter]:
+    """Gazetteer mentions kept after the collision filters, and demonym counts by country."""
+    scanner, gazetteer = place_scanner(), load_gazetteer()
+    norm = scan_text(text)
+    capitals = _capitalised_tokens(text) if lang != "ar" else set()
+    mentions: list[_Mention] = []
+    demonyms: Counter = Counter()
+    for hit in scanner.scan(norm):
+        places: list[Place] = []
+        for payload in hit.payloads:
+            if payload[0] == "@":
+                demonyms[payload[1:]] += 1
+            else:
+                places.extend(p for p in gazetteer.lookup_folded(payload) if p not in places)
+        if not places:
+            continue
+        places.sort(key=lambda p: (_KIND_ORDER[p.kind], -p.population))
+        capitalised = hit.arabic or hit.key.split()[0] in capitals
+        if not capitalised:
+            continue
+        mentions.append(_Mention(hit, places, _has_cue(norm, hit, lang), capitalised))
+    _chain_cues(mentions)
+    return [m for m in mentions if _credible(m)], demonyms
+
+
+def _chain_cues(mentions: list[_Mention]) -> None:
+    """A name followed closely by a country or admin1 name ("Mosul, Iraq") has a cue."""
+    for first, second in zip(mentions, mentions[1:]):
+        if second.hit.start - first.hit.end <= 3 and second.places[0].kind in ("country", "admin1"):
+            first.cue = True
+
+
+def _credible(mention: _Mention) -> bool:
+    best = mention.places[0]
+    if best.kind == "country":
+        return True
+    short = len(mention.hit.key) < 4 or mention.hit.key in WEAK_NAMES
+    if short:
+        return mention.cue
+    return mention.cue or best.population >= 50_000 or best.kind == "admin1"
+
+
+def _country_scores(mentions: list[_Mention], demonyms: Counter, hint: str | None) -> Counter:
+    scores: Counter = Counter()
+    for rank, mention in enumerate(mentions):
+        early = 0.5 if rank < 3 else 0.0
+        best = mention.places[0]
+        if best.kind == "country":
+            scores[best.country] += 3.0 + early
+            continue
+        largest: dict[str, int] = {}
+        for place in mention.places:
+            largest[place.country] = max(largest.get(place.country, 0), place.population + 1)
+        total = sum(largest.values())
+        weight = (1.5 if mention.cue else 1.0) + early
+        for code, population in largest.items():
+            scores[code] += weight * population / total
+    for code, count in demonyms.items():
+        scores[code] += min(count, 3) * 0.7
+    if hint:
+        scores[hint] += 2.0
+    return scores
+
+
+def _place_score(place: Place, mention: _Mention, rank: int, country: str | None, admin1s: set) -> float:
+    score = 0.5 * math.log10(place.population + 10) - 0.15 * rank
+    if mention.cue:
+        score += 2.0
+    if country and place.country == country:
+        score += 3.0
+    if place.admin1 and (place.country, place.admin1) in admin1s:
+        score += 1.0
+    return score
+
+
+def _best_of(mentions: list[_Mention], kind: str, country: str | None, admin1s: set) -> tuple[Place, _Mention] | None:
+    """The best-scored place of ``kind`` (in ``country`` when one is known) among the mentions."""
+    best: tuple[float, Place, _Mention] | None = None
+    for rank, mention in enumerate(mentions):
+        for place in mention.places:
+            if place.kind != kind or (country and place.country != country):
+                continue
+            score = _place_score(place, mention, rank, country, admin1s)
+            if best is None or score > best[0]:
+                best = (score, place, mention)
+    return (best[1], best[2]) if best else None
+
+
+def _surface(text: str, key: str) -> str | None:
+    """The spelling of the folded ``key`` in the original (Latin-script) text, if it can be found."""
+    pattern = r"(?<!\w)" + r"[\W_]+".join(re.escape(word) for word in key.split()) + r"(?!\w)"
+    found = re.search(pattern, text, re.IGNORECASE)
+    return found.group(0) if found else None
+
+
+def _from_mentions(text: str, lang: str, hint: str | None) -> PlaceResult:
+    mentions, demonyms = _mentions(text, lang)
+    scores = _country_scores(mentions, demonyms, hint)
+    country = max(scores, key=lambda c: scores[c]) if scores else None
+    admin1s = {(p.country, p.name) for m in mentions for p in m.places if p.kind == "admin1"}
+    evidence = [f"country:{m.hit.key}" for m in mentions if m.places[0].kind == "country"][:3]
+    total = sum(scores.values()) or 1.0
+    share = scores.get(country, 0) / total if country else 0.0
+    city = _best_of(mentions, "city", country, admin1s)
+    if city is not None:
+        place, mention = city
+        evidence.append(f"city:{mention.hit.key}")
+        name = (_surface(text, mention.hit.key) if lang == "en" else None) or place.name
+        confidence = round(min(0.95, 0.45 + 0.4 * share + (0.1 if mention.cue else 0.0)), 2)
+        return PlaceResult(place.country, place.admin1, name, place.latitude, place.longitude, confidence, tuple(evidence))
+    admin1 = _best_of(mentions, "admin1", country, admin1s)
+    if admin1 is not None:
+        place, mention = admin1
+        evidence.append(f"admin1:{mention.hit.key}")
+        confidence = round(min(0.9, 0.4 + 0.4 * share), 2)
+        return PlaceResult(place.country, place.name, None, place.latitude, place.longitude, confidence, tuple(evidence))
+    if country is None:
+        return PlaceResult()
+    only_demonyms = not any(m.places[0].kind == "country" for m in mentions)
+    confidence = 0.4 if only_demonyms else 0.7
+    return PlaceResult(country, None, None, None, None, confidence, tuple(evidence or [f"demonym:{country}"]))
+
+
+def _segment(raw: str) -> tuple[str, str | None]:
+    raw = raw.strip().rstrip(".")
+    match = _TYPE_SUFFIX.search(raw)
+    if match:
+        return raw[: match.start()].strip(), match.group(1).lower()
+    return raw, None
+
+
+def _chain(text: str, lang: str) -> PlaceResult | None:
+    """The first "X, Y, Country" chain of capitalised names ending in a known country."""
+    gazetteer = load_gazetteer()
+    for match in _CHAIN.finditer(text):
+        segments = [_segment(s) for s in [match.group(1), *match.group(2).split(",")[1:]]]
+        before = _BEFORE_CHAIN.search(text, max(0, match.start() - 80), match.start())
+        if before:  # "Laxmipur village in North Tripura district, ..." / "the town of X in Y, ..."
+            name = before.group("name") or before.group("name2")
+            segments.insert(0, (name, (before.group("kind") or "village").lower()))
+        for end in range(len(segments) - 1, 0, -1):
+            countries = gazetteer.lookup(segments[end][0], kind="country")
+            if countries:
+                return _resolve_chain(segments[:end], countries[0], lang)
+    return None
+
+
+_CITY_TYPES = frozenset({"city", "town", "village", "township", "locality", "municipality"})
+_SUBURB_TYPES = frozenset({"neighborhood", "neighbourhood", "camp"})
+
+
+def _chain_admin1(segments: list[tuple[str, str | None]], code: str) -> tuple[Place | None, str | None, int]:
+    """The admin1 unit of a chain ("city, province, country"): its gazetteer place, its name, and how many
+    segments remain before it. The last segment is the admin1 when typed so, when it is the only one and
+    no city has its name, and whenever other segments precede it (unless it is typed as a city)."""
+    gazetteer = load_gazetteer()
+    name, kind = segments[-1]
+    admins = gazetteer.lookup(name, country=code, kind="admin1")
+    cities = gazetteer.lookup(name, country=code, kind="city")
+    if kind in ADMIN_TYPES or (len(segments) == 1 and admins and not cities) or (len(segments) > 1 and kind not in _CITY_TYPES):
+        return (admins[0] if admins else None), (admins[0].name if admins else name), len(segments) - 1
+    return None, None, len(segments)
+
+
+def _chain_city(segments: list[tuple[str, str | None]], admin_segment: tuple[str, str | None] | None, code: str):
+    """The city segment of a chain and its gazetteer place, if any: a segment typed as a city first, then
+    the first one the gazetteer knows, then the first one; suburbs, numbered places and an "area" followed
+    by another segment are skipped; with nothing left, a large city named like the admin1 unit."""
+    gazetteer = load_gazetteer()
+    kept = [
+        seg for number, seg in enumerate(segments)
+        if seg[1] not in _SUBURB_TYPES and not any(ch.isdigit() for ch in seg[0])
+        and not (seg[1] == "area" and (number + 1 < len(segments) or admin_segment))
+    ]
+    known = [(seg, gazetteer.lookup(seg[0], country=code, kind="city")) for seg in kept]
+    for seg, places in known:
+        if seg[1] in _CITY_TYPES:
+            return seg[0], (places[0] if places else None)
+    for seg, places in known:
+        if places and seg[1] is None:
+            return seg[0], places[0]
+    if known:
+        return known[0][0][0], (known[0][1][0] if known[0][1] else None)
+    if admin_segment:
+        big = [p for p in gazetteer.lookup(admin_segment[0], country=code, kind="city") if p.population >= 50_000]
+        if big:
+            return admin_segment[0], big[0]
+    return None, None
+
+
+def _resolve_chain(segments: list[tuple[str, str | None]], country: Place, lang: str) -> PlaceResult:
+    code = country.country
+    admin1, admin_name, remaining = _chain_admin1(segments, code)
+    evidence = (f"chain:{fold(country.name)}",)
+    admin_segment = segments[remaining] if remaining < len(segments) else None
+    city_name, city = _chain_city(segments[:remaining], admin_segment, code)
+    if city is not None:
+        if admin1 is not None and city.admin1 != admin1.name:
+            better = [p for p in load_gazetteer().lookup(city_name, country=code, kind="city") if p.admin1 == admin1.name]
+            city = better[0] if better else city
+        name = city_name if lang == "en" else city.name
+        return PlaceResult(code, admin_name or city.admin1, name, city.latitude, city.longitude, 0.9, evidence)
+    lat, lon = (admin1.latitude, admin1.longitude) if admin1 else (None, None)
+    return PlaceResult(code, admin_name, city_name, lat, lon, 0.7 if city_name else 0.75, evidence)
+
+
+def find_places(text: str, lang: str, *, hint_country: str | None = None) -> PlaceResult:
+    """The place of the incident ``text`` (language ``lang``: ar, en, fr) reports.
+
+    ``hint_country`` (ISO alpha-2, e.g. the source's country) breaks ties. City and admin1 names are English
+    (gazetteer names; a village the gazetteer does not know keeps the spelling of the text)."""
+    if not text or not text.strip():
+        return PlaceResult()
+    if lang != "ar":
+        chained = _chain(text, lang)
+        if chained is not None:
+            return chained
+    return _from_mentions(text, lang, hint_country.upper() if hint_country else None)

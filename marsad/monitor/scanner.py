@@ -1,0 +1,137 @@
+"""One Aho-Corasick pass over folded text for many names at once, Arabic clitics included.
+
+Why: places and perpetrator groups are found by looking up tens of thousands of names in every report,
+thousands of reports a second; a dictionary lookup per n-gram is too slow, regular expressions with
+that many alternatives even more so. ``pyahocorasick`` finds every key in one pass in C.
+
+Text and keys are folded with :func:`marsad.text.fold`, then every non-word character becomes a space
+(one for one, so offsets stay put). Latin keys are " name " and so match whole words only. Arabic
+keys are the name without its article followed by a space, matched at a word's end: the letters before
+the match in that word must be proclitics (و ف ب ل ك, optionally with ال, or لل), so "بكركوك" and
+"وبالموصل" match while "تعريف" does not match "ريف". Overlapping hits keep the longest.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from marsad.text import ARABIC_RE, fold
+
+__all__ = ["Hit", "NameScanner", "scan_text", "folded_text", "ARABIC_PREFIXES"]
+
+_NONWORD = re.compile(r"[^\w]|_")
+_ARTICLE = "ال"
+
+
+def _prefixes() -> frozenset[str]:
+    found = set()
+    for conj in ("", "و", "ف"):
+        for prep in ("", "ب", "ل", "ك"):
+            found.add(conj + prep)
+            found.add(conj + prep + _ARTICLE)
+        found.add(conj + "لل")
+    return frozenset(found)
+
+
+#: letters allowed before an Arabic name inside its word (conjunction, preposition, article)
+ARABIC_PREFIXES = _prefixes()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One name found: [start, end) in the scanned text, the key as matched (folded, spaces for
+    punctuation), the payloads given with every name form that has this key, the Arabic proclitics before
+    it, and whether it is Arabic."""
+
+    start: int
+    end: int
+    key: str
+    payloads: tuple
+    prefix: str
+    arabic: bool
+
+
+@functools.lru_cache(maxsize=16)
+def folded_text(text: str) -> str:
+    """:func:`marsad.text.fold` of ``text``; the last few answers are kept, so the readers of one report
+    fold it once between them."""
+    return fold(text)
+
+
+@functools.lru_cache(maxsize=16)
+def scan_text(text: str) -> str:
+    """The form of ``text`` the scanner reads: folded, non-word characters as spaces (offsets are those of
+    :func:`folded_text`)."""
+    return _NONWORD.sub(" ", folded_text(text))
+
+
+def _key(form: str) -> tuple[str, bool] | None:
+    """The automaton key of a folded name form, and whether it is Arabic; None for an unusable form."""
+    words = _NONWORD.sub(" ", form).split()
+    if not words:
+        return None
+    joined = " ".join(words)
+    if ARABIC_RE.search(joined):
+        if joined.startswith(_ARTICLE) and len(joined) > 4:
+            joined = joined[len(_ARTICLE):]
+        if len(joined) < 3:
+            return None
+        return joined + " ", True
+    return f" {joined} ", False
+
+
+class NameScanner:
+    """An automaton over ``(folded name form, payload)`` pairs; :meth:`scan` returns the hits in order."""
+
+    def __init__(self, entries: Iterable[tuple[str, object]]):
+        table: dict[str, tuple[bool, list[object]]] = {}
+        for form, payload in entries:
+            keyed = _key(form)
+            if keyed is None:
+                continue
+            key, arabic = keyed
+            slot = table.setdefault(key, (arabic, []))
+            if payload not in slot[1]:
+                slot[1].append(payload)
+        automaton = ahocorasick.Automaton()
+        for key, (arabic, payloads) in table.items():
+            automaton.add_word(key, (key, arabic, tuple(payloads)))
+        automaton.make_automaton()
+        self._automaton = automaton
+        self.size = len(table)
+
+    def scan(self, norm: str) -> list[Hit]:
+        """Hits in ``norm`` (a :func:`scan_text` result), longest first where they overlap, in text order."""
+        padded = f" {norm} "
+        hits: list[Hit] = []
+        for end, (key, arabic, payload) in self._automaton.iter(padded):
+            start = end - len(key) + 1
+            if arabic:
+                word_start = padded.rfind(" ", 0, start) + 1
+                prefix = padded[word_start:start]
+                if prefix not in ARABIC_PREFIXES:
+                    continue
+                hits.append(Hit(word_start - 1, end - 1, key.strip(), payload, prefix, True))
+            else:
+                hits.append(Hit(start, end - 1, key.strip(), payload, "", False))
+        return _longest(hits)
+
+
+def _longest(hits: list[Hit]) -> list[Hit]:
+    """Drop every hit inside a longer one."""
+    if len(hits) < 2:
+        return hits
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[Hit] = []
+    reach = -1
+    for hit in hits:
+        if hit.end <= reach:
+            continue
+        kept.append(hit)
+        reach = max(reach, hit.end)
+    return kept
