@@ -494,17 +494,20 @@ def _named_victims(text: str, totals: dict[str, int], unknown: set[str]) -> None
 
 
 def _cue_sentences(norm: str, lang: str) -> list[str]:
-    """Distinct sentences holding a casualty word, in text order (a restated sentence counts once)."""
-    positions = sorted(pos for stem in _CUE_STEMS.get(lang, _CUE_STEMS["other"]) for pos in _all(norm, stem))
+    """Distinct sentences holding a casualty word, in text order (a restated sentence counts once): those of
+    the lead, then — past it — only those giving an updated toll ("the death toll rose to 14")."""
+    stems = _CUE_STEMS.get(lang, _CUE_STEMS["other"])
+    positions = sorted(pos for stem in stems for pos in _all(norm, stem, 0, _LEAD_CHARS))
+    if len(norm) > _LEAD_CHARS:
+        positions += sorted(pos for word in _UPDATE_WORDS for pos in _all(norm, word, _LEAD_CHARS, len(norm)))
     sentences: list[str] = []
     end = -1
     marks = "".join(c for c in _SENTENCE_CHARS if c in norm)  # absent ones would be searched for in vain
     for pos in positions:
         if pos < end:
             continue
-        if len(sentences) >= _MAX_SENTENCES or (pos > _LEAD_CHARS and not any(
-                w in norm[pos - 40:pos + 40] for w in _UPDATE_WORDS)):
-            break  # past the lead only an updated toll ("the death toll rose to 14") is read
+        if len(sentences) >= _MAX_SENTENCES:
+            break
         start = max((norm.rfind(c, 0, pos) for c in marks), default=-1) + 1
         ends = [e for e in (norm.find(c, pos) for c in marks) if e != -1]
         end = min(ends) + 1 if ends else len(norm)
@@ -514,11 +517,11 @@ def _cue_sentences(norm: str, lang: str) -> list[str]:
     return sentences
 
 
-def _all(norm: str, stem: str):
-    i = norm.find(stem)
+def _all(norm: str, stem: str, start: int, stop: int):
+    i = norm.find(stem, start, stop)
     while i != -1:
         yield i
-        i = norm.find(stem, i + 1)
+        i = norm.find(stem, i + 1, stop)
 
 
 def _zero_statements(sentence: str) -> set[str]:

@@ -116,3 +116,10 @@ def test_figures_shared_by_several_attacks_are_divided():
     text = ("This was one of two coordinated attacks in the city. At least 10 people were killed and 6 were "
             "injured across both attacks.")
     assert (find_casualties(text, "en").killed, find_casualties(text, "en").wounded) == (5, 3)
+
+
+def test_past_the_lead_only_an_updated_toll_is_read():
+    lead = "Three people were killed in the blast at the market. "
+    filler = "Officials met the governor to discuss security arrangements for the coming festival. " * 25
+    assert find_casualties(lead + filler + "The death toll rose to 14 on Friday.", "en").killed == 14
+    assert find_casualties(lead + filler + "In 2015 a bomb killed 40 people in the same market.", "en").killed == 3
