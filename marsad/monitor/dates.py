@@ -10,8 +10,9 @@ over :func:`marsad.monitor.numbers.normalise`-d text.
 
 Choosing among several dates: the first 1,200 characters (the lead) are searched first, the rest only
 when the lead holds no date; each candidate is scored — in a sentence with an incident word (+4), in the
-lead (+2 first sentence, +1 second), day precision (+1), background cues such as "since"/"منذ" (−3) — and
-candidates after ``published`` are dropped. The best score wins; ties go to the earliest in the text.
+lead (+2 first sentence, +1 second), day precision (+1), a written-out date (+1), the publication day itself
+(−1; −3 for a dateline date), background cues such as "since"/"منذ" (−3) — and candidates after
+``published`` are dropped. The best score wins; ties go to the earliest in the text.
 A GTD summary's leading "MM/DD/YYYY:" is taken as is.
 """
 
@@ -367,8 +368,11 @@ def _best(norm: str, lang: str, candidates: list[Candidate], published: date | N
         if start not in sentence_scores:
             sentence_scores[start] = _sentence_score(norm, lang, start, end, lead_ends)
         score = sentence_scores[start] + {"day": 1, "month": 0, "year": -2}[precision]
-        if pos < _DATELINE_CHARS and day == published and evidence[-1:].isdigit():
-            score -= 3  # the dateline ("KABUL, May 26, 2021 -") gives the publication day, not the incident's
+        absolute = evidence[-1:].isdigit() or evidence[:1].isdigit()
+        if day == published:  # "today" is as often the day of reporting ("today confirmed…") as the incident's
+            score -= 3 if pos < _DATELINE_CHARS and absolute else 1  # a dateline gives the publication day
+        elif absolute:
+            score += 1  # "confirmed yesterday the arrest on Oct. 19": the written-out date is the event's
         return score, -pos
 
     return max(candidates, key=key)

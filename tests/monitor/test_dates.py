@@ -137,3 +137,10 @@ def test_result_is_within_a_year_before_publication(published, case):
     result = find_incident_date(text, lang, published)
     assert result.date is not None
     assert published - timedelta(days=366 * 4) <= result.date <= published
+
+
+def test_reporting_day_gives_way_to_the_event_day():
+    text = "Today, security forces confirmed that a militant leader was killed in an operation on Sunday."
+    assert find_incident_date(text, "en", FRIDAY).date == date(2021, 5, 23)
+    text = "Forces yesterday confirmed the arrest of the commander in Kunduz on May 19."
+    assert find_incident_date(text, "en", FRIDAY).date == date(2021, 5, 19)
