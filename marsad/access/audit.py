@@ -25,6 +25,7 @@ from marsad.store.audit import (
     ChainHead,
     StoredEntry,
     append_entry,
+    storable_detail,
     entry_hash,
     iter_entries,
     read_head,
@@ -79,9 +80,17 @@ def record(db: Db, actor: Actor, action: str, object_ids: Iterable[str] = (), *,
         raise InputError(f"unknown audit action {action!r}; expected one of {', '.join(ACTIONS)}")
     username, actor_org = _who(actor)
     ids = sorted({str(i) for i in object_ids})
+    try:
+        detail = storable_detail(detail or {})
+    except ValueError as exc:
+        raise InputError(f"an audit entry's detail must be JSON: {exc}") from None
     with in_transaction(db, "the audit entry") as conn:
-        return append_entry(conn, at=at or utcnow(), actor=username, org=org or actor_org, action=action,
-                            object_ids=ids, detail=dict(detail or {}), remote_addr=remote_addr)
+        return append_entry(conn, at=at or utcnow(), actor=username[:64], org=_cut(org or actor_org, 200),
+                            action=action, object_ids=ids, detail=detail, remote_addr=_cut(remote_addr, 64))
+
+
+def _cut(value: str | None, length: int) -> str | None:
+    return None if value is None else str(value)[:length]
 
 
 def record_read(db: Db, viewer: Actor, object_ids: Iterable[str], *, remote_addr: str | None = None,

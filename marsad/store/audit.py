@@ -46,6 +46,7 @@ __all__ = [
     "format_time",
     "entry_fields",
     "entry_hash",
+    "storable_detail",
     "append_entry",
     "read_head",
     "iter_entries",
@@ -142,6 +143,19 @@ def entry_fields(seq: int, at: datetime, actor: str, org: str | None, action: st
     }
 
 
+def storable_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """``detail`` as it will come back from either database: JSON, with non-integer numbers kept as text.
+
+    Why text: PostgreSQL's JSONB rewrites numbers (``1e+20`` comes back as ``100000000000000000000``), which would
+    change the canonical JSON and break the hash; integers, strings, booleans and null round-trip exactly.
+    ``ValueError`` if ``detail`` is not JSON (NaN, sets, objects…).
+    """
+    try:
+        return json.loads(canonical_json(dict(detail)), parse_float=str)
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     """``sha256(prev_hash + canonical_json(fields))`` as lowercase hex."""
     return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
@@ -174,7 +188,7 @@ def append_entry(conn: Connection, *, at: datetime, actor: str, org: str | None,
     head = read_head(conn)
     seq = (head.seq if head else 0) + 1
     prev = head.hash if head else GENESIS_HASH
-    detail = json.loads(canonical_json(detail))
+    detail = storable_detail(detail)
     at = at.astimezone(timezone.utc)
     fields = entry_fields(seq, at, actor, org, action, list(object_ids), detail, remote_addr)
     digest = entry_hash(prev, fields)

@@ -132,3 +132,10 @@ def test_inserted_entries_are_found(engine):
     _sql(engine, text("UPDATE audit_log SET seq = seq + 10 WHERE seq = 6"))
     result = verify_chain(engine)
     assert not result.ok and result.first_bad_seq == 6
+
+
+def test_long_actor_and_address_are_cut_and_bad_detail_refused(engine):
+    entry = record_denial(engine, "x" * 500, "sign-in", reason="wrong credentials", remote_addr="f" * 100)
+    assert len(entry.actor) == 64 and len(entry.remote_addr) == 64 and verify_chain(engine).ok
+    with pytest.raises(InputError):
+        record(engine, ALI, "read", detail={"when": object()})

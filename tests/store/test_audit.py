@@ -16,6 +16,7 @@ from marsad.store.audit import (
     entry_hash,
     iter_entries,
     read_head,
+    storable_detail,
 )
 
 T0 = datetime(2026, 11, 23, 16, 0, 0, 123456, tzinfo=timezone.utc)
@@ -92,3 +93,17 @@ def test_concurrent_appends_never_fork_the_chain(engine):
     for entry in entries:
         assert entry.prev_hash == prev and entry_hash(prev, entry.fields()) == entry.hash
         prev = entry.hash
+
+
+def test_detail_round_trips_exactly_even_with_awkward_numbers(engine):
+    detail = {"big": 10**20, "float": 1e20, "small": 0.1, "nested": [{"x": None, "ok": True}]}
+    with engine.begin() as conn:
+        written = _append(conn, 1, detail=detail)
+    assert written.detail == {"big": 10**20, "float": "1e+20", "small": "0.1", "nested": [{"x": None, "ok": True}]}
+    with engine.connect() as conn:
+        stored = next(iter_entries(conn))
+    assert stored.detail == written.detail and entry_hash(stored.prev_hash, stored.fields()) == stored.hash
+    with pytest.raises(ValueError):
+        storable_detail({"bad": float("nan")})
+    with pytest.raises(ValueError):
+        storable_detail({"bad": {1, 2}})
