@@ -71,11 +71,15 @@ def _score(pairs: list[tuple[int | None, int]]) -> tuple[float, float, int]:
 def _date_outcome(text: str, year: int, month: int, day: int | None) -> tuple[bool, bool, bool]:
     """(right with the summary's own "MM/DD/YYYY:" prefix, a date found once it is cut, that date right).
 
-    Without the prefix, ``published`` is the day after the incident (a next-day report); "right" is the
-    day when GTD gives one, else the month."""
+    Without the prefix, ``published`` is the day after the incident (a next-day report), or the first day of
+    the next month when GTD gives no day; "right" is the day when GTD gives one, else the month."""
     gold = date(year, month, day or 1)
+    if day:
+        published = gold + timedelta(days=1)
+    else:  # no day in GTD: a report at the end of the incident month
+        published = (gold.replace(day=28) + timedelta(days=4)).replace(day=1)
     with_prefix = find_incident_date(text, "en", None).date
-    found = find_incident_date(_GTD_PREFIX.sub("", text), "en", gold + timedelta(days=1)).date
+    found = find_incident_date(_GTD_PREFIX.sub("", text), "en", published).date
 
     def same(d: date | None) -> bool:
         return d is not None and (d == gold if day else (d.year, d.month) == (year, month))
