@@ -3,7 +3,7 @@
 A national instance pulls the hub's regional collection and pushes its own collection up, through the real
 TAXII 2.1 routes and the OASIS taxii2-client. Interrupted runs (a transport that fails after k pages, and a
 client process killed mid-run) resume, both sides end with the same (id, modified) set and identical content,
-and reruns change nothing.
+and reruns change nothing. A wallet flagged nationally is found at the hub, and the hub's sighting comes back.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from marsad.access.accounts import create_api_key, create_organisation, create_u
 from marsad.access.context import load_viewer
 from marsad.access.memberships import set_membership
 from marsad.config import Settings
+from marsad.exchange.indicators import add_wallet, check_wallet
 from marsad.exchange.sync import pull, push
 from marsad.exchange.sync_peer import PeerUnavailable, TaxiiPeer
 from marsad.model.markings import TLP_MARKING_IDS, Tlp, releasability_marking
@@ -221,3 +222,24 @@ def test_killed_cli_pull_resumes(federation, tmp_path):
     assert _content(national.store, "mirror") == _content(hub.store, "regional")
     rerun = subprocess.run(command + ["--quiet"], env=env, capture_output=True, text=True, timeout=60)
     assert rerun.returncode == 0 and " 0 new" in rerun.stdout
+
+
+def test_a_wallet_flagged_nationally_is_found_at_the_hub_after_push(federation):
+    hub, national, keys = federation
+    with national.engine.connect() as conn:
+        sa, hub_account = load_viewer(conn, "sa"), load_viewer(conn, "hub")
+    address = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
+    add_wallet(national.store, sa, address, collection="national", actor="Group X", tlp="green")
+    peer = TaxiiPeer(hub.api_root, api_key=keys["hub_sa"])
+    report = push(national.store, peer, local_collection="national", remote_collection="regional",
+                  viewer=hub_account)
+    assert report.complete and not report.failures
+    with hub.engine.connect() as conn:
+        jo_at_hub = load_viewer(conn, "jo")
+    result = check_wallet(hub.store, jo_at_hub, address)
+    assert result.known and result.matches[0].originator == SA_IDENTITY
+    back = pull(national.store, peer, remote_collection="regional", local_collection="mirror")
+    assert not back.failures  # the JO sighting (for SA and JO only) reaches SA's mirror
+    sightings = [o for o in _content(national.store, "mirror").values() if o["type"] == "sighting"]
+    assert len(sightings) == 1 and sightings[0]["sighting_of_ref"] == result.matches[0].indicator["id"]
+    peer.close()
