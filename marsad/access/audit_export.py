@@ -93,7 +93,10 @@ def verify_export(lines: Iterable[str], *, expected_head: ChainHead | None = Non
     for _, record in records:
         problem = _entry_problem(record, expected_seq, prev)
         if problem:
-            return VerifyResult(False, count, record.get("seq") if isinstance(record, dict) else None, problem, head)
+            seq = record.get("seq") if isinstance(record, dict) else None
+            if isinstance(seq, int) and expected_seq is not None and seq > expected_seq:
+                seq = expected_seq  # the first missing entry
+            return VerifyResult(False, count, seq, problem, head)
         if expected_head is not None and record["seq"] == expected_head.seq:
             if record["hash"] != expected_head.hash:
                 return VerifyResult(False, count, record["seq"], "entry differs from the expected head", head)
