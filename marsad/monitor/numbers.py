@@ -36,7 +36,8 @@ _LATIN_ACCENTED = re.compile("[" + "".join(sorted(_LATIN_MAP)) + "]")
 
 
 _COMMON_ACCENTS = [(c, _LATIN_MAP[c]) for c in "éèêëàâäîïôöùûüçñíóáú"]
-_SPACE_CHARS = ["’", "'", "`", "´", "\u00a0", "\u2009", "\u202f"]
+_SPACE_CHARS = ["’", "'", "`", "´", "\u00a0", "\u2009", "\u202f", "\u2028", "\u2029"]
+_PUNCT_PAIRS = [("–", "-"), ("—", "-"), ("‘", " "), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"')]
 
 
 @lru_cache(maxsize=16)
@@ -44,8 +45,8 @@ def normalise(text: str) -> str:
     """Folded text for matching: lower case, accents dropped, Arabic letters folded, digits ASCII.
 
     Cached, so the date, casualty and language readers share one normalisation of the same report.
-    Apostrophes become spaces ("l'attaque" → "l attaque"), as French elisions do in ``fold``.
-    Built from ``str.replace`` chains guarded by ``in`` tests: far cheaper than ``translate`` or a regex
+    Apostrophes become spaces ("l'attaque" → "l attaque"), as French elisions do in ``fold``; typographic
+    dashes and quotes become ASCII ones. Built from ``str.replace`` chains guarded by ``in`` tests: far cheaper than ``translate`` or a regex
     with a callback on 2 KB of text.
     """
     out = text.lower()
@@ -54,6 +55,11 @@ def normalise(text: str) -> str:
     for char in _SPACE_CHARS:
         if char in out:
             out = out.replace(char, " ")
+    for src, dst in _PUNCT_PAIRS:
+        if src in out:
+            out = out.replace(src, dst)
+    if out.isascii():  # English with typographic quotes and dashes: done
+        return out
     if _ARABIC_ANY.search(out):
         out = _ARABIC_DIACRITICS.sub("", out)
         for src, dst in _ARABIC_PAIRS:
