@@ -353,8 +353,8 @@ _NAMED_BEFORE = re.compile(  # Ahmad Khan, a teacher, was (shot and) killed
     rf"{_NAME}(?:, [^,.]{{1,80}},)? (?:was|were) (?:shot and |fatally |also |seriously |critically )?$")
 _NOT_NAMES = {"The", "A", "An", "One", "He", "She", "It", "They", "This", "That", "His", "Her", "No", "All",
               "Both", "Two", "Three", "Four", "Five", "In", "On", "At", "Police", "Security", "Officials"}
-_MAX_SENTENCES = 6  # tolls are stated in the lead; later casualty sentences are mostly background
-_LEAD_CHARS = 1500
+_MAX_SENTENCES = 5  # tolls are stated in the lead; later casualty sentences are mostly background
+_LEAD_CHARS = 1200
 _UPDATE_WORDS = ("toll", "bilan", "حصيله", "rose to", "risen to", "climbed to", "s eleve", "ارتفع")
 _SMALL = {"two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4, "five": 5, "cinq": 5, "six": 6}
 

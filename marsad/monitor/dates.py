@@ -8,7 +8,7 @@ without a year, and words relative to publication ("yesterday", "الخميس ا
 1,700 strings/s) and misses half of these forms, so the readers here are precompiled regular expressions
 over :func:`marsad.monitor.numbers.normalise`-d text.
 
-Choosing among several dates: the first 1,200 characters (the lead) are searched first, the rest only
+Choosing among several dates: the first 1,000 characters (the lead) are searched first, the rest only
 when the lead holds no date; each candidate is scored — in a sentence with an incident word (+4), in the
 lead (+2 first sentence, +1 second), day precision (+1), a written-out date (+1), the publication day itself
 (−1; −3 for a dateline date), background cues such as "since"/"منذ" (−3) — and candidates after
@@ -137,7 +137,7 @@ _INCIDENT_STEMS["other"] = _INCIDENT_STEMS["en"] + _INCIDENT_STEMS["fr"] + _INCI
 _BACKGROUND_STEMS = ("since ", "depuis ", "anniversary", "anniversaire", "commemorat", "منذ", "ذكري")
 _SENTENCE_CHARS = ".!?\n"
 _DATELINE_CHARS = 300
-_LEAD_CHARS = 1200  # dates are looked for in the lead first, in the rest only when the lead has none
+_LEAD_CHARS = 1000  # dates are looked for in the lead first, in the rest only when the lead has none
 
 Candidate = tuple  # (position, date, precision, evidence)
 
@@ -206,7 +206,7 @@ def _at_digits(norm: str, s: int, lang: str) -> tuple[int, int, date | None, str
     if before not in "-/." and ("-" in after or "/" in after or "." in after):
         if hit := _numeric_at(norm, s, lang):
             return hit
-    if m := _HIJRI.match(norm, s):
+    if lang != "en" and lang != "fr" and (m := _HIJRI.match(norm, s)):
         try:
             g = Hijri(int(m["year"]), HIJRI_MONTHS[" ".join(m["month"].split())], int(m["day"])).to_gregorian()
         except (ValueError, OverflowError):
