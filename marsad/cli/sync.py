@@ -72,6 +72,8 @@ def _progress(quiet: bool):
 
 def _finish(report: SyncReport) -> None:
     typer.echo(report.summary())
+    for warning in report.warnings:
+        typer.echo(f"  warning: {warning}", err=True)
     for failure in report.failures[:20]:
         typer.echo(f"  refused {failure.get('id')} {failure.get('version') or ''}: {failure.get('message')}")
     if len(report.failures) > 20:

@@ -65,6 +65,7 @@ class SyncReport:
     failures: list[dict] = field(default_factory=list)
     last_added: str | None = None
     complete: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "pulled from" if self.direction == "pull" else "pushed to"
@@ -182,6 +183,9 @@ def pull(store: Store, peer: Peer, *, remote_collection: str, local_collection: 
             page = peer.get_objects(remote_collection, added_after=added_after, next=token, limit=page_size)
             _store_page(store, peer, report, page, _actor(viewer, peer.url))
             report.pages += 1
+            if page.objects and not page.date_added_last and not report.warnings:
+                report.warnings.append(f"{peer.url} sends no X-TAXII-Date-Added-Last header: the position cannot "
+                                       "move, so the next run fetches everything again (nothing is stored twice)")
             state = _save(store, state.advanced(page.date_added_last, page.next if page.more else None,
                                                 len(page.objects)))
             report.last_added = state.last_added

@@ -186,7 +186,8 @@ def _http_error(url: str, what: str, code: int, response) -> MarsadError:
     if code == 403:
         return AccessDenied(message)
     if code == 404:
-        return NotFound(message)
+        return NotFound(message + (" — is the URL the TAXII API root (…/taxii2/<root>/)?"
+                                   if what.startswith(("read collection", "list collections")) else ""))
     if 400 <= code < 500:
         return InputError(message)
     return PeerUnavailable(message)

@@ -237,3 +237,16 @@ def test_pull_as_a_user_needs_write_rights(pair):
     viewers = _accounts(local)
     with pytest.raises(AccessDenied):
         pull(local, StorePeer(remote), remote_collection="hub", local_collection="mirror", viewer=viewers["SA"])
+
+
+def test_a_peer_without_date_added_headers_is_warned_about(pair):
+    remote, local = pair
+    remote.put_objects([_indicator(n) for n in range(3)], collection_id="hub")
+
+    class NoHeaders(StorePeer):
+        def get_objects(self, *args, **kwargs):
+            page = super().get_objects(*args, **kwargs)
+            return RemotePage(page.objects, page.more, page.next, None, None)
+
+    report = pull(local, NoHeaders(remote), remote_collection="hub", local_collection="mirror")
+    assert report.complete and report.added == 3 and report.warnings and report.last_added is None
