@@ -19,6 +19,7 @@ from sqlalchemy import ARRAY, Connection, any_, bindparam, insert, select, text,
 from marsad.errors import Conflict
 from marsad.model.markings import tlp_of_id
 from marsad.store.collections import collection_objects, get_collection
+from marsad.store.incidents import project_incidents
 from marsad.store.objects import object_releases, stix_objects, store_clock
 from marsad.store.paging import version_of
 from marsad.store.rows import MarkingReader, ObjectRow, build_row
@@ -222,6 +223,7 @@ def put_objects(
         more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
         raise Conflict(_conflict_message(conflicts[0]) + more + "; nothing was stored", details=details)
     _insert_rows(conn, objects, rows, statuses, pks, stamp, reader, source)
+    project_incidents(conn, [(pk, row.values["object"]) for pk, row, s in zip(pks, rows, statuses) if s == "added"])
     if collection_id is not None:
         _add_to_collection(conn, collection_id, statuses, pks, stamp)
     outcomes = [

@@ -1,0 +1,265 @@
+"""The incident projection: one flat row per incident (its last stored version) so counting is an indexed GROUP BY.
+
+Why a projection: trends, early warning, briefs and maps count incidents by period, country, group or attack
+type over hundreds of thousands of objects. Reading and parsing each incident's JSON for that is far too slow,
+so every write path keeps ``incident_facts`` (one row per incident id, pointing at the stored version with the
+latest ``modified``) and ``incident_terms`` (its multi-valued attack/target/weapon types and themes) current:
+:func:`project_incidents` is called by :func:`marsad.store.writes.put_objects` with the rows it inserted, in the
+same transaction. Markings are *not* copied: readers join ``incident_facts.object_pk`` to ``stix_objects.pk``
+and apply the access layer's ``visible_clause`` there, so the sharing policy is decided in one place only.
+
+Period keys are precomputed as dates and left NULL when the incident's date is less precise than the period
+(``day`` and ``week`` need a day-precise date, ``month`` a month-precise one): an incident known only to its
+year is counted by year but never placed on an arbitrary 1 January.
+
+``source`` says where an incident came from: ``gtd`` / ``acled`` (an external reference with that source name,
+whose ``external_id`` is kept as ``source_event_id``), ``extracted`` (label ``extracted``: the monitor) or
+``report`` (anything else: a member state's report). Deleting the last version removes its row (foreign-key
+cascade); :func:`rebuild_incident_facts` recomputes the whole projection from ``stix_objects``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+import weakref
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+)
+
+from marsad.model.incident import incident_fields
+from marsad.store.base import BigIntPK, UTCDateTime, metadata
+from marsad.store.objects import stix_objects
+from marsad.store.timestamps import parse_timestamp
+
+__all__ = [
+    "incident_facts",
+    "incident_terms",
+    "TERM_VOCABULARIES",
+    "SOURCES",
+    "PERIOD_COLUMNS",
+    "incident_source",
+    "fact_values",
+    "period_start",
+    "project_incidents",
+    "rebuild_incident_facts",
+]
+
+#: incident field → vocabulary key stored in ``incident_terms.vocabulary``
+TERM_VOCABULARIES = {"attack_types": "attack_type", "target_types": "target_type", "weapon_types": "weapon_type",
+                     "themes": "theme"}
+SOURCES = ("gtd", "acled", "extracted", "report")
+#: period name → column of ``incident_facts`` holding the period's first day
+PERIOD_COLUMNS = ("day", "week", "month", "year")
+_CHUNK = 500
+
+incident_facts = Table(
+    "incident_facts",
+    metadata,
+    Column("object_pk", BigIntPK, ForeignKey("stix_objects.pk", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("stix_id", String(300), nullable=False, unique=True),
+    Column("modified", UTCDateTime(), nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("source_event_id", String(100), nullable=True),
+    Column("occurred", Date, nullable=True),
+    Column("precision", String(5), nullable=True),
+    Column("day", Date, nullable=True),
+    Column("week", Date, nullable=True),
+    Column("month", Date, nullable=True),
+    Column("year", Date, nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("admin1", String(200), nullable=True),
+    Column("city", String(200), nullable=True),
+    Column("latitude", Float, nullable=True),
+    Column("longitude", Float, nullable=True),
+    Column("perpetrator", String(300), nullable=True),
+    Column("killed", Integer, nullable=False, default=0),
+    Column("wounded", Integer, nullable=False, default=0),
+    Index(None, "year", "country"),
+    Index(None, "month", "country"),
+    Index(None, "week"),
+    Index(None, "day"),
+    Index(None, "country", "year"),
+    Index(None, "perpetrator", "year"),
+    Index(None, "source", "source_event_id"),
+)
+
+incident_terms = Table(
+    "incident_terms",
+    metadata,
+    Column("object_pk", BigIntPK, ForeignKey("incident_facts.object_pk", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("vocabulary", String(20), primary_key=True),
+    Column("term", String(120), primary_key=True),
+    Index(None, "vocabulary", "term", "object_pk"),
+)
+
+
+def incident_source(obj: Mapping[str, Any]) -> tuple[str, str | None]:
+    """(source, source event id) of an incident object: see the module docstring."""
+    for ref in obj.get("external_references") or ():
+        name = str(ref.get("source_name", "")).strip().lower()
+        if name in ("gtd", "acled"):
+            return name, (str(ref["external_id"]) if ref.get("external_id") is not None else None)
+    if "extracted" in (obj.get("labels") or ()):
+        return "extracted", None
+    return "report", None
+
+
+def period_start(day: date, period: str) -> date:
+    """The first day of the ``period`` (day, week = ISO week from Monday, month, year) containing ``day``."""
+    if period == "day":
+        return day
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    if period == "year":
+        return day.replace(month=1, day=1)
+    raise ValueError(f"unknown period {period!r}")
+
+
+def _periods(occurred: str | None, precision: str | None) -> dict[str, date | None]:
+    keys: dict[str, date | None] = dict.fromkeys(("occurred", *PERIOD_COLUMNS))
+    if not occurred:
+        return keys
+    try:
+        when = date.fromisoformat(str(occurred))
+    except ValueError:  # an incident received with a malformed date is still counted, undated
+        return keys
+    keys["occurred"] = when
+    level = {"day": 0, "month": 2, "year": 3}.get(precision or "day", 0)
+    for rank, period in enumerate(PERIOD_COLUMNS):
+        if rank >= level:
+            keys[period] = period_start(when, period)
+    return keys
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _text(value: Any, size: int) -> str | None:
+    return str(value)[:size] if value not in (None, "") else None
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def fact_values(pk: int, obj: Mapping[str, Any]) -> tuple[dict, list[dict]]:
+    """The ``incident_facts`` row and ``incident_terms`` rows of one stored incident version."""
+    fields = incident_fields(dict(obj))
+    source, event_id = incident_source(obj)
+    row = {
+        "object_pk": pk, "stix_id": obj["id"], "modified": parse_timestamp(obj.get("modified") or obj["created"]),
+        "source": source, "source_event_id": event_id, "precision": fields["occurred_precision"]
+        or ("day" if fields["occurred"] else None),
+        **_periods(fields["occurred"], fields["occurred_precision"]),
+        "country": fields["country"] if isinstance(fields["country"], str) and len(fields["country"]) == 2 else None,
+        "admin1": _text(fields["admin1"], 200),
+        "city": _text(fields["city"], 200), "perpetrator": _text(fields["perpetrator"], 300),
+        "latitude": _number(fields["latitude"]), "longitude": _number(fields["longitude"]),
+        "killed": _count(fields["killed"]), "wounded": _count(fields["wounded"]),
+    }
+    terms = [{"object_pk": pk, "vocabulary": vocab, "term": term}
+             for key, vocab in TERM_VOCABULARIES.items() for term in dict.fromkeys(map(str, fields[key]))]
+    return row, terms
+
+
+def project_incidents(conn: Connection, stored: Iterable[tuple[int, Mapping[str, Any]]]) -> int:
+    """Keep the projection current for newly stored versions ``(pk, object)``; other types are ignored.
+
+    A version replaces the projected one of the same id only when its ``modified`` is later (or equal with a
+    higher pk), so storing an old version after a new one changes nothing. Returns how many rows were written.
+    """
+    latest: dict[str, tuple[int, Mapping[str, Any]]] = {}
+    for pk, obj in stored:
+        if obj.get("type") == "incident":
+            previous = latest.get(obj["id"])
+            if previous is None or _newer((pk, obj), previous):
+                latest[obj["id"]] = (pk, obj)
+    if not latest or not _has_projection(conn):
+        return 0
+    rows, terms = [], []
+    ids = sorted(latest)
+    current = _projected(conn, ids)
+    for stix_id in ids:
+        pk, obj = latest[stix_id]
+        row, row_terms = fact_values(pk, obj)
+        known = current.get(stix_id)
+        if known is not None and (known[1], known[0]) >= (row["modified"], pk):
+            continue
+        rows.append(row)
+        terms.extend(row_terms)
+    stale = [current[row["stix_id"]][0] for row in rows if row["stix_id"] in current]
+    for start in range(0, len(stale), _CHUNK):
+        conn.execute(delete(incident_terms).where(incident_terms.c.object_pk.in_(stale[start:start + _CHUNK])))
+        conn.execute(delete(incident_facts).where(incident_facts.c.object_pk.in_(stale[start:start + _CHUNK])))
+    if rows:
+        conn.execute(insert(incident_facts), rows)
+    if terms:
+        conn.execute(insert(incident_terms), terms)
+    return len(rows)
+
+
+#: engines whose schema has the projection (a database below revision 0005 has none: nothing to keep current)
+_READY: weakref.WeakSet = weakref.WeakSet()
+
+
+def _has_projection(conn: Connection) -> bool:
+    if conn.engine in _READY:
+        return True
+    if not inspect(conn).has_table("incident_facts"):
+        return False
+    _READY.add(conn.engine)
+    return True
+
+
+def _newer(candidate: tuple[int, Mapping], previous: tuple[int, Mapping]) -> bool:
+    def key(item):
+        pk, obj = item
+        return parse_timestamp(obj.get("modified") or obj["created"]), pk
+    return key(candidate) > key(previous)
+
+
+def _projected(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[int, Any]]:
+    found = {}
+    for start in range(0, len(ids), _CHUNK):
+        query = select(incident_facts.c.stix_id, incident_facts.c.object_pk, incident_facts.c.modified).where(
+            incident_facts.c.stix_id.in_(ids[start:start + _CHUNK]))
+        found.update({row.stix_id: (row.object_pk, row.modified) for row in conn.execute(query)})
+    return found
+
+
+def rebuild_incident_facts(conn: Connection, *, batch: int = 2000) -> int:
+    """Recompute the whole projection from the stored incident versions; returns how many incidents it holds."""
+    conn.execute(delete(incident_terms))
+    conn.execute(delete(incident_facts))
+    last_pk = 0
+    while True:
+        query = (select(stix_objects.c.pk, stix_objects.c.object)
+                 .where(stix_objects.c.type == "incident", stix_objects.c.pk > last_pk)
+                 .order_by(stix_objects.c.pk).limit(batch))
+        chunk = [(row.pk, row.object) for row in conn.execute(query)]
+        if not chunk:
+            break
+        project_incidents(conn, chunk)
+        last_pk = chunk[-1][0]
+    return conn.execute(select(func.count()).select_from(incident_facts)).scalar_one()
