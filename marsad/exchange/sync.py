@@ -196,6 +196,9 @@ def pull(store: Store, peer: Peer, *, remote_collection: str, local_collection: 
                 break
             token = page.next
             if token is None:  # a server that pages by added_after alone
+                if not page.date_added_last or page.date_added_last == added_after:
+                    report.warnings.append(f"{peer.url} says there is more but gives no way to ask for it")
+                    break
                 added_after = page.date_added_last
     except MarsadError as exc:
         _note_error(store, key, exc)

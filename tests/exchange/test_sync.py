@@ -250,3 +250,17 @@ def test_a_peer_without_date_added_headers_is_warned_about(pair):
 
     report = pull(local, NoHeaders(remote), remote_collection="hub", local_collection="mirror")
     assert report.complete and report.added == 3 and report.warnings and report.last_added is None
+
+
+def test_a_peer_that_says_more_without_a_way_forward_does_not_loop(pair):
+    remote, local = pair
+    remote.put_objects([_indicator(n) for n in range(3)], collection_id="hub")
+
+    class Stuck(StorePeer):
+        def get_objects(self, *args, **kwargs):
+            page = super().get_objects(*args, **kwargs)
+            return RemotePage(page.objects, True, None, None, None)
+
+    peer = Stuck(remote)
+    report = pull(local, peer, remote_collection="hub", local_collection="mirror")
+    assert peer.calls == 1 and not report.complete and report.warnings and report.added == 3
