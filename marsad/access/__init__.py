@@ -49,6 +49,7 @@ from marsad.access.memberships import (
     set_open_read,
 )
 from marsad.access.policy import ObjectFacts, can_see, object_facts, visible_clause
+from marsad.access.sessions import authenticate_session, issue_session
 
 __all__ = [
     "ApiKeyInfo",
@@ -61,6 +62,7 @@ __all__ = [
     "authenticate_basic",
     "authenticate_header",
     "authenticate_key",
+    "authenticate_session",
     "can_see",
     "chain_head",
     "create_api_key",
@@ -70,6 +72,7 @@ __all__ = [
     "get_organisation",
     "get_user",
     "grant_read",
+    "issue_session",
     "list_api_keys",
     "list_memberships",
     "list_organisations",
