@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -37,6 +38,7 @@ TLP = [
 ARABIC = "هجوم انفجار عبوة ناسفة مسلحون مدينة قرية شرطة جيش حدود سيارة مفخخة اختطاف رهائن سوق مسجد كنيسة مدرسة".split()
 FRENCH = "attentat explosion engin piégé hommes armés village poste frontière enlèvement otages marché école".split()
 ENGLISH = "attack explosion improvised device gunmen village checkpoint border kidnapping hostages market school".split()
+START = datetime(2024, 1, 1)  # version i is modified START + 7 i seconds: unique per version
 SYLLABLES = "ka ra ma li sa du bo ne ti fa go ha zu we qi lo ya mi ta ba".split()
 
 
@@ -58,14 +60,13 @@ def synthetic_objects(n: int, seed: int = 7):
             stix_id = f"{kind}--{uuid.UUID(int=rng.getrandbits(128), version=4)}"
             ids.append(stix_id)
         kind = stix_id.split("--")[0]
-        day = 1 + i % 28
         words = rng.sample(vocab, 6) + rng.sample(ARABIC, 3) + rng.sample(FRENCH, 2) + rng.sample(ENGLISH, 2)
         yield {
             "type": kind,
             "spec_version": "2.1",
             "id": stix_id,
             "created": "2024-01-01T00:00:00.000Z",
-            "modified": f"2024-{1 + i % 12:02d}-{day:02d}T{i % 24:02d}:00:00.{i % 1000:03d}Z",
+            "modified": (START + timedelta(seconds=i * 7, milliseconds=i % 1000)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
             "name": " ".join(words[:3]),
             "description": " ".join(rng.sample(words, len(words))),
             "labels": [rng.choice(ENGLISH)],
