@@ -68,12 +68,18 @@ class ObjectFacts:
 
 
 def object_facts(obj: ObjectFacts | Mapping[str, Any] | Any) -> ObjectFacts:
-    """The :class:`ObjectFacts` of a ``stix_objects`` row, a mapping with the same keys, or ObjectFacts."""
+    """The :class:`ObjectFacts` of a ``stix_objects`` row, a mapping with the same keys, or ObjectFacts.
+
+    The mapping must carry ``tlp`` (and ``release_to`` if any) as the store resolved them from the markings; a raw
+    STIX object (markings unresolved) is refused with ``TypeError`` rather than read as unmarked.
+    """
     if isinstance(obj, ObjectFacts):
         return obj
     mapping = obj if isinstance(obj, Mapping) else getattr(obj, "_mapping", None)
     if mapping is None:
         raise TypeError(f"cannot read sharing facts from {type(obj).__name__}")
+    if "tlp" not in mapping:  # fail closed: a raw STIX object's markings are not resolved here
+        raise TypeError("sharing facts need the stored row's 'tlp' and 'release_to', not a raw STIX object")
     stix_id = mapping.get("stix_id") or mapping.get("id")
     kind = mapping.get("type") or str(stix_id).split("--", 1)[0]
     return ObjectFacts(

@@ -90,6 +90,8 @@ def test_object_facts_reads_rows_and_mappings():
     assert facts.type == "indicator" and facts.release_to == ("SA",)
     with pytest.raises(TypeError):
         object_facts(42)
+    with pytest.raises(TypeError, match="raw STIX"):
+        object_facts({"id": "indicator--1", "type": "indicator", "object_marking_refs": ["marking-definition--x"]})
 
 
 # --- the SQL clause selects exactly what the predicate allows ---------------------------------------------------
