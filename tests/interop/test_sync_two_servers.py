@@ -200,8 +200,8 @@ def test_push_respects_markings_resumes_and_is_idempotent(federation):
 
 def test_killed_cli_pull_resumes(federation, tmp_path):
     hub, national, keys = federation
-    for start in range(0, 240, 60):
-        hub.store.put_objects([_indicator(n) for n in range(start, start + 60)], collection_id="regional")
+    for start in range(0, 120, 40):
+        hub.store.put_objects([_indicator(n) for n in range(start, start + 40)], collection_id="regional")
     env = {**os.environ, "HUB_KEY": keys["hub_sa"]}
     command = [sys.executable, "-c", "from marsad.cli.sync import sync_app; sync_app()", "pull",
                "--from", hub.api_root, "--collection", "regional", "--into", "mirror",
@@ -216,7 +216,7 @@ def test_killed_cli_pull_resumes(federation, tmp_path):
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
     partial = len(_content(national.store, "mirror"))
-    assert 10 <= partial < 240
+    assert 10 <= partial < 120
     finished = subprocess.run(command + ["--page-size", "50"], env=env, capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert _content(national.store, "mirror") == _content(hub.store, "regional")
