@@ -33,6 +33,7 @@ __all__ = [
     "remove_membership",
     "list_memberships",
     "set_open_read",
+    "open_collections",
     "grant_read",
     "revoke_read_grant",
 ]
@@ -96,6 +97,13 @@ def list_memberships(db: Db, collection: str | None = None) -> list[Membership]:
         if collection is not None:
             query = query.where(collection_members.c.collection_id == get_collection(conn, collection).id)
         return [Membership(r.collection_id, r.name, bool(r.can_read), bool(r.can_write)) for r in conn.execute(query)]
+
+
+def open_collections(db: Db) -> set[str]:
+    """Ids of the collections open to every user (CLEAR objects)."""
+    with connected(db) as conn:
+        return set(conn.execute(select(collection_policy.c.collection_id)
+                                .where(collection_policy.c.open_read.is_(True))).scalars())
 
 
 def set_open_read(db: Db, collection: str, open_read: bool, *, actor: str = SYSTEM) -> None:

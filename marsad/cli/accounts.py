@@ -203,14 +203,15 @@ def collection_create(ctx: typer.Context, title: str,
 @collection_app.command("list")
 def collection_list(ctx: typer.Context, as_json: JsonFlag = False, data_dir: DataDirOption = None,
                     database_url: DatabaseUrlOption = None) -> None:
-    """List collections with their members and rights."""
+    """List collections: id, alias, title, open to every user (CLEAR), members with r(ead)/w(rite)."""
     engine = open_engine(ctx, data_dir, database_url)
     members: dict[str, list[str]] = {}
     for m in memberships.list_memberships(engine):
         members.setdefault(m.collection_id, []).append(f"{m.org}:{'r' if m.can_read else ''}{'w' if m.can_write else ''}")
-    rows = [{"id": c.id, "alias": c.alias, "title": c.title, "members": ",".join(members.get(c.id, [])) or None}
-            for c in Store(engine).list_collections()]
-    _emit(rows, as_json, ["id", "alias", "title", "members"])
+    opened = memberships.open_collections(engine)
+    rows = [{"id": c.id, "alias": c.alias, "title": c.title, "open": c.id in opened,
+             "members": ",".join(members.get(c.id, [])) or None} for c in Store(engine).list_collections()]
+    _emit(rows, as_json, ["id", "alias", "title", "open", "members"])
 
 
 @collection_app.command("grant")

@@ -44,6 +44,7 @@ def test_membership_rights_reach_the_viewer(engine, world):
 def test_open_collections_and_grants(engine, world):
     shared, _ = world
     memberships.set_open_read(engine, "shared", True)
+    assert memberships.open_collections(engine) == {shared.id}
     memberships.grant_read(engine, "shared", "Secretariat", max_tlp="amber", reason="annual report", actor="admin1")
     with engine.connect() as conn:
         sec = load_viewer(conn, "sec")

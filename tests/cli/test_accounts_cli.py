@@ -80,7 +80,7 @@ def test_collections_membership_and_grants(run):
     run("collection", "open", "shared")
     run("collection", "grant-read", "shared", "Secretariat", "--max-tlp", "green", "--reason", "annual report")
     listed = json.loads(run("collection", "list", "--json").output)
-    assert listed[0]["alias"] == "shared" and listed[0]["members"] == "SA CT:rw"
+    assert listed[0]["alias"] == "shared" and listed[0]["members"] == "SA CT:rw" and listed[0]["open"]
     changes = [e["detail"]["change"] for e in export_entries(run.engine)][-3:]
     assert changes == ["collection.member", "collection.open", "collection.grant_read"]
     run("collection", "grant-read", "shared", "Secretariat", "--revoke")
