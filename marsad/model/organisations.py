@@ -90,7 +90,11 @@ class Registry:
         self._by_gtd = {fold(o.gtd_name): o for o in organisations if o.gtd_name}
         self._by_un: dict[str, Organisation] = {}
         self._by_name: dict[str, list[Organisation]] = {}
+        self._by_weak: dict[str, list[Organisation]] = {}
         for org in organisations:
+            for aliases in org.weak_aliases.values():
+                for alias in aliases:
+                    self._by_weak.setdefault(fold(alias), []).append(org)
             if org.un_ref:
                 self._by_un.setdefault(org.un_ref, org)
             for name in org.all_names():
@@ -122,9 +126,14 @@ class Registry:
         """The organisation listed under UN reference ``reference`` (e.g. ``QDe.115``), or None."""
         return self._by_un.get((reference or "").strip())
 
-    def find(self, name: str) -> list[Organisation]:
-        """Organisations with ``name`` as a name or (strong) alias in any language, folded match."""
-        return list(self._by_name.get(fold(name or ""), []))
+    def find(self, name: str, *, weak: bool = False) -> list[Organisation]:
+        """Organisations with ``name`` as a name or alias in any language (folded match); weak aliases
+        (common words such as القاعدة, "the base") count only when ``weak`` is true."""
+        key = fold(name or "")
+        found = list(self._by_name.get(key, []))
+        if weak:
+            found += [o for o in self._by_weak.get(key, []) if o not in found]
+        return found
 
     def children(self, key: str) -> list[Organisation]:
         """The organisations whose parent is ``key``."""

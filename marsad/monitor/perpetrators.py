@@ -57,6 +57,11 @@ _TARGET = _words(
     "commander", "leader of", "former", "defector", "contre", "visant", "ciblant", "positions", "ضد", "مواقع",
     "استهداف", "استهدف", "قيادي", "زعيم", "معاقل", "أمير",
 )
+_TARGET_AFTER = _words(
+    "commander", "commanders", "member", "members", "leader", "vehicle", "official", "loyalist", "loyalists",
+    "defector", "positions", "hideout", "hideouts", "stronghold", "strongholds", "prisoners", "detainees",
+    "chef", "membre", "membres", "positions", "قيادي", "قياديا", "عنصر", "معاقل", "مواقع", "سجناء",
+)
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 
 
@@ -112,9 +117,29 @@ def _score(start: int, end: int, sentence: int, cues: dict[str, list[int]], boun
         return 3.0, False, "attributed"
     if _near(in_sentence["denied"], start, end, 10, 60):
         return 1.0, False, "denied"  # GTD keeps a group that sources blame even when it denies
-    if _near(in_sentence["target"], start, end, 40, 0):
+    if _near(in_sentence["target"], start, end, 40, 0) or _near(in_sentence["target_after"], start, end, 0, 12):
         return 0.3, False, "target"
     return 1.0, False, "named"
+
+
+def _claims_by_reference(hits, claims: list[int], no_claims: list[int], bounds: list[int], best: dict, claimed: dict,
+                         evidence: dict) -> None:
+    """A claim in a sentence naming no group ("...; the group claimed responsibility") goes to the last
+    group named in the sentence before it."""
+    named = {_sentence_of(bounds, h.start) for h in hits}
+    for position in claims:
+        if any(position - 25 <= p <= position for p in no_claims):
+            continue
+        sentence = _sentence_of(bounds, position)
+        if sentence in named or sentence - 1 not in named:
+            continue
+        last = [h for h in hits if _sentence_of(bounds, h.start) == sentence - 1][-1]
+        for payload in last.payloads:
+            key = payload.lstrip("~")
+            if key in best:
+                best[key] = max(best[key], 4.0)
+                claimed[key] = True
+                evidence[key].append(f"claim:{last.key}")
 
 
 def _branch(org: Organisation, country: str | None) -> Organisation:
@@ -141,7 +166,7 @@ def find_perpetrator(text: str, lang: str, *, country: str | None = None) -> Per
         return PerpetratorResult()
     bounds = _sentence_bounds(folded)
     cues = {"claim": _spans(_CLAIM, norm), "no_claim": _spans(_NO_CLAIM, norm), "attributed": _spans(_ATTRIBUTED, norm),
-            "denied": _spans(_DENIED, norm), "target": _spans(_TARGET, norm)}
+            "denied": _spans(_DENIED, norm), "target": _spans(_TARGET, norm), "target_after": _spans(_TARGET_AFTER, norm)}
     best: dict[str, float] = {}
     counts: dict[str, int] = defaultdict(int)
     claimed: dict[str, bool] = defaultdict(bool)
@@ -158,6 +183,7 @@ def find_perpetrator(text: str, lang: str, *, country: str | None = None) -> Per
             counts[key] += 1
             claimed[key] |= is_claim
             evidence[key].append(f"{why}:{hit.key}")
+    _claims_by_reference(hits, cues["claim"], cues["no_claim"], bounds, best, claimed, evidence)
     if not best:
         return PerpetratorResult()
     totals = {key: weight + 0.3 * min(counts[key] - 1, 3) for key, weight in best.items()}

@@ -248,6 +248,8 @@ def _from_mentions(text: str, lang: str, hint: str | None) -> PlaceResult:
 def _segment(raw: str) -> tuple[str, str | None]:
     raw = raw.strip().rstrip(".")
     match = _TYPE_SUFFIX.search(raw)
+    if match and match.group(1)[0].isupper() and load_gazetteer().lookup(raw):
+        return raw, None  # "Gaza City", "Kuwait City": the type word is part of the name
     if match:
         return raw[: match.start()].strip(), match.group(1).lower()
     return raw, None

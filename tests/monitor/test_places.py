@@ -1,0 +1,88 @@
+"""The place reader on sentences written for these tests, in Arabic, French and English."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marsad.monitor.places import PlaceResult, find_places
+
+
+@pytest.mark.parametrize("text,lang,country,city", [
+    ("انفجار سيارة مفخخة في بغداد", "ar", "IQ", "Baghdad"),
+    ("قتل ثلاثة جنود بكركوك صباح اليوم", "ar", "IQ", "Kirkuk"),
+    ("هجوم بقذائف الهاون وسط الموصل شمال العراق", "ar", "IQ", "Mosul"),
+    ("تبنت حركة الشباب هجوما على فندق في مقديشو", "ar", "SO", "Mogadishu"),
+    ("Un attentat à Mopti, au centre du Mali, a fait trois morts", "fr", "ML", "Mopti"),
+    ("Deux policiers ont été tués à Alger par des hommes armés", "fr", "DZ", "Algiers"),
+    ("gunmen attacked a checkpoint near Arish in North Sinai", "en", "EG", "Arish"),
+    ("A car bomb exploded at a market in Maiduguri, Borno, Nigeria.", "en", "NG", "Maiduguri"),
+])
+def test_city_and_country(text, lang, country, city):
+    found = find_places(text, lang)
+    assert (found.country, found.city) == (country, city)
+    assert found.latitude is not None and found.longitude is not None
+    assert 0 < found.confidence <= 1 and found.evidence
+
+
+@pytest.mark.parametrize("text,lang,country", [
+    ("مقتل جنديين في هجوم في العراق", "ar", "IQ"),
+    ("Des soldats ont été tués au Mali", "fr", "ML"),
+    ("Soldiers were killed in Iraq", "en", "IQ"),
+])
+def test_country_only_mentions_give_the_country(text, lang, country):
+    found = find_places(text, lang)
+    assert found.country == country and found.city is None
+
+
+def test_chain_keeps_an_unknown_village_and_the_province():
+    found = find_places("Assailants opened fire on a patrol in Qaryat Zzyzx, Logar, Afghanistan.", "en")
+    assert (found.country, found.admin1, found.city) == ("AF", "Logar", "Qaryat Zzyzx")
+
+
+def test_chain_skips_a_neighbourhood():
+    found = find_places("A bomb exploded in Rimal neighborhood, Gaza City, Palestine.", "en")
+    assert found.country == "PS" and found.city == "Gaza City"
+
+
+def test_arabic_admin1_name():
+    found = find_places("اشتباكات في محافظة ديالى", "ar")
+    assert found.country == "IQ" and found.admin1 == "Diyala"
+
+
+def test_common_words_are_not_places():
+    assert find_places("and car par police said the man", "en").country is None
+    assert find_places("قال مصدر أمني يوم الخميس إن الوضع هادئ", "ar").city is None
+
+
+def test_lower_case_english_word_is_not_a_place():
+    assert find_places("the victims were taken to a nice hospital", "en").city is None
+
+
+def test_context_prefers_the_named_country():
+    # Tripoli is in Libya and Lebanon: the country named in the text decides
+    assert find_places("اشتباكات في طرابلس شمال لبنان", "ar").country == "LB"
+    assert find_places("اشتباكات عنيفة في طرابلس الليبية", "ar").country == "LY"
+
+
+def test_hint_country_breaks_a_tie():
+    assert find_places("clashes erupted in Tripoli overnight", "en", hint_country="lb").country == "LB"
+
+
+def test_demonym_is_weak_country_evidence():
+    found = find_places("Un soldat irakien a été blessé", "fr")
+    assert found.country == "IQ" and found.confidence < 0.5
+
+
+def test_empty_text():
+    assert find_places("", "ar") == PlaceResult()
+    assert find_places("   ", "en").country is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200), st.sampled_from(["ar", "en", "fr"]))
+def test_never_raises(text, lang):
+    found = find_places(text, lang)
+    assert found.country is None or len(found.country) == 2
+    assert 0.0 <= found.confidence <= 1.0

@@ -1,0 +1,55 @@
+"""The Aho-Corasick name scanner: whole words, Arabic clitics, longest match, payloads."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marsad.monitor.scanner import ARABIC_PREFIXES, NameScanner, scan_text
+from marsad.text import fold
+
+SCANNER = NameScanner([
+    (fold("Mosul"), "mosul"), (fold("الموصل"), "mosul"), (fold("كركوك"), "kirkuk"), (fold("Al-Qaida"), "aq"),
+    (fold("Al-Qaida in Iraq"), "aqi"), (fold("ريف"), "rif"), (fold("New York"), "ny"), (fold("York"), "york"),
+])
+
+
+def keys(text: str) -> list[tuple]:
+    return [(h.key, h.payloads) for h in SCANNER.scan(scan_text(text))]
+
+
+def test_latin_whole_words_only():
+    assert keys("bombing in Mosul.") == [("mosul", ("mosul",))]
+    assert keys("Mosuls and mosulx") == []
+
+
+def test_arabic_clitics():
+    for text in ("بكركوك", "وكركوك", "في الموصل", "بالموصل", "وبالموصل", "للموصل"):
+        assert keys(text) and keys(text)[0][1] in (("kirkuk",), ("mosul",)), text
+
+
+def test_arabic_match_inside_a_word_is_refused():
+    assert keys("تعريف") == []
+
+
+def test_longest_match_wins():
+    assert keys("Al-Qaida in Iraq claimed it") == [("al qaida in iraq", ("aqi",))]
+    assert keys("a visit to New York") == [("new york", ("ny",))]
+
+
+def test_offsets_point_at_the_name():
+    norm = scan_text("explosion in Mosul")
+    hit = SCANNER.scan(norm)[0]
+    assert norm[hit.start:hit.end] == "mosul"
+
+
+def test_prefixes_include_article_forms():
+    assert {"", "و", "ب", "بال", "وبال", "لل", "فال"} <= ARABIC_PREFIXES
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=120))
+def test_scan_never_raises_and_spans_are_in_text(text):
+    norm = scan_text(text)
+    for hit in SCANNER.scan(norm):
+        assert 0 <= hit.start < hit.end <= len(norm)
