@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column("remote_collection", sa.String(300), nullable=False),
         sa.Column("local_collection", sa.String(36), nullable=False),
         sa.Column("direction", sa.String(4), nullable=False),
-        sa.Column("last_added", sa.String(40), nullable=True),
+        sa.Column("last_added", sa.String(40), nullable=True, comment="exact timestamp string; None = from the start"),
         sa.Column("next_token", sa.Text(), nullable=True),
         sa.Column("objects_total", sa.Integer(), nullable=False),
         sa.Column("runs", sa.Integer(), nullable=False),
