@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from marsad.access import load_viewer, record_export, record_write, visible_clause
 from marsad.access.setup import initialise
+from marsad.cli.analysis import import_acled, import_gtd
 from marsad.cli.context import DatabaseUrlOption, DataDirOption, engine_for, settings_for
 from marsad.config import Settings
 from marsad.errors import InputError, TooLarge
@@ -100,7 +101,7 @@ def _ready_store(ctx: typer.Context, settings: Settings) -> tuple[Engine, Store]
 
 #: importers by format name: ``marsad import FORMAT FILE``; each takes (engine, path, settings, actor, collection)
 #: and returns a one-line summary. STIX is the default format (``marsad import FILE``).
-IMPORTERS: dict = {}
+IMPORTERS: dict = {"gtd": import_gtd, "acled": import_acled}
 
 
 def import_objects(
@@ -111,6 +112,8 @@ def import_objects(
     second: Annotated[Optional[str], typer.Argument(hidden=True)] = None,
     collection: CollectionOption = "regional",
     as_user: AsUser = None,
+    tlp: Annotated[Optional[str], typer.Option("--tlp", help="TLP of imported history rows (gtd, acled; "
+                                               "default green).", show_default=False)] = None,
     data_dir: DataDirOption = None,
     database_url: DatabaseUrlOption = None,
 ) -> None:
@@ -118,11 +121,13 @@ def import_objects(
     kind, file = ("stix", first) if second is None else (first.lower(), second)
     if kind != "stix" and kind not in IMPORTERS:
         raise InputError(f"unknown import format {first!r}; expected one of: {', '.join(['stix', *IMPORTERS])}")
+    if tlp is not None and kind == "stix":
+        raise InputError("--tlp applies to history imports (gtd, acled); STIX objects keep their own markings")
     settings = settings_for(ctx, data_dir, database_url)
     engine, store = _ready_store(ctx, settings)
     actor = load_viewer_for(engine, as_user) if as_user else "system:cli"
     if kind != "stix":
-        typer.echo(IMPORTERS[kind](engine, Path(file), settings, actor, collection))
+        typer.echo(IMPORTERS[kind](engine, Path(file), settings, actor, collection, **({"tlp": tlp} if tlp else {})))
         return
     with _progress() as progress:
         task = progress.add_task("reading and validating", total=None)
