@@ -63,7 +63,8 @@ def indicator(created_by: str | None = None, *, tlp: str | None = "green", relea
 
 def build_world(url: str, *, api_keys: bool = True) -> World:
     """Schema, organisations SA/JO/EG + secretariat, one analyst each, collections ``regional`` (everyone reads
-    and writes), ``sa-jo`` (bilateral), ``sa-drop`` (JO may write, not read) and ``empty`` (nobody)."""
+    and writes), ``states`` (a sub-group: the three states, not the secretariat), ``sa-jo`` (bilateral),
+    ``sa-drop`` (JO may write, not read) and ``empty`` (nobody)."""
     engine = make_engine(url)
     upgrade(engine)
     world = World(engine=engine, url=url)
@@ -75,11 +76,14 @@ def build_world(url: str, *, api_keys: bool = True) -> World:
         if api_keys:
             world.keys[code], _ = create_api_key(engine, f"{code}_analyst")
     store = Store(engine)
-    for alias, title in (("regional", "Regional exchange"), ("sa-jo", "SA–JO bilateral"),
+    for alias, title in (("regional", "Regional exchange"), ("states", "Member states only"),
+                         ("sa-jo", "SA–JO bilateral"),
                          ("sa-drop", "SA drop box"), ("empty", "Nobody's")):
         world.collections[alias] = store.create_collection(title, alias=alias, description=f"{title} (test)").id
     for code in ("sa", "jo", "eg", "sec"):
         set_membership(engine, "regional", world.orgs[code].name, read=True, write=True)
+    for code in ("sa", "jo", "eg"):
+        set_membership(engine, "states", world.orgs[code].name, read=True, write=code == "sa")
     for code in ("sa", "jo"):
         set_membership(engine, "sa-jo", world.orgs[code].name, read=True, write=True)
     set_membership(engine, "sa-drop", world.orgs["sa"].name, read=True, write=True)

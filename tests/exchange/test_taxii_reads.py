@@ -68,6 +68,16 @@ def test_bilateral_collection_is_invisible_to_the_secretariat(world):
     assert ids_seen(world, "jo", "sa-jo")
 
 
+def test_sub_group_collection_reaches_its_members_only(world):
+    green = indicator(world.orgs["sa"].identity_id)
+    put(world, "states", [green])
+    assert green["id"] in ids_seen(world, "jo", "states") and green["id"] in ids_seen(world, "eg", "states")
+    with pytest.raises(NotFound):
+        open_collection(world.engine, viewer(world, "sec"), "states", need="read")
+    with pytest.raises(AccessDenied):
+        open_collection(world.engine, viewer(world, "jo"), "states", need="write")
+
+
 def test_last_version_is_the_last_one_the_user_may_see(world):
     sa = world.orgs["sa"].identity_id
     stix_id = f"indicator--{uuid.uuid4()}"

@@ -93,8 +93,9 @@ def test_accept_header_406_and_content_type_415(hub):
 def test_collections_show_the_users_own_rights(hub):
     client, world = hub
     mine = {c["alias"]: c for c in client.get(f"{ROOT}/collections/", headers=key(world, "jo")).json()["collections"]}
-    assert set(mine) == {"regional", "sa-jo", "sa-drop"}
+    assert set(mine) == {"regional", "states", "sa-jo", "sa-drop"}
     assert (mine["sa-drop"]["can_read"], mine["sa-drop"]["can_write"]) == (False, True)
+    assert (mine["states"]["can_read"], mine["states"]["can_write"]) == (True, False)
     secretariat = client.get(f"{ROOT}/collections/", headers=key(world, "sec")).json()["collections"]
     assert [c["alias"] for c in secretariat] == ["regional"]
 
