@@ -183,7 +183,7 @@ CONCEPTS: dict[str, dict[str, str]] = {
               "district chief|administrat|election|candidate|judge",
         "fr": "gouvern|responsable|maire|prefet|ministre|ministere|conseil|parlement|municipal|elu=|elus=|"
               "politicien|administrat|election|candidat|juge",
-        "ar": "حكومة|حكومي|مسؤول|محافظ|وزير|وزارة|مجلس|برلمان|نائب|بلدية|عمدة|قاضي|مرشح|انتخاب|والي",
+        "ar": "حكومة|حكومي|مسؤول|محافظ=|المحافظ=|وزير|وزارة|مجلس|برلمان|نائب|بلدية|عمدة|قاضي|مرشح|انتخاب|والي",
     },
     "DIPLOMATIC": {
         "en": "embassy|consulate|diplomat|ambassador|envoy",
@@ -200,19 +200,19 @@ CONCEPTS: dict[str, dict[str, str]] = {
     "EDUCATION": {
         "en": "school|university|college|student|teacher|pupil|campus|academy",
         "fr": "ecole|universite|college|lycee|etudiant|eleve|enseignant|professeur",
-        "ar": "مدرسة|مدارس|جامعة|كلية|طالب|طلاب|معلم|مدرس|تلاميذ",
+        "ar": "مدرسة|مدارس|جامعة|كلية|طلاب|الطلاب|طالبات|معلم|مدرس|تلاميذ",
     },
     "RELIGIOUS": {
         "en": "mosque|church|temple|shrine|imam|priest|cleric|pilgrim|worshipper|synagogue|monastery|religious|"
               "prayer|cathedral|pastor|bishop|nun=|monk",
         "fr": "mosquee|eglise|temple|sanctuaire|imam|pretre|pelerin|fidele|synagogue|religieu|priere|cathedrale|"
               "pasteur|eveque",
-        "ar": "مسجد|مساجد|جامع|كنيسة|كنائس|معبد|ضريح|مزار|إمام|امام|قس|كاهن|حجاج|مصلين|المصلين|صلاة|ديني|حسينية",
+        "ar": "مسجد|مساجد|جامع|كنيسة|كنائس|معبد|ضريح|مزار|قس=|كاهن|حجاج|مصلين|المصلين|صلاة|ديني|حسينية|الإمام الخطيب|خطيب",
     },
     "TRANSPORT": {
         "en": "bus=|buses|train=|trains|railway|rail=|station|highway|road|vehicle|truck|minibus|taxi|bridge|"
               "passenger|metro|subway|car=|cars=",
-        "fr": "bus=|autobus|car=|train=|trains|chemin de fer|gare|station|autoroute|route|vehicule|camion|taxi|"
+        "fr": "bus=|autobus|minibus|car=|train=|trains|chemin de fer|gare|station|autoroute|route|vehicule|camion|taxi|"
               "pont=|passager|metro|voiture",
         "ar": "حافلة|باص|قطار|سكة حديد|محطة|طريق|سيارة|شاحنة|مركبة|جسر|ركاب|مترو|سيارات",
     },
@@ -300,7 +300,7 @@ CONCEPTS: dict[str, dict[str, str]] = {
     "ANNIVERSARY": {
         "en": "anniversary|commemorat|memorial|remembrance|years ago|years since|tribute|mourn",
         "fr": "anniversaire|commemor|memorial|hommage|il y a ans|souvenir",
-        "ar": "ذكرى|الذكرى|إحياء|احياء|تأبين|تخليد|حداد",
+        "ar": "ذكرى|الذكرى|إحياء ذكرى|تأبين|تخليد|حداد",
     },
     "AGREEMENT": {
         "en": "agreement|memorandum|treaty|signed|convention|protocol|accord=|pact",

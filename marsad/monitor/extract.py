@@ -8,7 +8,7 @@ readers for date, casualties, place and perpetrator.
 Policy for reports that are *not* incidents (``is_incident`` false): the probability, language, date,
 place, named perpetrator (never "Unknown") and themes are still filled — analysts use them on policy news
 too — but attack/target/weapon types are ``[]`` and killed/wounded ``null``, because they only mean
-something for an incident. For incidents with no named group, ``perpetrator`` is "Unknown".
+something for an incident. For incidents with no named group, ``perpetrator`` is "Unknown"; for other reports it is null then.
 """
 
 from __future__ import annotations
@@ -25,17 +25,11 @@ from marsad.monitor.features import featurise
 from marsad.monitor.incident_types import types_from_features
 from marsad.monitor.language import detect_language
 from marsad.monitor.models import load_models
+from marsad.monitor.perpetrators import UNKNOWN, find_perpetrator
+from marsad.monitor.places import find_places
 from marsad.monitor.relevance import relevance_from_features
 from marsad.monitor.themes import themes_from_tokens
 
-try:  # readers built by other parts of the monitor; the record keeps nulls until they are installed
-    from marsad.monitor.places import find_places
-except ImportError:  # pragma: no cover - only while the module does not exist
-    find_places = None
-try:
-    from marsad.monitor.perpetrators import find_perpetrator
-except ImportError:  # pragma: no cover
-    find_perpetrator = None
 
 __all__ = ["FIELDS", "IncidentRecord", "extract", "extract_report", "extract_batch", "extract_lines"]
 
@@ -87,17 +81,17 @@ def _published(value) -> date | None:
 
 
 def _place(record: IncidentRecord, text: str, lang: str) -> None:
-    if find_places is None:
-        return
     place = find_places(text, lang)
     record.country, record.admin1, record.city = place.country, place.admin1, place.city
     record.latitude = None if place.latitude is None else round(float(place.latitude), 5)
     record.longitude = None if place.longitude is None else round(float(place.longitude), 5)
 
 
-def _perpetrator(text: str, lang: str, is_incident: bool) -> str | None:
-    name = find_perpetrator(text, lang).name if find_perpetrator is not None else None
-    return name or ("Unknown" if is_incident else None)
+def _perpetrator(text: str, lang: str, country: str | None, is_incident: bool) -> str | None:
+    name = find_perpetrator(text, lang, country=country).name
+    if name and name != UNKNOWN:
+        return name
+    return UNKNOWN if is_incident else None
 
 
 def extract(text: str, *, title: str | None = None, published: str | date | None = None,
@@ -127,7 +121,7 @@ def extract(text: str, *, title: str | None = None, published: str | date | None
         found = find_incident_date(title, reader_lang, pub)
     record.date = found.date.isoformat() if found.date is not None else None
     _place(record, full, reader_lang)
-    record.perpetrator = _perpetrator(full, reader_lang, relevance.is_incident)
+    record.perpetrator = _perpetrator(full, reader_lang, record.country, relevance.is_incident)
     record.themes = themes_from_tokens(feats.tokens, detected)
     if relevance.is_incident:
         types = types_from_features(feats, detected, models, scores)

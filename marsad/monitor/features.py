@@ -31,6 +31,7 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 _RAW_WORD = re.compile("[\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
 _FOLD_CACHE: dict[str, tuple[str, ...]] = {}
 _AR_CONJ = ("و", "ف")
+_TA_SUFFIX = re.compile("(?<=..)ت(?:ها|هم|هما|هن|ه|ي|نا|كم)$")
 _AR_PREP = ("ب", "ل", "ك")
 #: how many words at the start of a report (after its title) count as its lead
 LEAD_WORDS = 60
@@ -68,6 +69,8 @@ def arabic_forms(token: str) -> tuple[str, ...]:
                 forms.append(t2[2:])
             if t2.startswith("لل"):
                 forms.append(t2[2:])
+    # a ta marbuta before a pronoun suffix is written ت: دعايتها → دعايه (folded دعاية)
+    forms += [_TA_SUFFIX.sub("ه", f) for f in forms if _TA_SUFFIX.search(f)]
     seen = dict.fromkeys(f for f in forms if len(f) >= 2)
     return tuple(seen)
 
@@ -133,17 +136,18 @@ class ConceptMatcher:
             hits = self._first_hits(tok)
             if not hits:
                 continue
-            seen: set[int] = set()
+            singles: list[int] = []
+            phrases: list[int] = []
             for pid in hits:
                 cid, spec = patterns[pid]
-                if cid in seen:
-                    continue
-                if len(spec) > 1:
-                    if i + len(spec) > n or not all(
-                        self._word_matches(toks[i + k], stem, ex) for k, (stem, ex) in enumerate(spec[1:], 1)
-                    ):
-                        continue
-                seen.add(cid)
+                if len(spec) == 1:
+                    singles.append(cid)
+                elif i + len(spec) <= n and all(
+                    self._word_matches(toks[i + k], stem, ex) for k, (stem, ex) in enumerate(spec[1:], 1)
+                ):
+                    phrases.append(cid)
+            # the head word of a matched phrase counts for the phrase only ("car bomb" is not TRANSPORT)
+            for cid in dict.fromkeys(phrases or singles):
                 out.append((i, cid))
         return out
 

@@ -42,6 +42,9 @@ TYPE_TASKS = {"attack": ("attack", ATTACK_TYPES), "target": ("target", TARGET_TY
               "weapon": ("weapon", WEAPON_TYPES)}
 MIN_DF = 3
 MAX_WORDS = 30_000
+#: L2 inverse strength per (task kind, variant), chosen on the held-out folds (MUC train held-out fold; GTD train)
+C_VALUES = {("relevance", "full"): 0.1, ("relevance", "concept"): 0.3, ("types", "full"): 0.25,
+            ("types", "concept"): 0.5}
 
 
 def _relevance_set(root: Path, rng: random.Random) -> tuple[list[Features], np.ndarray, np.ndarray, np.ndarray]:
@@ -149,7 +152,8 @@ def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) 
             x = _matrix(feats, w_index, variant == "full", nc, c_index)
             xt, yt = x[train_mask], y[train_mask]
             wt = wts[train_mask] if wts is not None else None
-            model = _fit(xt, yt, wt, c=0.5 if variant == "full" else 1.0)
+            kind = "relevance" if name == "relevance" else "types"
+            model = _fit(xt, yt, wt, c=C_VALUES[(kind, variant)])
             coef, b = _coef_rows(model, classes)
             target[:, start:stop], bias[start:stop] = coef, b
             if name == "relevance":
