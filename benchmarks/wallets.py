@@ -23,7 +23,8 @@ import marsad.store.accounts, marsad.store.audit  # noqa: F401,E401
 from marsad.access.accounts import create_organisation, create_user
 from marsad.access.context import load_viewer
 from marsad.access.memberships import set_membership
-from marsad.exchange.indicators import check_wallet, wallet_objects
+from marsad.exchange.indicators import wallet_objects
+from marsad.exchange.wallet_checks import check_wallet
 from marsad.exchange.wallets import base58check_encode, bech32_encode_segwit, eip55_checksum, parse_wallet
 from marsad.store import Store
 from marsad.store.engine import make_engine

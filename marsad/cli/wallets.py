@@ -14,7 +14,7 @@ import typer
 
 from marsad.access.context import Viewer, load_viewer
 from marsad.cli.context import DatabaseUrlOption, DataDirOption, engine_for, settings_for
-from marsad.exchange.indicators import add_wallet, check_wallet
+from marsad.exchange.wallet_checks import add_wallet, check_wallet
 from marsad.exchange.wallets import parse_wallet
 from marsad.store.store import Store
 

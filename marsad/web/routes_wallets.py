@@ -4,7 +4,7 @@ Why its own routes: analysts meet addresses one at a time (in a seizure report, 
 yes/no answer within the sharing rules — ``POST /api/wallets/check`` — and a way to flag one —
 ``POST /api/wallets``. Both sign in like the TAXII routes (HTTP Basic, ``Authorization: Bearer msd_…`` or
 ``X-API-Key``, through :func:`marsad.exchange.taxii.authn.authenticate_request`: failures are audited),
-answer only from what the caller may see, and are audited by :mod:`marsad.exchange.indicators`.
+answer only from what the caller may see, and are audited by :mod:`marsad.exchange.wallet_checks`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
 from marsad.access.context import Viewer
-from marsad.exchange.indicators import CheckResult, WalletMatch, add_wallet, check_wallet
+from marsad.exchange.wallet_checks import CheckResult, WalletMatch, add_wallet, check_wallet
 from marsad.exchange.taxii.authn import CredentialCache, authenticate_request
 from marsad.store.store import Store
 

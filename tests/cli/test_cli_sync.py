@@ -6,11 +6,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import marsad.store.accounts, marsad.store.audit, marsad.store.sync_state  # noqa: F401,E401
 from marsad.cli import sync
 from marsad.cli.main import MarsadGroup
 from marsad.store import Store
-from marsad.store.base import metadata
 from marsad.store.engine import make_engine
 from marsad.store.migrate import upgrade
 from marsad.store.sync_state import SyncKey, SyncState, save_state
@@ -23,8 +21,7 @@ REMOTE = "http://127.0.0.1:9/taxii2/marsad/"  # port 9 (discard): nothing listen
 def cli(tmp_path):
     url = f"sqlite:///{tmp_path / 'm.db'}"
     engine = make_engine(url)
-    upgrade(engine, "heads")
-    metadata.create_all(engine)
+    upgrade(engine)
     mirror = Store(engine).create_collection("Mirror", alias="mirror").id
     engine.dispose()
     app = typer.Typer(cls=MarsadGroup)

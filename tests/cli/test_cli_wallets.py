@@ -8,13 +8,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-import marsad.store.accounts, marsad.store.audit  # noqa: F401,E401
 from marsad.access.accounts import create_organisation, create_user
 from marsad.access.memberships import set_membership
 from marsad.cli import wallets
 from marsad.cli.main import MarsadGroup
 from marsad.store import Store
-from marsad.store.base import metadata
 from marsad.store.engine import make_engine
 from marsad.store.migrate import upgrade
 
@@ -26,8 +24,7 @@ runner = CliRunner()
 def cli(tmp_path):
     url = f"sqlite:///{tmp_path / 'm.db'}"
     engine = make_engine(url)
-    upgrade(engine, "heads")
-    metadata.create_all(engine)
+    upgrade(engine)
     for code in ("SA", "JO", "EG"):
         create_organisation(engine, f"{code} unit", code)
         create_user(engine, code.lower(), f"{code} unit", "analyst", "a long enough password")

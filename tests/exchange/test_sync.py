@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-import marsad.store.accounts, marsad.store.audit, marsad.store.sync_state  # noqa: F401,E401
 from marsad.access.accounts import create_organisation, create_user
 from marsad.access.context import load_viewer
 from marsad.access.memberships import set_membership
@@ -17,7 +16,6 @@ from marsad.exchange.sync_peer import PeerUnavailable, RemotePage, RemoteStatus
 from marsad.model.bundle import parse_stix
 from marsad.model.markings import TLP_MARKING_IDS, Tlp, releasability_marking
 from marsad.store import Store
-from marsad.store.base import metadata
 from marsad.store.engine import make_engine
 from marsad.store.migrate import upgrade
 from marsad.store.sync_state import list_states
@@ -81,8 +79,7 @@ class FailingPeer:
 
 def _store(url: str) -> Store:
     engine = make_engine(url)
-    upgrade(engine, "heads")
-    metadata.create_all(engine)
+    upgrade(engine)
     return Store(engine)
 
 

@@ -26,7 +26,7 @@ from marsad.access.accounts import create_api_key, create_organisation, create_u
 from marsad.access.context import load_viewer
 from marsad.access.memberships import set_membership
 from marsad.config import Settings
-from marsad.exchange.indicators import add_wallet, check_wallet
+from marsad.exchange.wallet_checks import add_wallet, check_wallet
 from marsad.exchange.sync import pull, push
 from marsad.exchange.sync_peer import PeerUnavailable, TaxiiPeer
 from marsad.model.markings import TLP_MARKING_IDS, Tlp, releasability_marking

@@ -6,11 +6,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-import marsad.store.accounts, marsad.store.audit  # noqa: F401,E401
 from marsad.access.accounts import create_api_key, create_organisation, create_user
 from marsad.access.memberships import set_membership
 from marsad.store import Store
-from marsad.store.base import metadata
 from marsad.store.engine import make_engine
 from marsad.store.migrate import upgrade
 from marsad.web import app as web_app
@@ -23,8 +21,7 @@ BTC = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
 @pytest.fixture
 def client(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    upgrade(engine, "heads")
-    metadata.create_all(engine)
+    upgrade(engine)
     keys = {}
     for code in ("SA", "JO", "EG"):
         create_organisation(engine, f"{code} unit", code)
