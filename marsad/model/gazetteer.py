@@ -6,16 +6,20 @@ by ``scripts/build_gazetteer.py`` from GeoNames (CC BY 4.0, see ``marsad/data/ga
 cities of 15,000 people or more worldwide, of 500 or more in the 22 Arab League states, of 5,000 or more
 in a few other countries with frequent incidents, English admin1 names, and every country.
 
-Name forms are stored already folded with :func:`marsad.text.fold`, with the row numbers of the places
-they name, so loading is one JSON read; :func:`load_gazetteer` is cached, so every caller shares one copy.
+Name forms are stored already folded with :func:`marsad.text.fold`, as one sorted newline-joined string
+with the row numbers of the places they name in two packed integer arrays, so loading is one JSON read and
+a string split; :func:`load_gazetteer` is cached, so every caller shares one copy.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import gzip
 import json
-from collections.abc import Iterator
+import sys
+from array import array
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -62,10 +66,16 @@ class Gazetteer:
     Places are ordered countries first, then admin1 units, then cities, each by falling population, and
     every lookup answers in that order."""
 
-    def __init__(self, places: list[Place], index: dict[str, list[int]]):
+    def __init__(self, places: list[Place], forms: list[str], starts: Sequence[int], rows: Sequence[int]):
         self.places = places
-        self._index = index
+        self._forms = forms
+        self._number = {form: number for number, form in enumerate(forms)}
+        self._starts = starts
+        self._rows = rows
         self._by_id: dict[str, Place] | None = None
+
+    def _rows_of(self, number: int) -> Sequence[int]:
+        return self._rows[self._starts[number]:self._starts[number + 1]]
 
     def __len__(self) -> int:
         return len(self.places)
@@ -87,16 +97,24 @@ class Gazetteer:
 
     def lookup_folded(self, form: str) -> list[Place]:
         """Like :meth:`lookup` for a form that is already folded (the matchers' fast path)."""
+        number = self._number.get(form)
+        if number is None:
+            return []
         places = self.places
-        return [places[i] for i in self._index.get(form, ())]
+        return [places[i] for i in self._rows_of(number)]
 
     def forms(self) -> Iterator[str]:
         """Every folded name form, once."""
-        return iter(self._index)
+        return iter(self._forms)
 
-    def form_places(self) -> Iterator[tuple[str, list[int]]]:
+    def form_places(self) -> Iterator[tuple[str, Sequence[int]]]:
         """Every folded name form with the row numbers (in :attr:`places`) of the places it names."""
-        return iter(self._index.items())
+        return ((form, self._rows_of(number)) for number, form in enumerate(self._forms))
+
+    def forms_with_best(self) -> Iterator[tuple[str, Place]]:
+        """Every folded name form with the first place it names (the one :meth:`lookup_folded` puts first)."""
+        places, rows = self.places, self._rows
+        return zip(self._forms, (places[rows[start]] for start in self._starts[:-1]))
 
     def country_place(self, code: str) -> Place | None:
         """The country ``code`` as a place (coordinates of its capital)."""
@@ -107,6 +125,15 @@ class Gazetteer:
         return [p for p in self.places if p.country == code and (kind is None or p.kind == kind)]
 
 
+def _ints(encoded: str, byteorder: str) -> array:
+    """An array of unsigned ints from its base64 form (written on a machine of ``byteorder``)."""
+    values = array("I")
+    values.frombytes(base64.b64decode(encoded))
+    if byteorder != sys.byteorder:
+        values.byteswap()
+    return values
+
+
 @functools.cache
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     """The gazetteer from ``path`` (default: the bundled file), loaded once per path."""
@@ -115,6 +142,7 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
         with gzip.open(source, "rt", encoding="utf-8") as fh:
             document = json.load(fh)
         make = Place._make
-        return Gazetteer([make(row) for row in document["places"]], document["index"])
+        starts, rows = _ints(document["starts"], document["byteorder"]), _ints(document["rows"], document["byteorder"])
+        return Gazetteer([make(row) for row in document["places"]], document["forms"].split("\n"), starts, rows)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"the gazetteer file {source} cannot be read: {exc}") from exc

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from marsad.model.gazetteer import Place, load_gazetteer
 from marsad.monitor.place_words import (
-    ADMIN_TYPES, CUE_BIGRAMS, CUE_WORDS, DEMONYMS, LATIN_STOP, NAME_TYPES, WEAK_NAMES,
+    ADMIN_TYPES, ARABIC_COMMON, CUE_BIGRAMS, STRONG_CUE_WORDS, CUE_WORDS, DEMONYMS, LATIN_STOP, NAME_TYPES, WEAK_NAMES,
 )
 from marsad.monitor.scanner import Hit, NameScanner, scan_text
 from marsad.text import ARABIC_RE, fold
@@ -70,15 +70,15 @@ class PlaceResult:
     evidence: tuple[str, ...] = ()
 
 
-def _worth_scanning(form: str, rows: list[int], places: list[Place]) -> bool:
+def _worth_scanning(form: str, best: Place, primary: set[str]) -> bool:
     """Whether a name form goes into the scanner: every place's own name, every country and admin1 form,
-    alternate names of larger places (and of places in the region), so the automaton builds fast."""
-    best = places[rows[0]]
-    if best.kind != "city" or form in LATIN_STOP:
-        return best.kind != "city" and form not in LATIN_STOP
-    if any(places[i].key == form for i in rows):
+    alternate names of larger places (and of places in the region), so the automaton builds fast.
+    ``best`` is the first place the form names (countries, then admin1, then larger cities first)."""
+    if form in LATIN_STOP:
+        return False
+    if best.kind != "city" or form in primary:
         return True
-    if ARABIC_RE.search(form):
+    if "\u0600" <= form[0] <= "\u06ff":
         return best.country in REGION or best.population >= 100_000
     return best.population >= 150_000 or (best.country in REGION and best.population >= 15_000)
 
@@ -88,8 +88,9 @@ def place_scanner() -> NameScanner:
     """The scanner over gazetteer name forms and demonyms, built on first use."""
     gazetteer = load_gazetteer()
     places = gazetteer.places
+    primary = {p.key for p in places}
     entries: list[tuple[str, object]] = [
-        (form, form) for form, rows in gazetteer.form_places() if _worth_scanning(form, rows, places)
+        (form, form) for form, best in gazetteer.forms_with_best() if _worth_scanning(form, best, primary)
     ]
     for code, forms in DEMONYMS.items():
         entries.extend((fold(form), "@" + code) for form in forms)
@@ -100,7 +101,7 @@ def place_scanner() -> NameScanner:
 class _Mention:
     hit: Hit
     places: list[Place]
-    cue: bool
+    cue: int
     capitalised: bool
 
 
@@ -111,15 +112,17 @@ def _capitalised_tokens(text: str) -> set[str]:
     return found
 
 
-def _has_cue(norm: str, hit: Hit, lang: str) -> bool:
-    if hit.prefix and ("ب" in hit.prefix):
-        return True
+def _cue(norm: str, hit: Hit, places: list[Place]) -> int:
+    """How strongly the words before a name make it a place: 2 for a kind of place or nearness
+    ("بمدينة", "near", "village of"), 1 for a preposition ("في", "in", "à", or "ب" on a larger place), else 0."""
     before = norm[max(0, hit.start - 40):hit.start].split()
-    if not before:
-        return False
-    if before[-1] in CUE_WORDS:
-        return True
-    return len(before) > 1 and f"{before[-2]} {before[-1]}" in CUE_BIGRAMS
+    if before and before[-1] in STRONG_CUE_WORDS or len(before) > 1 and f"{before[-2]} {before[-1]}" in CUE_BIGRAMS:
+        return 2
+    if before and before[-1] in CUE_WORDS:
+        return 1
+    if "ب" in hit.prefix and (places[0].population >= 20_000 or places[0].kind != "city"):
+        return 1  # "بكركوك": in Kirkuk; but "برصد" is "by monitoring", not "in Rasad"
+    return 0
 
 
 def _mentions(text: str, lang: str) -> tuple[list[_Mention], Counter]:
@@ -142,7 +145,7 @@ def _mentions(text: str, lang: str) -> tuple[list[_Mention], Counter]:
         capitalised = hit.arabic or hit.key.split()[0] in capitals
         if not capitalised:
             continue
-        mentions.append(_Mention(hit, places, _has_cue(norm, hit, lang), capitalised))
+        mentions.append(_Mention(hit, places, _cue(norm, hit, places), capitalised))
     _chain_cues(mentions)
     return [m for m in mentions if _credible(m)], demonyms
 
@@ -150,18 +153,24 @@ def _mentions(text: str, lang: str) -> tuple[list[_Mention], Counter]:
 def _chain_cues(mentions: list[_Mention]) -> None:
     """A name followed closely by a country or admin1 name ("Mosul, Iraq") has a cue."""
     for first, second in zip(mentions, mentions[1:]):
+        if first.hit.arabic:
+            continue
         if second.hit.start - first.hit.end <= 3 and second.places[0].kind in ("country", "admin1"):
-            first.cue = True
+            first.cue = max(first.cue, 1)
 
 
 def _credible(mention: _Mention) -> bool:
     best = mention.places[0]
     if best.kind == "country":
         return True
-    short = len(mention.hit.key) < 4 or mention.hit.key in WEAK_NAMES
-    if short:
-        return mention.cue
-    return mention.cue or best.population >= 50_000 or best.kind == "admin1"
+    key = mention.hit.key
+    if key in WEAK_NAMES or key in ARABIC_COMMON:
+        return mention.cue >= 2
+    if len(key) < 4:
+        return mention.cue >= 1
+    if mention.hit.arabic and best.country not in REGION and best.population < 500_000:
+        return mention.cue >= 1  # "كورونا" is the virus, not Corona, California
+    return mention.cue >= 1 or best.population >= 50_000 or best.kind == "admin1"
 
 
 def _country_scores(mentions: list[_Mention], demonyms: Counter, hint: str | None) -> Counter:
@@ -189,7 +198,7 @@ def _country_scores(mentions: list[_Mention], demonyms: Counter, hint: str | Non
 def _place_score(place: Place, mention: _Mention, rank: int, country: str | None, admin1s: set) -> float:
     score = 0.5 * math.log10(place.population + 10) - 0.15 * rank
     if mention.cue:
-        score += 2.0
+        score += 1.5 + 0.5 * mention.cue
     if country and place.country == country:
         score += 3.0
     if place.admin1 and (place.country, place.admin1) in admin1s:

@@ -72,10 +72,11 @@ def scan_text(text: str) -> str:
 
 def _key(form: str) -> tuple[str, bool] | None:
     """The automaton key of a folded name form, and whether it is Arabic; None for an unusable form."""
-    words = _NONWORD.sub(" ", form).split()
-    if not words:
+    if not form.replace(" ", "").isalnum():
+        form = _NONWORD.sub(" ", form)
+    joined = " ".join(form.split())
+    if not joined:
         return None
-    joined = " ".join(words)
     if ARABIC_RE.search(joined):
         if joined.startswith(_ARTICLE) and len(joined) > 4:
             joined = joined[len(_ARTICLE):]
@@ -88,7 +89,7 @@ def _key(form: str) -> tuple[str, bool] | None:
 class NameScanner:
     """An automaton over ``(folded name form, payload)`` pairs; :meth:`scan` returns the hits in order."""
 
-    def __init__(self, entries: Iterable[tuple[str, object]]):
+    def __init__(self, entries: Iterable[tuple[str, object]] = ()):
         table: dict[str, tuple[bool, list[object]]] = {}
         for form, payload in entries:
             keyed = _key(form)
@@ -98,27 +99,30 @@ class NameScanner:
             slot = table.setdefault(key, (arabic, []))
             if payload not in slot[1]:
                 slot[1].append(payload)
-        automaton = ahocorasick.Automaton()
-        for key, (arabic, payloads) in table.items():
-            automaton.add_word(key, (key, arabic, tuple(payloads)))
+        self._values = [(key, arabic, tuple(payloads)) for key, (arabic, payloads) in table.items()]
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for number, (key, _, _) in enumerate(self._values):
+            automaton.add_word(key, number)
         automaton.make_automaton()
         self._automaton = automaton
-        self.size = len(table)
+        self.size = len(self._values)
 
     def scan(self, norm: str) -> list[Hit]:
         """Hits in ``norm`` (a :func:`scan_text` result), longest first where they overlap, in text order."""
         padded = f" {norm} "
+        values = self._values
         hits: list[Hit] = []
-        for end, (key, arabic, payload) in self._automaton.iter(padded):
+        for end, number in self._automaton.iter(padded):
+            key, arabic, payloads = values[number]
             start = end - len(key) + 1
             if arabic:
                 word_start = padded.rfind(" ", 0, start) + 1
                 prefix = padded[word_start:start]
                 if prefix not in ARABIC_PREFIXES:
                     continue
-                hits.append(Hit(word_start - 1, end - 1, key.strip(), payload, prefix, True))
+                hits.append(Hit(word_start - 1, end - 1, key.strip(), payloads, prefix, True))
             else:
-                hits.append(Hit(start, end - 1, key.strip(), payload, "", False))
+                hits.append(Hit(start, end - 1, key.strip(), payloads, "", False))
         return _longest(hits)
 
 

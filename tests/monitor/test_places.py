@@ -56,6 +56,11 @@ def test_common_words_are_not_places():
     assert find_places("قال مصدر أمني يوم الخميس إن الوضع هادئ", "ar").city is None
 
 
+def test_arabic_common_word_needs_a_place_cue():
+    assert find_places("ناقش المؤتمر التعاون في إطار الاستراتيجية العربية", "ar").city is None
+    assert find_places("جائحة كورونا أثرت على الاقتصاد", "ar").country is None
+
+
 def test_lower_case_english_word_is_not_a_place():
     assert find_places("the victims were taken to a nice hospital", "en").city is None
 
