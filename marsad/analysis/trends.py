@@ -2,7 +2,8 @@
 
 Why here and like this: the dashboard, briefs and the CLI all ask "how many, where, by whom, compared with the
 period before and the same period last year". Every figure is an indexed GROUP BY over the incident projection
-(:mod:`marsad.store.incidents`) joined to ``stix_objects``, restricted by a ``where`` clause over ``stix_objects``:
+(:mod:`marsad.store.incidents`), restricted by a ``where`` clause over ``stix_objects`` (re-pointed onto the
+projection's copies of the sharing facts by :func:`marsad.store.incidents.on_facts`):
 pass :func:`visibility` (the access layer's ``visible_clause`` for a viewer, or TLP:CLEAR only without one), so
 nobody ever counts what they may not see.
 
@@ -22,8 +23,15 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
 
 from marsad.access import Viewer, visible_clause
 from marsad.errors import InputError
-from marsad.store import stix_objects
-from marsad.store.incidents import PERIOD_COLUMNS, TERM_VOCABULARIES, incident_facts, incident_terms, period_start
+from marsad.store import collection_objects, stix_objects
+from marsad.store.incidents import (
+    PERIOD_COLUMNS,
+    TERM_VOCABULARIES,
+    incident_facts,
+    incident_terms,
+    on_facts,
+    period_start,
+)
 
 __all__ = [
     "DIMENSIONS",
@@ -106,16 +114,16 @@ class TrendReport:
 
 
 def visibility(viewer: Viewer | None, collection_id: str | None = None) -> ColumnElement[bool]:
-    """What may be counted: ``visible_clause(viewer, collection_id)``; without a viewer only TLP:CLEAR objects
-    (the rule of ``marsad export`` without ``--as``), in ``collection_id`` when one is given."""
-    if viewer is not None:
-        return visible_clause(viewer, collection_id)
-    clear = stix_objects.c.tlp == "clear"
+    """What may be counted, as a clause over ``stix_objects``: ``visible_clause(viewer, collection_id)``; without
+    a viewer only TLP:CLEAR objects (the rule of ``marsad export`` without ``--as``). With ``collection_id`` only
+    objects in that collection count (an originator sees its objects everywhere, but asked about one collection
+    gets that collection's figures)."""
+    allowed = visible_clause(viewer, collection_id) if viewer is not None else stix_objects.c.tlp == "clear"
     if collection_id is None:
-        return clear
-    members = stix_objects.metadata.tables["collection_objects"]
-    return and_(clear, select(members.c.object_pk).where(
-        members.c.object_pk == stix_objects.c.pk, members.c.collection_id == collection_id).exists())
+        return allowed
+    return and_(allowed, select(collection_objects.c.object_pk).where(
+        collection_objects.c.object_pk == stix_objects.c.pk, collection_objects.c.collection_id == collection_id
+    ).exists())
 
 
 def shift_period(start: date, period: str, steps: int) -> date:
@@ -167,14 +175,15 @@ def _key_column(by: str | None, filters: Mapping[str, str]):
 def _select(by: str | None, period: str | None, where: ColumnElement[bool] | None,
             filters: Mapping[str, str]) -> tuple[Select, object, object]:
     key, joins, clauses = _key_column(by, filters)
-    source = incident_facts.join(stix_objects, stix_objects.c.pk == incident_facts.c.object_pk)
+    source = incident_facts
     for alias, on in joins:
         source = source.join(alias, on)
     when = incident_facts.c[period] if period else None
     columns = [c for c in (key, when) if c is not None]
     stmt = select(*columns, func.count().label("n"), func.coalesce(func.sum(incident_facts.c.killed), 0).label("k"),
                   func.coalesce(func.sum(incident_facts.c.wounded), 0).label("w")).select_from(source)
-    conditions = [*clauses, *([where] if where is not None else []), *([when.is_not(None)] if when is not None else [])]
+    conditions = [*clauses, *([on_facts(where)] if where is not None else []),
+                  *([when.is_not(None)] if when is not None else [])]
     if conditions:
         stmt = stmt.where(*conditions)
     if columns:
@@ -208,10 +217,9 @@ def latest_period(conn: Connection, period: str, *, where: ColumnElement[bool] |
     """First day of the latest ``period`` holding a visible incident (None when there is none)."""
     _check(None, period)
     column = incident_facts.c[period]
-    stmt = select(func.max(column)).select_from(
-        incident_facts.join(stix_objects, stix_objects.c.pk == incident_facts.c.object_pk))
+    stmt = select(func.max(column)).select_from(incident_facts)
     if where is not None:
-        stmt = stmt.where(where)
+        stmt = stmt.where(on_facts(where))
     return conn.execute(stmt).scalar()
 
 

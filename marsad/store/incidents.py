@@ -5,8 +5,10 @@ type over hundreds of thousands of objects. Reading and parsing each incident's 
 so every write path keeps ``incident_facts`` (one row per incident id, pointing at the stored version with the
 latest ``modified``) and ``incident_terms`` (its multi-valued attack/target/weapon types and themes) current:
 :func:`project_incidents` is called by :func:`marsad.store.writes.put_objects` with the rows it inserted, in the
-same transaction. Markings are *not* copied: readers join ``incident_facts.object_pk`` to ``stix_objects.pk``
-and apply the access layer's ``visible_clause`` there, so the sharing policy is decided in one place only.
+same transaction. The sharing policy is never re-implemented here: the version's TLP and ``created_by_ref``
+are copied (a stored version never changes), and :func:`on_facts` re-points the access layer's
+``visible_clause`` (an SQL clause over ``stix_objects``) onto these copies, so counting needs no join to the
+wide ``stix_objects`` rows; the policy's subqueries on releases and memberships correlate on ``object_pk``.
 
 Period keys are precomputed as dates and left NULL when the incident's date is less precise than the period
 (``day`` and ``week`` need a day-precise date, ``month`` a month-precise one): an incident known only to its
@@ -26,6 +28,7 @@ import weakref
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Column,
     Connection,
     Date,
@@ -39,8 +42,11 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal,
     select,
 )
+
+from sqlalchemy.sql import visitors
 
 from marsad.model.incident import incident_fields
 from marsad.store.base import BigIntPK, UTCDateTime, metadata
@@ -57,6 +63,7 @@ __all__ = [
     "fact_values",
     "period_start",
     "project_incidents",
+    "on_facts",
     "rebuild_incident_facts",
 ]
 
@@ -91,6 +98,9 @@ incident_facts = Table(
     Column("perpetrator", String(300), nullable=True),
     Column("killed", Integer, nullable=False, default=0),
     Column("wounded", Integer, nullable=False, default=0),
+    # copies of the version's sharing facts (a stored version never changes), so the policy runs without a join
+    Column("tlp", String(20), nullable=True),
+    Column("created_by_ref", String(300), nullable=True),
     Index(None, "year", "country"),
     Index(None, "month", "country"),
     Index(None, "week"),
@@ -163,7 +173,7 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def fact_values(pk: int, obj: Mapping[str, Any]) -> tuple[dict, list[dict]]:
+def fact_values(pk: int, obj: Mapping[str, Any], tlp: str | None = None) -> tuple[dict, list[dict]]:
     """The ``incident_facts`` row and ``incident_terms`` rows of one stored incident version."""
     fields = incident_fields(dict(obj))
     source, event_id = incident_source(obj)
@@ -177,10 +187,31 @@ def fact_values(pk: int, obj: Mapping[str, Any]) -> tuple[dict, list[dict]]:
         "city": _text(fields["city"], 200), "perpetrator": _text(fields["perpetrator"], 300),
         "latitude": _number(fields["latitude"]), "longitude": _number(fields["longitude"]),
         "killed": _count(fields["killed"]), "wounded": _count(fields["wounded"]),
+        "tlp": tlp, "created_by_ref": _text(obj.get("created_by_ref"), 300),
     }
     terms = [{"object_pk": pk, "vocabulary": vocab, "term": term}
              for key, vocab in TERM_VOCABULARIES.items() for term in dict.fromkeys(map(str, fields[key]))]
     return row, terms
+
+
+#: ``stix_objects`` columns a policy clause may read → their copies in ``incident_facts``
+_COPIES = {"pk": "object_pk", "stix_id": "stix_id", "tlp": "tlp", "created_by_ref": "created_by_ref"}
+
+
+def on_facts(where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``where`` (a clause over ``stix_objects``, e.g. the access layer's ``visible_clause``) re-pointed onto
+    ``incident_facts``: same rows selected, no join. :class:`ValueError` if it reads a column not copied."""
+    def replace(element):
+        if element is stix_objects:
+            return incident_facts
+        if isinstance(element, Column) and element.table is stix_objects:
+            if element.key == "type":
+                return literal("incident", String(100))
+            if element.key not in _COPIES:
+                raise ValueError(f"stix_objects.{element.key} has no copy in incident_facts")
+            return incident_facts.c[_COPIES[element.key]]
+        return None
+    return visitors.replacement_traverse(where, {}, replace)
 
 
 def project_incidents(conn: Connection, stored: Iterable[tuple[int, Mapping[str, Any]]]) -> int:
@@ -200,9 +231,11 @@ def project_incidents(conn: Connection, stored: Iterable[tuple[int, Mapping[str,
     rows, terms = [], []
     ids = sorted(latest)
     current = _projected(conn, ids)
+    sharing = _sharing(conn, [pk for pk, _ in latest.values()])
     for stix_id in ids:
         pk, obj = latest[stix_id]
-        row, row_terms = fact_values(pk, obj)
+        row, row_terms = fact_values(pk, obj, sharing[pk][0])
+        row["created_by_ref"] = sharing[pk][1]
         known = current.get(stix_id)
         if known is not None and (known[1], known[0]) >= (row["modified"], pk):
             continue
@@ -237,6 +270,16 @@ def _newer(candidate: tuple[int, Mapping], previous: tuple[int, Mapping]) -> boo
         pk, obj = item
         return parse_timestamp(obj.get("modified") or obj["created"]), pk
     return key(candidate) > key(previous)
+
+
+def _sharing(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+    """(tlp, created_by_ref) of stored versions, as the store computed them."""
+    found = {}
+    for start in range(0, len(pks), _CHUNK):
+        query = select(stix_objects.c.pk, stix_objects.c.tlp, stix_objects.c.created_by_ref).where(
+            stix_objects.c.pk.in_(pks[start:start + _CHUNK]))
+        found.update({row.pk: (row.tlp, row.created_by_ref) for row in conn.execute(query)})
+    return found
 
 
 def _projected(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[int, Any]]:

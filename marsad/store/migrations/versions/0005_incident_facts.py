@@ -42,6 +42,8 @@ def upgrade() -> None:
         sa.Column("perpetrator", sa.String(300), nullable=True),
         sa.Column("killed", sa.Integer(), nullable=False),
         sa.Column("wounded", sa.Integer(), nullable=False),
+        sa.Column("tlp", sa.String(20), nullable=True),
+        sa.Column("created_by_ref", sa.String(300), nullable=True),
         sa.PrimaryKeyConstraint("object_pk", name="pk_incident_facts"),
         sa.UniqueConstraint("stix_id", name="uq_incident_facts_stix_id"),
         sa.ForeignKeyConstraint(["object_pk"], ["stix_objects.pk"], ondelete="CASCADE",
