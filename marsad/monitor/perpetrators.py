@@ -13,6 +13,7 @@ a claim ("claimed responsibility", "تبنى", "a revendiqué") or an attributio
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -27,41 +28,39 @@ __all__ = ["PerpetratorResult", "find_perpetrator", "group_scanner", "UNKNOWN"]
 UNKNOWN = "Unknown"
 
 
-def _words(*phrases: str) -> re.Pattern:
-    """A pattern matching any of ``phrases`` (folded, word-bounded) in scan text."""
-    folded = sorted({" ".join(re.sub(r"[^\w]", " ", fold(p)).split()) for p in phrases}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in folded) + r")")
-
-
-_CLAIM = _words(
-    "claimed responsibility", "claimed the attack", "claimed the bombing", "claimed credit", "claimed the",
-    "claiming responsibility", "took responsibility", "responsibility was claimed", "claim of responsibility",
-    "claimed", "has claimed", "revendique", "revendiquee", "revendiquent", "revendication", "a revendique",
-    "تبنى", "تبنت", "يتبنى", "تتبنى", "تبني", "تبنيه", "مسؤوليته", "مسؤوليتها", "المسؤوليه", "اعلن مسؤوليته",
-)
-_NO_CLAIM = _words(
-    "no group claimed", "no one claimed", "no group has claimed", "nobody claimed", "not claimed", "no claim",
-    "aucune revendication", "n a ete revendique", "pas ete revendique", "personne n a revendique",
-    "لم تتبن", "لم يتبن", "لم تعلن", "لم يعلن",
-)
-_ATTRIBUTED = _words(
-    "attributed the attack to", "attributed the incident to", "attributed to", "blamed", "suspected",
-    "accused", "believed to be", "linked to", "carried out by", "perpetrated by", "by suspected", "suspect",
-    "attribue", "attribuee", "impute", "soupconne", "soupconnes", "accuse", "presumes", "par des", "par les",
-    "نسب", "اتهم", "اتهمت", "يشتبه", "المشتبه", "نفذه", "نفذها", "عناصر", "مسلحو", "مسلحي", "مسلحون", "مقاتلو",
-    "مقاتلي", "مقاتلون", "هجوم ل", "شنه", "شنها",
-)
-_DENIED = _words("denied", "denies", "deny", "dementi", "dementent", "nie", "a nie", "نفى", "نفت", "ينفي", "تنفي")
-_TARGET = _words(
-    "against", "targeting", "targeted", "positions of", "raid on", "attack on", "strikes on", "killed a",
-    "commander", "leader of", "former", "defector", "contre", "visant", "ciblant", "positions", "ضد", "مواقع",
-    "استهداف", "استهدف", "قيادي", "زعيم", "معاقل", "أمير",
-)
-_TARGET_AFTER = _words(
-    "commander", "commanders", "member", "members", "leader", "vehicle", "official", "loyalist", "loyalists",
-    "defector", "positions", "hideout", "hideouts", "stronghold", "strongholds", "prisoners", "detainees",
-    "chef", "membre", "membres", "positions", "قيادي", "قياديا", "عنصر", "معاقل", "مواقع", "سجناء",
-)
+#: words around a group's name that say what the report makes of it (folded in :func:`_cue_scanner`)
+_CUES: dict[str, tuple[str, ...]] = {
+    "claim": (
+        "claimed responsibility", "claimed the attack", "claimed the bombing", "claimed credit", "claimed the",
+        "claiming responsibility", "took responsibility", "responsibility was claimed", "claim of responsibility",
+        "claimed", "has claimed", "revendique", "revendiquee", "revendiquent", "revendication", "a revendique",
+        "تبنى", "تبنت", "يتبنى", "تتبنى", "تبني", "تبنيه", "مسؤوليته", "مسؤوليتها", "المسؤوليه", "اعلن مسؤوليته",
+    ),
+    "no_claim": (
+        "no group claimed", "no one claimed", "no group has claimed", "nobody claimed", "not claimed", "no claim",
+        "aucune revendication", "n a ete revendique", "pas ete revendique", "personne n a revendique",
+        "لم تتبن", "لم يتبن", "لم تعلن", "لم يعلن",
+    ),
+    "attributed": (
+        "attributed the attack to", "attributed the incident to", "attributed the incidents to", "attributed to",
+        "blamed", "suspected", "accused", "believed to be", "linked to", "carried out by", "perpetrated by",
+        "by suspected", "suspect", "militants", "fighters", "attribue", "attribuee", "impute", "soupconne",
+        "soupconnes", "accuse", "presumes", "par des", "par les", "jihadistes", "djihadistes", "combattants",
+        "نسب", "اتهم", "اتهمت", "يشتبه", "المشتبه", "نفذه", "نفذها", "عناصر", "مسلحو", "مسلحي", "مسلحون",
+        "مقاتلو", "مقاتلي", "مقاتلون", "هجوم لتنظيم", "هجوم لجماعه", "هجوم لحركه", "شنه", "شنها",
+    ),
+    "denied": ("denied", "denies", "deny", "dementi", "dementent", "nie", "a nie", "نفى", "نفت", "ينفي", "تنفي"),
+    "target": (
+        "against", "targeting", "targeted", "positions of", "raid on", "attack on", "strikes on", "killed a",
+        "commander", "leader of", "former", "defector", "contre", "visant", "ciblant", "positions", "ضد", "مواقع",
+        "استهداف", "استهدف", "قيادي", "زعيم", "معاقل", "امير",
+    ),
+    "target_after": (
+        "commander", "commanders", "member", "members", "leader", "vehicle", "official", "loyalist", "loyalists",
+        "defector", "positions", "hideout", "hideouts", "stronghold", "strongholds", "prisoners", "detainees",
+        "chef", "membre", "membres", "قيادي", "قياديا", "عنصر", "معاقل", "مواقع", "سجناء",
+    ),
+}
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 
 
@@ -89,8 +88,19 @@ def group_scanner() -> NameScanner:
     return NameScanner(entries)
 
 
-def _spans(pattern: re.Pattern, norm: str) -> list[int]:
-    return [m.start() for m in pattern.finditer(norm)]
+@functools.cache
+def _cue_scanner() -> NameScanner:
+    return NameScanner((fold(phrase), kind) for kind, phrases in _CUES.items() for phrase in phrases)
+
+
+def _cues(norm: str, bounds: list[int]) -> dict[str, dict[int, list[int]]]:
+    """Cue positions by kind, then by sentence number."""
+    found: dict[str, dict[int, list[int]]] = {kind: defaultdict(list) for kind in _CUES}
+    for hit in _cue_scanner().scan(norm):
+        sentence = _sentence_of(bounds, hit.start)
+        for kind in hit.payloads:
+            found[kind][sentence].append(hit.start)
+    return found
 
 
 def _sentence_bounds(folded: str) -> list[int]:
@@ -98,19 +108,16 @@ def _sentence_bounds(folded: str) -> list[int]:
 
 
 def _sentence_of(bounds: list[int], pos: int) -> int:
-    for number, end in enumerate(bounds):
-        if pos < end:
-            return number
-    return len(bounds) - 1
+    return min(bisect.bisect_right(bounds, pos), len(bounds) - 1)
 
 
 def _near(positions: list[int], start: int, end: int, before: int, after: int) -> bool:
     return any(start - before <= p <= end + after for p in positions)
 
 
-def _score(start: int, end: int, sentence: int, cues: dict[str, list[int]], bounds: list[int]) -> tuple[float, bool, str]:
+def _score(start: int, end: int, sentence: int, cues: dict[str, dict[int, list[int]]]) -> tuple[float, bool, str]:
     """The weight of one mention, whether it is claimed, and the cue that decided."""
-    in_sentence = {kind: [p for p in ps if _sentence_of(bounds, p) == sentence] for kind, ps in cues.items()}
+    in_sentence = {kind: by_sentence.get(sentence, ()) for kind, by_sentence in cues.items()}
     if in_sentence["claim"] and not in_sentence["no_claim"]:
         return 4.0, True, "claim"
     if _near(in_sentence["attributed"], start, end, 80, 30):
@@ -165,14 +172,13 @@ def find_perpetrator(text: str, lang: str, *, country: str | None = None) -> Per
     if not hits:
         return PerpetratorResult()
     bounds = _sentence_bounds(folded)
-    cues = {"claim": _spans(_CLAIM, norm), "no_claim": _spans(_NO_CLAIM, norm), "attributed": _spans(_ATTRIBUTED, norm),
-            "denied": _spans(_DENIED, norm), "target": _spans(_TARGET, norm), "target_after": _spans(_TARGET_AFTER, norm)}
+    cues = _cues(norm, bounds)
     best: dict[str, float] = {}
     counts: dict[str, int] = defaultdict(int)
     claimed: dict[str, bool] = defaultdict(bool)
     evidence: dict[str, list[str]] = defaultdict(list)
     for hit in hits:
-        weight, is_claim, why = _score(hit.start, hit.end, _sentence_of(bounds, hit.start), cues, bounds)
+        weight, is_claim, why = _score(hit.start, hit.end, _sentence_of(bounds, hit.start), cues)
         for payload in hit.payloads:
             weak = payload.startswith("~")
             key = payload.lstrip("~")
@@ -183,7 +189,9 @@ def find_perpetrator(text: str, lang: str, *, country: str | None = None) -> Per
             counts[key] += 1
             claimed[key] |= is_claim
             evidence[key].append(f"{why}:{hit.key}")
-    _claims_by_reference(hits, cues["claim"], cues["no_claim"], bounds, best, claimed, evidence)
+    claims = [p for ps in cues["claim"].values() for p in ps]
+    no_claims = [p for ps in cues["no_claim"].values() for p in ps]
+    _claims_by_reference(hits, claims, no_claims, bounds, best, claimed, evidence)
     if not best:
         return PerpetratorResult()
     totals = {key: weight + 0.3 * min(counts[key] - 1, 3) for key, weight in best.items()}

@@ -106,9 +106,10 @@ class _Mention:
 
 
 def _capitalised_tokens(text: str) -> set[str]:
+    """The folded tokens of the words written with a capital letter ("Mosul" but not "and")."""
     found: set[str] = set()
-    for word in _CAP_WORD.findall(text):
-        found.update(re.split(r"\W+", fold(word)))
+    for word in set(_CAP_WORD.findall(text)):
+        found.update(re.split(r"\W+", word.lower() if word.isascii() else fold(word)))
     return found
 
 
