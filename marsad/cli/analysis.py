@@ -163,7 +163,7 @@ def warnings(
                                                            f"{', '.join(DEFAULT_DIMENSIONS)}).", show_default=False)] = None,
     at: AtOption = None,
     lookback: Annotated[int, typer.Option("--lookback", help="Report alerts of this many latest periods.")] = 1,
-    alpha: Annotated[float, typer.Option("--alpha", help="Tail probability of an alert (lower: fewer alerts).")] = 0.01,
+    alpha: Annotated[float, typer.Option("--alpha", help="Tail probability of an alert (lower: fewer alerts).")] = 0.005,
     as_user: AsUser = None, collection: CollectionOption = None, output: FormatOption = Format.table,
     data_dir: DataDirOption = None, database_url: DatabaseUrlOption = None,
 ) -> None:
