@@ -49,8 +49,8 @@ _SEG = (
 _CHAIN = re.compile(rf"(?<![\w,])({_SEG})((?:,[ \t]+{_SEG})+)")
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’\-]*){0,3}"
 _BEFORE_CHAIN = re.compile(
-    rf"(?:(?:village|town|city|hamlet) of[ \t]+(?P<name>{_NAME})|(?P<name2>{_NAME})[ \t]+(?P<kind>village|district|town|city))"
-    r"[ \t]+(?:in|near|of)[ \t]+$"
+    rf"(?:(?:village|town|city|hamlet) of[ \t]+(?P<name>{_NAME})[ \t]+(?:in|near|of)"
+    rf"|(?P<name2>{_NAME})[ \t]+(?P<kind>village|district|town|city)[ \t]+(?:in|near))[ \t]+$"
 )
 _TYPE_SUFFIX = re.compile(r"[ \t]+(" + "|".join(sorted(NAME_TYPES, key=len, reverse=True)) + r")$", re.IGNORECASE)
 
@@ -298,15 +298,24 @@ def _chain_admin1(segments: list[tuple[str, str | None]], code: str) -> tuple[Pl
     return None, None, len(segments)
 
 
+def _metropolis(admin_segment: tuple[str, str | None] | None, code: str) -> Place | None:
+    """The city of a million people or more named like the admin1 segment of a chain, if there is one."""
+    if admin_segment is None or admin_segment[1] in ADMIN_TYPES:
+        return None
+    big = [p for p in load_gazetteer().lookup(admin_segment[0], country=code, kind="city") if p.population >= 1_000_000]
+    return big[0] if big else None
+
+
 def _chain_city(segments: list[tuple[str, str | None]], admin_segment: tuple[str, str | None] | None, code: str):
     """The city segment of a chain and its gazetteer place, if any: a segment typed as a city first, then
-    the first one the gazetteer knows, then the first one; suburbs, numbered places and an "area" followed
-    by another segment are skipped; with nothing left, a large city named like the admin1 unit."""
+    the first one the gazetteer knows, then a metropolis named like the admin1 segment, then the first one;
+    suburbs, numbered places and an "area" followed by another place are skipped; with nothing left, a
+    large city named like the admin1 unit."""
     gazetteer = load_gazetteer()
     kept = [
         seg for number, seg in enumerate(segments)
         if seg[1] not in _SUBURB_TYPES and not any(ch.isdigit() for ch in seg[0])
-        and not (seg[1] == "area" and (number + 1 < len(segments) or admin_segment))
+        and not (seg[1] == "area" and number + 1 < len(segments))
     ]
     known = [(seg, gazetteer.lookup(seg[0], country=code, kind="city")) for seg in kept]
     for seg, places in known:
@@ -315,6 +324,9 @@ def _chain_city(segments: list[tuple[str, str | None]], admin_segment: tuple[str
     for seg, places in known:
         if places and seg[1] is None:
             return seg[0], places[0]
+    metropolis = _metropolis(admin_segment, code)
+    if metropolis is not None and not any(places for _, places in known):
+        return admin_segment[0], metropolis  # "Khair Khana, Kabul, Afghanistan": a quarter of a large city
     if known:
         return known[0][0][0], (known[0][1][0] if known[0][1] else None)
     if admin_segment:
