@@ -4,9 +4,11 @@ Why this design:
 
 - **Incremental and resumable.** The position of each (remote, remote collection, local collection, direction)
   lives in ``sync_state`` (:mod:`marsad.store.sync_state`). A pull pages through Get Objects with ``next``
-  and saves the remote's ``X-TAXII-Date-Added-Last`` only *after* the page is stored; a push saves the last
-  local ``date_added`` only after the remote's status accepted the batch. An interruption therefore never
-  skips an object: the next run starts from the last saved position.
+  and saves the remote's ``X-TAXII-Date-Added-Last`` (and the ``next`` token) only *after* the page is
+  stored; a push saves the last local ``date_added`` (and its paging cursor) only after the remote's status
+  accepted the batch. An interruption therefore never skips an object: the next run continues with the
+  saved token — exactly after the last stored page, so even a link that drops after every page makes
+  progress — or, when there is none or the peer refuses it (expired), from the saved position.
 - **Timestamp precision.** ``added_after`` is strict, many objects can share one ``date_added`` (a whole
   bundle is stored at one instant), and peers may truncate timestamps. So a run starts ``overlap``
   (default 1 ms) *before* the saved position — effectively ``>=`` — and the saved values are the exact
@@ -163,6 +165,17 @@ def _store_page(store: Store, peer: Peer, report: SyncReport, page: RemotePage, 
                  remote_collection=report.remote_collection, collection=report.local_collection)
 
 
+def _resume_point(state: SyncState, overlap: timedelta) -> tuple[str | None, str | None]:
+    """(added_after, token) a run starts from: the unfinished run's token with the query it belongs to, else
+    the saved position moved back by ``overlap``."""
+    if state.next_token:
+        return state.resume_after, state.next_token
+    return rewound(state.last_added, overlap), None
+
+
+_TOKEN_REFUSED = "the saved paging token was refused (expired?): continuing from the saved position instead"
+
+
 def pull(store: Store, peer: Peer, *, remote_collection: str, local_collection: str, viewer: Viewer | None = None,
          page_size: int = 100, overlap: timedelta = DEFAULT_OVERLAP, max_pages: int | None = None,
          progress: Progress | None = None) -> SyncReport:
@@ -177,20 +190,19 @@ def pull(store: Store, peer: Peer, *, remote_collection: str, local_collection: 
     key = SyncKey(peer.url, remote_collection, local_id, "pull")
     state = _start(store, key)
     report = SyncReport("pull", peer.url, remote_collection, local_id, last_added=state.last_added)
-    added_after, token = rewound(state.last_added, overlap), None
+    added_after, token = _resume_point(state, overlap)
+    saved_token = token
     try:
         while max_pages is None or report.pages < max_pages:
-            page = peer.get_objects(remote_collection, added_after=added_after, next=token, limit=page_size)
-            _store_page(store, peer, report, page, _actor(viewer, peer.url))
-            report.pages += 1
-            if page.objects and not page.date_added_last and not report.warnings:
-                report.warnings.append(f"{peer.url} sends no X-TAXII-Date-Added-Last header: the position cannot "
-                                       "move, so the next run fetches everything again (nothing is stored twice)")
-            state = _save(store, state.advanced(page.date_added_last, page.next if page.more else None,
-                                                len(page.objects)))
-            report.last_added = state.last_added
-            if progress:
-                progress(report)
+            try:
+                page = peer.get_objects(remote_collection, added_after=added_after, next=token, limit=page_size)
+            except (InputError, NotFound):
+                if token is None or token != saved_token:
+                    raise
+                report.warnings.append(_TOKEN_REFUSED)
+                added_after, token, saved_token = rewound(state.last_added, overlap), None, None
+                continue
+            state = _pulled(store, peer, report, state, page, added_after, viewer, progress)
             if not page.more or not page.objects:
                 report.complete = True
                 break
@@ -204,6 +216,22 @@ def pull(store: Store, peer: Peer, *, remote_collection: str, local_collection: 
         _note_error(store, key, exc)
         raise
     return report
+
+
+def _pulled(store: Store, peer: Peer, report: SyncReport, state: SyncState, page: RemotePage,
+            added_after: str | None, viewer: Viewer | None, progress: Progress | None) -> SyncState:
+    """Store one page, then — only then — save the position it reached."""
+    _store_page(store, peer, report, page, _actor(viewer, peer.url))
+    report.pages += 1
+    if page.objects and not page.date_added_last and not report.warnings:
+        report.warnings.append(f"{peer.url} sends no X-TAXII-Date-Added-Last header: the position cannot "
+                               "move, so the next run fetches everything again (nothing is stored twice)")
+    state = _save(store, state.advanced(page.date_added_last, page.next if page.more else None,
+                                        len(page.objects), resume_after=added_after))
+    report.last_added = state.last_added
+    if progress:
+        progress(report)
+    return state
 
 
 # --- push ------------------------------------------------------------------------------------------------------
@@ -233,30 +261,23 @@ def push(store: Store, peer: Peer, *, local_collection: str, remote_collection: 
     key = SyncKey(peer.url, remote_collection, local_id, "push")
     state = _start(store, key)
     report = SyncReport("push", peer.url, remote_collection, local_id, last_added=state.last_added)
-    added_after, cursor, sent = rewound(state.last_added, overlap), None, set()
-    where = visible_clause(viewer, local_id)
+    added_after, cursor = _resume_point(state, overlap)
+    saved_cursor, sent, where = cursor, set(), visible_clause(viewer, local_id)
     try:
         while max_batches is None or report.pages < max_batches:
-            page = store.query(local_id, versions="all", added_after=added_after, limit=batch_size, cursor=cursor,
-                               where=where)
+            try:
+                page = store.query(local_id, versions="all", added_after=added_after, limit=batch_size,
+                                   cursor=cursor, where=where)
+            except InputError:
+                if cursor is None or cursor != saved_cursor:
+                    raise
+                report.warnings.append(_TOKEN_REFUSED)
+                added_after, cursor, saved_cursor = rewound(state.last_added, overlap), None, None
+                continue
             if not page.objects:
                 report.complete = True
                 break
-            objects = [item.object for item in page.objects]
-            status = peer.add_objects(remote_collection, _with_definitions(store, objects, sent))
-            if status.status != "complete" or status.pending_count:
-                raise MarsadError(f"{peer.url} left {status.pending_count} object(s) pending (status {status.id}); "
-                                  "the batch will be sent again next run", status=502)
-            report.pages += 1
-            report.objects += len(objects)
-            report.failures.extend(status.failures)
-            already = sum(1 for s in status.successes if "already" in str(s.get("message", "")))
-            report.unchanged += already
-            report.added += status.success_count - already
-            record_export(store.engine, viewer, [o["id"] for o in objects], what="sync.push", remote=peer.url,
-                          remote_collection=remote_collection, status=status.id, failures=status.failure_count)
-            state = _save(store, state.advanced(format_timestamp(page.last_added), None, len(objects)))
-            report.last_added = state.last_added
+            state = _pushed(store, peer, report, state, page, added_after, viewer, sent)
             if progress:
                 progress(report)
             if not page.more:
@@ -267,3 +288,25 @@ def push(store: Store, peer: Peer, *, local_collection: str, remote_collection: 
         _note_error(store, key, exc)
         raise
     return report
+
+
+def _pushed(store: Store, peer: Peer, report: SyncReport, state: SyncState, page, added_after: str | None,
+            viewer: Viewer, sent: set[str]) -> SyncState:
+    """Send one batch; once the remote's status is final, record it and save the position it reached."""
+    objects = [item.object for item in page.objects]
+    status = peer.add_objects(report.remote_collection, _with_definitions(store, objects, sent))
+    if status.status != "complete" or status.pending_count:
+        raise MarsadError(f"{peer.url} left {status.pending_count} object(s) pending (status {status.id}); "
+                          "the batch will be sent again next run", status=502)
+    report.pages += 1
+    report.objects += len(objects)
+    report.failures.extend(status.failures)
+    already = sum(1 for s in status.successes if "already" in str(s.get("message", "")))
+    report.unchanged += already
+    report.added += status.success_count - already
+    record_export(store.engine, viewer, [o["id"] for o in objects], what="sync.push", remote=peer.url,
+                  remote_collection=report.remote_collection, status=status.id, failures=status.failure_count)
+    state = _save(store, state.advanced(format_timestamp(page.last_added), page.next if page.more else None,
+                                        len(objects), resume_after=added_after))
+    report.last_added = state.last_added
+    return state

@@ -4,8 +4,9 @@ Why a table: ``marsad sync`` must resume after an interruption without skipping 
 position is saved in the same database as the objects, right after each page is stored (pull) or accepted
 (push). ``last_added`` is kept as the exact timestamp *string* the remote sent (``X-TAXII-Date-Added-Last``)
 or, for push, the local ``date_added`` formatted with microseconds — never re-parsed and re-formatted with
-less precision. ``next_token`` is the remote's paging token of an unfinished run (informational: a resumed
-run starts again from ``last_added``, because tokens expire).
+less precision. ``next_token`` is the paging token of an unfinished run and ``resume_after`` the
+``added_after`` that run asked with (a token is only valid with the query it came from): the next run
+continues exactly there, and falls back to ``last_added`` if the token is refused (tokens may expire).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ sync_state = Table(
     Column("direction", String(4), primary_key=True),
     Column("last_added", String(40), nullable=True, comment="exact timestamp string; None = from the start"),
     Column("next_token", Text, nullable=True),
+    Column("resume_after", String(40), nullable=True, comment="added_after of the run next_token continues"),
     Column("objects_total", Integer, nullable=False, default=0),
     Column("runs", Integer, nullable=False, default=0),
     Column("last_error", Text, nullable=True),
@@ -60,20 +62,24 @@ class SyncState:
     key: SyncKey
     last_added: str | None = None
     next_token: str | None = None
+    resume_after: str | None = None
     objects_total: int = 0
     runs: int = 0
     last_error: str | None = None
     updated: datetime | None = None
 
-    def advanced(self, last_added: str | None, next_token: str | None, objects: int) -> "SyncState":
-        """This state after one more page: ``last_added`` only moves when a new value is given."""
+    def advanced(self, last_added: str | None, next_token: str | None, objects: int,
+                 resume_after: str | None = None) -> "SyncState":
+        """This state after one more page: ``last_added`` only moves when a new value is given; ``next_token``
+        (None when the run reached the end) continues the query made with ``added_after=resume_after``."""
         return replace(self, last_added=last_added or self.last_added, next_token=next_token,
+                       resume_after=resume_after if next_token else None,
                        objects_total=self.objects_total + objects)
 
 
 def _row_to_state(key: SyncKey, row) -> SyncState:
-    return SyncState(key=key, last_added=row.last_added, next_token=row.next_token, objects_total=row.objects_total,
-                     runs=row.runs, last_error=row.last_error, updated=row.updated)
+    return SyncState(key=key, last_added=row.last_added, next_token=row.next_token, resume_after=row.resume_after,
+                     objects_total=row.objects_total, runs=row.runs, last_error=row.last_error, updated=row.updated)
 
 
 def load_state(conn: Connection, key: SyncKey) -> SyncState:
@@ -85,7 +91,8 @@ def load_state(conn: Connection, key: SyncKey) -> SyncState:
 def save_state(conn: Connection, state: SyncState) -> SyncState:
     """Insert or update the row of ``state.key``; returns the state as saved (with ``updated``)."""
     now = datetime.now(timezone.utc)
-    values = {"last_added": state.last_added, "next_token": state.next_token, "objects_total": state.objects_total,
+    values = {"last_added": state.last_added, "next_token": state.next_token, "resume_after": state.resume_after,
+              "objects_total": state.objects_total,
               "runs": state.runs, "last_error": state.last_error, "updated": now}
     changed = conn.execute(update(sync_state).where(*state.key.as_where()).values(**values))
     if changed.rowcount == 0:

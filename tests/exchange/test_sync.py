@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from marsad.access.accounts import create_organisation, create_user
 from marsad.access.context import load_viewer
 from marsad.access.memberships import set_membership
-from marsad.errors import AccessDenied
+from marsad.errors import AccessDenied, InvalidFilter
 from marsad.exchange.sync import pull, push, rewound
 from marsad.exchange.sync_peer import PeerUnavailable, RemotePage, RemoteStatus
 from marsad.model.bundle import parse_stix
@@ -18,7 +19,7 @@ from marsad.model.markings import TLP_MARKING_IDS, Tlp, releasability_marking
 from marsad.store import Store
 from marsad.store.engine import make_engine
 from marsad.store.migrate import upgrade
-from marsad.store.sync_state import list_states
+from marsad.store.sync_state import list_states, save_state
 from marsad.store.timestamps import format_timestamp
 
 
@@ -147,15 +148,41 @@ def test_interrupted_pull_resumes_without_loss(pair, truncate):
     assert _content(local, "mirror") == _content(remote, "hub") and len(_content(local, "mirror")) == 14
 
 
-def test_without_overlap_a_shared_date_added_would_be_skipped(pair):
+def _forget_token(store: Store) -> None:
+    with store.engine.begin() as conn:
+        (state,) = list_states(conn)
+        save_state(conn, replace(state, next_token=None, resume_after=None))
+
+
+@pytest.mark.parametrize("overlap,expected", [(timedelta(0), 2), (timedelta(milliseconds=1), 6)])
+def test_without_a_token_the_overlap_keeps_a_shared_date_added(pair, overlap, expected):
     """Why the overlap exists: resuming strictly after the last date_added loses the rest of that instant."""
     remote, local = pair
     remote.put_objects([_indicator(n) for n in range(6)], collection_id="hub")
     peer = StorePeer(remote)
     with pytest.raises(PeerUnavailable):
         pull(local, FailingPeer(peer, pages=1), remote_collection="hub", local_collection="mirror", page_size=2)
-    pull(local, peer, remote_collection="hub", local_collection="mirror", page_size=2, overlap=timedelta(0))
-    assert len(_content(local, "mirror")) == 2
+    _forget_token(local)  # as if the remote's paging token had expired
+    pull(local, peer, remote_collection="hub", local_collection="mirror", page_size=2, overlap=overlap)
+    assert len(_content(local, "mirror")) == expected
+
+
+def test_a_refused_saved_token_falls_back_to_the_position(pair):
+    remote, local = pair
+    remote.put_objects([_indicator(n) for n in range(6)], collection_id="hub")
+    with pytest.raises(PeerUnavailable):
+        pull(local, FailingPeer(StorePeer(remote), pages=1), remote_collection="hub", local_collection="mirror",
+             page_size=2)
+
+    class Forgetful(StorePeer):
+        def get_objects(self, collection, *, added_after, next, limit):
+            if next is not None and self.calls == 0:
+                self.calls += 1
+                raise InvalidFilter("the paging token 'next' is malformed or belongs to another query")
+            return super().get_objects(collection, added_after=added_after, next=next, limit=limit)
+
+    report = pull(local, Forgetful(remote), remote_collection="hub", local_collection="mirror", page_size=2)
+    assert report.complete and report.warnings and _content(local, "mirror") == _content(remote, "hub")
 
 
 def test_pull_fetches_missing_marking_definitions_and_reports_bad_objects(pair):
@@ -261,3 +288,45 @@ def test_a_peer_that_says_more_without_a_way_forward_does_not_loop(pair):
     peer = Stuck(remote)
     report = pull(local, peer, remote_collection="hub", local_collection="mirror")
     assert peer.calls == 1 and not report.complete and report.warnings and report.added == 3
+
+
+@pytest.mark.parametrize("page_size,fail_after", [(1, 1), (2, 1), (3, 2), (4, 3), (7, 1)])
+def test_repeated_interruptions_never_lose_an_object(tmp_path, page_size, fail_after):
+    """Runs that each die after ``fail_after`` pages, repeated until one finishes: nothing is lost or doubled."""
+    remote, local = _store(f"sqlite:///{tmp_path / 'r.db'}"), _store(f"sqlite:///{tmp_path / 'l.db'}")
+    remote.create_collection("Hub", alias="hub")
+    local.create_collection("Mirror", alias="mirror")
+    _fill(remote, count=15, bundles=3)
+    remote.put_objects([_indicator(n, version=6) for n in range(1, 15, 4)], collection_id="hub")
+    peer, runs = StorePeer(remote, truncate=True), 0
+    while True:
+        runs += 1
+        assert runs < 100
+        try:
+            if pull(local, FailingPeer(peer, fail_after), remote_collection="hub", local_collection="mirror",
+                    page_size=page_size).complete:
+                break
+        except PeerUnavailable:
+            continue
+    assert _content(local, "mirror") == _content(remote, "hub") and len(_content(remote, "hub")) == 24
+    assert len(local.query("mirror", versions="all", limit=1000).objects) == 24  # each version once
+    remote.engine.dispose()
+    local.engine.dispose()
+
+
+def test_a_push_that_dies_after_every_batch_still_finishes(pair):
+    remote, local = pair
+    local.create_collection("Hub here", alias="hub")
+    viewers = _accounts(local)
+    local.put_objects([_indicator(n) for n in range(9)], collection_id="hub")  # one date_added for all nine
+    peer, runs = StorePeer(remote), 0
+    while True:
+        runs += 1
+        assert runs < 50
+        try:
+            if push(local, FailingPeer(peer, 1), local_collection="hub", remote_collection="hub",
+                    viewer=viewers["SA"], batch_size=2).complete:
+                break
+        except PeerUnavailable:
+            continue
+    assert {k for k in _content(remote, "hub")} == {k for k in _content(local, "hub")}

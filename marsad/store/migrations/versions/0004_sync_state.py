@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("direction", sa.String(4), nullable=False),
         sa.Column("last_added", sa.String(40), nullable=True, comment="exact timestamp string; None = from the start"),
         sa.Column("next_token", sa.Text(), nullable=True),
+        sa.Column("resume_after", sa.String(40), nullable=True, comment="added_after of the run next_token continues"),
         sa.Column("objects_total", sa.Integer(), nullable=False),
         sa.Column("runs", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
