@@ -80,7 +80,7 @@ def _worth_scanning(form: str, best: Place, primary: set[str]) -> bool:
         return True
     if "\u0600" <= form[0] <= "\u06ff":
         return best.country in REGION or best.population >= 100_000
-    return best.population >= 150_000 or (best.country in REGION and best.population >= 15_000)
+    return best.population >= 500_000 or (best.country in REGION and best.population >= 15_000)
 
 
 @functools.cache

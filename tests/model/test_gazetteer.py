@@ -76,3 +76,11 @@ def test_bad_file_is_a_config_error(tmp_path):
     bad.write_bytes(b"not gzip")
     with pytest.raises(ConfigError, match="gazetteer"):
         load_gazetteer(bad)
+
+
+def test_form_iterators_agree_with_lookup(gazetteer):
+    forms = dict(gazetteer.forms_with_best())
+    assert forms["mosul"] == gazetteer.lookup_folded("mosul")[0]
+    rows = dict(gazetteer.form_places())
+    assert [gazetteer.places[i] for i in rows["mosul"]] == gazetteer.lookup_folded("mosul")
+    assert len(forms) == len(rows) == len(list(gazetteer.forms()))
