@@ -105,9 +105,7 @@ class ConceptMatcher:
         (self._exact if exact else self._prefix).setdefault(first, []).append(pid)
 
     def _first_hits(self, token: str) -> tuple[int, ...]:
-        hits = self._cache.get(token)
-        if hits is not None:
-            return hits
+        """Patterns whose first word matches ``token`` (the caller looks in the cache first)."""
         found: list[int] = []
         for form in arabic_forms(token):
             found.extend(self._exact.get(form, ()))
@@ -132,8 +130,11 @@ class ConceptMatcher:
         out: list[tuple[int, int]] = []
         n = len(toks)
         patterns = self._patterns
+        cache = self._cache
         for i, tok in enumerate(toks):
-            hits = self._first_hits(tok)
+            hits = cache.get(tok)
+            if hits is None:
+                hits = self._first_hits(tok)
             if not hits:
                 continue
             singles: list[int] = []
@@ -174,9 +175,6 @@ def _near(pos: int, numbers: set[int]) -> bool:
     return any((pos + d) in numbers for d in (-4, -3, -2, -1, 1, 2, 3, 4))
 
 
-def _is_number(tok: str) -> bool:
-    return tok.isdigit() or tok in NUMBER_WORDS
-
 
 def fold_tokens(text: str) -> list[str]:
     """Folded word tokens of ``text``, as ``marsad.text.tokens`` gives them, folding each distinct word once."""
@@ -202,7 +200,8 @@ def featurise(text: str, title: str | None = None, lang: str = "en") -> Features
     names = matcher.concepts
     counts: dict[str, int] = {}
     concept_feats: set[str] = set()
-    numbers = {i for i, t in enumerate(toks) if _is_number(t)}
+    number_words = NUMBER_WORDS
+    numbers = {i for i, t in enumerate(toks) if t in number_words or t.isdigit()}
     for pos, cid in matcher.find(toks):
         name = names[cid]
         counts[name] = counts.get(name, 0) + 1
