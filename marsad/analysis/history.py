@@ -44,6 +44,7 @@ from marsad.model import make_incident
 from marsad.model.ids import stable_id
 from marsad.model.incident import GTD_EXTENSION_ID
 from marsad.store import Store
+from marsad.store.incidents import analyze_incident_facts
 from marsad.store.timestamps import format_timestamp, parse_timestamp
 
 __all__ = ["FORMATS", "CHUNK", "RowProblem", "ImportReport", "read_rows", "incident_from_row", "import_history"]
@@ -217,6 +218,9 @@ def import_history(store: Store, path: Path, kind: str, *, tlp: str = "green", c
             flush()
     if chunk:
         flush()
+    if report.added or report.updated:
+        with store.engine.begin() as conn:
+            analyze_incident_facts(conn)
     if report.rows and report.rows == len(report.problems):
         raise InputError(f"{path.name}: no usable row ({report.problems[0].reason} on line {report.problems[0].line})")
     return report

@@ -206,6 +206,8 @@ def counts(conn: Connection, by: str | None, period: str | None = None, *, where
         stmt = stmt.where(when.in_(list(periods)))
     cells = []
     for row in conn.execute(stmt):
+        if not row.n:
+            continue  # an aggregate over no row at all
         values = row._mapping
         cells.append(Cell(values[key.name] if key is not None else None,
                           values[when.name] if when is not None else None,

@@ -65,6 +65,7 @@ __all__ = [
     "project_incidents",
     "on_facts",
     "rebuild_incident_facts",
+    "analyze_incident_facts",
 ]
 
 #: incident field → vocabulary key stored in ``incident_terms.vocabulary``
@@ -306,3 +307,10 @@ def rebuild_incident_facts(conn: Connection, *, batch: int = 2000) -> int:
         project_incidents(conn, chunk)
         last_pk = chunk[-1][0]
     return conn.execute(select(func.count()).select_from(incident_facts)).scalar_one()
+
+
+def analyze_incident_facts(conn: Connection) -> None:
+    """Refresh the planner's statistics of the projection after a bulk load (SQLite has no autovacuum to do it;
+    without them it may walk ``incident_terms`` whole instead of the period index)."""
+    conn.exec_driver_sql("ANALYZE incident_facts")
+    conn.exec_driver_sql("ANALYZE incident_terms")
