@@ -49,6 +49,7 @@ __all__ = [
 
 #: what an entry may record
 ACTIONS = ("read", "write", "export", "deny", "login", "logout", "admin")
+_LOWEST_SEQ = -(2**63) + 1
 #: the actor of work no user started (imports by schedule, migrations…)
 SYSTEM = "system"
 Actor = Viewer | str
@@ -161,21 +162,29 @@ def _check_head(recorded: ChainHead | None, last: ChainHead, expected_head: Chai
 def verify_chain(db: Db, *, expected_head: ChainHead | None = None) -> VerifyResult:
     """Recompute the whole chain; also compare its end with the recorded head and, if given, an outside copy.
 
-    ``expected_head`` (a head from an earlier export) must be on the chain: entries after it are fine.
+    ``expected_head`` (a head from an earlier export) must be on the chain: entries after it are fine. Safe on
+    a live hub: the head is read after the entries (it is written in the same transaction as each entry), and
+    entries appended meanwhile are read too before the end is judged.
     """
+    prev, count, last = GENESIS_HASH, 0, ChainHead(0, GENESIS_HASH)
+    anchor_seen = expected_head is None or expected_head.seq == 0
     with connected(db) as conn:
-        recorded = read_head(conn)
-        prev, count, last = GENESIS_HASH, 0, ChainHead(0, GENESIS_HASH)
-        anchor_seen = expected_head is None or expected_head.seq == 0
-        for entry in iter_entries(conn):
-            problem = _check(entry, count + 1, prev)
-            if problem:
-                return VerifyResult(False, count, entry.seq if entry.seq <= count + 1 else count + 1, problem, recorded)
-            if expected_head is not None and entry.seq == expected_head.seq:
-                if entry.hash != expected_head.hash:
-                    return VerifyResult(False, count, entry.seq, "entry differs from the expected head", recorded)
-                anchor_seen = True
-            prev, count, last = entry.hash, count + 1, ChainHead(entry.seq, entry.hash)
+        while True:
+            read_before = count
+            # the first pass starts below any possible seq, so a forged entry numbered 0 or less is seen too
+            for entry in iter_entries(conn, after_seq=last.seq if count else _LOWEST_SEQ):
+                problem = _check(entry, count + 1, prev)
+                if problem:
+                    return VerifyResult(False, count, min(entry.seq, count + 1), problem, read_head(conn))
+                if expected_head is not None and entry.seq == expected_head.seq:
+                    if entry.hash != expected_head.hash:
+                        return VerifyResult(False, count, entry.seq, "entry differs from the expected head",
+                                            read_head(conn))
+                    anchor_seen = True
+                prev, count, last = entry.hash, count + 1, ChainHead(entry.seq, entry.hash)
+            recorded = read_head(conn)
+            if recorded is None or recorded.seq <= last.seq or count == read_before:
+                break  # nothing appended while reading: judge the end now
     bad = _check_head(recorded, last, expected_head if not anchor_seen else None)
     if bad:
         return VerifyResult(False, count, bad[0], bad[1], recorded)

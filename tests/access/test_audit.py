@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import delete, insert, text, update
 
@@ -139,3 +141,33 @@ def test_long_actor_and_address_are_cut_and_bad_detail_refused(engine):
     assert len(entry.actor) == 64 and len(entry.remote_addr) == 64 and verify_chain(engine).ok
     with pytest.raises(InputError):
         record(engine, ALI, "read", detail={"when": object()})
+
+
+def test_forged_entry_numbered_zero_is_found(engine):
+    _fill(engine, 3)
+    with engine.begin() as conn:
+        row = conn.execute(audit_log.select().where(audit_log.c.seq == 1)).one()
+        conn.execute(insert(audit_log).values(seq=0, at=row.at, actor="mallory", org=None, action="read",
+                                              object_ids=[], detail={}, remote_addr=None, prev_hash="0" * 64,
+                                              hash="0" * 64))
+    result = verify_chain(engine)
+    assert not result.ok and result.first_bad_seq == 0
+
+
+def test_verifying_a_live_trail_gives_no_false_alarm(engine):
+    _fill(engine, 3)
+    stop, results = threading.Event(), []
+
+    def verifier() -> None:
+        while not stop.is_set():
+            results.append(verify_chain(engine))
+
+    thread = threading.Thread(target=verifier)
+    thread.start()
+    try:
+        for n in range(40):
+            record_write(engine, ALI, [f"incident--{n}"])
+    finally:
+        stop.set()
+        thread.join()
+    assert results and all(r.ok for r in results), [r for r in results if not r.ok][:1]
