@@ -146,6 +146,8 @@ def _check(entry: StoredEntry, expected_seq: int, prev: str) -> str | None:
 
 
 def _check_head(recorded: ChainHead | None, last: ChainHead, expected_head: ChainHead | None) -> tuple[int, str] | None:
+    if recorded is None and last.seq > 0:
+        return last.seq, "the recorded head of the chain is missing: it was deleted"
     anchors = [("the recorded head", recorded or ChainHead(0, GENESIS_HASH))]
     if expected_head is not None:
         anchors.append(("the expected head", expected_head))

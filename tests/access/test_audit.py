@@ -171,3 +171,10 @@ def test_verifying_a_live_trail_gives_no_false_alarm(engine):
         stop.set()
         thread.join()
     assert results and all(r.ok for r in results), [r for r in results if not r.ok][:1]
+
+
+def test_deleted_head_record_is_found(engine):
+    _fill(engine, 3)
+    _sql(engine, delete(audit_head))
+    result = verify_chain(engine)
+    assert not result.ok and "head" in result.reason
