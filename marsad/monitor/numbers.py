@@ -5,10 +5,9 @@ hidden in a dual noun ("جنديين" = two soldiers). Extraction must read all 
 per report, so this module holds hand-written word tables and a greedy reader over tokens instead of calling
 a general-purpose library per number.
 
-:func:`normalise` is a fast equivalent of :func:`marsad.text.fold` for matching (same letter folding, digits
-to ASCII, accents dropped, lower case, apostrophes to spaces) built from ``str.replace`` chains, because
-``fold`` costs 0.2–0.8 ms on a 2 KB report, more than the whole extraction budget. Its results agree with
-``fold`` on letters (checked by the tests).
+:func:`normalise` is :func:`marsad.text.fold_chars` (the shared letter folding) plus plain spaces for
+apostrophes and typographic punctuation, cached per report. Its results agree with ``fold`` on letters
+(checked by the tests).
 
 Vague quantities ("dozens", "des dizaines", "عشرات", "several") read as ``None``: they are not counts.
 Approximate round quantities with one meaning ("a dozen", "une dizaine", "une vingtaine") read as their value.
@@ -20,34 +19,21 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from marsad.text import fold_latin
+from marsad.text import fold_chars
 
 __all__ = ["normalise", "tokenize", "parse_number", "read_number", "DUALS", "VAGUE", "ARABIC_NUMBER_WORDS",
            "NUMBER_STARTS"]
 
-_ARABIC_PAIRS = [
-    ("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"), ("ؤ", "و"), ("ئ", "ي"),
-    ("ی", "ي"), ("ک", "ك"), ("ە", "ه"), ("،", ","), ("؛", ";"), ("؟", "?"), ("٪", "%"),
-] + [(c, str(i)) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")] + [(c, str(i)) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")]
-_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_ANY = re.compile("[\u0600-\u06ff]")
-_LATIN_MAP = {chr(cp): fold_latin(chr(cp)) for cp in range(0xC0, 0x250) if fold_latin(chr(cp)) != chr(cp).lower()}
-_LATIN_ACCENTED = re.compile("[" + "".join(sorted(_LATIN_MAP)) + "]")
-
-
-_COMMON_ACCENTS = [(c, _LATIN_MAP[c]) for c in "éèêëàâäîïôöùûüçñíóáú"]
 _SPACE_CHARS = ["’", "'", "`", "´", "\u00a0", "\u2009", "\u202f", "\u2028", "\u2029"]
 _PUNCT_PAIRS = [("–", "-"), ("—", "-"), ("‘", " "), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"')]
 
 
 @lru_cache(maxsize=16)
 def normalise(text: str) -> str:
-    """Folded text for matching: lower case, accents dropped, Arabic letters folded, digits ASCII.
-
-    Cached, so the date, casualty and language readers share one normalisation of the same report.
-    Apostrophes become spaces ("l'attaque" → "l attaque"), as French elisions do in ``fold``; typographic
-    dashes and quotes become ASCII ones. Built from ``str.replace`` chains guarded by ``in`` tests: far cheaper than ``translate`` or a regex
-    with a callback on 2 KB of text.
+    """Folded text for matching: :func:`marsad.text.fold_chars` (lower case, accents dropped, Arabic letters
+    folded, digits ASCII) with apostrophes and odd spaces made plain spaces and typographic dashes and quotes
+    made ASCII. Positions of words are kept (no squeezing). Cached, so the date, casualty and language readers
+    share one normalisation of the same report.
     """
     out = text.lower()
     if out.isascii():
@@ -58,19 +44,7 @@ def normalise(text: str) -> str:
     for src, dst in _PUNCT_PAIRS:
         if src in out:
             out = out.replace(src, dst)
-    if out.isascii():  # English with typographic quotes and dashes: done
-        return out
-    if _ARABIC_ANY.search(out):
-        out = _ARABIC_DIACRITICS.sub("", out)
-        for src, dst in _ARABIC_PAIRS:
-            if src in out:
-                out = out.replace(src, dst)
-    for src, dst in _COMMON_ACCENTS:
-        if src in out:
-            out = out.replace(src, dst)
-    if _LATIN_ACCENTED.search(out):
-        out = _LATIN_ACCENTED.sub(lambda m: _LATIN_MAP[m.group(0)], out)
-    return out
+    return fold_chars(out)
 
 
 _TOKEN = re.compile(r"\d+(?:[,.]\d{3})*(?![\d.,]\d)|\d+(?:[.,/:-]\d+)*|[^\W\d_]+|[^\s\w]|_")
