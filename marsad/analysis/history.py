@@ -29,8 +29,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
 from marsad.access import Viewer, record_write
 from marsad.analysis.history_rows import (
     ACLED_REQUIRED,

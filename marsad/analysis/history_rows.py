@@ -171,7 +171,8 @@ def gtd_fields(row: Mapping[str, str]) -> dict:
         "description": (row.get("summary") or "").strip() or None,
     }
     where = ", ".join(p for p in (fields["city"], (row.get("country_txt") or "").strip()) if p and p != "Unknown")
-    fields["name"] = f"{(attack or ['Incident'])[0]}{' — ' + where if where else ''} ({occurred[:{'day': 10, 'month': 7, 'year': 4}[precision]]})"
+    shown = occurred[:{"day": 10, "month": 7, "year": 4}[precision]]
+    fields["name"] = f"{(attack or ['Incident'])[0]}{' — ' + where if where else ''} ({shown})"
     return fields
 
 

@@ -53,8 +53,9 @@ CollectionOption = Annotated[Optional[str], typer.Option("--collection", "-c", h
 
 def _import(kind: str, engine: Engine, path: Path, actor, collection: str | None, tlp: str) -> str:
     Tlp.parse(tlp)  # InputError for an unknown level, before reading anything
-    with Progress(TextColumn(f"importing {kind.upper()}"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[n]} incidents"),
-                  TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
+    columns = (TextColumn(f"importing {kind.upper()}"), BarColumn(), DownloadColumn(),
+               TextColumn("{task.fields[n]} incidents"), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task(kind, total=None, n=0)
         report = import_history(Store(engine), path, kind, tlp=tlp, collection=collection, actor=actor,
                                 progress=lambda done, size, n: progress.update(task, completed=done, total=size, n=n))
@@ -159,11 +160,12 @@ def trends(
 def warnings(
     ctx: typer.Context,
     period: Annotated[str, typer.Option("--period", help="day, week, month or year.")] = "month",
-    dimension: Annotated[Optional[list[str]], typer.Option("--by", help="Series to watch (repeatable; default: "
-                                                           f"{', '.join(DEFAULT_DIMENSIONS)}).", show_default=False)] = None,
+    dimension: Annotated[Optional[list[str]], typer.Option(
+        "--by", help=f"Series to watch (repeatable; default: {', '.join(DEFAULT_DIMENSIONS)}).",
+        show_default=False)] = None,
     at: AtOption = None,
     lookback: Annotated[int, typer.Option("--lookback", help="Report alerts of this many latest periods.")] = 1,
-    alpha: Annotated[float, typer.Option("--alpha", help="Tail probability of an alert (lower: fewer alerts).")] = 0.005,
+    alpha: Annotated[float, typer.Option("--alpha", help="Tail probability of an alert (lower: fewer).")] = 0.005,
     as_user: AsUser = None, collection: CollectionOption = None, output: FormatOption = Format.table,
     data_dir: DataDirOption = None, database_url: DatabaseUrlOption = None,
 ) -> None:
@@ -181,7 +183,8 @@ def warnings(
         typer.echo("No early warning: every series is within its usual range.")
         return
     _print_table(f"Early warnings ({period})", ["series", "period", "incidents", "expected", "p"],
-                 [[f"{r['dimension']}: {r['key']}", r["period"], r["count"], r["expected"], r["p_value"]] for r in rows])
+                 [[f"{r['dimension']}: {r['key']}", r["period"], r["count"], r["expected"], r["p_value"]]
+                  for r in rows])
 
 
 def register(app: typer.Typer) -> None:

@@ -20,7 +20,8 @@ from marsad.store import open_store, stix_objects
 
 GTD_HEADER = ["eventid", "iyear", "imonth", "iday", "country", "country_txt", "provstate", "city", "latitude",
               "longitude", "attacktype1", "attacktype1_txt", "attacktype2", "attacktype2_txt", "targtype1",
-              "targtype1_txt", "weaptype1", "weaptype1_txt", "gname", "nkill", "nwound", "summary", "success", "suicide"]
+              "targtype1_txt", "weaptype1", "weaptype1_txt", "gname", "nkill", "nwound", "summary", "success",
+              "suicide"]
 #: invented rows in GTD's layout (not GTD data)
 GTD_ROWS = [
     ["201501010001", "2015", "1", "1", "95", "Iraq", "Nineveh", "Mosul", "36.34", "43.13", "3", "Bombing/Explosion",
@@ -138,7 +139,8 @@ ACLED_ROWS = [
      "Maiduguri", "11.85", "13.16", "7", "Invented note.", "566"],
     ["XYZ2", "13 April 2024", "3", "Violence against civilians", "Abduction/forced disappearance", "Group D",
      "Nigeria", "Borno", "Bama", "", "", "0", "", "566"],
-    ["XYZ3", "2024-04-14", "1", "Protests", "Peaceful protest", "Protesters", "Cameroon", "", "", "", "", "0", "", "120"],
+    ["XYZ3", "2024-04-14", "1", "Protests", "Peaceful protest", "Protesters", "Cameroon", "", "", "", "", "0", "",
+     "120"],
     ["XYZ4", "2024-04-15", "1", "Explosions/Remote violence", "Air/drone strike", "Group E", "Somewhere", "", "", "",
      "", "2", "A drone struck.", "120"],
     ["XYZ5", "not a date", "1", "Battles", "Armed clash", "Group E", "Cameroon", "", "", "", "", "1", "", "120"],

@@ -54,7 +54,8 @@ def test_put_projects_fields_and_terms(store):
     assert (row.day, row.week, row.month, row.year) == (date(2023, 5, 17), date(2023, 5, 15), date(2023, 5, 1),
                                                        date(2023, 1, 1))
     assert row.source == "report" and row.latitude == pytest.approx(36.3)
-    assert _terms(store) == {("attack_type", "Armed Assault"), ("attack_type", "Bombing/Explosion"), ("theme", "drones")}
+    assert _terms(store) == {("attack_type", "Armed Assault"), ("attack_type", "Bombing/Explosion"),
+                             ("theme", "drones")}
     assert len(_facts(store)) == 1
 
 
