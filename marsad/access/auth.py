@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from marsad.access.context import Viewer, load_viewer
@@ -45,6 +45,9 @@ KEY_PREFIX = "msd"
 MIN_PASSWORD_LENGTH = 10
 #: ``last_used`` of an API key is written at most this often (a write per request would serialise readers)
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+#: longest wait for a lock when recording ``last_used`` or a rehash
+TOUCH_WAIT_MS = 200
+_SQLITE_BUSY_MS = 30000  # as set by marsad.store.engine
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("marsad: a password nobody has")
@@ -92,13 +95,25 @@ def split_api_key(key: str) -> tuple[str, str]:
 
 
 def _touch(db: Db, conn: Connection, statement) -> None:
-    """Run a bookkeeping write (rehash, last_used): in the caller's transaction, else on its own, best effort."""
+    """Run a bookkeeping write (rehash, last_used): in the caller's transaction, else on its own, best effort.
+
+    On its own it waits at most :data:`TOUCH_WAIT_MS` for a lock, so a long import holding the database never
+    stalls a sign-in: the bookkeeping is skipped instead.
+    """
     if isinstance(db, Connection):
         conn.execute(statement)
         return
     try:
         with db.begin() as writer:
-            writer.execute(statement)
+            if writer.dialect.name == "postgresql":
+                writer.execute(text(f"SET LOCAL lock_timeout = '{TOUCH_WAIT_MS}ms'"))
+                writer.execute(statement)
+                return
+            writer.exec_driver_sql(f"PRAGMA busy_timeout={TOUCH_WAIT_MS}")
+            try:
+                writer.execute(statement)
+            finally:
+                writer.exec_driver_sql(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
     except SQLAlchemyError:  # a busy database must not turn a valid sign-in into a failure
         pass
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marsad.access import accounts
 from marsad.access.auth import (
@@ -94,3 +95,15 @@ def test_authorization_headers(engine, ali):
 def test_works_inside_a_callers_connection(engine, ali):
     with engine.begin() as conn:
         assert authenticate_basic(conn, "ali", PASSWORD).username == "ali"
+
+
+def test_a_locked_database_does_not_stall_or_fail_key_sign_in(engine, ali):
+    key, _ = accounts.create_api_key(engine, "ali")
+    with engine.connect() as blocker:
+        blocker.execute(update(api_keys).values(label="held by a long import"))  # holds the lock, uncommitted
+        started = time.monotonic()
+        assert authenticate_key(engine, key).username == "ali"
+        assert time.monotonic() - started < 5
+        blocker.rollback()
+    with engine.connect() as conn:
+        assert conn.execute(select(api_keys.c.last_used)).scalar() is None  # the bookkeeping was skipped
