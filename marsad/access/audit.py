@@ -114,7 +114,11 @@ def record_export(db: Db, viewer: Actor, object_ids: Iterable[str], *, remote_ad
 
 def record_denial(db: Db, viewer: Actor, attempted: str, object_ids: Iterable[str] = (), *, reason: str,
                   remote_addr: str | None = None, **detail: Any) -> StoredEntry:
-    """Record a refusal: what was ``attempted`` (read, write, login…), on which objects, and why."""
+    """Record a refusal: what was ``attempted`` (read, write, login…), on which objects, and why.
+
+    Pass an Engine (not the request's Connection): the refusal must stay recorded although the request fails
+    and its transaction is rolled back.
+    """
     return record(db, viewer, "deny", object_ids, detail={"attempted": attempted, "reason": reason, **detail},
                   remote_addr=remote_addr)
 
