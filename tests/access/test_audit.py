@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import delete, insert, text, update
 
 from marsad.access.audit import (
@@ -178,3 +180,35 @@ def test_deleted_head_record_is_found(engine):
     _sql(engine, delete(audit_head))
     result = verify_chain(engine)
     assert not result.ok and "head" in result.reason
+
+
+FIELDS = {"actor": "mallory", "org": "Other Org", "action": "write", "object_ids": ["indicator--forged"],
+          "detail": {"forged": 1}, "remote_addr": "198.51.100.9", "prev_hash": "1" * 64, "hash": "2" * 64}
+tamper_st = st.one_of(
+    st.tuples(st.just("edit"), st.integers(1, 5), st.sampled_from(sorted(FIELDS))),
+    st.tuples(st.just("delete"), st.sets(st.integers(1, 5), min_size=1), st.none()),
+    st.tuples(st.just("swap"), st.integers(1, 4), st.none()),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tamper=tamper_st)
+def test_any_tampering_is_detected(engine, tamper):
+    with engine.begin() as conn:
+        conn.execute(delete(audit_log))
+        conn.execute(delete(audit_head))
+    _fill(engine, 5)
+    kind, target, field = tamper
+    with engine.begin() as conn:
+        if kind == "edit":
+            conn.execute(update(audit_log).where(audit_log.c.seq == target).values({field: FIELDS[field]}))
+        elif kind == "delete":
+            conn.execute(delete(audit_log).where(audit_log.c.seq.in_(sorted(target))))
+        else:  # two neighbours exchange places
+            conn.execute(update(audit_log).where(audit_log.c.seq == target).values(seq=-1))
+            conn.execute(update(audit_log).where(audit_log.c.seq == target + 1).values(seq=target))
+            conn.execute(update(audit_log).where(audit_log.c.seq == -1).values(seq=target + 1))
+    result = verify_chain(engine)
+    assert not result.ok and result.first_bad_seq is not None
+    first_touched = target if kind != "delete" else min(target)
+    assert result.first_bad_seq <= first_touched + 1
