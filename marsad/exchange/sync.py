@@ -40,7 +40,7 @@ from marsad.access.policy import visible_clause
 from marsad.errors import AccessDenied, InputError, MarsadError, NotFound
 from marsad.exchange.sync_peer import Peer, RemotePage
 from marsad.model.bundle import check_object, parse_stix
-from marsad.model.markings import tlp_of_id
+from marsad.model.markings import tlp_of_definition, tlp_of_id
 from marsad.store.store import Store
 from marsad.store.sync_state import SyncKey, SyncState, load_state, save_state
 from marsad.store.timestamps import format_timestamp, parse_timestamp
@@ -110,8 +110,14 @@ def _note_error(store: Store, key: SyncKey, error: Exception) -> None:
 
 # --- pull ------------------------------------------------------------------------------------------------------
 
-def _marking_refs(objects: list[dict]) -> set[str]:
-    return {ref for obj in objects for ref in obj.get("object_marking_refs") or () if tlp_of_id(ref) is None}
+def _marking_refs(objects: list) -> set[str]:
+    """Non-TLP marking ids the objects refer to (objects that are not even dicts are skipped here)."""
+    refs = set()
+    for obj in objects:
+        listed = obj.get("object_marking_refs") if isinstance(obj, dict) else None
+        if isinstance(listed, list):
+            refs.update(r for r in listed if isinstance(r, str) and tlp_of_id(r) is None)
+    return refs
 
 
 def _stored_ids(store: Store, ids: set[str]) -> set[str]:
@@ -123,32 +129,58 @@ def _stored_ids(store: Store, ids: set[str]) -> set[str]:
 
 def _complete_markings(store: Store, peer: Peer, collection: str, objects: list[dict]) -> list[dict]:
     """``objects`` plus marking-definitions they refer to that are neither in the page nor stored here."""
-    missing = _marking_refs(objects) - {o.get("id") for o in objects} - _stored_ids(store, _marking_refs(objects))
+    in_page = {o.get("id") for o in objects if isinstance(o, dict)}
+    missing = _marking_refs(objects) - in_page - _stored_ids(store, _marking_refs(objects))
     fetched = [obj for ref in sorted(missing) for obj in peer.get_object(collection, ref)]
     return fetched + objects
 
 
-def _accept(store: Store, objects: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(objects fit to store, failures) — invalid objects and unresolvable markings are refused one by one."""
+def _failure(obj, message: str) -> dict:
+    is_dict = isinstance(obj, dict)
+    return {"id": obj.get("id") if is_dict else None, "version": obj.get("modified") if is_dict else None,
+            "message": message}
+
+
+def _one_by_one(definitions: list[dict], others: list[dict], known: set[str]) -> tuple[list[dict], list[dict]]:
+    """The slow path when a page as a whole is refused: each marking-definition alone, then each other object
+    with the accepted definitions (so TLP definitions known by content still map, and an object marked with
+    a refused definition is refused too — never stored as if it had no release list)."""
+    accepted, failures = [], []
+    for definition in definitions:
+        try:
+            accepted += parse_stix([definition])
+        except MarsadError as exc:
+            failures.append(_failure(definition, exc.message))
+    good = [d for d in definitions if any(a["id"] == d["id"] for a in accepted) or tlp_of_definition(d)]
+    allowed = known | {d["id"] for d in good}
+    for obj in others:
+        try:
+            accepted += [o for o in parse_stix(good + [obj], known_markings=lambda ref: ref in allowed)
+                         if o["id"] == obj["id"]]
+        except MarsadError as exc:
+            failures.append(_failure(obj, exc.message))
+    return accepted, failures
+
+
+def _accept(store: Store, objects: list) -> tuple[list[dict], list[dict]]:
+    """(objects fit to store, failures): invalid objects, and objects whose markings cannot be resolved or
+    were refused, are reported one by one; the rest of the page is stored."""
     failures, valid = [], []
     for obj in objects:
         reason = check_object(obj)
         if reason:
-            failures.append({"id": obj.get("id") if isinstance(obj, dict) else None,
-                             "version": obj.get("modified") if isinstance(obj, dict) else None,
-                             "message": f"not valid STIX 2.1: {reason}"})
+            failures.append(_failure(obj, f"not valid STIX 2.1: {reason}"))
         else:
             valid.append(obj)
-    known = {o["id"] for o in valid if o["type"] == "marking-definition"} | _stored_ids(store, _marking_refs(valid))
-    kept = []
-    for obj in valid:
-        unknown = [r for r in obj.get("object_marking_refs") or () if tlp_of_id(r) is None and r not in known]
-        if unknown:
-            failures.append({"id": obj["id"], "version": obj.get("modified"),
-                             "message": f"marked with {unknown[0]}, which the remote did not provide"})
-        else:
-            kept.append(obj)
-    return (parse_stix(kept, known_markings=lambda ref: ref in known) if kept else []), failures
+    known = _stored_ids(store, _marking_refs(valid))
+    try:
+        in_page = {o["id"] for o in valid if o["type"] == "marking-definition"}
+        return (parse_stix(valid, known_markings=lambda ref: ref in known | in_page) if valid else []), failures
+    except MarsadError:
+        definitions = [o for o in valid if o["type"] == "marking-definition"]
+        others = [o for o in valid if o["type"] != "marking-definition"]
+        accepted, refused = _one_by_one(definitions, others, known)
+        return accepted, failures + refused
 
 
 def _store_page(store: Store, peer: Peer, report: SyncReport, page: RemotePage, actor) -> None:

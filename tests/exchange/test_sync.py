@@ -330,3 +330,20 @@ def test_a_push_that_dies_after_every_batch_still_finishes(pair):
         except PeerUnavailable:
             continue
     assert {k for k in _content(remote, "hub")} == {k for k in _content(local, "hub")}
+
+
+def test_a_refused_marking_takes_the_objects_it_marks_with_it(pair):
+    """A forged releasability marking is refused, and so is what it marks — never stored as if unrestricted."""
+    remote, local = pair
+    forged = {**releasability_marking(["JO"]), "id": f"marking-definition--{uuid.uuid4()}"}
+    marked = _indicator(1, refs=[TLP_MARKING_IDS[Tlp.AMBER], forged["id"]])
+    page = RemotePage([forged, marked, _indicator(2), "not an object"], False, None, None, "2026-01-01T00:00:01Z")
+
+    class OnePage(StorePeer):
+        def get_objects(self, *args, **kwargs):
+            return page
+
+    report = pull(local, OnePage(remote), remote_collection="hub", local_collection="mirror")
+    refused = {f["id"] for f in report.failures}
+    assert refused == {forged["id"], marked["id"], None} and report.added == 1
+    assert {k[0] for k in _content(local, "mirror")} == {_indicator(2)["id"]}
