@@ -22,9 +22,9 @@ Why this design:
   sharing policy (:func:`marsad.access.policy.visible_clause`) is pushed, so an object whose TLP or
   releasability excludes the remote organisation is never sent. Marking-definitions the sent objects refer
   to travel with them, so the remote can apply the same markings.
-- **Pull writes.** Pulled objects are validated by :func:`marsad.model.bundle.parse_stix`; invalid ones and
-  conflicts (same id and version, other content) are reported, not stored, and do not stop the run.
-  Marking-definitions a page refers to but does not carry are fetched from the remote collection.
+- **Pull writes.** What a page may bring in is decided by :mod:`marsad.exchange.sync_intake` (validation,
+  markings); refused objects and conflicts (same id and version, other content) are reported, not stored,
+  and do not stop the run.
 - **Audit.** Each pulled page is recorded as a ``write`` and each pushed batch as an ``export``.
 """
 
@@ -38,9 +38,8 @@ from marsad.access.audit import record_export, record_write
 from marsad.access.context import Viewer
 from marsad.access.policy import visible_clause
 from marsad.errors import AccessDenied, InputError, MarsadError, NotFound
+from marsad.exchange.sync_intake import accept_page, complete_markings, marking_refs
 from marsad.exchange.sync_peer import Peer, RemotePage
-from marsad.model.bundle import check_object, parse_stix
-from marsad.model.markings import tlp_of_definition, tlp_of_id
 from marsad.store.store import Store
 from marsad.store.sync_state import SyncKey, SyncState, load_state, save_state
 from marsad.store.timestamps import format_timestamp, parse_timestamp
@@ -110,81 +109,8 @@ def _note_error(store: Store, key: SyncKey, error: Exception) -> None:
 
 # --- pull ------------------------------------------------------------------------------------------------------
 
-def _marking_refs(objects: list) -> set[str]:
-    """Non-TLP marking ids the objects refer to (objects that are not even dicts are skipped here)."""
-    refs = set()
-    for obj in objects:
-        listed = obj.get("object_marking_refs") if isinstance(obj, dict) else None
-        if isinstance(listed, list):
-            refs.update(r for r in listed if isinstance(r, str) and tlp_of_id(r) is None)
-    return refs
-
-
-def _stored_ids(store: Store, ids: set[str]) -> set[str]:
-    if not ids:
-        return set()
-    page = store.query(types=["marking-definition"], ids=sorted(ids), versions="all", limit=1000)
-    return {item.id for item in page.objects}
-
-
-def _complete_markings(store: Store, peer: Peer, collection: str, objects: list[dict]) -> list[dict]:
-    """``objects`` plus marking-definitions they refer to that are neither in the page nor stored here."""
-    in_page = {o.get("id") for o in objects if isinstance(o, dict)}
-    missing = _marking_refs(objects) - in_page - _stored_ids(store, _marking_refs(objects))
-    fetched = [obj for ref in sorted(missing) for obj in peer.get_object(collection, ref)]
-    return fetched + objects
-
-
-def _failure(obj, message: str) -> dict:
-    is_dict = isinstance(obj, dict)
-    return {"id": obj.get("id") if is_dict else None, "version": obj.get("modified") if is_dict else None,
-            "message": message}
-
-
-def _one_by_one(definitions: list[dict], others: list[dict], known: set[str]) -> tuple[list[dict], list[dict]]:
-    """The slow path when a page as a whole is refused: each marking-definition alone, then each other object
-    with the accepted definitions (so TLP definitions known by content still map, and an object marked with
-    a refused definition is refused too — never stored as if it had no release list)."""
-    accepted, failures = [], []
-    for definition in definitions:
-        try:
-            accepted += parse_stix([definition])
-        except MarsadError as exc:
-            failures.append(_failure(definition, exc.message))
-    good = [d for d in definitions if any(a["id"] == d["id"] for a in accepted) or tlp_of_definition(d)]
-    allowed = known | {d["id"] for d in good}
-    for obj in others:
-        try:
-            accepted += [o for o in parse_stix(good + [obj], known_markings=lambda ref: ref in allowed)
-                         if o["id"] == obj["id"]]
-        except MarsadError as exc:
-            failures.append(_failure(obj, exc.message))
-    return accepted, failures
-
-
-def _accept(store: Store, objects: list) -> tuple[list[dict], list[dict]]:
-    """(objects fit to store, failures): invalid objects, and objects whose markings cannot be resolved or
-    were refused, are reported one by one; the rest of the page is stored."""
-    failures, valid = [], []
-    for obj in objects:
-        reason = check_object(obj)
-        if reason:
-            failures.append(_failure(obj, f"not valid STIX 2.1: {reason}"))
-        else:
-            valid.append(obj)
-    known = _stored_ids(store, _marking_refs(valid))
-    try:
-        in_page = {o["id"] for o in valid if o["type"] == "marking-definition"}
-        return (parse_stix(valid, known_markings=lambda ref: ref in known | in_page) if valid else []), failures
-    except MarsadError:
-        definitions = [o for o in valid if o["type"] == "marking-definition"]
-        others = [o for o in valid if o["type"] != "marking-definition"]
-        accepted, refused = _one_by_one(definitions, others, known)
-        return accepted, failures + refused
-
-
 def _store_page(store: Store, peer: Peer, report: SyncReport, page: RemotePage, actor) -> None:
-    objects, failures = _accept(store, _complete_markings(store, peer, report.remote_collection, page.objects))
+    objects, failures = accept_page(store, complete_markings(store, peer, report.remote_collection, page.objects))
     report.failures.extend(failures)
     report.objects += len(page.objects)
     if not objects:
@@ -270,7 +196,7 @@ def _pulled(store: Store, peer: Peer, report: SyncReport, state: SyncState, page
 
 def _with_definitions(store: Store, objects: list[dict], sent: set[str]) -> list[dict]:
     """Marking-definitions the batch refers to (not TLP, not yet sent this run), placed before the batch."""
-    wanted = _marking_refs(objects) - {o["id"] for o in objects} - sent
+    wanted = marking_refs(objects) - {o["id"] for o in objects} - sent
     definitions = []
     for ref in sorted(wanted):
         try:
