@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from sqlalchemy import Connection, select
 
-from marsad.errors import NotFound
+from marsad.errors import AccessDenied, NotFound
 from marsad.store.accounts import (
     collection_members,
     collection_policy,
@@ -79,6 +79,11 @@ class Viewer:
     def has_role(self, *roles: str) -> bool:
         """True when the user holds any of ``roles``."""
         return bool(self.roles.intersection(roles))
+
+    def require_role(self, *roles: str, to: str = "do this") -> None:
+        """:class:`AccessDenied` unless the user holds one of ``roles`` (e.g. ``"admin", "auditor"`` for the trail)."""
+        if not self.has_role(*roles):
+            raise AccessDenied(f"{self.username!r} may not {to}: it needs the role {' or '.join(roles)}")
 
     def can_read_collection(self, collection_id: str) -> bool:
         """True when the user may list the collection (member with read, open collection, or a read grant)."""

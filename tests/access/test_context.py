@@ -8,7 +8,7 @@ import pytest
 
 from marsad.access import accounts
 from marsad.access.context import Viewer, load_viewer
-from marsad.errors import NotFound
+from marsad.errors import AccessDenied, NotFound
 
 
 def test_load_viewer_reads_identity_country_roles_and_registry(engine):
@@ -39,3 +39,10 @@ def test_grants_mapping_cannot_be_changed():
     viewer = Viewer(username="x", grants={"c": "amber"})
     with pytest.raises(TypeError):
         viewer.grants["c"] = "red"
+
+
+def test_require_role():
+    auditor = Viewer(username="amal", roles=frozenset({"auditor"}))
+    auditor.require_role("admin", "auditor", to="read the audit trail")
+    with pytest.raises(AccessDenied, match="needs the role admin"):
+        auditor.require_role("admin", to="add users")
