@@ -27,7 +27,9 @@ checker's organisation, one per (checker organisation, indicator): a repeated ch
 organisation identities: under the sharing policy only those two organisations see it (AMBER+STRICT with a
 list admits only the listed organisations; an identity on the list names that organisation, never its whole
 state), and AMBER+STRICT — not RED — because the fact is for the organisation, not one named person.
-An indicator without ``created_by_ref`` leaves the sighting to the checker alone.
+An indicator without ``created_by_ref`` leaves the sighting to the checker alone. One deliberate exception,
+from the policy itself: an administrator's read grant at AMBER+STRICT or above on the collection the
+sighting is stored in (oversight, e.g. by the secretariat) also shows it.
 """
 
 from __future__ import annotations
