@@ -144,23 +144,25 @@ def _same(new: Mapping[str, Any], stored: Mapping[str, Any]) -> bool:
 
 
 def _store_chunk(store: Store, chunk: list[dict], collection: str | None, now: str, report: ImportReport) -> list[str]:
-    """Store one chunk in one transaction: new ids as they are, changed ones as a new version; returns ids added."""
+    """Store one chunk in one transaction: new ids as they are, changed ones as a new version, unchanged ones
+    only added to ``collection`` (if not there yet); returns the ids of the versions written."""
     stored = {item.object["id"]: item.object
               for item in store.query(ids=[o["id"] for o in chunk], limit=len(chunk) + 1).objects}
-    fresh = []
+    fresh, same = [], []
     for obj in chunk:
         before = stored.get(obj["id"])
         if before is None:
             fresh.append(obj)
         elif _same(obj, before):
-            report.unchanged += 1
+            same.append(before)
         else:
             later = max(parse_timestamp(now), parse_timestamp(before["modified"]) + timedelta(milliseconds=1))
             fresh.append({**obj, "created": before["created"], "modified": format_timestamp(later)})
-            report.updated += 1
-    if fresh:
-        store.put_objects(fresh, collection_id=collection)
-    report.added += sum(1 for o in fresh if o["id"] not in stored)
+    if fresh or (same and collection is not None):
+        store.put_objects([*fresh, *(same if collection is not None else [])], collection_id=collection)
+    added = sum(1 for o in fresh if o["id"] not in stored)
+    report.added, report.updated, report.unchanged = (report.added + added, report.updated + len(fresh) - added,
+                                                      report.unchanged + len(same))
     return [o["id"] for o in fresh]
 
 
@@ -201,9 +203,10 @@ def import_history(store: Store, path: Path, kind: str, *, tlp: str = "green", c
         try:
             ids = _store_chunk(store, chunk, collection, created, report)
         except MarsadError as exc:
-            done = report.added + report.updated
-            raise type(exc)(f"{exc.message} (import of {path.name} stopped after {report.rows} rows read; "
-                            f"{done} incidents stored before)") from None
+            exc.message = (f"{exc.message} (import of {path.name} stopped after {report.rows} rows read; "
+                           f"{report.added + report.updated} incidents stored before)")
+            exc.args = (exc.message,)
+            raise exc from None
         if ids:
             record_write(store.engine, actor, ids, source=f"{kind} import", collection=collection, file=path.name)
         chunk.clear()

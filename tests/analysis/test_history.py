@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from marsad.analysis.history import import_history
 from marsad.analysis.history_rows import NotAnIncident, acled_fields, gtd_country, gtd_fields
 from marsad.analysis.trends import counts, visibility
-from marsad.errors import InputError
+from marsad.errors import InputError, StoreError
 from marsad.model import incident_fields
 from marsad.model.ids import stable_id
 from marsad.store import open_store, stix_objects
@@ -168,3 +168,28 @@ def test_row_mappings_directly():
     legacy.pop("iyear")
     legacy["year"] = "2015"
     assert gtd_fields(legacy)["occurred"] == "2015-01-01"
+
+
+def test_reimport_into_another_collection_adds_membership_only(store, tmp_path):
+    path = _write_csv(tmp_path / "gtd.csv", GTD_HEADER, GTD_ROWS[:2])
+    import_history(store, path, "gtd", collection=store.create_collection("A", alias="a").id)
+    other = store.create_collection("B", alias="b").id
+    report = import_history(store, path, "gtd", collection=other)
+    assert (report.added, report.unchanged) == (0, 2)
+    assert store.count(other, types=["incident"]) == 2 and store.count(types=["incident"], versions="all") == 2
+
+
+def test_a_store_failure_stops_the_import_and_says_how_far_it_got(store, tmp_path, monkeypatch):
+    monkeypatch.setattr("marsad.analysis.history.CHUNK", 2)
+    real, calls = store.put_objects, []
+
+    def failing(objects, **options):
+        calls.append(len(objects))
+        if len(calls) == 2:
+            raise StoreError("could not store the objects: the database is busy or unavailable; nothing was changed")
+        return real(objects, **options)
+
+    monkeypatch.setattr(store, "put_objects", failing)
+    with pytest.raises(StoreError, match="2 incidents stored before"):
+        import_history(store, _write_csv(tmp_path / "gtd.csv", GTD_HEADER, GTD_ROWS[:5]), "gtd")
+    assert store.count(types=["incident"]) == 2
