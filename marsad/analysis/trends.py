@@ -251,8 +251,13 @@ def trend_report(conn: Connection, by: str, period: str = "month", *, where: Col
     lines = [TrendLine(key, got.get(current, Tally()), got.get(previous, Tally()), got.get(last_year, Tally()))
              for key, got in table.items()]
     lines.sort(key=lambda line: (-line.current.incidents, -line.previous.incidents, str(line.key)))
-    totals = {}
-    for cell in counts(conn, None, period, where=where, periods=wanted, filters=filters):
-        totals[cell.period] = cell.tally
+    totals: dict[date, Tally] = {}
+    if by in _COLUMNS:  # one key per incident: the total is the sum of the lines, no second scan
+        for got in table.values():
+            for when, tally in got.items():
+                totals[when] = totals.get(when, Tally()) + tally
+    else:
+        totals = {cell.period: cell.tally for cell in counts(conn, None, period, where=where, periods=wanted,
+                                                             filters=filters)}
     total = TrendLine(None, totals.get(current, Tally()), totals.get(previous, Tally()), totals.get(last_year, Tally()))
     return TrendReport(by, period, current, previous, last_year, lines[:limit] if limit else lines, total)
