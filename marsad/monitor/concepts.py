@@ -17,9 +17,9 @@ __all__ = ["CONCEPTS", "INCIDENT_CONCEPTS", "POLICY_CONCEPTS"]
 CONCEPTS: dict[str, dict[str, str]] = {
     # ---- what happened ----------------------------------------------------------------------------------
     "EXPLOSION": {
-        "en": "explo|blast|bomb|detonat|ied=|ieds=|grenade|landmine|mine=|mines=|booby|vbied|svbied|dynamite|tnt=",
-        "fr": "explos|bombe|bombard=|deton|grenade|engin explosif|mine=|mines=|piege|dynamite|tnt=",
-        "ar": "انفجار|انفجر|تفجير|تفجر|يفجر|فجرت|فجروا|متفجر|ناسف|مفخخ|قنبل|لغم|ألغام|الغام|ديناميت",
+        "en": "device|defus|blew up|shelled|explo|blast|bomb|detonat|ied=|ieds=|grenade|landmine|mine=|mines=|booby|vbied|svbied|dynamite|tnt=",
+        "fr": "engin|desamorc|explose|explos|bombe|bombard=|deton|grenade|engin explosif|mine=|mines=|piege|dynamite|tnt=",
+        "ar": "عبوة|عبوات|أبطل|تفكيك عبوة|انفجار|انفجر|تفجير|تفجر|يفجر|فجرت|فجروا|متفجر|ناسف|مفخخ|قنبل|لغم|ألغام|الغام|ديناميت",
     },
     "CAR_BOMB": {
         "en": "car bomb|truck bomb|vehicle bomb|vehicle-borne|vehicle borne|vbied|svbied",
@@ -32,11 +32,11 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "ar": "انتحاري|انتحارية|انتحاريين|انتحاريون|حزام ناسف|أحزمة ناسفة",
     },
     "FIREARM": {
-        "en": "shoot|shot=|shots=|gunfire|gunshot|gun=|guns=|rifle|firearm|pistol|ak-47|kalashnikov|machine gun|"
+        "en": "gunmen|gunman|armed men|armed attack|armed assault|shoot|shot=|shots=|gunfire|gunshot|gun=|guns=|rifle|firearm|pistol|ak-47|kalashnikov|machine gun|"
               "opened fire|open fire|fired=|sniper|bullet|small arms",
-        "fr": "tir=|tirs=|tire=|tirer|fusillade|balle|arme a feu|armes a feu|kalachnikov|pistolet|fusil|mitraill|"
+        "fr": "hommes armes|individus armes|attaque armee|attaque a main armee|tir=|tirs=|tire=|tirer|fusillade|balle|arme a feu|armes a feu|kalachnikov|pistolet|fusil|mitraill|"
               "ouvert le feu|ouvre le feu|sniper|tireur",
-        "ar": "إطلاق النار|إطلاق نار|أطلق النار|أطلقوا النار|اطلاق الرصاص|رصاص|الرصاص|بندقي|كلاشنكوف|كلاشينكوف|"
+        "ar": "مسلحون|مسلحين|رجال مسلحون|هجوم مسلح|هجوما مسلحا|الهجوم المسلح|بالرصاص|إطلاق النار|إطلاق نار|أطلق النار|أطلقوا النار|اطلاق الرصاص|رصاص|الرصاص|بندقي|كلاشنكوف|كلاشينكوف|"
               "رشاش|مسدس|قناص|طلق ناري|طلقات",
     },
     "GUNMEN": {
@@ -70,6 +70,24 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "fr": "detourn|pirate de l air",
         "ar": "اختطاف طائرة|اختطاف سفينة|اختطاف حافلة|اختطفوا طائرة|قرصنة",
     },
+    "LEADER": {
+        "en": "commander|chief|leader|elder|colonel|general=|bodyguard|chairman|chairperson|director|head of|"
+              "prominent|senior|deputy|lawmaker|mp=|judge|prosecutor|president|candidate|governor|mayor",
+        "fr": "commandant|chef|dirigeant|notable|colonel|general=|garde du corps|president|directeur|haut responsable|"
+              "depute|juge|procureur|candidat|gouverneur|maire|imam",
+        "ar": "قائد|القائد|زعيم|الزعيم|رئيس|شيخ|وجيه|وجهاء|عقيد|العقيد|لواء=|اللواء=|حارس شخصي|حراسه|مدير|أمير|"
+              "نائب|النائب|قاضي|المدعي العام|مرشح|محافظ=|عمدة|مختار|زعيم قبلي",
+    },
+    "RELEASE": {
+        "en": "released|freed|rescued|whereabouts|set free|liberated|hostages were",
+        "fr": "libere|liberes|relache|liberation|sort inconnu|retrouve",
+        "ar": "أفرج|الإفراج|أطلق سراح|إطلاق سراح|تحرير|حرر|مصير|مجهول المصير",
+    },
+    "POLITICAL_PARTY": {
+        "en": "party|hizb|political activist|party worker|party office|rally",
+        "fr": "parti=|partis=|militant politique|permanence|meeting politique",
+        "ar": "حزب|الحزب|أحزاب|ناشط سياسي|مقر الحزب|تجمع انتخابي",
+    },
     "ASSASSINATION": {
         "en": "assassin|targeted killing",
         "fr": "assassin",
@@ -81,9 +99,9 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "ar": "هجوم|هجمات|هاجم|هجمة|اعتداء|اعتدى|استهدف|استهداف|غارة|كمين|اقتحم|اقتحام",
     },
     "ARSON": {
-        "en": "arson|set fire|set on fire|set ablaze|torched|torch=|burn|burnt|incendiar|molotov|firebomb|blaze",
-        "fr": "incendi|brule|cocktail molotov|mis le feu|mettre le feu|calcine",
-        "ar": "حرق|إحراق|أحرق|احرق|أضرم|حريق|حرائق|مولوتوف|النيران|أشعل",
+        "en": "petrol|gasoline|kerosene|arson|set fire|set on fire|set ablaze|torched|torch=|burn|burnt|incendiar|molotov|firebomb|blaze",
+        "fr": "essence|kerosene|incendi|brule|cocktail molotov|mis le feu|mettre le feu|calcine",
+        "ar": "بنزين|البنزين|وقود|كيروسين|حرق|إحراق|أحرق|احرق|أضرم|حريق|حرائق|مولوتوف|النيران|أشعل",
     },
     "DRONE": {
         "en": "drone|uav=|uavs=|uas=|unmanned aerial|quadcopter|unmanned aircraft",
@@ -96,19 +114,19 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "ar": "صاروخ|صواريخ|قذيفة|قذائف|هاون|مدفعي|مقذوف",
     },
     "MELEE": {
-        "en": "knife|knives|stab|machete|axe=|sword|hacked|blade|beaten|clubs=|sticks",
-        "fr": "couteau|poignard|machette|hache|sabre|arme blanche|armes blanches|frappe a mort|egorg",
-        "ar": "سكين|سكاكين|طعن|ساطور|سيف|بلطة|أسلحة بيضاء|سلاح أبيض|ضرب حتى الموت",
+        "en": "bat=|bats=|baton|stoned|stoning|punched|clubbed|knife|knives|stab|machete|axe=|sword|hacked|blade|beaten|clubs=|sticks",
+        "fr": "batte|baton|lapid|roue de coups|matraque|couteau|poignard|machette|hache|sabre|arme blanche|armes blanches|frappe a mort|egorg",
+        "ar": "عصي|هراوات|رجم|ضرب مبرح|عصا|سكين|سكاكين|طعن|ساطور|سيف|بلطة|أسلحة بيضاء|سلاح أبيض|ضرب حتى الموت",
     },
     "RAMMING": {
-        "en": "rammed|ramming|ploughed into|plowed into|drove into|run over|ran over",
-        "fr": "voiture belier|voiture-belier|fonce sur|percute|ecrase",
-        "ar": "دهس|عملية دهس|صدم",
+        "en": "driver|drove|van=|rammed|ramming|ploughed into|plowed into|drove into|run over|ran over",
+        "fr": "conducteur|camionnette|a fonce|voiture belier|voiture-belier|fonce sur|percute|ecrase",
+        "ar": "سائق|اقتحم بسيارته|بشاحنته|دهس|عملية دهس|صدم",
     },
     "CHEMICAL": {
-        "en": "chemical|chlorine|sarin|mustard gas|poison|toxic|acid=|anthrax|ricin|radioactive|nuclear",
-        "fr": "chimique|chlore|sarin|gaz moutarde|empoison|toxique|acide|anthrax|ricine|radioacti|nucleaire",
-        "ar": "كيميائي|كيماوي|الكلور|السارين|غاز الخردل|تسميم|سام|سامة|حمض|أسيد|الجمرة الخبيثة|مشع|نووي",
+        "en": "envelope|white powder|powder|chemical|chlorine|sarin|mustard gas|poison|toxic|acid=|anthrax|ricin|radioactive|nuclear",
+        "fr": "enveloppe|poudre blanche|poudre|chimique|chlore|sarin|gaz moutarde|empoison|toxique|acide|anthrax|ricine|radioacti|nucleaire",
+        "ar": "ظرف|مسحوق أبيض|مسحوق|كيميائي|كيماوي|الكلور|السارين|غاز الخردل|تسميم|سام|سامة|حمض|أسيد|الجمرة الخبيثة|مشع|نووي",
     },
     "BARRICADE": {
         "en": "barricad|standoff|stand-off|siege|besieg|holed up",
@@ -167,23 +185,23 @@ CONCEPTS: dict[str, dict[str, str]] = {
     },
     # ---- who or what was hit (target types) ---------------------------------------------------------------
     "POLICE": {
-        "en": "police|policeman|policemen|constable|officer|patrolm|checkpoint|gendarm|cop=|cops=",
-        "fr": "police|policier|gendarm|commissariat|agent de police|barrage|poste de controle",
-        "ar": "شرطة|شرطي|الشرطة|رجال الأمن|رجل أمن|دورية|حاجز|نقطة تفتيش|مركز شرطة|درك|الدرك",
+        "en": "checkpost|check post|police post|alp=|anp=|local police|police|policeman|policemen|constable|officer|patrolm|checkpoint|gendarm|cop=|cops=",
+        "fr": "poste de police|police locale|police|policier|gendarm|commissariat|agent de police|barrage|poste de controle",
+        "ar": "مخفر|نقطة شرطة|الشرطة المحلية|شرطة|شرطي|الشرطة|رجال الأمن|رجل أمن|دورية|حاجز|نقطة تفتيش|مركز شرطة|درك|الدرك",
     },
     "MILITARY": {
-        "en": "soldier|army|troops|military|battalion|brigade|barracks|base=|convoy|patrol|security forces|"
+        "en": "outpost|ana=|peshmerga|nato=|military post|army post|garrison|soldier|army|troops|military|battalion|brigade|barracks|base=|convoy|patrol|security forces|"
               "marines|navy|armed forces|national guard|peacekeep",
-        "fr": "soldat|armee|militaire|troupes|bataillon|brigade|caserne|base=|convoi|patrouille|forces de securite|"
+        "fr": "avant-poste|poste militaire|garnison|peshmergas|soldat|armee|militaire|troupes|bataillon|brigade|caserne|base=|convoi|patrouille|forces de securite|"
               "casque bleu|forces armees|garde nationale",
-        "ar": "جندي|جنود|الجيش|جيش|عسكري|القوات|قوات الأمن|ثكنة|قاعدة عسكرية|رتل|قافلة|كتيبة|لواء|الحرس",
+        "ar": "موقع عسكري|مخفر عسكري|البيشمركة|حامية|جندي|جنود|الجيش|جيش|عسكري|القوات|قوات الأمن|ثكنة|قاعدة عسكرية|رتل|قافلة|كتيبة|لواء|الحرس",
     },
     "GOVERNMENT": {
-        "en": "government|official|mayor|governor|minister|council|parliament|municipal|ministry|politician|"
+        "en": "polling|voter|electoral|headquarters|directorate|intelligence|nds=|registration|provincial|department|district office|courthouse|government|official|mayor|governor|minister|council|parliament|municipal|ministry|politician|"
               "district chief|administrat|election|candidate|judge",
-        "fr": "gouvern|responsable|maire|prefet|ministre|ministere|conseil|parlement|municipal|elu=|elus=|"
+        "fr": "bureau de vote|electeur|electoral|siege|direction|renseignement|prefecture|sous-prefecture|tribunal|gouvern|responsable|maire|prefet|ministre|ministere|conseil|parlement|municipal|elu=|elus=|"
               "politicien|administrat|election|candidat|juge",
-        "ar": "حكومة|حكومي|مسؤول|محافظ=|المحافظ=|وزير|وزارة|مجلس|برلمان|نائب|بلدية|عمدة|قاضي|مرشح|انتخاب|والي",
+        "ar": "مركز اقتراع|مراكز الاقتراع|الناخبين|انتخابي|مقر|مديرية|الاستخبارات|المخابرات|دائرة|ديوان|حكومة|حكومي|مسؤول|محافظ=|المحافظ=|وزير|وزارة|مجلس|برلمان|نائب|بلدية|عمدة|قاضي|مرشح|انتخاب|والي",
     },
     "DIPLOMATIC": {
         "en": "embassy|consulate|diplomat|ambassador|envoy",
@@ -195,19 +213,19 @@ CONCEPTS: dict[str, dict[str, str]] = {
               "merchant|trader|shopkeeper|firm=|contractor|employee|workers",
         "fr": "magasin|boutique|marche|banque|hotel|restaurant|entreprise|societe|usine|bureau|cafe|commer|"
               "employe|ouvrier",
-        "ar": "متجر|محل|سوق|مصرف|بنك|فندق|مطعم|شركة|مصنع|مقهى|تاجر|تجار|عمال|موظف",
+        "ar": "متجر|محل=|المحل=|محلات|المحلات|محال تجارية|سوق|مصرف|بنك|فندق|مطعم|شركة|مصنع|مقهى|تاجر|تجار|عمال|موظف",
     },
     "EDUCATION": {
-        "en": "school|university|college|student|teacher|pupil|campus|academy",
-        "fr": "ecole|universite|college|lycee|etudiant|eleve|enseignant|professeur",
-        "ar": "مدرسة|مدارس|جامعة|كلية|طلاب|الطلاب|طالبات|معلم|مدرس|تلاميذ",
+        "en": "kindergarten|madrassa|madrasa|seminary|school|university|college|student|teacher|pupil|campus|academy",
+        "fr": "maternelle|medersa|madrasa|ecole|universite|college|lycee|etudiant|eleve|enseignant|professeur",
+        "ar": "روضة|مدرسة دينية|مدرسة قرآنية|معهد|مدرسة|مدارس|جامعة|كلية|طلاب|الطلاب|طالبات|معلم|مدرس|تلاميذ",
     },
     "RELIGIOUS": {
-        "en": "mosque|church|temple|shrine|imam|priest|cleric|pilgrim|worshipper|synagogue|monastery|religious|"
+        "en": "parish|sufi|scholar|ulema|cleric|preacher|missionar|mosque|church|temple|shrine|imam|priest|cleric|pilgrim|worshipper|synagogue|monastery|religious|"
               "prayer|cathedral|pastor|bishop|nun=|monk",
-        "fr": "mosquee|eglise|temple|sanctuaire|imam|pretre|pelerin|fidele|synagogue|religieu|priere|cathedrale|"
+        "fr": "paroisse|soufi|ouleme|ouléma|erudit|predicateur|missionnaire|mosquee|eglise|temple|sanctuaire|imam|pretre|pelerin|fidele|synagogue|religieu|priere|cathedrale|"
               "pasteur|eveque",
-        "ar": "مسجد|مساجد|جامع|كنيسة|كنائس|معبد|ضريح|مزار|قس=|كاهن|حجاج|مصلين|المصلين|صلاة|ديني|حسينية|الإمام الخطيب|خطيب",
+        "ar": "رعية|صوفي|عالم دين|علماء|داعية|خطيب|مبشر|مسجد|مساجد|جامع|كنيسة|كنائس|معبد|ضريح|مزار|قس=|كاهن|حجاج|مصلين|المصلين|صلاة|ديني|حسينية|الإمام الخطيب|خطيب",
     },
     "TRANSPORT": {
         "en": "bus=|buses|train=|trains|railway|rail=|station|highway|road|vehicle|truck|minibus|taxi|bridge|"
@@ -235,19 +253,19 @@ CONCEPTS: dict[str, dict[str, str]] = {
               "خط الغاز",
     },
     "TELECOM": {
-        "en": "telecom|mobile phone tower|cell tower|mast=|antenna|telephone|communications tower|transmitter",
-        "fr": "telecom|antenne|relais|pylone de telephonie|telephon",
-        "ar": "اتصالات|برج اتصالات|أبراج الاتصالات|هوائي|الهاتف",
+        "en": "tower|mobile=|phone=|telecom|mobile phone tower|cell tower|mast=|antenna|telephone|communications tower|transmitter",
+        "fr": "tour de telecommunication|mobile=|telecom|antenne|relais|pylone de telephonie|telephon",
+        "ar": "برج|أبراج|شبكة الهاتف|اتصالات|برج اتصالات|أبراج الاتصالات|هوائي|الهاتف",
     },
     "MEDIA": {
-        "en": "journalist|reporter|media|newspaper|television|radio|broadcaster|editor|photographer|blogger",
-        "fr": "journalist|reporter|media|journal=|television|radio|redacteur|photographe",
-        "ar": "صحفي|صحافي|إعلامي|اعلامي|صحيفة|قناة|تلفزيون|إذاعة|مراسل",
+        "en": "tv=|fm=|news agency|printing press|journalist|reporter|media|newspaper|television|radio|broadcaster|editor|photographer|blogger",
+        "fr": "tele=|agence de presse|imprimerie|journalist|reporter|media|journal=|television|radio|redacteur|photographe",
+        "ar": "وكالة أنباء|مطبعة|إذاعة محلية|صحفي|صحافي|إعلامي|اعلامي|صحيفة|قناة|تلفزيون|إذاعة|مراسل",
     },
     "NGO": {
-        "en": "ngo=|ngos=|aid worker|humanitarian|red cross|charity|relief worker|non-governmental|unicef|unhcr",
-        "fr": "ong=|humanitaire|croix-rouge|croix rouge|association caritative",
-        "ar": "منظمة غير حكومية|إغاثة|اغاثة|الصليب الأحمر|الهلال الأحمر|إنساني|انساني|خيرية",
+        "en": "aid=|relief|doctors without|medecins sans|mercy|deminer|demining|aid group|ngo=|ngos=|aid worker|humanitarian|red cross|charity|relief worker|non-governmental|unicef|unhcr",
+        "fr": "aide humanitaire|medecins sans frontieres|deminage|demineur|ong=|humanitaire|croix-rouge|croix rouge|association caritative",
+        "ar": "أطباء بلا حدود|إزالة الألغام|نزع الألغام|عمال الإغاثة|الإغاثة|منظمة غير حكومية|إغاثة|اغاثة|الصليب الأحمر|الهلال الأحمر|إنساني|انساني|خيرية",
     },
     "TOURIST": {
         "en": "tourist|holidaymaker|resort|sightseeing",
@@ -262,10 +280,10 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "ar": "مدني|مدنيين|مواطن|سكان|أهالي|عائلة|أسرة|أطفال|طفل|نساء|امرأة|منزل|منازل|بيت|مزارع|قرية|حفل زفاف|حي=",
     },
     "MILITIA_TARGET": {
-        "en": "militia|rival group|rival faction|former militant|pro-government|tribal elder|peace committee|"
+        "en": "uprising|arbakai|anti-taliban|vigilante|civilian joint task force|cjtf=|self-defense group|self-defence group|militia|rival group|rival faction|former militant|pro-government|tribal elder|peace committee|"
               "lashkar|fighters of|members of the",
-        "fr": "milice|groupe rival|faction rivale|ancien militant|comite de paix",
-        "ar": "ميليشيا|ميليشيات|مليشيا|الحشد|فصيل|الفصائل|جماعة منافسة|لجنة السلام|الصحوات",
+        "fr": "soulevement|groupe d autodefense|autodefense|comite de vigilance|milice|groupe rival|faction rivale|ancien militant|comite de paix",
+        "ar": "انتفاضة|الصحوة|لجان شعبية|اللجان الشعبية|الدفاع الذاتي|ميليشيا|ميليشيات|مليشيا|الحشد|فصيل|الفصائل|جماعة منافسة|لجنة السلام|الصحوات",
     },
     # ---- policy news, which is not an incident ---------------------------------------------------------------
     "CONFERENCE": {

@@ -34,7 +34,7 @@ _AR_CONJ = ("و", "ف")
 _TA_SUFFIX = re.compile("(?<=..)ت(?:ها|هم|هما|هن|ه|ي|نا|كم)$")
 _AR_PREP = ("ب", "ل", "ك")
 #: how many words at the start of a report (after its title) count as its lead
-LEAD_WORDS = 60
+LEAD_WORDS = 25
 #: how close (in words) a number must come before a casualty concept to count as "numbered"
 NUMBER_WINDOW = 4
 _NUMBERED = frozenset({"KILL", "WOUND", "KIDNAP", "VICTIM"})

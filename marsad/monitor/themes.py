@@ -37,9 +37,9 @@ THEME_TERMS: dict[str, dict[str, str]] = {
         "ar": "تمويل|أموال|اموال|تبرعات|تحويل|محفظة|محافظ",
     },
     "CHILD": {
-        "en": "child|children|minor=|minors|boys|girls|teenager|adolescent|under-age|underage|juvenile|youth",
-        "fr": "enfant|mineur|adolescent|jeunes garcons|jeunes filles",
-        "ar": "أطفال|اطفال|طفل|الأطفال|قاصر|القاصرين|قصر=|أحداث|الأحداث|مراهق|صبية|فتيان",
+        "en": "child|children|minor=|minors|pupils|schoolchildren|boys|girls|teenager|adolescent|under-age|underage|juvenile|youth",
+        "fr": "enfant|mineur|adolescent|eleves|ecoliers|jeunes garcons|jeunes filles",
+        "ar": "أطفال|اطفال|طفل|الأطفال|تلاميذ|التلاميذ|طلاب المدارس|الطلاب|قاصر|القاصرين|قصر=|أحداث|الأحداث|مراهق|صبية|فتيان",
     },
     "RECRUIT": {
         "en": "recruit|enlist|conscript|child soldier|indoctrinat|used as suicide",
