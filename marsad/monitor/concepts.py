@@ -331,8 +331,8 @@ CONCEPTS: dict[str, dict[str, str]] = {
         "ar": "تدريب|تدريبية|تمرين|مناورة|دورة|تأهيل",
     },
     "REPORT": {
-        "en": "report|study|index|survey|research|analysis|figures|statistics|data",
-        "fr": "rapport|etude|indice|enquete|recherche|analyse|chiffres|statistiques|donnees",
+        "en": "report=|reports=|study|index|survey|research|analysis|figures|statistics|data",
+        "fr": "rapport=|rapports=|etude|indice|enquete|recherche|analyse|chiffres|statistiques|donnees",
         "ar": "تقرير|دراسة|مؤشر|استطلاع|بحث|تحليل|إحصائيات|احصائيات|بيانات|أرقام",
     },
     "COUNTER": {
