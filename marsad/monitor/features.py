@@ -120,6 +120,8 @@ class ConceptMatcher:
 
     @staticmethod
     def _word_matches(token: str, stem: str, exact: bool) -> bool:
+        if token < "\u0600":  # Latin (or digits): no clitics to strip
+            return token == stem if exact else token.startswith(stem)
         for form in arabic_forms(token):
             if (form == stem) if exact else form.startswith(stem):
                 return True
@@ -184,7 +186,7 @@ def fold_tokens(text: str) -> list[str]:
         folded = cache.get(raw)
         if folded is None:
             folded = tuple(_TOKEN.findall(fold(raw)))
-            if len(cache) < 500_000:
+            if len(cache) < 200_000:
                 cache[raw] = folded
         out.extend(folded)
     return out
