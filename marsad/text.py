@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "fold_chars", "fold_arabic", "fold_latin", "normalise_digits", "tokens", "ARABIC_RE"]
+__all__ = ["fold", "fold_chars", "fold_arabic", "fold_latin", "normalise_digits", "tokens", "arabic_stem",
+           "search_key", "ARABIC_RE"]
 
 #: one Arabic-script letter
 ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
@@ -119,3 +120,26 @@ def _split_elisions(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Folded word tokens (letters and digits), in order."""
     return _TOKEN.findall(fold(text))
+
+
+#: attached prefixes, longest first: conjunction (و ف) + preposition (ب ل ك) + article (ال), and لل (li + al)
+_ARABIC_PREFIXES = ("وبال", "وكال", "فبال", "وال", "فال", "بال", "كال", "لل", "ال", "وب", "ول", "وك", "فب", "فل",
+                    "و", "ف", "ب", "ل", "ك")
+
+
+def arabic_stem(word: str) -> str:
+    """A folded Arabic word without its attached prefixes (``بالقاعده`` → ``قاعده``, ``وللدوله`` → ``دوله``).
+
+    Light stemming, prefixes only, keeping at least three letters: the same function runs on indexed text and
+    on queries, so a word is found whatever clitics it carries; suffixes (pronouns, plurals) are kept because
+    stripping them merges unrelated words.
+    """
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix):]
+    return word
+
+
+def search_key(word: str) -> str:
+    """The key a folded word is matched by in search: the prefix-free stem for Arabic, the word otherwise."""
+    return arabic_stem(word) if word and "\u0621" <= word[0] <= "\u064a" else word

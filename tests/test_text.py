@@ -2,7 +2,7 @@
 
 from hypothesis import given, strategies as st
 
-from marsad.text import fold, fold_arabic, normalise_digits, tokens
+from marsad.text import arabic_stem, fold, fold_arabic, normalise_digits, search_key, tokens
 
 
 def test_arabic_variants_fold_together():
@@ -35,3 +35,11 @@ def test_words_are_not_merged_or_lost():
 def test_fold_is_idempotent(text):
     once = fold(text)
     assert fold(once) == once
+
+
+def test_arabic_prefixes_share_one_search_key():
+    forms = ["القاعدة", "بالقاعدة", "وبالقاعدة", "للقاعدة", "والقاعدة", "قاعدة"]
+    assert len({search_key(fold(form)) for form in forms}) == 1
+    assert arabic_stem("بغداد") == arabic_stem("وبغداد")
+    assert arabic_stem("من") == "من"  # too short to strip
+    assert search_key("attaque") == "attaque"

@@ -3,7 +3,8 @@
 Why folding before indexing: Arabic with or without diacritics, hamza/alef/ta-marbuta variants and French
 accents must find the same objects. Both sides are folded with :func:`marsad.text.fold` and the databases
 index the folded text with no language rules of their own (FTS5 ``unicode61``; PostgreSQL ``simple``), so
-SQLite and PostgreSQL behave the same. Search looks at the last version (among those the caller may see)
+SQLite and PostgreSQL behave the same. Each Arabic word is indexed with its prefix-free key as well
+(:func:`marsad.text.search_key`) and queries use the key, so "القاعدة" finds "بالقاعدة" and "وللقاعدة". Search looks at the last version (among those the caller may see)
 of each object, ranks by BM25 (SQLite) or ``ts_rank`` (PostgreSQL), and ANDs the query words.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
 
 from marsad.store.objects import stix_objects
-from marsad.text import fold, tokens
+from marsad.text import fold, search_key, tokens
 
 __all__ = ["search_text_of", "search_select", "fold_words", "MAX_SEARCH_TEXT"]
 
@@ -49,11 +50,14 @@ def _strings(value: Any, key: str = "") -> list[str]:
 
 @lru_cache(maxsize=262_144)
 def _fold_word(word: str) -> str:
-    return fold(word)
+    """The folded word, followed by its search key when that differs (Arabic words without their prefixes)."""
+    folded = fold(word)
+    keys = {search_key(part) for part in folded.split()} - set(folded.split())
+    return " ".join([folded, *sorted(keys)]) if keys else folded
 
 
 def fold_words(text: str) -> str:
-    """:func:`marsad.text.fold` applied word by word with a cache (same result, much faster on real text)."""
+    """:func:`marsad.text.fold` applied word by word with a cache, plus each Arabic word's prefix-free key."""
     return " ".join(filter(None, map(_fold_word, text.split())))
 
 
@@ -70,7 +74,7 @@ def _fts5_query(words: list[str]) -> str:
 
 def search_select(dialect: str, query: str, filters: list[ColumnElement], limit: int) -> Select | None:
     """A SELECT of (object, date_added, score) for ``query`` over rows passing ``filters``; None if no words."""
-    words = tokens(query)
+    words = [search_key(word) for word in tokens(query)]
     if not words:
         return None
     if dialect == "sqlite":

@@ -102,3 +102,13 @@ def test_diacritics_never_change_what_is_found(store, make, word, marks, data):
     store.put_objects([obj])
     assert obj["id"] in {h.object["id"] for h in store.search(word, limit=500)}
     assert obj["id"] in {h.object["id"] for h in store.search("".join(decorated), limit=500)}
+
+
+def test_arabic_prefixes_do_not_hide_objects(store):
+    store.put_objects([{
+        "type": "threat-actor", "spec_version": "2.1", "id": "threat-actor--0b5b1c3e-7d1e-4f77-9a0c-3c1d2a6b7e11",
+        "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
+        "name": "Example", "description": "هجوم نفذه مسلحون مرتبطون بالقاعدة في الساحل", "threat_actor_types": ["terrorist"],
+    }])
+    for query in ("القاعدة", "القاعده", "قاعدة", "وبالقاعدة", "الساحل"):
+        assert [hit.id for hit in store.search(query)] == ["threat-actor--0b5b1c3e-7d1e-4f77-9a0c-3c1d2a6b7e11"], query
