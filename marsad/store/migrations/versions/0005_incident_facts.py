@@ -18,6 +18,7 @@ branch_labels = None
 depends_on = None
 
 BIGINT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+COVERED = ["tlp", "country", "perpetrator", "killed", "wounded", "created_by_ref"]
 
 
 def upgrade() -> None:
@@ -49,9 +50,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["object_pk"], ["stix_objects.pk"], ondelete="CASCADE",
                                 name="fk_incident_facts_object_pk_stix_objects"),
     )
-    for columns in (["year", "country"], ["month", "country"], ["week"], ["day"], ["country", "year"],
-                    ["perpetrator", "year"], ["source", "source_event_id"]):
+    for columns in (["week"], ["day"], ["country", "year"], ["perpetrator", "year"], ["source", "source_event_id"]):
         op.create_index(f"ix_incident_facts_{'_'.join(columns)}", "incident_facts", columns)
+    for period in ("month", "year"):
+        op.create_index(f"ix_incident_facts_{period}_cover", "incident_facts", [period, *COVERED])
     op.create_table(
         "incident_terms",
         sa.Column("object_pk", BIGINT, autoincrement=False, nullable=False),
