@@ -2,8 +2,8 @@
 
 Usage: python scripts/train_extraction.py --data ../shared/data [--out marsad/data/models]
 
-Reads only the development data folder; writes only the two model files. Deterministic for a given
-data folder (fixed seeds, fixed splits: see marsad.monitor.training.corpora).
+Reads only the development data folder; writes only the two model files. Repeatable for a given
+data folder up to floating-point rounding (fixed seeds, fixed splits: see marsad.monitor.training.corpora).
 """
 
 from __future__ import annotations

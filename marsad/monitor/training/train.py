@@ -14,6 +14,7 @@ in the crc32 dev fold are held out to fit the Platt calibration. Types: GTD trai
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections import Counter
 from pathlib import Path
@@ -118,6 +119,17 @@ def _coef_rows(model: LogisticRegression, classes: list[str]) -> tuple[np.ndarra
     return coef, bias
 
 
+def _save(out_dir: Path, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+    """Write both model files next to their final names, then swap them in (never half-written)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp_npz, tmp_json = out_dir / "extraction.npz.tmp", out_dir / "extraction.json.tmp"
+    with tmp_npz.open("wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    tmp_json.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp_npz, out_dir / "extraction.npz")
+    os.replace(tmp_json, out_dir / "extraction.json")
+
+
 def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) -> dict:
     """Train every model from ``root`` (the shared data folder), write the files, return the metadata."""
     rng = random.Random(seed)
@@ -169,14 +181,11 @@ def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) 
         "calibration": calibration,
         "trained_on": {"relevance_docs": int(len(rel_y)), "gtd_train_docs": len(gtd)},
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        out_dir / "extraction.npz",
-        full_words=full[nc:].astype(np.float16),
-        full_concepts=full[:nc].astype(np.float16),
-        full_bias=full_b.astype(np.float32),
-        conc_concepts=conc.astype(np.float16),
-        conc_bias=conc_b.astype(np.float32),
-    )
-    (out_dir / "extraction.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    _save(out_dir, meta, {
+        "full_words": full[nc:].astype(np.float16),
+        "full_concepts": full[:nc].astype(np.float16),
+        "full_bias": full_b.astype(np.float32),
+        "conc_concepts": conc.astype(np.float16),
+        "conc_bias": conc_b.astype(np.float32),
+    })
     return meta
