@@ -1,0 +1,118 @@
+"""The words of an alert, in the subscriber's language (Arabic, English, French), from fixed templates.
+
+Why templates and nothing else: an alert is read in seconds and acted on, so it must say only what the incident
+record says — attack type label (GTD vocabulary), place (city, country name in that language), date at its
+precision, perpetrator or "unknown", killed and wounded ("not reported" when the record has no figure) — and
+link to the incident. Nothing is guessed, summarised or translated by a model. The HTML form escapes every value
+and is right-to-left for Arabic.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from marsad.model.countries import country_name, is_country_code
+from marsad.model.vocab import ATTACK_TYPES
+
+__all__ = ["AlertMessage", "render_alert", "TEMPLATES"]
+
+TEMPLATES: dict[str, dict[str, str]] = {
+    "en": {
+        "new": "Alert: {attack} in {place} ({date})",
+        "toll": "Update: toll rose to {killed} killed, {wounded} wounded — {attack} in {place} ({date})",
+        "body": "{attack} in {place} on {date}. Perpetrator: {perpetrator}. Killed: {killed}. Wounded: {wounded}.",
+        "previous": "Previously reported: {killed} killed, {wounded} wounded.",
+        "unknown": "unknown", "unreported": "not reported", "no_date": "date unknown", "no_place": "place unknown",
+        "attack_unknown": "Incident", "link": "Details", "subscription": "Subscription",
+    },
+    "fr": {
+        "new": "Alerte : {attack} — {place} ({date})",
+        "toll": "Mise à jour : bilan porté à {killed} tués, {wounded} blessés — {attack}, {place} ({date})",
+        "body": "{attack} — {place}, le {date}. Auteur : {perpetrator}. Tués : {killed}. Blessés : {wounded}.",
+        "previous": "Bilan précédent : {killed} tués, {wounded} blessés.",
+        "unknown": "inconnu", "unreported": "non communiqué", "no_date": "date inconnue", "no_place": "lieu inconnu",
+        "attack_unknown": "Incident", "link": "Détails", "subscription": "Abonnement",
+    },
+    "ar": {
+        "new": "تنبيه: {attack} في {place} ({date})",
+        "toll": "تحديث: ارتفاع الحصيلة إلى {killed} قتيلاً و{wounded} جريحاً — {attack} في {place} ({date})",
+        "body": "{attack} في {place} بتاريخ {date}. الجهة المنفذة: {perpetrator}. القتلى: {killed}. الجرحى: {wounded}.",
+        "previous": "الحصيلة السابقة: {killed} قتيلاً و{wounded} جريحاً.",
+        "unknown": "غير معروفة", "unreported": "لم يُذكر", "no_date": "تاريخ غير معروف", "no_place": "مكان غير معروف",
+        "attack_unknown": "حادث", "link": "التفاصيل", "subscription": "الاشتراك",
+    },
+}
+
+
+@dataclass(frozen=True)
+class AlertMessage:
+    """One alert's words: ``subject`` (one line), ``text`` (plain), ``html``, ``url`` and the facts used (``data``)."""
+
+    subject: str
+    text: str
+    html: str
+    url: str
+    language: str
+    data: dict
+
+    def as_json(self) -> dict:
+        """The message as stored in the alert log and sent to webhooks and the live stream."""
+        return {"subject": self.subject, "text": self.text, "url": self.url, "language": self.language, **self.data}
+
+
+def _place(fields: dict, lang: str, words: dict) -> str:
+    code = fields.get("country")
+    name = country_name(code, lang) if code and is_country_code(code) else code
+    parts = [p for p in (fields.get("city"), name) if p]
+    if not parts:
+        return words["no_place"]
+    return ("، " if lang == "ar" else ", ").join(parts)
+
+
+def _date(fields: dict, words: dict) -> str:
+    occurred, precision = fields.get("occurred"), fields.get("occurred_precision") or "day"
+    if not occurred:
+        return words["no_date"]
+    return occurred[:{"day": 10, "month": 7, "year": 4}.get(precision, 10)]
+
+
+def _attack(fields: dict, lang: str, words: dict) -> str:
+    labels = [ATTACK_TYPES.get(t).label(lang) if t in ATTACK_TYPES else t for t in fields.get("attack_types") or ()]
+    return " / ".join(labels) if labels else words["attack_unknown"]
+
+
+def _count(value, words: dict) -> str:
+    return words["unreported"] if value is None else str(value)
+
+
+def render_alert(fields: dict, lang: str, base_url: str, *, reason: str = "new", previous: tuple | None = None,
+                 subscription: str | None = None) -> AlertMessage:
+    """The alert for ``fields`` (from :func:`marsad.model.incident.incident_fields`) in ``lang``.
+
+    ``reason`` is ``new`` or ``toll``; ``previous`` = (killed, wounded) last alerted, shown on a toll update.
+    """
+    words = TEMPLATES.get(lang) or TEMPLATES["en"]
+    lang = lang if lang in TEMPLATES else "en"
+    values = {"attack": _attack(fields, lang, words), "place": _place(fields, lang, words),
+              "date": _date(fields, words), "perpetrator": fields.get("perpetrator") or words["unknown"],
+              "killed": _count(fields.get("killed"), words), "wounded": _count(fields.get("wounded"), words)}
+    if str(values["perpetrator"]).strip().lower() == "unknown":
+        values["perpetrator"] = words["unknown"]
+    url = f"{base_url.rstrip('/')}/incidents/{fields['id']}"
+    subject = words["toll" if reason == "toll" else "new"].format(**values)
+    lines = [words["body"].format(**values)]
+    if reason == "toll" and previous is not None:
+        lines.append(words["previous"].format(killed=_count(previous[0], words), wounded=_count(previous[1], words)))
+    if subscription:
+        lines.append(f"{words['subscription']}: {subscription}")
+    text = "\n".join([subject, "", *lines, "", f"{words['link']}: {url}"])
+    direction = "rtl" if lang == "ar" else "ltr"
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    body = (f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+            f"<title>{html.escape(subject)}</title></head><body dir=\"{direction}\"><h1>{html.escape(subject)}</h1>"
+            f'{paragraphs}<p><a href="{html.escape(url, quote=True)}">{html.escape(words["link"])}</a></p></body></html>')
+    data = {"incident_id": fields["id"], "reason": reason, "attack_types": list(fields.get("attack_types") or ()),
+            "country": fields.get("country"), "city": fields.get("city"), "occurred": fields.get("occurred"),
+            "perpetrator": fields.get("perpetrator"), "killed": fields.get("killed"), "wounded": fields.get("wounded")}
+    return AlertMessage(subject=subject, text=text, html=body, url=url, language=lang, data=data)

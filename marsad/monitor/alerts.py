@@ -1,0 +1,267 @@
+"""From an incident to alerts: which subscriptions it matches, who may be told, and when to tell them again.
+
+Why here: the monitoring pipeline hands over one incident record at a time (the STIX incident with its GTD
+extension plus the sharing facts the store resolved: TLP, release list, originator, collections); this module
+decides, for every active subscription, whether its owner gets an alert, and records the alert once.
+
+Rules:
+
+- **Matching**: every filter given must hold (see :mod:`marsad.monitor.subscriptions`): country in the countries
+  or one of the regions, perpetrator among the groups (folded), an attack type and a theme in common, killed /
+  wounded / killed + wounded at least the minimum, each keyword found folded in the name or the description.
+- **Sharing**: an alert reaches a user only if :func:`marsad.access.policy.can_see` lets their
+  :class:`~marsad.access.context.Viewer` see the incident through its collections. Alerts never widen sharing.
+- **Re-alert**: the *toll* is killed + wounded (an unreported figure counts as 0). The first match alerts
+  (reason ``new``); later reports of the same incident alert again (reason ``toll``) only when the toll is higher
+  than the highest toll already alerted for that subscription — once per rise, never per report; identical or
+  lower updates alert no one. A report below a subscription's threshold does not match; the first report that
+  crosses it is that subscription's ``new`` alert. The unique key (subscription, incident, channel, toll) in
+  ``alert_log`` makes this hold across concurrent workers.
+- **Speed**: :class:`SubscriptionIndex` files each subscription under its most selective filter (countries,
+  else groups, else attack types, else "any"), so an incident is checked only against the buckets of its own
+  country, perpetrator and attack types plus the unfiltered ones.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from marsad.access.context import Viewer, load_viewer
+from marsad.access.db import Db, connected, in_transaction
+from marsad.access.policy import ObjectFacts, can_see, object_facts
+from marsad.errors import NotFound
+from marsad.model.incident import incident_fields
+from marsad.monitor.alert_messages import AlertMessage, render_alert
+from marsad.monitor.subscriptions import Subscription
+from marsad.store.accounts import users, utcnow
+from marsad.store.alerts import alert_log, alert_subscriptions
+from marsad.text import fold
+
+__all__ = [
+    "AlertIncident",
+    "PendingAlert",
+    "SubscriptionIndex",
+    "subscription_matches",
+    "toll_of",
+    "record_alerts",
+    "alert_incident",
+    "recent_alerts",
+]
+
+
+@dataclass(frozen=True)
+class AlertIncident:
+    """An incident as the pipeline hands it over: the STIX object, its sharing facts and its collections."""
+
+    obj: Mapping[str, Any]
+    facts: ObjectFacts
+    collections: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, obj: Mapping[str, Any], *, tlp: str | None, release_to: Iterable[str] = (),
+           collections: Iterable[str] = ()) -> AlertIncident:
+        """From a STIX incident and the TLP / release list the store resolved from its markings."""
+        facts = object_facts({"id": obj["id"], "type": "incident", "created_by_ref": obj.get("created_by_ref"),
+                              "tlp": tlp, "release_to": tuple(release_to)})
+        return cls(obj=obj, facts=facts, collections=frozenset(str(c) for c in collections))
+
+
+@dataclass(frozen=True)
+class PendingAlert:
+    """One recorded alert on one channel, waiting for delivery (``log_id`` is its ``alert_log`` row)."""
+
+    log_id: int
+    channel: str
+    subscription: Subscription
+    message: AlertMessage
+
+
+def toll_of(fields: Mapping[str, Any]) -> int:
+    """Killed + wounded, an unreported figure counting as 0."""
+    return int(fields.get("killed") or 0) + int(fields.get("wounded") or 0)
+
+
+def _countries(filters: Mapping[str, Any]) -> set[str]:
+    codes = set(filters.get("countries") or ())
+    for region in (filters.get("regions") or {}).values():
+        codes.update(region)
+    return codes
+
+
+def subscription_matches(filters: Mapping[str, Any], fields: Mapping[str, Any], folded_text: str | None = None) -> bool:
+    """True when the incident ``fields`` pass every filter given (``folded_text``: folded name + description)."""
+    codes = _countries(filters)
+    if codes and fields.get("country") not in codes:
+        return False
+    groups = filters.get("groups")
+    if groups and fold(fields.get("perpetrator") or "") not in {fold(g) for g in groups}:
+        return False
+    for key in ("attack_types", "themes"):
+        wanted = filters.get(key)
+        if wanted and not set(wanted) & set(fields.get(key) or ()):
+            return False
+    killed, wounded = fields.get("killed") or 0, fields.get("wounded") or 0
+    if killed < filters.get("min_killed", 0) or wounded < filters.get("min_wounded", 0):
+        return False
+    if killed + wounded < filters.get("min_casualties", 0):
+        return False
+    keywords = filters.get("keywords")
+    if keywords:
+        if folded_text is None:
+            folded_text = fold(f"{fields.get('name') or ''} {fields.get('description') or ''}")
+        return all(fold(k) in folded_text for k in keywords)
+    return True
+
+
+class SubscriptionIndex:
+    """Active subscriptions filed by their most selective filter, for matching thousands per incident quickly."""
+
+    def __init__(self, subscriptions: Iterable[Subscription]):
+        self.by_country: dict[str, list[Subscription]] = defaultdict(list)
+        self.by_group: dict[str, list[Subscription]] = defaultdict(list)
+        self.by_type: dict[str, list[Subscription]] = defaultdict(list)
+        self.anything: list[Subscription] = []
+        self.size = 0
+        for sub in subscriptions:
+            self.add(sub)
+
+    def add(self, sub: Subscription) -> None:
+        """File one subscription (inactive ones are ignored)."""
+        if not sub.active:
+            return
+        self.size += 1
+        filters = sub.filters
+        if codes := _countries(filters):
+            for code in codes:
+                self.by_country[code].append(sub)
+        elif filters.get("groups"):
+            for group in {fold(g) for g in filters["groups"]}:
+                self.by_group[group].append(sub)
+        elif filters.get("attack_types"):
+            for kind in filters["attack_types"]:
+                self.by_type[kind].append(sub)
+        else:
+            self.anything.append(sub)
+
+    def candidates(self, fields: Mapping[str, Any]) -> list[Subscription]:
+        """Subscriptions that may match: those filed under the incident's country, group, types, or nothing."""
+        found: dict[int, Subscription] = {}
+        buckets = [self.by_country.get(fields.get("country") or "", ()),
+                   self.by_group.get(fold(fields.get("perpetrator") or ""), ()), self.anything]
+        buckets += [self.by_type.get(kind, ()) for kind in fields.get("attack_types") or ()]
+        for bucket in buckets:
+            for sub in bucket:
+                found.setdefault(sub.id, sub)
+        return list(found.values())
+
+    def matching(self, fields: Mapping[str, Any]) -> list[Subscription]:
+        """Subscriptions whose filters all hold for the incident ``fields`` (sharing not yet considered)."""
+        folded = fold(f"{fields.get('name') or ''} {fields.get('description') or ''}")
+        return [s for s in self.candidates(fields) if subscription_matches(s.filters, fields, folded)]
+
+
+def _previous(conn, incident_id: str, subscription_ids: list[int]) -> dict[int, tuple[int, int | None, int | None]]:
+    """Per subscription: (highest toll alerted, killed, wounded at that alert)."""
+    rows = conn.execute(select(alert_log.c.subscription_id, alert_log.c.toll, alert_log.c.killed, alert_log.c.wounded)
+                        .where(alert_log.c.incident_id == incident_id,
+                               alert_log.c.subscription_id.in_(subscription_ids)))
+    best: dict[int, tuple[int, int | None, int | None]] = {}
+    for row in rows:
+        if row.subscription_id not in best or row.toll > best[row.subscription_id][0]:
+            best[row.subscription_id] = (row.toll, row.killed, row.wounded)
+    return best
+
+
+def _channels(sub: Subscription) -> list[str]:
+    return [c for c, on in (("inapp", sub.inapp), ("webhook", bool(sub.webhook_url)), ("email", bool(sub.email))) if on]
+
+
+def _claim(conn, sub: Subscription, fields: dict, channel: str, reason: str, message: AlertMessage) -> int | None:
+    """Insert the log row of one alert; None when another worker already recorded it (unique key)."""
+    now = utcnow()
+    values = dict(subscription_id=sub.id, incident_id=fields["id"], reason=reason, killed=fields.get("killed"),
+                  wounded=fields.get("wounded"), toll=toll_of(fields), channel=channel,
+                  status="delivered" if channel == "inapp" else "pending", attempts=0, error=None,
+                  message=message.as_json(), created=now, delivered_at=now if channel == "inapp" else None)
+    try:
+        with conn.begin_nested():
+            return conn.execute(insert(alert_log).values(**values)).inserted_primary_key[0]
+    except IntegrityError:
+        return None
+
+
+def _viewer_cache(db_conn) -> Callable[[str], Viewer | None]:
+    cache: dict[str, Viewer | None] = {}
+
+    def viewer_of(username: str) -> Viewer | None:
+        if username not in cache:
+            try:
+                cache[username] = load_viewer(db_conn, username)
+            except NotFound:
+                cache[username] = None
+        return cache[username]
+    return viewer_of
+
+
+def record_alerts(db: Db, incident: AlertIncident, index: SubscriptionIndex, *, base_url: str,
+                  viewer_of: Callable[[str], Viewer | None] | None = None) -> list[PendingAlert]:
+    """Decide and record the alerts ``incident`` causes (one transaction); returns them for delivery.
+
+    ``viewer_of(username)`` gives a subscriber's viewer (default: read from the account tables, None when the
+    user is unknown or inactive — such a user gets nothing).
+    """
+    fields = incident_fields(dict(incident.obj))
+    matched = index.matching(fields)
+    if not matched:
+        return []
+    toll = toll_of(fields)
+    pending: list[PendingAlert] = []
+    with in_transaction(db, f"the alerts of {fields['id']}") as conn:
+        viewer_of = viewer_of or _viewer_cache(conn)
+        previous = _previous(conn, fields["id"], [s.id for s in matched])
+        for sub in matched:
+            before = previous.get(sub.id)
+            if before is not None and toll <= before[0]:
+                continue
+            viewer = viewer_of(sub.username)
+            if viewer is None or not can_see(viewer, incident.facts, incident.collections):
+                continue
+            reason = "new" if before is None else "toll"
+            message = render_alert(fields, sub.language, base_url, reason=reason,
+                                   previous=before[1:] if before else None, subscription=sub.name)
+            for channel in _channels(sub):
+                log_id = _claim(conn, sub, fields, channel, reason, message)
+                if log_id is not None:
+                    pending.append(PendingAlert(log_id, channel, sub, message))
+    return pending
+
+
+def alert_incident(db: Db, incident: AlertIncident, index: SubscriptionIndex, *, base_url: str,
+                   dispatcher: Any = None, viewer_of: Callable[[str], Viewer | None] | None = None
+                   ) -> list[PendingAlert]:
+    """Record the alerts of ``incident`` then hand them to ``dispatcher.deliver(db, pending)`` (if given)."""
+    pending = record_alerts(db, incident, index, base_url=base_url, viewer_of=viewer_of)
+    if dispatcher is not None and pending:
+        dispatcher.deliver(db, pending)
+    return pending
+
+
+def recent_alerts(db: Db, username: str, *, limit: int = 50, after_id: int | None = None) -> list[dict]:
+    """``username``'s in-app alerts, newest first (or, with ``after_id``, those after it, oldest first)."""
+    query = (select(alert_log.c.id, alert_log.c.message, alert_log.c.created, alert_subscriptions.c.name)
+             .join(alert_subscriptions, alert_subscriptions.c.id == alert_log.c.subscription_id)
+             .join(users, users.c.id == alert_subscriptions.c.user_id)
+             .where(users.c.username == username, alert_log.c.channel == "inapp"))
+    if after_id is not None:
+        query = query.where(alert_log.c.id > after_id).order_by(alert_log.c.id)
+    else:
+        query = query.order_by(alert_log.c.id.desc())
+    with connected(db) as conn:
+        rows = conn.execute(query.limit(max(1, min(limit, 500)))).all()
+    return [{"id": r.id, "subscription": r.name, "created": r.created.isoformat(), **dict(r.message)} for r in rows]
