@@ -195,7 +195,8 @@ def counts(conn: Connection, by: str | None, period: str | None = None, *, where
            start: date | None = None, end: date | None = None, periods: Sequence[date] | None = None,
            filters: Mapping[str, str] | None = None) -> list[Cell]:
     """Incidents and tolls by ``by`` (None: all together) and ``period`` (None: over all time), for periods whose
-    first day is in [start, end] or in ``periods``; ``filters`` restrict dimensions to one value each."""
+    first day is in [start, end] or in ``periods``; ``filters`` restrict dimensions to one value each. ``where`` is
+    a clause over ``stix_objects`` (use :func:`visibility`); None counts everything (internal use, tests)."""
     _check(by, period)
     stmt, key, when = _select(by, period, where, filters or {})
     if when is not None and start is not None:
