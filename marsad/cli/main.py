@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from marsad import __version__
-from marsad.cli import accounts, alerts, analysis, audit, data, extract, server, sync, wallets
+from marsad.cli import accounts, alerts, analysis, audit, data, extract, server, sources, sync, wallets
 from marsad.cli.context import CliState, DatabaseUrlOption, DataDirOption
 from marsad.errors import MarsadError
 
@@ -63,7 +63,7 @@ def root(
 
 
 #: command modules in the order their commands appear in --help; each exposes ``register(app)``
-COMMAND_MODULES = (data, server, accounts, audit, extract, analysis, wallets, sync, alerts)
+COMMAND_MODULES = (data, server, accounts, audit, extract, analysis, wallets, sync, alerts, sources)
 for _module in COMMAND_MODULES:
     _module.register(app)
 
