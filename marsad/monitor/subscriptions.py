@@ -85,7 +85,7 @@ def _strings(key: str, value: Any) -> list[str]:
 
 
 def _codes(key: str, value: Any) -> list[str]:
-    codes = [c.upper() for c in _strings(key, value)]
+    codes = list(dict.fromkeys(c.upper() for c in _strings(key, value)))
     for code in codes:
         if not is_country_code(code):
             raise InputError(f"filter {key!r}: {code!r} is not an ISO 3166-1 alpha-2 country code")
