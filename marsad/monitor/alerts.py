@@ -187,7 +187,7 @@ def _claim(conn, sub: Subscription, fields: dict, channel: str, reason: str, mes
     now = utcnow()
     values = dict(subscription_id=sub.id, incident_id=fields["id"], reason=reason, killed=fields.get("killed"),
                   wounded=fields.get("wounded"), toll=toll_of(fields), channel=channel,
-                  status="delivered" if channel == "inapp" else "pending", attempts=0, error=None,
+                  status="delivered" if channel == "inapp" else "pending", attempts=int(channel == "inapp"), error=None,
                   message=message.as_json(), created=now, delivered_at=now if channel == "inapp" else None)
     try:
         with conn.begin_nested():
