@@ -84,7 +84,8 @@ def listing(
     for sub in subs:
         channels = ", ".join(c for c, on in (("in-app", sub.inapp), (sub.webhook_url, sub.webhook_url),
                                              (sub.email, sub.email)) if on)
-        typer.echo(f"{sub.id}  {sub.name}  [{sub.language}]  {json.dumps(sub.filters, ensure_ascii=False)}  → {channels}")
+        filters = json.dumps(sub.filters, ensure_ascii=False)
+        typer.echo(f"{sub.id}  {sub.name}  [{sub.language}]  {filters}  → {channels}")
     if not subs:
         typer.echo("no subscriptions")
 

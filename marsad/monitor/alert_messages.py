@@ -111,7 +111,8 @@ def render_alert(fields: dict, lang: str, base_url: str, *, reason: str = "new",
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
     body = (f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
             f"<title>{html.escape(subject)}</title></head><body dir=\"{direction}\"><h1>{html.escape(subject)}</h1>"
-            f'{paragraphs}<p><a href="{html.escape(url, quote=True)}">{html.escape(words["link"])}</a></p></body></html>')
+            f'{paragraphs}<p><a href="{html.escape(url, quote=True)}">{html.escape(words["link"])}</a></p>'
+            "</body></html>")
     data = {"incident_id": fields["id"], "reason": reason, "attack_types": list(fields.get("attack_types") or ()),
             "country": fields.get("country"), "city": fields.get("city"), "occurred": fields.get("occurred"),
             "perpetrator": fields.get("perpetrator"), "killed": fields.get("killed"), "wounded": fields.get("wounded")}

@@ -185,10 +185,11 @@ def _channels(sub: Subscription) -> list[str]:
 def _claim(conn, sub: Subscription, fields: dict, channel: str, reason: str, message: AlertMessage) -> int | None:
     """Insert the log row of one alert; None when another worker already recorded it (unique key)."""
     now = utcnow()
+    inapp = channel == "inapp"  # the in-app channel is the log itself: delivered when recorded
     values = dict(subscription_id=sub.id, incident_id=fields["id"], reason=reason, killed=fields.get("killed"),
                   wounded=fields.get("wounded"), toll=toll_of(fields), channel=channel,
-                  status="delivered" if channel == "inapp" else "pending", attempts=int(channel == "inapp"), error=None,
-                  message=message.as_json(), created=now, delivered_at=now if channel == "inapp" else None)
+                  status="delivered" if inapp else "pending", attempts=int(inapp), error=None,
+                  message=message.as_json(), created=now, delivered_at=now if inapp else None)
     try:
         with conn.begin_nested():
             return conn.execute(insert(alert_log).values(**values)).inserted_primary_key[0]

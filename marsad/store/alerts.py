@@ -27,7 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from marsad.store import accounts as _accounts  # noqa: F401  (users.id must be on the metadata)
+from marsad.store.accounts import users as _users  # noqa: F401  (users.id must be on the metadata)
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, metadata
 
 __all__ = ["CHANNELS", "STATUSES", "REASONS", "alert_subscriptions", "alert_log", "ALERT_TABLES"]

@@ -14,7 +14,7 @@ CODES = ("SA", "JO", "EG")
 
 
 def alert_world(url: str, *, members: tuple[str, ...] = CODES):
-    """(engine, collection id, {code: identity id}); users are the lower-case codes, in ``members`` of the collection."""
+    """(engine, collection id, {code: identity id}); users are the lower-case codes; ``members`` read the collection."""
     engine = make_engine(url)
     upgrade(engine)
     identities = {}

@@ -154,7 +154,8 @@ def test_email_has_text_and_rtl_html_in_utf8(smtp):
 
 def test_email_server_down_is_a_failure_after_retries():
     pauses = []
-    result = EmailSender("127.0.0.1", _free_port(), timeout=1, retries=1, sleep=pauses.append).send("a@b.org", "s", "t", "h")
+    sender = EmailSender("127.0.0.1", _free_port(), timeout=1, retries=1, sleep=pauses.append)
+    result = sender.send("a@b.org", "s", "t", "h")
     assert not result.ok and result.attempts == 2 and pauses == [1.0]
 
 
