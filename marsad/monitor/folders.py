@@ -118,6 +118,8 @@ def _file_items(path: Path, relative: str, source_id: int | None, now: datetime)
         title, text, published, language = page_text(decode_bytes(data)[0], url)
     else:
         title, text, published, language = path.stem, decode_bytes(data)[0], None, None
+    if suffix != ".eml" and not text.strip():  # a file name alone is not a report
+        return []
     return [make_item(source_id=source_id, key=relative, url=url, title=title, text=text, published=published,
                       language=language, fetched_at=now, metadata={"file": relative})]
 
