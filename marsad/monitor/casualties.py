@@ -20,6 +20,8 @@ nothing):
 
 Policy (GTD coders do the same): when a report gives one figure (say killed) and never mentions the other,
 the other is 0 if the report is about an incident with a stated toll, and ``None`` when nothing is stated.
+A carried-out assassination with no count ("assassinated the mayor", "اغتيال رئيس البلدية", "le maire a été
+assassiné") states one killed, like a named victim ("shot and killed Ahmad Khan, a teacher").
 """
 
 from __future__ import annotations
@@ -148,9 +150,9 @@ _CUE_STEMS = {
     "en": tuple("kill dead died dies death fatalit slain perish lives wound injur hurt casualt toll execut behead "
                 "assassin".split()),
     "fr": ("tue ", "tue,", "tues", "tuee", "tuant", "mort ", "morts", "mort,", "deces", "victime", "bless",
-           "bilan", "peri", "la vie"),
+           "bilan", "peri", "la vie", "assassin"),
     "ar": tuple(normalise("قتل قتيل شهيد شهدا استشهاد حتف مصرع وفا ضحايا حصيلة حياة جرح جريح اصاب اصيب مصاب "
-                          "خسائر").split()),
+                          "خسائر اغتي اغتال").split()),
 }
 _CUE_STEMS["other"] = _CUE_STEMS["en"] + _CUE_STEMS["fr"] + _CUE_STEMS["ar"]
 # cheap literal guards before the costlier regular expressions
@@ -442,6 +444,8 @@ def find_casualties(text: str, lang: str) -> Casualties:
         totals[K] += _bombers(norm)
     if lang == "en" and (K not in totals or W not in totals):
         _named_victims(text, totals, unknown)
+    if K not in totals and K not in unknown and _assassination(norm[:_LEAD_CHARS]):
+        totals[K] = 1  # "assassinated the mayor", "اغتيال رئيس البلدية": GTD codes the named victim killed
     killed, wounded = totals.get(K), totals.get(W)
     stated = killed is not None or wounded is not None
     if killed is None and K not in unknown and (stated or zero):
@@ -472,6 +476,23 @@ def _bombers(norm: str) -> int:
                 return value
         return 1
     return 0
+
+
+_ASSASSINATION = re.compile(r"\bassassinat(?:ed|ion)\b|\bassassine(?:e|s|es)?\b|\bassassinat\b|"
+                            r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)?(?:اغتيال|اغتال|اغتالت|اغتيل|اغتيلت|يغتال|تغتال)(?!\w)")
+_FAILED_ASSASSINATION = re.compile(r"attempt|survived|escaped|foiled|plot|tentative|rescape|dejoue|projet|"
+                                   r"محاول|نجا|نجاه|احباط|مخطط")
+
+
+def _assassination(lead: str) -> bool:
+    """Whether the lead reports a carried-out assassination (one victim, unless counted otherwise): a
+    sentence with an assassination word and no attempt, plot or survival word."""
+    for match in _ASSASSINATION.finditer(lead):
+        start = max((lead.rfind(c, 0, match.start()) for c in _SENTENCE_CHARS), default=-1) + 1
+        ends = [e for e in (lead.find(c, match.end()) for c in _SENTENCE_CHARS) if e != -1]
+        if not _FAILED_ASSASSINATION.search(lead, start, min(ends) if ends else len(lead)):
+            return True
+    return False
 
 
 def _named_victims(text: str, totals: dict[str, int], unknown: set[str]) -> None:

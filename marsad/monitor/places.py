@@ -12,6 +12,8 @@ so places are found by one Aho-Corasick scan of the folded text over every gazet
 - Ambiguity: the country named in the text (or ``hint_country``), other places and population decide.
 - Chains "in Mosul, Nineveh, Iraq" (news agencies' and GTD's style) give city, admin1 and country at once,
   even for villages the gazetteer does not know.
+- Datelines ("KABUL, Afghanistan (AP) —") say where the report was filed: the places of the report's own
+  sentences come first, the dateline only when they name no admin1 or city (:mod:`marsad.monitor.datelines`).
 - Demonyms ("Iraqi", "عراقي", "irakien") are weak country evidence.
 """
 
@@ -24,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from marsad.model.gazetteer import Place, load_gazetteer
+from marsad.monitor.datelines import mask_dateline
 from marsad.monitor.place_words import (
     ADMIN_TYPES, ARABIC_COMMON, CUE_BIGRAMS, STRONG_CUE_WORDS, CUE_WORDS, DEMONYMS, LATIN_STOP, NAME_TYPES, WEAK_NAMES,
 )
@@ -359,8 +362,20 @@ def find_places(text: str, lang: str, *, hint_country: str | None = None) -> Pla
     (gazetteer names; a village the gazetteer does not know keeps the spelling of the text)."""
     if not text or not text.strip():
         return PlaceResult()
+    hint = hint_country.upper() if hint_country else None
+    body, dateline = mask_dateline(text)
+    if dateline is None:
+        return _find(text, lang, hint)
+    filed = _find(text[dateline[0]:dateline[1]], lang, None)
+    found = _find(body, lang, hint or filed.country)  # reports are mostly filed from the incident's country
+    if found.city or found.admin1 or (found.country and found.country != filed.country):
+        return found
+    return _find(text, lang, hint)  # the report's sentences name no place below a country: the dateline's
+
+
+def _find(text: str, lang: str, hint: str | None) -> PlaceResult:
     if lang != "ar":
         chained = _chain(text, lang)
         if chained is not None:
             return chained
-    return _from_mentions(text, lang, hint_country.upper() if hint_country else None)
+    return _from_mentions(text, lang, hint)

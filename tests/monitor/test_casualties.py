@@ -123,3 +123,27 @@ def test_past_the_lead_only_an_updated_toll_is_read():
     filler = "Officials met the governor to discuss security arrangements for the coming festival. " * 25
     assert find_casualties(lead + filler + "The death toll rose to 14 on Friday.", "en").killed == 14
     assert find_casualties(lead + filler + "In 2015 a bomb killed 40 people in the same market.", "en").killed == 3
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Gunmen assassinated the mayor of the town on Tuesday as he left his office.", "en"),
+    ("Le maire de la ville a été assassiné mardi par des hommes armés.", "fr"),
+    ("اغتال مسلحون رئيس بلدية المدينة أمس أثناء خروجه من مكتبه.", "ar"),
+    ("اغتيل قاض بارز أمس برصاص مسلحين مجهولين.", "ar"),
+])
+def test_assassination_of_one_victim_is_one_killed_and_no_wounded(text, lang):
+    found = find_casualties(text, lang)
+    assert (found.killed, found.wounded) == (1, 0)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("The governor survived an assassination attempt on Tuesday.", "en"),
+    ("Le ministre a échappé à une tentative d'assassinat lundi.", "fr"),
+    ("نجا المحافظ من محاولة اغتيال أمس.", "ar"),
+])
+def test_failed_assassination_states_no_toll(text, lang):
+    assert find_casualties(text, lang).killed in (None, 0)
+
+
+def test_assassination_with_a_count_keeps_the_count():
+    assert find_casualties("Gunmen assassinated two judges in the city.", "en").killed == 2

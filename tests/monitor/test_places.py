@@ -91,3 +91,27 @@ def test_never_raises(text, lang):
     found = find_places(text, lang)
     assert found.country is None or len(found.country) == 2
     assert 0.0 <= found.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text,country,admin1", [
+    ("KABUL, Afghanistan (Jan. 25, 2013)\nDuring a security operation in Andar district, Ghazni province, "
+     "yesterday, an Afghan and coalition force killed a Taliban leader.", "AF", "Ghazni"),
+    ("BAGHDAD (Reuters) - A car bomb exploded at a market in Baqubah, the capital of Diyala province, "
+     "killing five people.", "IQ", "Diyala"),
+    ("بغداد - قتل ثلاثة جنود في هجوم بعبوة ناسفة بمحافظة ديالى.", "IQ", "Diyala"),
+])
+def test_incident_place_beats_dateline(text, country, admin1):
+    place = find_places(text, "ar" if text[0] > "z" else "en")
+    assert place.country == country and place.admin1 == admin1
+
+
+def test_dateline_kept_when_sentences_name_no_place():
+    text = "KABUL, Afghanistan (AP) — A suicide bomber struck a crowd of worshippers on Friday, officials said."
+    place = find_places(text, "en")
+    assert place.country == "AF" and place.city is not None and place.city.lower() == "kabul"
+
+
+def test_dateline_country_breaks_ties():
+    text = ("KABUL, Afghanistan (March 24, 2011) An Afghan and coalition security force targeted an Islamic "
+            "Movement of Uzbekistan leader in Samangan province today.")
+    assert find_places(text, "en").country == "AF"
