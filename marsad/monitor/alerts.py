@@ -29,8 +29,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from marsad.access.context import Viewer, load_viewer
 from marsad.access.db import Db, connected, in_transaction
@@ -47,6 +48,8 @@ __all__ = [
     "AlertIncident",
     "PendingAlert",
     "SubscriptionIndex",
+    "CompiledFilters",
+    "IncidentFacts",
     "subscription_matches",
     "toll_of",
     "record_alerts",
@@ -94,39 +97,76 @@ def _countries(filters: Mapping[str, Any]) -> set[str]:
     return codes
 
 
-def subscription_matches(filters: Mapping[str, Any], fields: Mapping[str, Any], folded_text: str | None = None) -> bool:
-    """True when the incident ``fields`` pass every filter given (``folded_text``: folded name + description)."""
-    codes = _countries(filters)
-    if codes and fields.get("country") not in codes:
-        return False
-    groups = filters.get("groups")
-    if groups and fold(fields.get("perpetrator") or "") not in {fold(g) for g in groups}:
-        return False
-    for key in ("attack_types", "themes"):
-        wanted = filters.get(key)
-        if wanted and not set(wanted) & set(fields.get(key) or ()):
+@dataclass(frozen=True, slots=True)
+class CompiledFilters:
+    """A subscription's filters prepared once for matching (sets, folded groups and keywords)."""
+
+    countries: frozenset[str]
+    groups: frozenset[str]
+    attack_types: frozenset[str]
+    themes: frozenset[str]
+    min_killed: int
+    min_wounded: int
+    min_casualties: int
+    keywords: tuple[str, ...]
+
+    @classmethod
+    def of(cls, filters: Mapping[str, Any]) -> CompiledFilters:
+        return cls(frozenset(_countries(filters)), frozenset(fold(g) for g in filters.get("groups") or ()),
+                   frozenset(filters.get("attack_types") or ()), frozenset(filters.get("themes") or ()),
+                   filters.get("min_killed", 0), filters.get("min_wounded", 0), filters.get("min_casualties", 0),
+                   tuple(fold(k) for k in filters.get("keywords") or ()))
+
+    def matches(self, facts: IncidentFacts) -> bool:
+        """True when the incident passes every filter given."""
+        if self.countries and facts.country not in self.countries:
             return False
-    killed, wounded = fields.get("killed") or 0, fields.get("wounded") or 0
-    if killed < filters.get("min_killed", 0) or wounded < filters.get("min_wounded", 0):
-        return False
-    if killed + wounded < filters.get("min_casualties", 0):
-        return False
-    keywords = filters.get("keywords")
-    if keywords:
-        if folded_text is None:
-            folded_text = fold(f"{fields.get('name') or ''} {fields.get('description') or ''}")
-        return all(fold(k) in folded_text for k in keywords)
-    return True
+        if self.groups and facts.perpetrator not in self.groups:
+            return False
+        if self.attack_types and self.attack_types.isdisjoint(facts.attack_types):
+            return False
+        if self.themes and self.themes.isdisjoint(facts.themes):
+            return False
+        if facts.killed < self.min_killed or facts.wounded < self.min_wounded:
+            return False
+        if facts.killed + facts.wounded < self.min_casualties:
+            return False
+        return all(k in facts.text for k in self.keywords)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFacts:
+    """What the filters read of an incident (country, folded perpetrator and text…), prepared once per incident."""
+
+    country: str | None
+    perpetrator: str
+    attack_types: frozenset[str]
+    themes: frozenset[str]
+    killed: int
+    wounded: int
+    text: str
+
+    @classmethod
+    def of(cls, fields: Mapping[str, Any]) -> IncidentFacts:
+        return cls(fields.get("country"), fold(fields.get("perpetrator") or ""),
+                   frozenset(fields.get("attack_types") or ()), frozenset(fields.get("themes") or ()),
+                   int(fields.get("killed") or 0), int(fields.get("wounded") or 0),
+                   fold(f"{fields.get('name') or ''} {fields.get('description') or ''}"))
+
+
+def subscription_matches(filters: Mapping[str, Any], fields: Mapping[str, Any]) -> bool:
+    """True when the incident ``fields`` (from :func:`incident_fields`) pass every filter given."""
+    return CompiledFilters.of(filters).matches(IncidentFacts.of(fields))
 
 
 class SubscriptionIndex:
     """Active subscriptions filed by their most selective filter, for matching thousands per incident quickly."""
 
     def __init__(self, subscriptions: Iterable[Subscription]):
-        self.by_country: dict[str, list[Subscription]] = defaultdict(list)
-        self.by_group: dict[str, list[Subscription]] = defaultdict(list)
-        self.by_type: dict[str, list[Subscription]] = defaultdict(list)
-        self.anything: list[Subscription] = []
+        self.by_country: dict[str, list[tuple[Subscription, CompiledFilters]]] = defaultdict(list)
+        self.by_group: dict[str, list[tuple[Subscription, CompiledFilters]]] = defaultdict(list)
+        self.by_type: dict[str, list[tuple[Subscription, CompiledFilters]]] = defaultdict(list)
+        self.anything: list[tuple[Subscription, CompiledFilters]] = []
         self.size = 0
         for sub in subscriptions:
             self.add(sub)
@@ -136,43 +176,46 @@ class SubscriptionIndex:
         if not sub.active:
             return
         self.size += 1
-        filters = sub.filters
-        if codes := _countries(filters):
-            for code in codes:
-                self.by_country[code].append(sub)
-        elif filters.get("groups"):
-            for group in {fold(g) for g in filters["groups"]}:
-                self.by_group[group].append(sub)
-        elif filters.get("attack_types"):
-            for kind in filters["attack_types"]:
-                self.by_type[kind].append(sub)
+        compiled = CompiledFilters.of(sub.filters)
+        entry = (sub, compiled)
+        if compiled.countries:
+            for code in compiled.countries:
+                self.by_country[code].append(entry)
+        elif compiled.groups:
+            for group in compiled.groups:
+                self.by_group[group].append(entry)
+        elif compiled.attack_types:
+            for kind in compiled.attack_types:
+                self.by_type[kind].append(entry)
         else:
-            self.anything.append(sub)
-
-    def candidates(self, fields: Mapping[str, Any]) -> list[Subscription]:
-        """Subscriptions that may match: those filed under the incident's country, group, types, or nothing."""
-        found: dict[int, Subscription] = {}
-        buckets = [self.by_country.get(fields.get("country") or "", ()),
-                   self.by_group.get(fold(fields.get("perpetrator") or ""), ()), self.anything]
-        buckets += [self.by_type.get(kind, ()) for kind in fields.get("attack_types") or ()]
-        for bucket in buckets:
-            for sub in bucket:
-                found.setdefault(sub.id, sub)
-        return list(found.values())
+            self.anything.append(entry)
 
     def matching(self, fields: Mapping[str, Any]) -> list[Subscription]:
-        """Subscriptions whose filters all hold for the incident ``fields`` (sharing not yet considered)."""
-        folded = fold(f"{fields.get('name') or ''} {fields.get('description') or ''}")
-        return [s for s in self.candidates(fields) if subscription_matches(s.filters, fields, folded)]
+        """Subscriptions whose filters all hold for the incident ``fields`` (sharing not yet considered).
+
+        Only the buckets of the incident's country, perpetrator and attack types and the unfiltered bucket are
+        read; a subscription filed under several (e.g. two attack types) is returned once.
+        """
+        facts = IncidentFacts.of(fields)
+        buckets = [self.by_country.get(facts.country or "", ()), self.by_group.get(facts.perpetrator, ()),
+                   self.anything, *(self.by_type.get(kind, ()) for kind in facts.attack_types)]
+        found: dict[int, Subscription] = {}
+        for bucket in buckets:
+            for sub, compiled in bucket:
+                if sub.id not in found and compiled.matches(facts):
+                    found[sub.id] = sub
+        return list(found.values())
 
 
 def _previous(conn, incident_id: str, subscription_ids: list[int]) -> dict[int, tuple[int, int | None, int | None]]:
     """Per subscription: (highest toll alerted, killed, wounded at that alert)."""
+    wanted = set(subscription_ids)
     rows = conn.execute(select(alert_log.c.subscription_id, alert_log.c.toll, alert_log.c.killed, alert_log.c.wounded)
-                        .where(alert_log.c.incident_id == incident_id,
-                               alert_log.c.subscription_id.in_(subscription_ids)))
+                        .where(alert_log.c.incident_id == incident_id))
     best: dict[int, tuple[int, int | None, int | None]] = {}
     for row in rows:
+        if row.subscription_id not in wanted:
+            continue
         if row.subscription_id not in best or row.toll > best[row.subscription_id][0]:
             best[row.subscription_id] = (row.toll, row.killed, row.wounded)
     return best
@@ -182,19 +225,23 @@ def _channels(sub: Subscription) -> list[str]:
     return [c for c, on in (("inapp", sub.inapp), ("webhook", bool(sub.webhook_url)), ("email", bool(sub.email))) if on]
 
 
-def _claim(conn, sub: Subscription, fields: dict, channel: str, reason: str, message: AlertMessage) -> int | None:
-    """Insert the log row of one alert; None when another worker already recorded it (unique key)."""
-    now = utcnow()
+def _log_row(sub: Subscription, fields: dict, channel: str, reason: str, message: AlertMessage, now) -> dict:
     inapp = channel == "inapp"  # the in-app channel is the log itself: delivered when recorded
-    values = dict(subscription_id=sub.id, incident_id=fields["id"], reason=reason, killed=fields.get("killed"),
-                  wounded=fields.get("wounded"), toll=toll_of(fields), channel=channel,
-                  status="delivered" if inapp else "pending", attempts=int(inapp), error=None,
-                  message=message.as_json(), created=now, delivered_at=now if inapp else None)
-    try:
-        with conn.begin_nested():
-            return conn.execute(insert(alert_log).values(**values)).inserted_primary_key[0]
-    except IntegrityError:
-        return None
+    return dict(subscription_id=sub.id, incident_id=fields["id"], reason=reason, killed=fields.get("killed"),
+                wounded=fields.get("wounded"), toll=toll_of(fields), channel=channel,
+                status="delivered" if inapp else "pending", attempts=int(inapp), error=None,
+                message=message.as_json(), created=now, delivered_at=now if inapp else None)
+
+
+def _claim(conn, rows: list[dict]) -> dict[tuple[int, str], int]:
+    """Insert the log rows in one statement, skipping those another worker already recorded (the unique key);
+    returns (subscription id, channel) → log id of the rows this call inserted."""
+    if not rows:
+        return {}
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = (dialect_insert(alert_log).on_conflict_do_nothing()
+                 .returning(alert_log.c.id, alert_log.c.subscription_id, alert_log.c.channel))
+    return {(r.subscription_id, r.channel): r.id for r in conn.execute(statement, rows)}
 
 
 def _viewer_cache(db_conn) -> Callable[[str], Viewer | None]:
@@ -221,8 +268,8 @@ def record_alerts(db: Db, incident: AlertIncident, index: SubscriptionIndex, *, 
     matched = index.matching(fields)
     if not matched:
         return []
-    toll = toll_of(fields)
-    pending: list[PendingAlert] = []
+    toll, now = toll_of(fields), utcnow()
+    chosen: list[tuple[Subscription, str, AlertMessage]] = []
     with in_transaction(db, f"the alerts of {fields['id']}") as conn:
         viewer_of = viewer_of or _viewer_cache(conn)
         previous = _previous(conn, fields["id"], [s.id for s in matched])
@@ -236,11 +283,11 @@ def record_alerts(db: Db, incident: AlertIncident, index: SubscriptionIndex, *, 
             reason = "new" if before is None else "toll"
             message = render_alert(fields, sub.language, base_url, reason=reason,
                                    previous=before[1:] if before else None, subscription=sub.name)
-            for channel in _channels(sub):
-                log_id = _claim(conn, sub, fields, channel, reason, message)
-                if log_id is not None:
-                    pending.append(PendingAlert(log_id, channel, sub, message))
-    return pending
+            chosen += [(sub, channel, message) for channel in _channels(sub)]
+        ids = _claim(conn, [_log_row(sub, fields, channel, message.data["reason"], message, now)
+                            for sub, channel, message in chosen])
+    return [PendingAlert(ids[(sub.id, channel)], channel, sub, message)
+            for sub, channel, message in chosen if (sub.id, channel) in ids]
 
 
 def alert_incident(db: Db, incident: AlertIncident, index: SubscriptionIndex, *, base_url: str,

@@ -223,3 +223,20 @@ def test_no_alert_ever_reaches_a_user_who_may_not_see_the_incident(world, viewer
     expected = {s.id for s in index.matching(fields)
                 if can_see(viewers[s.username], event.facts, event.collections)}
     assert {a.subscription.id for a in sent} == expected  # and nobody who may see it is left out
+
+
+def test_recording_on_each_backend(database_url, monkeypatch):
+    engine, collection, ids = alert_world(database_url)
+    try:
+        create_subscription(engine, "jo", "all", {}, webhook_url="https://hooks.example.org/h")
+        index = SubscriptionIndex(active_subscriptions(engine))
+        event = incident(collection, by=ids["SA"], incident_id="incident--22222222-2222-4222-8222-222222222222")
+        assert sorted(p.channel for p in record_alerts(engine, event, index, base_url=BASE)) == ["inapp", "webhook"]
+        monkeypatch.setattr(alerts_module, "_previous", lambda *args: {})  # as if racing the first worker
+        assert record_alerts(engine, event, index, base_url=BASE) == []
+        monkeypatch.undo()
+        higher = incident(collection, by=ids["SA"], incident_id=event.obj["id"], killed=30)
+        assert [p.message.data["reason"] for p in record_alerts(engine, higher, index, base_url=BASE)] == ["toll"] * 2
+        assert _count(engine) == 4
+    finally:
+        engine.dispose()
