@@ -50,6 +50,9 @@ class Settings(BaseSettings):
         default=None, description="Key that signs sessions and webhooks; generated into data_dir if unset."
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
+    public_url: str | None = Field(
+        default=None, description="Address users reach this hub at, for links in alerts (default: http://host:port)."
+    )
     membership_file: Path | None = Field(
         default=None,
         description="JSON file of the regional body and its member states (default: the bundled Arab League file).",

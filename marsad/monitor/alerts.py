@@ -36,6 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from marsad.access.context import Viewer, load_viewer
 from marsad.access.db import Db, connected, in_transaction
 from marsad.access.policy import ObjectFacts, can_see, object_facts
+from marsad.config import Settings
 from marsad.errors import NotFound
 from marsad.model.incident import incident_fields
 from marsad.monitor.alert_messages import AlertMessage, render_alert
@@ -55,6 +56,7 @@ __all__ = [
     "record_alerts",
     "alert_incident",
     "recent_alerts",
+    "public_base_url",
 ]
 
 
@@ -83,6 +85,11 @@ class PendingAlert:
     channel: str
     subscription: Subscription
     message: AlertMessage
+
+
+def public_base_url(settings: Settings) -> str:
+    """Where alert links point: the ``public_url`` setting, else ``http://host:port`` of ``marsad serve``."""
+    return (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
 
 
 def toll_of(fields: Mapping[str, Any]) -> int:

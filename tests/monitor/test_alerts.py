@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 
 from marsad.access.context import Viewer
 from marsad.access.policy import can_see
+from marsad.config import Settings
 from marsad.model.incident import incident_fields
 from marsad.monitor import alerts as alerts_module
 from marsad.monitor.alert_messages import render_alert
@@ -17,6 +18,7 @@ from marsad.monitor.alerts import (
     alert_incident,
     recent_alerts,
     record_alerts,
+    public_base_url,
     subscription_matches,
 )
 from marsad.monitor.subscriptions import Subscription, active_subscriptions, create_subscription
@@ -240,3 +242,8 @@ def test_recording_on_each_backend(database_url, monkeypatch):
         assert _count(engine) == 4
     finally:
         engine.dispose()
+
+
+def test_links_use_the_public_url_setting():
+    assert public_base_url(Settings(public_url="https://hub.example.org/marsad/")) == "https://hub.example.org/marsad"
+    assert public_base_url(Settings(host="10.0.0.5", port=9000)) == "http://10.0.0.5:9000"
