@@ -25,10 +25,10 @@ from marsad.monitor.fetch import FEED_TYPES, PAGE_TYPES, FetchPolicy, fetch
 from marsad.monitor.folders import read_folder
 from marsad.monitor.items import SourceItem, unique_items
 from marsad.monitor.pages import page_item
-from marsad.monitor.sources import Source, get_source, record_failure, record_success
+from marsad.monitor.sources import Source, due_sources, get_source, record_failure, record_success
 from marsad.store import sources as table
 
-__all__ = ["Collected", "PollResult", "collect", "poll", "check"]
+__all__ = ["Collected", "PollResult", "collect", "poll", "check", "poll_due"]
 
 log = logging.getLogger(__name__)
 
@@ -138,3 +138,10 @@ def check(engine: Engine, source: Source, *, policy: FetchPolicy | None = None) 
             return PollResult(get_source(conn, source.name), [], 0, error)
         record_success(conn, source, now, new_items=0, problem="; ".join(found.problems) or None, reschedule=False)
         return PollResult(get_source(conn, source.name), unique_items(found.items), len(found.items))
+
+
+def poll_due(engine: Engine, *, now: datetime | None = None, policy: FetchPolicy | None = None) -> list[PollResult]:
+    """Poll every source that is due, one after the other; one source failing never stops the others."""
+    with engine.connect() as conn:
+        due = due_sources(conn, now or datetime.now(timezone.utc))
+    return [poll(engine, source, policy=policy) for source in due]

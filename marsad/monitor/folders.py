@@ -134,23 +134,25 @@ def _candidates(root: Path) -> Iterator[Path]:
 
 
 def read_folder(directory: str | Path, *, source_id: int | None = None, known: Container[str] = frozenset(),
-                max_file_bytes: int = 20_000_000, fetched_at: datetime | None = None) -> FolderBatch:
-    """Read the files of ``directory`` whose fingerprint is not in ``known``; never raises for one bad file."""
+                max_file_bytes: int = 20_000_000, max_files: int = MAX_FILES,
+                fetched_at: datetime | None = None) -> FolderBatch:
+    """Read the files of ``directory`` whose fingerprint is not in ``known`` (at most ``max_files`` new ones
+    per call, so a huge drop is spread over polls); never raises for one bad file."""
     root = Path(directory)
     batch = FolderBatch()
     if not root.is_dir():
         batch.problems.append(f"{root}: not a readable folder")
         return batch
     now = fetched_at or datetime.now(timezone.utc)
-    for count, path in enumerate(_candidates(root)):
-        if count >= MAX_FILES:
-            batch.problems.append(f"{root}: more than {MAX_FILES} files; the rest are read next time")
-            break
+    for path in _candidates(root):
         relative = path.relative_to(root).as_posix()
         try:
             fingerprint = file_fingerprint(path, root)
             if fingerprint in known:
                 continue
+            if len(batch.fingerprints) >= max_files:
+                batch.problems.append(f"more than {max_files} new files; the rest are read next time")
+                break
             batch.fingerprints.append(fingerprint)
             if path.stat().st_size > max_file_bytes:
                 batch.problems.append(f"{relative}: over {max_file_bytes} bytes, skipped")

@@ -20,7 +20,8 @@ from sqlalchemy import (Boolean, CheckConstraint, Column, Connection, ForeignKey
 from marsad.store.base import BigIntPK, UTCDateTime, metadata
 
 __all__ = ["sources", "source_seen", "SOURCE_KINDS", "insert_source", "source_row", "source_rows", "delete_source",
-           "update_source", "seen_among", "add_seen", "seen_keys"]
+           "update_source", "seen_among", "add_seen", "seen_keys",
+           "prune_seen"]
 
 SOURCE_KINDS = ("feed", "page", "folder")
 
@@ -131,3 +132,11 @@ def seen_keys(conn: Connection, source_id: int, prefix: str) -> set[str]:
     c = source_seen.c
     return set(conn.execute(select(c.item_key).where(c.source_id == source_id,
                                                      c.item_key.startswith(prefix, autoescape=True))).scalars())
+
+
+def prune_seen(conn: Connection, before: datetime) -> int:
+    """Forget items first seen before ``before`` (the table would otherwise grow forever); folder file
+    fingerprints (``file:``) are kept, or every old file would be read again. Returns the rows removed."""
+    c = source_seen.c
+    return conn.execute(delete(source_seen).where(c.first_seen < before,
+                                                  ~c.item_key.startswith("file:", autoescape=True))).rowcount

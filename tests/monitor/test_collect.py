@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 import marsad.monitor.collect as collect_module
 from feeds_data import BILLION_LAUGHS, EXTERNAL_ENTITY, HTML_PAGE, RSS, TRUNCATED, rss_of
 from local_http import LocalServer, Route
-from marsad.monitor.collect import check, poll
+from marsad.monitor.collect import check, poll, poll_due
 from marsad.monitor.fetch import FetchPolicy
 from marsad.monitor.sources import add_source, get_source
 from marsad.store import sources as table
@@ -147,3 +149,14 @@ def test_check_reads_everything_and_stores_only_health(engine, server):
     server.routes["/feed"] = Route(body=TRUNCATED, headers=RSS_TYPE)
     failed = check(engine, after, policy=POLICY)
     assert failed.error and current(engine).consecutive_failures == 1 and current(engine).next_poll_at is None
+
+
+def test_poll_due_polls_each_due_source_and_survives_failures(engine, server, tmp_path):
+    server.routes["/feed"] = Route(body=RSS, headers=RSS_TYPE)
+    feed_source(engine, server)
+    add_source(engine, "broken", "feed", server.url("/missing"), allow_private=True)
+    results = {r.source.name: r for r in poll_due(engine, policy=POLICY)}
+    assert len(results["wire"].items) == 2 and "HTTP 404" in results["broken"].error
+    assert poll_due(engine, policy=POLICY) == []  # nothing due until the interval passes
+    later = datetime.now(timezone.utc) + timedelta(hours=1)
+    assert {r.source.name for r in poll_due(engine, now=later, policy=POLICY)} == {"wire", "broken"}

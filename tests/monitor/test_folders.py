@@ -94,3 +94,15 @@ def test_read_files_are_remembered_and_rewritten_ones_read_again(tmp_path):
 def test_missing_folder_is_a_problem_not_a_crash(tmp_path):
     batch = read_folder(tmp_path / "nope")
     assert batch.items == [] and "not a readable folder" in batch.problems[0]
+
+
+def test_a_huge_drop_is_spread_over_several_reads(tmp_path):
+    for n in range(5):
+        write(tmp_path, f"r{n}.txt", f"report {n}")
+    known: set = set()
+    texts = []
+    for _ in range(3):
+        batch = read_folder(tmp_path, known=known, max_files=2)
+        known.update(batch.fingerprints)
+        texts += [i.text for i in batch.items]
+    assert sorted(texts) == [f"report {n}" for n in range(5)]

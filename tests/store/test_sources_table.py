@@ -74,3 +74,14 @@ def test_names_are_unique_and_kinds_checked(engine):
             table.insert_source(conn, name="bad", kind="mail", location="x", interval_seconds=60, allow_private=False)
     with engine.connect() as conn:
         assert table.source_rows(conn) == []  # nothing half-written
+
+
+def test_prune_forgets_old_items_but_keeps_file_fingerprints(engine):
+    later = NOW.replace(year=2027)
+    with engine.begin() as conn:
+        source = _new(conn)
+        table.add_seen(conn, source, [("old", "h1"), ("file:a.txt:1:2", "h2")], NOW)
+        table.add_seen(conn, source, [("new", "h3")], later)
+        assert table.prune_seen(conn, later) == 1
+        assert table.seen_among(conn, source, ["old", "new", "file:a.txt:1:2"], []) == ({"new", "file:a.txt:1:2"},
+                                                                                         set())
