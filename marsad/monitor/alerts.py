@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from marsad.access.audit import record_read
 from marsad.access.context import Viewer, load_viewer
 from marsad.access.db import Db, connected, in_transaction
 from marsad.access.policy import ObjectFacts, can_see, object_facts
@@ -266,7 +267,8 @@ def _viewer_cache(db_conn) -> Callable[[str], Viewer | None]:
 
 def record_alerts(db: Db, incident: AlertIncident, index: SubscriptionIndex, *, base_url: str,
                   viewer_of: Callable[[str], Viewer | None] | None = None) -> list[PendingAlert]:
-    """Decide and record the alerts ``incident`` causes (one transaction); returns them for delivery.
+    """Decide and record the alerts ``incident`` causes (one transaction, with one audit ``read`` entry per
+    user alerted); returns them for delivery.
 
     ``viewer_of(username)`` gives a subscriber's viewer (default: read from the account tables, None when the
     user is unknown or inactive — such a user gets nothing).
@@ -277,6 +279,7 @@ def record_alerts(db: Db, incident: AlertIncident, index: SubscriptionIndex, *, 
         return []
     toll, now = toll_of(fields), utcnow()
     chosen: list[tuple[Subscription, str, AlertMessage]] = []
+    viewers: dict[str, Viewer] = {}
     with in_transaction(db, f"the alerts of {fields['id']}") as conn:
         viewer_of = viewer_of or _viewer_cache(conn)
         previous = _previous(conn, fields["id"], [s.id for s in matched])
@@ -287,12 +290,16 @@ def record_alerts(db: Db, incident: AlertIncident, index: SubscriptionIndex, *, 
             viewer = viewer_of(sub.username)
             if viewer is None or not can_see(viewer, incident.facts, incident.collections):
                 continue
+            viewers[sub.username] = viewer
             reason = "new" if before is None else "toll"
             message = render_alert(fields, sub.language, base_url, reason=reason,
                                    previous=before[1:] if before else None, subscription=sub.name)
             chosen += [(sub, channel, message) for channel in _channels(sub)]
         ids = _claim(conn, [_log_row(sub, fields, channel, message.data["reason"], message, now)
                             for sub, channel, message in chosen])
+        told = sorted({sub.username for sub, channel, _ in chosen if (sub.id, channel) in ids})
+        for username in told:  # an alert shows the incident: audited as a read, committed with the alert
+            record_read(conn, viewers[username], [fields["id"]], via="alert")
     return [PendingAlert(ids[(sub.id, channel)], channel, sub, message)
             for sub, channel, message in chosen if (sub.id, channel) in ids]
 

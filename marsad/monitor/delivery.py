@@ -27,6 +27,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import urlsplit
@@ -241,38 +242,51 @@ class AlertBroker:
 
 
 class Dispatcher:
-    """Delivers :class:`~marsad.monitor.alerts.PendingAlert` s on their channels and records each outcome."""
+    """Delivers :class:`~marsad.monitor.alerts.PendingAlert` s on their channels and records each outcome.
+
+    In-app alerts are published first; webhooks and e-mails then go out in parallel (``workers`` threads), so one
+    slow or dead endpoint, retried with backoff, does not hold up the others. Outcomes are written in one
+    transaction on the calling thread.
+    """
 
     def __init__(self, *, webhooks: WebhookSender | None = None, mailer: EmailSender | None = None,
-                 broker: AlertBroker | None = None):
+                 broker: AlertBroker | None = None, workers: int = 8):
         self.webhooks, self.mailer, self.broker = webhooks or WebhookSender(), mailer, broker
+        self.workers = max(1, workers)
 
-    def _one(self, alert: PendingAlert) -> DeliveryResult:
+    def _external(self, alert: PendingAlert) -> DeliveryResult:
         sub, message = alert.subscription, alert.message
-        if alert.channel == "inapp":
-            if self.broker is not None:
-                self.broker.publish(sub.username, {"id": alert.log_id, **message.as_json()})
-            return DeliveryResult(True, 1)
-        if alert.channel == "webhook":
-            return self.webhooks.send(sub.webhook_url, sub.webhook_secret, {"alert_id": alert.log_id,
-                                      **message.as_json()}, alert_id=alert.log_id)
-        if self.mailer is None:
-            return DeliveryResult(False, 0, "no SMTP server configured")
-        return self.mailer.send(sub.email, message.subject, message.text, message.html)
+        try:
+            if alert.channel == "webhook":
+                return self.webhooks.send(sub.webhook_url, sub.webhook_secret,
+                                          {"alert_id": alert.log_id, **message.as_json()}, alert_id=alert.log_id)
+            if self.mailer is None:
+                return DeliveryResult(False, 0, "no SMTP server configured")
+            return self.mailer.send(sub.email, message.subject, message.text, message.html)
+        except Exception as exc:  # noqa: BLE001 - a channel's bug must not stop the others
+            log.exception("alert %s: delivery failed", alert.log_id)
+            return DeliveryResult(False, 1, f"internal error: {exc.__class__.__name__}")
 
-    def deliver(self, db: Db, pending: Iterable[PendingAlert]) -> list[DeliveryResult]:
-        """Deliver each alert and record status, attempts, error and delivered_at; never raises for a channel."""
-        results = []
+    def deliver(self, db: Db, pending: Iterable[PendingAlert]) -> dict[int, DeliveryResult]:
+        """Deliver each alert and record status, attempts, error and delivered_at; never raises for a channel.
+
+        Returns the outcome per log id.
+        """
+        pending = list(pending)
+        results: dict[int, DeliveryResult] = {}
         for alert in pending:
-            try:
-                result = self._one(alert)
-            except Exception as exc:  # noqa: BLE001 - a channel's bug must not stop the others
-                log.exception("alert %s: delivery failed", alert.log_id)
-                result = DeliveryResult(False, 1, f"internal error: {exc.__class__.__name__}")
-            results.append(result)
             if alert.channel == "inapp":
-                continue
-            with in_transaction(db, f"the delivery status of alert {alert.log_id}") as conn:
+                if self.broker is not None:
+                    self.broker.publish(alert.subscription.username, {"id": alert.log_id, **alert.message.as_json()})
+                results[alert.log_id] = DeliveryResult(True, 1)
+        external = [a for a in pending if a.channel != "inapp"]
+        if not external:
+            return results
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(external))) as pool:
+            outcomes = list(pool.map(self._external, external))
+        with in_transaction(db, "the delivery status of alerts") as conn:
+            for alert, result in zip(external, outcomes):
+                results[alert.log_id] = result
                 conn.execute(update(alert_log).where(alert_log.c.id == alert.log_id).values(
                     status="delivered" if result.ok else "failed", attempts=result.attempts,
                     error=result.error, delivered_at=utcnow() if result.ok else None))

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from marsad.access.audit import record_admin
 from marsad.access.db import Db, connected, in_transaction
 from marsad.errors import Conflict, InputError, NotFound
 from marsad.model.countries import is_country_code
@@ -183,11 +184,12 @@ def _channels(webhook_url, webhook_secret, email, inapp, allow_private) -> tuple
 
 def create_subscription(db: Db, username: str, name: str, filters: dict | None = None, *, language: str = "ar",
                         inapp: bool = True, webhook_url: str | None = None, webhook_secret: str | None = None,
-                        email: str | None = None, allow_private: bool = False) -> Subscription:
+                        email: str | None = None, allow_private: bool = False, actor: str | None = None,
+                        remote_addr: str | None = None) -> Subscription:
     """Store a validated subscription of ``username``; the returned one carries the webhook secret (show it once).
 
     :class:`InputError` for a bad filter or channel, :class:`Conflict` if the user has one of that name,
-    :class:`NotFound` for an unknown user.
+    :class:`NotFound` for an unknown user. Audited (``subscription.add``, actor: ``actor`` or the user).
     """
     name = str(name or "").strip()
     if not name or len(name) > 200:
@@ -207,6 +209,8 @@ def create_subscription(db: Db, username: str, name: str, filters: dict | None =
                 new_id = conn.execute(insert(alert_subscriptions).values(**values)).inserted_primary_key[0]
         except IntegrityError:
             raise Conflict(f"{username!r} already has a subscription named {name!r}") from None
+        record_admin(conn, actor or username, "subscription.add", remote_addr=remote_addr, user=username,
+                     subscription=new_id, name=name, filters=clean, webhook=url, email=mail)
     return Subscription(id=new_id, username=username, name=name, filters=clean, language=language, inapp=bool(inapp),
                         webhook_url=url, webhook_secret=secret, email=mail, created=values["created"])
 
@@ -226,11 +230,15 @@ def active_subscriptions(db: Db) -> list[Subscription]:
         return [_row(r) for r in rows]
 
 
-def delete_subscription(db: Db, username: str, subscription_id: int) -> None:
-    """Delete one of ``username``'s subscriptions (and its log); :class:`NotFound` if they have none with that id."""
+def delete_subscription(db: Db, username: str, subscription_id: int, *, actor: str | None = None,
+                        remote_addr: str | None = None) -> None:
+    """Delete one of ``username``'s subscriptions (and its log); :class:`NotFound` if they have none with that id.
+    Audited (``subscription.remove``)."""
     with in_transaction(db, "the deletion") as conn:
         user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
         done = conn.execute(delete(alert_subscriptions).where(
             alert_subscriptions.c.id == subscription_id, alert_subscriptions.c.user_id == user_id)).rowcount
         if not done:
             raise NotFound(f"{username!r} has no subscription {subscription_id}")
+        record_admin(conn, actor or username, "subscription.remove", remote_addr=remote_addr, user=username,
+                     subscription=subscription_id)

@@ -23,6 +23,7 @@ from marsad.monitor.alerts import (
 )
 from marsad.monitor.subscriptions import Subscription, active_subscriptions, create_subscription
 from marsad.store.alerts import alert_log, alert_subscriptions
+from marsad.store.audit import audit_log
 from tests.monitor.alert_world import alert_world, incident
 
 BASE = "https://marsad.example.org"
@@ -247,3 +248,16 @@ def test_recording_on_each_backend(database_url, monkeypatch):
 def test_links_use_the_public_url_setting():
     assert public_base_url(Settings(public_url="https://hub.example.org/marsad/")) == "https://hub.example.org/marsad"
     assert public_base_url(Settings(host="10.0.0.5", port=9000)) == "http://10.0.0.5:9000"
+
+
+def test_alerts_and_subscription_changes_are_audited(world):
+    engine, collection, ids = world
+    sub = create_subscription(engine, "jo", "all", {})
+    record_alerts(engine, incident(collection, by=ids["SA"]), SubscriptionIndex(active_subscriptions(engine)),
+                  base_url=BASE)
+    with engine.connect() as conn:
+        entries = conn.execute(select(audit_log.c.actor, audit_log.c.action, audit_log.c.detail)
+                               .where(audit_log.c.actor == "jo").order_by(audit_log.c.seq)).all()
+    assert [(e.action, e.detail.get("change") or e.detail.get("via")) for e in entries] == [
+        ("admin", "subscription.add"), ("read", "alert")]
+    assert entries[0].detail["subscription"] == sub.id
