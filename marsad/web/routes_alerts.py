@@ -54,6 +54,10 @@ def _viewer(app: FastAPI, request: Request) -> Viewer:
     return authenticate_header(app.state.engine, request.headers.get("authorization"))
 
 
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
 def _last_event_id(request: Request) -> int | None:
     value = request.headers.get("last-event-id", "").strip()
     return int(value) if value.isdigit() else None
@@ -89,7 +93,7 @@ def register(app: FastAPI) -> None:
         sub = create_subscription(
             app.state.engine, viewer.username, body.name, body.filters, language=body.language or viewer.language,
             inapp=body.inapp, webhook_url=body.webhook_url, webhook_secret=body.webhook_secret, email=body.email,
-            allow_private=bool(getattr(app.state, "allow_private_webhooks", False)))
+            allow_private=bool(getattr(app.state, "allow_private_webhooks", False)), remote_addr=_client(request))
         return {**sub.public(), "webhook_secret": sub.webhook_secret}
 
     @app.get("/api/subscriptions", tags=["alerts"])
@@ -102,7 +106,7 @@ def register(app: FastAPI) -> None:
     def remove(subscription_id: int, request: Request) -> Response:
         """Delete one of the caller's subscriptions (404 if it is not theirs)."""
         viewer = _viewer(app, request)
-        delete_subscription(app.state.engine, viewer.username, subscription_id)
+        delete_subscription(app.state.engine, viewer.username, subscription_id, remote_addr=_client(request))
         return Response(status_code=204)
 
     @app.get("/api/alerts", tags=["alerts"])

@@ -194,3 +194,21 @@ def test_broker_passes_alerts_from_other_threads_to_the_users_listeners():
         assert broker.listeners("jo") == 0 and broker.publish("jo", {"id": 2}) == 0
 
     asyncio.run(scenario())
+
+
+def test_a_channel_that_raises_is_recorded_as_failed_and_others_still_go(world):
+    engine, collection, ids = world
+
+    class BrokenMailer:
+        def send(self, *args):
+            raise RuntimeError("bug")
+
+    create_subscription(engine, "jo", "mail", {}, email="ops@example.org")
+    pending = record_alerts(engine, incident(collection, by=ids["SA"]), SubscriptionIndex(active_subscriptions(engine)),
+                            base_url=BASE)
+    broker = AlertBroker()
+    results = Dispatcher(mailer=BrokenMailer(), broker=broker).deliver(engine, pending)
+    assert sorted((r.ok, r.error) for r in results.values()) == [(False, "internal error: RuntimeError"), (True, None)]
+    with engine.connect() as conn:
+        assert {(r.channel, r.status) for r in conn.execute(select(alert_log))} == {("inapp", "delivered"),
+                                                                                     ("email", "failed")}
