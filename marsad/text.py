@@ -48,6 +48,7 @@ _LATIN_MAP = {chr(cp): _latin_fold_of(chr(cp)) for cp in (*range(0xC0, 0x250), *
 _LATIN_MAP.update({"ß": "ss", "œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l"})
 _LATIN_ACCENTED = re.compile("[" + "".join(sorted(_LATIN_MAP)) + "]")
 _COMMON_ACCENTS = [(c, _LATIN_MAP[c]) for c in "éèêëàâäîïôöùûüçñíóáúœ"]
+_COMBINING = re.compile("[\u0300-\u036f]")
 
 
 def _replace_all(text: str, pairs) -> str:
@@ -81,6 +82,8 @@ def fold_latin(text: str) -> str:
     text = _replace_all(text, _COMMON_ACCENTS)
     if _LATIN_ACCENTED.search(text):
         text = _LATIN_ACCENTED.sub(lambda m: _LATIN_MAP[m.group(0)], text)
+    if _COMBINING.search(text):  # marks left on letters with no precomposed form ("0́")
+        text = _COMBINING.sub("", text)
     return text
 
 

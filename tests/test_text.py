@@ -43,3 +43,8 @@ def test_arabic_prefixes_share_one_search_key():
     assert arabic_stem("بغداد") == arabic_stem("وبغداد")
     assert arabic_stem("من") == "من"  # too short to strip
     assert search_key("attaque") == "attaque"
+
+
+def test_stray_combining_marks_are_dropped():
+    assert fold("0\u03010:\u00c1") == "00:a"
+    assert fold("cafe\u0301") == fold("café") == "cafe"
