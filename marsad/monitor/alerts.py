@@ -36,7 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from marsad.access.audit import record_read
 from marsad.access.context import Viewer, load_viewer
 from marsad.access.db import Db, connected, in_transaction
-from marsad.access.policy import ObjectFacts, can_see, object_facts
+from marsad.access.policy import ObjectFacts, can_see, object_facts, visible_clause
 from marsad.config import Settings
 from marsad.errors import NotFound
 from marsad.model.incident import incident_fields
@@ -44,6 +44,7 @@ from marsad.monitor.alert_messages import AlertMessage, render_alert
 from marsad.monitor.subscriptions import Subscription
 from marsad.store.accounts import users, utcnow
 from marsad.store.alerts import alert_log, alert_subscriptions
+from marsad.store.objects import stix_objects
 from marsad.text import fold
 
 __all__ = [
@@ -314,16 +315,25 @@ def alert_incident(db: Db, incident: AlertIncident, index: SubscriptionIndex, *,
     return pending
 
 
-def recent_alerts(db: Db, username: str, *, limit: int = 50, after_id: int | None = None) -> list[dict]:
-    """``username``'s in-app alerts, newest first (or, with ``after_id``, those after it, oldest first)."""
-    query = (select(alert_log.c.id, alert_log.c.message, alert_log.c.created, alert_subscriptions.c.name)
+def recent_alerts(db: Db, viewer: Viewer, *, limit: int = 50, after_id: int | None = None) -> list[dict]:
+    """The viewer's in-app alerts, newest first (or, with ``after_id``, those after it, oldest first).
+
+    Sharing is decided again at read time: an alert whose incident the viewer may no longer see (rights
+    withdrawn, incident re-marked or deleted) is left out, so a stored alert never outlives the right to see it.
+    """
+    query = (select(alert_log.c.id, alert_log.c.incident_id, alert_log.c.message, alert_log.c.created,
+                    alert_subscriptions.c.name)
              .join(alert_subscriptions, alert_subscriptions.c.id == alert_log.c.subscription_id)
              .join(users, users.c.id == alert_subscriptions.c.user_id)
-             .where(users.c.username == username, alert_log.c.channel == "inapp"))
+             .where(users.c.username == viewer.username, alert_log.c.channel == "inapp"))
     if after_id is not None:
         query = query.where(alert_log.c.id > after_id).order_by(alert_log.c.id)
     else:
         query = query.order_by(alert_log.c.id.desc())
     with connected(db) as conn:
         rows = conn.execute(query.limit(max(1, min(limit, 500)))).all()
-    return [{"id": r.id, "subscription": r.name, "created": r.created.isoformat(), **dict(r.message)} for r in rows]
+        wanted = sorted({r.incident_id for r in rows})
+        visible = set(conn.execute(select(stix_objects.c.stix_id).distinct().where(
+            stix_objects.c.stix_id.in_(wanted), visible_clause(viewer))).scalars()) if wanted else set()
+    return [{"id": r.id, "subscription": r.name, "created": r.created.isoformat(), **dict(r.message)}
+            for r in rows if r.incident_id in visible]

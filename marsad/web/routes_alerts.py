@@ -113,7 +113,7 @@ def register(app: FastAPI) -> None:
     def recent(request: Request, limit: int = Query(50, ge=1, le=500)) -> dict:
         """The caller's recent in-app alerts, newest first."""
         viewer = _viewer(app, request)
-        return {"alerts": recent_alerts(app.state.engine, viewer.username, limit=limit)}
+        return {"alerts": recent_alerts(app.state.engine, viewer, limit=limit)}
 
     @app.get("/api/alerts/stream", tags=["alerts"])
     async def stream(request: Request) -> StreamingResponse:
@@ -123,7 +123,7 @@ def register(app: FastAPI) -> None:
         queue = broker.listen(viewer.username)
         after = _last_event_id(request)
         missed = [] if after is None else await run_in_threadpool(
-            lambda: recent_alerts(app.state.engine, viewer.username, after_id=after, limit=500))
+            lambda: recent_alerts(app.state.engine, viewer, after_id=after, limit=500))
         return StreamingResponse(_events(request, broker, viewer.username, queue, missed),
                                  media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

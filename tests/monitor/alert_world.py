@@ -5,6 +5,7 @@ from __future__ import annotations
 from marsad.access.accounts import create_organisation, create_user
 from marsad.access.memberships import set_membership
 from marsad.model.incident import make_incident
+from marsad.model.markings import mark, releasability_marking
 from marsad.monitor.alerts import AlertIncident
 from marsad.store import Store
 from marsad.store.engine import make_engine
@@ -37,4 +38,13 @@ def incident(collection: str, *, by: str, tlp: str = "green", release_to=(), inc
     name = gtd.pop("name", "Explosion near a market in Amman")
     description = gtd.pop("description", None)
     obj = make_incident(name, description=description, created_by_ref=by, incident_id=incident_id, **gtd)
+    return AlertIncident.of(obj, tlp=tlp, release_to=release_to, collections=[collection])
+
+
+def stored_incident(engine, collection: str, *, by: str, tlp: str = "green", release_to=(), **fields) -> AlertIncident:
+    """Like :func:`incident`, marked and stored in ``collection`` (as the pipeline does before alerting)."""
+    event = incident(collection, by=by, tlp=tlp, release_to=release_to, **fields)
+    obj = mark(dict(event.obj), tlp=tlp, release_to=list(release_to) if release_to else None)
+    extra = [releasability_marking(list(release_to))] if release_to else []
+    Store(engine).put_objects([*extra, obj], collection_id=collection)
     return AlertIncident.of(obj, tlp=tlp, release_to=release_to, collections=[collection])

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-from marsad.access.context import Viewer
+from marsad.access.context import Viewer, load_viewer
 from marsad.access.policy import can_see
 from marsad.config import Settings
 from marsad.model.incident import incident_fields
@@ -24,7 +24,7 @@ from marsad.monitor.alerts import (
 from marsad.monitor.subscriptions import Subscription, active_subscriptions, create_subscription
 from marsad.store.alerts import alert_log, alert_subscriptions
 from marsad.store.audit import audit_log
-from tests.monitor.alert_world import alert_world, incident
+from tests.monitor.alert_world import alert_world, incident, stored_incident
 
 BASE = "https://marsad.example.org"
 FIELDS = {"id": "incident--1", "name": "Explosion near a market", "description": "Blast in the old souk",
@@ -88,6 +88,11 @@ def test_index_finds_exactly_the_matching_subscriptions(subs, fields):
     index = SubscriptionIndex(subscriptions)
     expected = {s.id for s in subscriptions if subscription_matches(s.filters, fields)}
     assert {s.id for s in index.matching(fields)} == expected
+
+
+def _viewer(engine, username: str) -> Viewer:
+    with engine.connect() as conn:
+        return load_viewer(conn, username)
 
 
 def _count(engine, **where) -> int:
@@ -156,12 +161,12 @@ def test_alert_incident_hands_pending_alerts_to_the_dispatcher_and_lists_them(wo
             self.got.extend(pending)
 
     recorder = Recorder()
-    event = incident(collection, by=ids["SA"])
+    event = stored_incident(engine, collection, by=ids["SA"])
     alert_incident(engine, event, SubscriptionIndex(active_subscriptions(engine)), base_url=BASE, dispatcher=recorder)
     assert [p.channel for p in recorder.got] == ["inapp"]
-    listed = recent_alerts(engine, "jo")
+    listed = recent_alerts(engine, _viewer(engine, "jo"))
     assert listed[0]["incident_id"] == event.obj["id"] and listed[0]["subscription"] == "all"
-    assert recent_alerts(engine, "sa") == []
+    assert recent_alerts(engine, _viewer(engine, "sa")) == []
 
 
 @pytest.mark.parametrize("lang, words", [

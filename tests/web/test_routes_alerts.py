@@ -14,10 +14,11 @@ from marsad.access.accounts import create_api_key
 from marsad.monitor.alerts import SubscriptionIndex, record_alerts
 from marsad.monitor.delivery import Dispatcher
 from marsad.monitor.subscriptions import active_subscriptions
+from marsad.store import Store
 from marsad.web import app as web_app
 from marsad.web import routes_alerts
 from marsad.web.errors import install_error_handlers
-from tests.monitor.alert_world import alert_world, incident
+from tests.monitor.alert_world import alert_world, stored_incident
 
 BASE = "https://marsad.example.org"
 
@@ -40,7 +41,7 @@ def client(tmp_path):
 
 def _alert(app, world, **fields):
     engine, collection, ids = world
-    pending = record_alerts(engine, incident(collection, by=ids["SA"], **fields),
+    pending = record_alerts(engine, stored_incident(engine, collection, by=ids["SA"], **fields),
                             SubscriptionIndex(active_subscriptions(engine)), base_url=BASE)
     Dispatcher(broker=app.state.alert_broker).deliver(engine, pending)
     return pending
@@ -99,6 +100,8 @@ def test_recent_alerts_are_the_callers_own(client):
     alerts = http.get("/api/alerts", headers=auth["jo"]).json()["alerts"]
     assert len(alerts) == 1 and alerts[0]["subject"].startswith("Alert: Bombing/Explosion in Amman, Jordan")
     assert http.get("/api/alerts", headers=auth["eg"]).json() == {"alerts": []}
+    Store(world[0]).delete_object(alerts[0]["incident_id"])  # the incident is gone: so is its alert
+    assert http.get("/api/alerts", headers=auth["jo"]).json() == {"alerts": []}
 
 
 def test_stream_sends_live_alerts_and_replays_missed_ones(client):
