@@ -25,8 +25,10 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
     engine = engine or make_engine(settings.resolved_database_url)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):
+    async def lifespan(app: FastAPI):
         yield
+        for close in reversed(app.state.closers):  # route modules' resources, newest first
+            close()
         engine.dispose()
 
     app = FastAPI(
@@ -37,6 +39,7 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.closers = []  # route modules append what must be closed when the app stops
     install_error_handlers(app)
     for module in ROUTE_MODULES:
         module.register(app)

@@ -85,6 +85,7 @@ async def _events(request: Request, broker: AlertBroker, username: str, queue: a
 
 def register(app: FastAPI) -> None:
     app.state.alert_broker = AlertBroker()
+    app.state.closers.append(app.state.alert_broker.close)
 
     @app.post("/api/subscriptions", tags=["alerts"], status_code=201)
     def add(body: SubscriptionRequest, request: Request) -> dict:

@@ -19,3 +19,10 @@ def test_health_and_unknown_path(tmp_path):
     missing = client.get("/no/such/page")
     assert missing.status_code == 404 and missing.json()["http_status"] == "404"
     assert "Traceback" not in missing.text
+
+
+def test_shutdown_closes_route_resources(tmp_path):
+    app = create_app(load_settings(data_dir=tmp_path))
+    with TestClient(app):
+        assert not app.state.alert_broker.closed
+    assert app.state.alert_broker.closed
