@@ -32,6 +32,7 @@ def client(tmp_path):
         auth[user] = {"Authorization": f"Bearer {key}"}
     app = FastAPI()
     app.state.engine = engine
+    app.state.closers = []
     install_error_handlers(app)
     routes_alerts.register(app)
     with TestClient(app) as http:
