@@ -58,7 +58,8 @@ _POST = {
     **dict.fromkeys("killed dead died die dies deaths fatalities slain perished lives executed beheaded "
                     "assassinated".split(), K),
     **dict.fromkeys("wounded injured hurt injuries".split(), W),
-    **dict.fromkeys("tue tues tuee tuees morts mort deces decedes victimes peri perissent".split(), K),
+    **dict.fromkeys("tue tues tuee tuees morts mort deces decedes victimes peri perissent abattu abattus abattue "
+                    "abattues".split(), K),
     **dict.fromkeys("blesse blesses blessee blessees".split(), W),
     **dict.fromkeys(normalise("قتلى قتيل قتيلا شهداء شهيد شهيدا حتفهم حتفه حتفهما مصرعهم مصرعه مصرعهما "
                               "قتلوا ضحايا قتيلاً").split(), K),
@@ -69,13 +70,13 @@ _PRE = {
     **dict.fromkeys("killing kill kills killed toll lives deaths death claimed dead fatally executed beheaded "
                     "assassinated".split(), K),
     **dict.fromkeys("wounding injuring wounded injured".split(), W),
-    **dict.fromkeys("tuant tue mort deces bilan vie".split(), K),
+    **dict.fromkeys("tuant tue mort deces bilan vie abattu abattant".split(), K),
     **dict.fromkeys("blessant blesse".split(), W),
     **dict.fromkeys(normalise("مقتل قتل استشهاد مصرع وفاة حصيلة بحياة حياة قتلت يقتل وقتل").split(), K),
     **dict.fromkeys(normalise("إصابة جرح أصيب أصابت جرحت إصابه").split(), W),
 }
 # verbs that are active (take an object after them) when a number or determiner follows
-_AMBIGUOUS = {"killed", "wounded", "injured", "tue", "blesse", "tues", "blesses"}
+_AMBIGUOUS = {"killed", "wounded", "injured", "tue", "blesse", "tues", "blesses", "abattu", "abattus"}
 _DETERMINERS = set("the a an his her their its two three le la les un une des plusieurs deux trois".split())
 _FILLERS = set(
     "at least some about around nearly almost more than over up to of the a an total estimated approximately "
@@ -150,7 +151,7 @@ _CUE_STEMS = {
     "en": tuple("kill dead died dies death fatalit slain perish lives wound injur hurt casualt toll execut behead "
                 "assassin".split()),
     "fr": ("tue ", "tue,", "tues", "tuee", "tuant", "mort ", "morts", "mort,", "deces", "victime", "bless",
-           "bilan", "peri", "la vie", "assassin"),
+           "bilan", "peri", "la vie", "assassin", "abatt"),
     "ar": tuple(normalise("قتل قتيل شهيد شهدا استشهاد حتف مصرع وفا ضحايا حصيلة حياة جرح جريح اصاب اصيب مصاب "
                           "خسائر اغتي اغتال").split()),
 }
@@ -351,6 +352,10 @@ def _backward(toks: list[str], spans: list, k: int, kinds: list) -> str | None:
 _NAME = r"(?P<name>[A-Z][\w'\-]+(?: (?:[A-Z][\w'\-]+|al|bin|ben|el|de))*)"
 _NAMED_VERBS = {K: ("killed", "beheaded", "assassinated", "executed", "shot dead"), W: ("wounded", "injured")}
 _NAMED_AFTER = re.compile(rf" {_NAME},\s+(?:a|an|the)\s")  # killed Ahmad Khan, a teacher
+# killed (tribal elder) Haji Ahmad Khan in…: a name of two words or more, after at most three role words
+_NAMED_ROLE_AFTER = re.compile(
+    r" (?P<role>(?:(?!(?:in|at|on|near|by|during|and|while|after|when|from|with|of|the|a|an)\b)[a-z][a-z\-]* ){0,3})"
+    r"(?P<name>[A-Z][\w'\-]+(?: (?:[A-Z][\w'\-]+|al|bin|ben|el|de))+)\b")
 _NAMED_BEFORE = re.compile(  # Ahmad Khan, a teacher, was (shot and) killed
     rf"{_NAME}(?:, [^,.]{{1,80}},)? (?:was|were) (?:shot and |fatally |also |seriously |critically )?$")
 _NOT_NAMES = {"The", "A", "An", "One", "He", "She", "It", "They", "This", "That", "His", "Her", "No", "All",
@@ -480,14 +485,20 @@ def _bombers(norm: str) -> int:
 
 _ASSASSINATION = re.compile(r"\bassassinat(?:ed|ion)\b|\bassassine(?:e|s|es)?\b|\bassassinat\b|"
                             r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)?(?:اغتيال|اغتال|اغتالت|اغتيل|اغتيلت|يغتال|تغتال)(?!\w)")
+_ASSASSINATION_GUARDS = ("assassin", "اغتي", "اغتال", "حتف", "مصرع", "a ete")
+# one victim told in the singular: "لقي حتفه/مصرعه" (he met his death), "a été tué/abattu" (was killed)
+_SINGLE_DEATH = re.compile(r"(?<!\w)لقي(?:ت)? (?:\w+ ){0,3}?(?:حتفه|حتفها|مصرعه|مصرعها)(?!\w)|"
+                           r"\ba ete (?:tue|tuee|abattu|abattue|assassine|assassinee)\b")
 _FAILED_ASSASSINATION = re.compile(r"attempt|survived|escaped|foiled|plot|tentative|rescape|dejoue|projet|"
                                    r"محاول|نجا|نجاه|احباط|مخطط")
 
 
 def _assassination(lead: str) -> bool:
-    """Whether the lead reports a carried-out assassination (one victim, unless counted otherwise): a
-    sentence with an assassination word and no attempt, plot or survival word."""
-    for match in _ASSASSINATION.finditer(lead):
+    """Whether the lead reports one victim killed without counting: a carried-out assassination, or a death
+    told in the singular ("لقي حتفه", "a été abattu"), in a sentence with no attempt, plot or survival word."""
+    if not any(word in lead for word in _ASSASSINATION_GUARDS):
+        return False
+    for match in (*_ASSASSINATION.finditer(lead), *_SINGLE_DEATH.finditer(lead)):
         start = max((lead.rfind(c, 0, match.start()) for c in _SENTENCE_CHARS), default=-1) + 1
         ends = [e for e in (lead.find(c, match.end()) for c in _SENTENCE_CHARS) if e != -1]
         if not _FAILED_ASSASSINATION.search(lead, start, min(ends) if ends else len(lead)):
@@ -506,6 +517,9 @@ def _named_victims(text: str, totals: dict[str, int], unknown: set[str]) -> None
             i = text.find(verb)
             while i != -1:
                 if m := _NAMED_AFTER.match(text, i + len(verb)):
+                    names.add(m["name"])
+                elif (m := _NAMED_ROLE_AFTER.match(text, i + len(verb))) and not any(
+                        word in NUMBER_STARTS for word in m["role"].split()):
                     names.add(m["name"])
                 if m := _NAMED_BEFORE.search(text, max(0, i - 140), i):
                     names.add(m["name"])

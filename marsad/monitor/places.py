@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from marsad.model.gazetteer import Place, load_gazetteer
-from marsad.monitor.datelines import mask_dateline
+from marsad.monitor.datelines import find_dateline
 from marsad.monitor.place_words import (
     ADMIN_TYPES, ARABIC_COMMON, CUE_BIGRAMS, STRONG_CUE_WORDS, CUE_WORDS, DEMONYMS, LATIN_STOP, NAME_TYPES, WEAK_NAMES,
 )
@@ -44,6 +44,7 @@ REGION = frozenset(
 
 _KIND_ORDER = {"country": 0, "admin1": 1, "city": 2}
 _CAP_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w'’\-]*")
+_NON_WORDS = re.compile(r"\W+")
 _SEG = (
     r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[ \t]+(?:(?:de|del|da|do|des|du|la|le|el|al|ad|as|ash|at|an|az|ar|ul|e|i|y|of|and|bin|ibn|ben|sur|en)[ \t]+)?"
     r"[A-ZÀ-ÖØ-Þ0-9][\w'’\-]*)*"
@@ -110,10 +111,8 @@ class _Mention:
 
 def _capitalised_tokens(text: str) -> set[str]:
     """The folded tokens of the words written with a capital letter ("Mosul" but not "and")."""
-    found: set[str] = set()
-    for word in set(_CAP_WORD.findall(text)):
-        found.update(re.split(r"\W+", word.lower() if word.isascii() else fold(word)))
-    return found
+    words = " ".join(set(_CAP_WORD.findall(text)))  # folded in one go: fold works word by word
+    return set(_NON_WORDS.split(words.lower() if words.isascii() else fold(words)))
 
 
 def _cue(norm: str, hit: Hit, places: list[Place]) -> int:
@@ -129,27 +128,37 @@ def _cue(norm: str, hit: Hit, places: list[Place]) -> int:
     return 0
 
 
-def _mentions(text: str, lang: str) -> tuple[list[_Mention], Counter]:
-    """Gazetteer mentions kept after the collision filters, and demonym counts by country."""
-    scanner, gazetteer = place_scanner(), load_gazetteer()
-    norm = scan_text(text)
-    capitals = _capitalised_tokens(text) if lang != "ar" else set()
+@functools.lru_cache(maxsize=65536)
+def _places_of(payloads: tuple) -> tuple[tuple[Place, ...], tuple[str, ...]]:
+    """The gazetteer places a hit's payloads name (countries, then admin1, then larger cities first) and
+    the demonyms' country codes; cached, as the same names come back in report after report."""
+    gazetteer = load_gazetteer()
+    places: list[Place] = []
+    demonyms: list[str] = []
+    for payload in payloads:
+        if payload[0] == "@":
+            demonyms.append(payload[1:])
+        else:
+            places.extend(p for p in gazetteer.lookup_folded(payload) if p not in places)
+    places.sort(key=lambda p: (_KIND_ORDER[p.kind], -p.population))
+    return tuple(places), tuple(demonyms)
+
+
+def _mentions(norm: str, capitals: set[str] | None) -> tuple[list[_Mention], list[tuple[int, str]]]:
+    """Gazetteer mentions in ``norm`` (a :func:`scan_text` result) kept after the collision filters, and
+    demonyms as (position, country code). ``capitals``: the folded capitalised words of a Latin-script
+    text (None for Arabic, where every name counts)."""
     mentions: list[_Mention] = []
-    demonyms: Counter = Counter()
-    for hit in scanner.scan(norm):
-        places: list[Place] = []
-        for payload in hit.payloads:
-            if payload[0] == "@":
-                demonyms[payload[1:]] += 1
-            else:
-                places.extend(p for p in gazetteer.lookup_folded(payload) if p not in places)
+    demonyms: list[tuple[int, str]] = []
+    for hit in place_scanner().scan(norm):
+        places, codes = _places_of(hit.payloads)
+        demonyms.extend((hit.start, code) for code in codes)
         if not places:
             continue
-        places.sort(key=lambda p: (_KIND_ORDER[p.kind], -p.population))
-        capitalised = hit.arabic or hit.key.split()[0] in capitals
-        if not capitalised:
+        if not hit.arabic and (capitals is None or hit.key.split(" ", 1)[0] not in capitals):
             continue
-        mentions.append(_Mention(hit, places, _cue(norm, hit, places), capitalised))
+        places = list(places)
+        mentions.append(_Mention(hit, places, _cue(norm, hit, places), True))
     _chain_cues(mentions)
     return [m for m in mentions if _credible(m)], demonyms
 
@@ -177,7 +186,7 @@ def _credible(mention: _Mention) -> bool:
     return mention.cue >= 1 or best.population >= 50_000 or best.kind == "admin1"
 
 
-def _country_scores(mentions: list[_Mention], demonyms: Counter, hint: str | None) -> Counter:
+def _country_scores(mentions: list[_Mention], demonyms: list[tuple[int, str]], hint: str | None) -> Counter:
     scores: Counter = Counter()
     for rank, mention in enumerate(mentions):
         early = 0.5 if rank < 3 else 0.0
@@ -192,7 +201,7 @@ def _country_scores(mentions: list[_Mention], demonyms: Counter, hint: str | Non
         weight = (1.5 if mention.cue else 1.0) + early
         for code, population in largest.items():
             scores[code] += weight * population / total
-    for code, count in demonyms.items():
+    for code, count in Counter(code for _, code in demonyms).items():
         scores[code] += min(count, 3) * 0.7
     if hint:
         scores[hint] += 2.0
@@ -226,12 +235,15 @@ def _best_of(mentions: list[_Mention], kind: str, country: str | None, admin1s: 
 def _surface(text: str, key: str) -> str | None:
     """The spelling of the folded ``key`` in the original (Latin-script) text, if it can be found."""
     pattern = r"(?<!\w)" + r"[\W_]+".join(re.escape(word) for word in key.split()) + r"(?!\w)"
-    found = re.search(pattern, text, re.IGNORECASE)
-    return found.group(0) if found else None
+    for found in re.finditer(pattern, text, re.IGNORECASE):
+        if not found.group(0).isupper() or len(found.group(0)) < 4:
+            return found.group(0)  # "KABUL" in a dateline is no spelling to keep
+    return None
 
 
-def _from_mentions(text: str, lang: str, hint: str | None) -> PlaceResult:
-    mentions, demonyms = _mentions(text, lang)
+def _from_mentions(text: str, lang: str, mentions: list[_Mention], demonyms: list[tuple[int, str]],
+                   hint: str | None) -> PlaceResult:
+    """The place the mentions (and demonyms) of ``text`` point to."""
     scores = _country_scores(mentions, demonyms, hint)
     country = max(scores, key=lambda c: scores[c]) if scores else None
     admin1s = {(p.country, p.name) for m in mentions for p in m.places if p.kind == "admin1"}
@@ -268,10 +280,13 @@ def _segment(raw: str) -> tuple[str, str | None]:
     return raw, None
 
 
-def _chain(text: str, lang: str) -> PlaceResult | None:
-    """The first "X, Y, Country" chain of capitalised names ending in a known country."""
+def _chain(text: str, lang: str, skip: tuple[int, int] = (0, 0)) -> PlaceResult | None:
+    """The first "X, Y, Country" chain of capitalised names ending in a known country, except one starting
+    in ``skip`` (the dateline)."""
     gazetteer = load_gazetteer()
     for match in _CHAIN.finditer(text):
+        if skip[0] <= match.start() < skip[1]:
+            continue
         segments = [_segment(s) for s in [match.group(1), *match.group(2).split(",")[1:]]]
         before = _BEFORE_CHAIN.search(text, max(0, match.start() - 80), match.start())
         if before:  # "Laxmipur village in North Tripura district, ..." / "the town of X in Y, ..."
@@ -349,7 +364,7 @@ def _resolve_chain(segments: list[tuple[str, str | None]], country: Place, lang:
         if admin1 is not None and city.admin1 != admin1.name:
             better = [p for p in load_gazetteer().lookup(city_name, country=code, kind="city") if p.admin1 == admin1.name]
             city = better[0] if better else city
-        name = city_name if lang == "en" else city.name
+        name = city_name if lang == "en" and not city_name.isupper() else city.name  # not "KABUL" of a dateline
         return PlaceResult(code, admin_name or city.admin1, name, city.latitude, city.longitude, 0.9, evidence)
     lat, lon = (admin1.latitude, admin1.longitude) if admin1 else (None, None)
     return PlaceResult(code, admin_name, city_name, lat, lon, 0.7 if city_name else 0.75, evidence)
@@ -359,23 +374,30 @@ def find_places(text: str, lang: str, *, hint_country: str | None = None) -> Pla
     """The place of the incident ``text`` (language ``lang``: ar, en, fr) reports.
 
     ``hint_country`` (ISO alpha-2, e.g. the source's country) breaks ties. City and admin1 names are English
-    (gazetteer names; a village the gazetteer does not know keeps the spelling of the text)."""
+    (gazetteer names; a village the gazetteer does not know keeps the spelling of the text). A dateline
+    ("KABUL, Afghanistan (AP) —") counts only when the report's own sentences name no admin1 or city; its
+    country breaks ties among theirs."""
     if not text or not text.strip():
         return PlaceResult()
     hint = hint_country.upper() if hint_country else None
-    body, dateline = mask_dateline(text)
+    norm = scan_text(text)
+    mentions, demonyms = _mentions(norm, _capitalised_tokens(text) if lang != "ar" else None)
+    dateline = find_dateline(text)
     if dateline is None:
-        return _find(text, lang, hint)
-    filed = _find(text[dateline[0]:dateline[1]], lang, None)
-    found = _find(body, lang, hint or filed.country)  # reports are mostly filed from the incident's country
-    if found.city or found.admin1 or (found.country and found.country != filed.country):
+        return _chain_or_mentions(text, lang, mentions, demonyms, hint)
+    low = len(fold(text[:dateline[0]])) if dateline[0] else 0
+    high = len(fold(text[:dateline[1]]))
+    filed = [m for m in mentions if low <= m.hit.start < high]
+    filed_country = _from_mentions(text, lang, filed, [d for d in demonyms if low <= d[0] < high], None).country
+    body = [m for m in mentions if not low <= m.hit.start < high]
+    found = _chain_or_mentions(text, lang, body, [d for d in demonyms if not low <= d[0] < high],
+                               hint or filed_country, skip=dateline)  # mostly filed from the incident's country
+    if found.city or found.admin1 or (found.country and found.country != filed_country):
         return found
-    return _find(text, lang, hint)  # the report's sentences name no place below a country: the dateline's
+    return _chain_or_mentions(text, lang, mentions, demonyms, hint)  # the sentences name no place: the dateline's
 
 
-def _find(text: str, lang: str, hint: str | None) -> PlaceResult:
-    if lang != "ar":
-        chained = _chain(text, lang)
-        if chained is not None:
-            return chained
-    return _from_mentions(text, lang, hint)
+def _chain_or_mentions(text: str, lang: str, mentions: list[_Mention], demonyms: list[tuple[int, str]],
+                       hint: str | None, skip: tuple[int, int] = (0, 0)) -> PlaceResult:
+    chained = _chain(text, lang, skip) if lang != "ar" else None
+    return chained if chained is not None else _from_mentions(text, lang, mentions, demonyms, hint)

@@ -147,3 +147,19 @@ def test_failed_assassination_states_no_toll(text, lang):
 
 def test_assassination_with_a_count_keeps_the_count():
     assert find_casualties("Gunmen assassinated two judges in the city.", "en").killed == 2
+
+
+@pytest.mark.parametrize("text,lang,killed,wounded", [
+    ("Gunmen shot dead Ahmad Khan in the bazaar on Monday; two of his guards were wounded.", "en", 1, 2),
+    ("Unidentified gunmen killed tribal elder Haji Ahmad Khan near his home.", "en", 1, 0),
+    ("Des hommes armés ont abattu le chef du village mardi.", "fr", 1, 0),
+    ("Deux soldats ont été abattus mardi près du poste.", "fr", 2, 0),
+    ("لقي مختار القرية حتفه برصاص مسلحين مجهولين.", "ar", 1, 0),
+])
+def test_single_named_victim_counts_one_and_the_other_figure_is_zero(text, lang, killed, wounded):
+    found = find_casualties(text, lang)
+    assert (found.killed, found.wounded) == (killed, wounded)
+
+
+def test_a_name_after_a_count_is_not_a_second_victim():
+    assert find_casualties("Gunmen killed two people in Kandahar City.", "en").killed == 2
