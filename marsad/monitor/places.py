@@ -22,15 +22,22 @@ from __future__ import annotations
 import functools
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
-from marsad.model.gazetteer import Place, load_gazetteer
+import marsad.model.gazetteer as _gazetteer_module
+import marsad.monitor.place_words as _place_words_module
+import marsad.monitor.scanner as _scanner_module
+import marsad.text as _text_module
+from marsad.model.gazetteer import GAZETTEER_FILE, Place, load_gazetteer
 from marsad.monitor.datelines import find_dateline
 from marsad.monitor.place_words import (
     ADMIN_TYPES, ARABIC_COMMON, CUE_BIGRAMS, STRONG_CUE_WORDS, CUE_WORDS, DEMONYMS, LATIN_STOP, NAME_TYPES, WEAK_NAMES,
 )
 from marsad.monitor.scanner import Hit, NameScanner, scan_text
+from marsad.monitor.scanner_cache import cached_scanner
 from marsad.text import ARABIC_RE, fold
 
 __all__ = ["PlaceResult", "find_places", "place_scanner", "REGION"]
@@ -89,7 +96,14 @@ def _worth_scanning(form: str, best: Place, primary: set[str]) -> bool:
 
 @functools.cache
 def place_scanner() -> NameScanner:
-    """The scanner over gazetteer name forms and demonyms, built on first use."""
+    """The scanner over gazetteer name forms and demonyms, built on first use (or loaded from the cache of
+    :mod:`marsad.monitor.scanner_cache`, keyed on the gazetteer file and the code that builds it)."""
+    modules = (sys.modules[__name__], _place_words_module, _scanner_module, _text_module, _gazetteer_module)
+    sources = [Path(module.__file__) for module in modules] + [GAZETTEER_FILE]
+    return cached_scanner("place-scanner", sources, _build_place_scanner)
+
+
+def _build_place_scanner() -> NameScanner:
     gazetteer = load_gazetteer()
     places = gazetteer.places
     primary = {p.key for p in places}
