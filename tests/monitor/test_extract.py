@@ -112,3 +112,22 @@ def test_any_text_gives_a_complete_record(text, title):
     record = extract(text, title=title, published="2024-01-01")
     assert isinstance(record, IncidentRecord)
     _check_record(record.to_dict())
+
+
+def test_incident_sentence_beats_the_dateline_and_gives_the_branch():
+    text = ("KABUL, Afghanistan (AP) — Islamic State militants stormed a police checkpoint in Jalalabad, the capital "
+            "of Nangarhar province, on Friday, killing four officers, officials said.")
+    out = extract(text, published="2024-05-12").to_dict()
+    assert (out["country"], out["admin1"], out["city"]) == ("AF", "Nangarhar", "Jalalabad")
+    assert out["perpetrator"] == "Khorasan Chapter of the Islamic State"
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen assassinated the mayor of the town on Tuesday as he left his office, police said.",
+    "Le maire de la ville a été assassiné mardi par des hommes armés à la sortie de son bureau.",
+    "اغتال مسلحون مجهولون رئيس بلدية المدينة أمس أثناء خروجه من مكتبه.",
+])
+def test_single_assassinated_victim_is_one_killed_none_wounded(text):
+    out = extract(text, published="2024-05-12").to_dict()
+    assert out["is_incident"]
+    assert (out["killed"], out["wounded"]) == (1, 0)
