@@ -163,3 +163,12 @@ def test_single_named_victim_counts_one_and_the_other_figure_is_zero(text, lang,
 
 def test_a_name_after_a_count_is_not_a_second_victim():
     assert find_casualties("Gunmen killed two people in Kandahar City.", "en").killed == 2
+
+
+@pytest.mark.parametrize("text", [
+    "Forces detained two members of an assassination cell in the district yesterday.",
+    "The detained man is suspected of planning the assassination of a district governor.",
+    "He is responsible for the assassination of a district police chief in January.",
+])
+def test_background_assassination_is_no_toll(text):
+    assert find_casualties(text, "en").killed in (None, 0)
