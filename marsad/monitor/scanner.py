@@ -26,6 +26,7 @@ __all__ = ["Hit", "NameScanner", "scan_text", "folded_text", "ARABIC_PREFIXES"]
 
 _NONWORD = re.compile(r"[^\w]|_")
 _NONWORD_BUT_SPACE = re.compile(r"[^\w ]|_")
+_ASCII_NONWORD = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == " ")}
 _ARTICLE = "ال"
 
 
@@ -67,7 +68,10 @@ def folded_text(text: str) -> str:
 def scan_text(text: str) -> str:
     """The form of ``text`` the scanner reads: folded, non-word characters as spaces (offsets are those of
     :func:`folded_text`)."""
-    return _NONWORD_BUT_SPACE.sub(" ", folded_text(text))  # spaces need no replacing: fewer matches
+    folded = folded_text(text)
+    if folded.isascii():
+        return folded.translate(_ASCII_NONWORD)  # one table lookup a character: cheaper than the regex
+    return _NONWORD_BUT_SPACE.sub(" ", folded)  # spaces need no replacing: fewer matches
 
 
 def _key(form: str) -> tuple[str, bool] | None:
