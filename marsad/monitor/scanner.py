@@ -28,6 +28,8 @@ _NONWORD = re.compile(r"[^\w]|_")
 _NONWORD_BUT_SPACE = re.compile(r"[^\w ]|_")
 _ASCII_NONWORD = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == " ")}
 _ARTICLE = "ال"
+#: a letter of any script but Arabic (every Latin-side key holds one)
+_LATIN_LETTER = re.compile(r"[^\W\d_\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 
 
 def _prefixes() -> frozenset[str]:
@@ -104,12 +106,31 @@ class NameScanner:
             if payload not in slot[1]:
                 slot[1].append(payload)
         self._values = [(key, arabic, tuple(payloads), key.strip(), len(key)) for key, (arabic, payloads) in table.items()]
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for number, (key, *_) in enumerate(self._values):
-            automaton.add_word(key, number)
-        automaton.make_automaton()
-        self._automaton = automaton
+        # one automaton a script: each is smaller and branches less, and most texts need only one of them
+        self._latin = self._automaton_of(False)
+        self._arabic = self._automaton_of(True)
+        self._latin_keys_have_letters = all(_LATIN_LETTER.search(v[0]) for v in self._values if not v[1])
         self.size = len(self._values)
+
+    def _automaton_of(self, arabic: bool) -> ahocorasick.Automaton | None:
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for number, (key, is_arabic, *_) in enumerate(self._values):
+            if is_arabic == arabic:
+                automaton.add_word(key, number)
+        if len(automaton) == 0:
+            return None
+        automaton.make_automaton()
+        return automaton
+
+    def _automata(self, padded: str):
+        """The automata a text needs: Latin keys all hold a non-Arabic letter, Arabic keys an Arabic one."""
+        if padded.isascii():
+            return (self._latin,)
+        if not ARABIC_RE.search(padded):
+            return (self._latin,)
+        if _LATIN_LETTER.search(padded) or not self._latin_keys_have_letters:
+            return (self._arabic, self._latin)
+        return (self._arabic,)
 
     def scan(self, norm: str) -> list[Hit]:
         """Hits in ``norm`` (a :func:`scan_text` result), longest first where they overlap, in text order."""
@@ -117,17 +138,20 @@ class NameScanner:
         values = self._values
         prefixes = ARABIC_PREFIXES
         hits: list[Hit] = []
-        for end, number in self._automaton.iter(padded):
-            key, arabic, payloads, stripped, size = values[number]
-            start = end - size + 1
-            if arabic:
-                word_start = padded.rfind(" ", 0, start) + 1
-                prefix = padded[word_start:start]
-                if prefix not in prefixes:
-                    continue
-                hits.append(Hit(word_start - 1, end - 1, stripped, payloads, prefix, True))
-            else:
-                hits.append(Hit(start, end - 1, stripped, payloads, "", False))
+        for automaton in self._automata(padded):
+            if automaton is None:
+                continue
+            for end, number in automaton.iter(padded):
+                key, arabic, payloads, stripped, size = values[number]
+                start = end - size + 1
+                if arabic:
+                    word_start = padded.rfind(" ", 0, start) + 1
+                    prefix = padded[word_start:start]
+                    if prefix not in prefixes:
+                        continue
+                    hits.append(Hit(word_start - 1, end - 1, stripped, payloads, prefix, True))
+                else:
+                    hits.append(Hit(start, end - 1, stripped, payloads, "", False))
         return _longest(hits) if len(hits) > 1 else hits
 
 

@@ -53,3 +53,12 @@ def test_scan_never_raises_and_spans_are_in_text(text):
     norm = scan_text(text)
     for hit in SCANNER.scan(norm):
         assert 0 <= hit.start < hit.end <= len(norm)
+
+
+def test_digit_only_latin_key_is_found_in_arabic_text():
+    scanner = NameScanner([(fold("الموصل"), "mosul"), ("6", "six")])
+    assert [h.payloads for h in scanner.scan(scan_text("في الموصل 6"))] == [("mosul",), ("six",)]
+
+
+def test_mixed_script_text_finds_both_scripts():
+    assert keys("انفجار في الموصل near Kirkuk and New York") == [("موصل", ("mosul",)), ("new york", ("ny",))]
