@@ -65,6 +65,8 @@ class ObjectRow:
     values: dict[str, Any]
     key: tuple[str, datetime]
     release_to: list[str] | None = field(default=None)
+    #: the canonical JSON of the object (what ``content_hash`` hashes), stored as is on SQLite
+    json: str = field(default="", repr=False)
 
 
 def build_row(obj: Mapping[str, Any]) -> ObjectRow:
@@ -74,6 +76,7 @@ def build_row(obj: Mapping[str, Any]) -> ObjectRow:
         raise InvalidSTIX(f"object without a valid id and type: {str(stix_id)[:80]!r}")
     modified = version_key(obj)
     refs = obj.get("object_marking_refs") or []
+    text = canonical_json(obj)
     values = {
         "stix_id": stix_id,
         "type": stix_type,
@@ -83,8 +86,8 @@ def build_row(obj: Mapping[str, Any]) -> ObjectRow:
         "created_by_ref": obj.get("created_by_ref"),
         "marking_refs": list(refs),
         "revoked": bool(obj.get("revoked", False)),
-        "content_hash": content_hash(obj),
+        "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "search_text": search_text_of(obj),
         "object": dict(obj),
     }
-    return ObjectRow(values=values, key=(stix_id, modified))
+    return ObjectRow(values=values, key=(stix_id, modified), json=text)

@@ -9,6 +9,7 @@ writers and makes every transaction's ``date_added`` strictly later than the pre
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -153,36 +154,69 @@ def _new_pks(conn: Connection, count: int) -> list[int]:
     return sorted(drawn.scalars())
 
 
-def _insert_versions(conn: Connection, params: list[dict]) -> list[int]:
-    """Insert version rows with explicit keys (see :func:`_new_pks`); their pks in parameter order."""
-    pks = _new_pks(conn, len(params))
-    conn.execute(insert(stix_objects), [{**p, "pk": pk} for p, pk in zip(params, pks)])
-    return pks
+#: ``stix_objects`` columns in the order of :func:`_version_params`
+_COLUMNS = ("pk", "stix_id", "type", "spec_version", "created", "modified", "date_added", "created_by_ref", "tlp",
+            "release_to", "marking_refs", "revoked", "content_hash", "search_text", "object")
 
 
-def _insert_rows(conn, objects, rows, statuses, pks, stamp, reader: MarkingReader, source) -> None:
+def _driver_insert(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """One driver-level executemany (no per-value type processing: values are already in database form)."""
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    names = ", ".join(f'"{name}"' for name in columns)
+    conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join([mark] * len(columns))})', rows)
+
+
+def _time_to_db(conn: Connection) -> Callable[[datetime | None], Any]:
+    """What SQLAlchemy itself binds for a :class:`~marsad.store.base.UTCDateTime` value on this connection."""
+    column_type = stix_objects.c.modified.type
+    return column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect) or (lambda value: value)
+
+
+def _version_params(conn: Connection, rows: list[ObjectRow], pks: list[int], stamp: datetime, markings) -> list[tuple]:
+    """Row tuples in database form: the object as its canonical JSON (already built for the hash), lists as
+    JSON text, datetimes through the column type's own bind processing (SQLite keeps them as text)."""
+    to_db = _time_to_db(conn)
+    flag = int if conn.dialect.name == "sqlite" else bool
+    added, dumps = to_db(stamp), json.dumps
+    params = []
+    for row, pk, (tlp, release_to) in zip(rows, pks, markings):
+        v = row.values
+        params.append((
+            pk, v["stix_id"], v["type"], v["spec_version"], to_db(v["created"]), to_db(v["modified"]), added,
+            v["created_by_ref"], tlp, None if release_to is None else dumps(release_to), dumps(v["marking_refs"]),
+            flag(v["revoked"]), v["content_hash"], v["search_text"], row.json,
+        ))
+    return params
+
+
+def _insert_rows(conn, objects, rows, statuses, pks, stamp, reader: MarkingReader, source) -> set[int]:
+    """Insert the versions to add; fills ``pks`` and returns the new pks (none of them in any collection yet)."""
     new = [i for i, status in enumerate(statuses) if status == "added" and pks[i] is None]
     if not new:
-        return
+        return set()
     definitions = _definitions(conn, objects, [rows[i] for i in new], source)
-    params = []
+    markings = []
     for i in new:
         tlp, release_to = reader(rows[i].values["object"], definitions)
         rows[i].release_to = release_to
-        params.append({**rows[i].values, "date_added": stamp, "tlp": tlp, "release_to": release_to})
-    for i, pk in zip(new, _insert_versions(conn, params)):
+        markings.append((tlp, release_to))
+    new_pks = _new_pks(conn, len(new))
+    _driver_insert(conn, "stix_objects", _COLUMNS, _version_params(conn, [rows[i] for i in new], new_pks, stamp, markings))
+    for i, pk in zip(new, new_pks):
         pks[i] = pk
-    releases = [{"object_pk": pks[i], "entry": e} for i in new for e in sorted(set(rows[i].release_to or []))]
+    releases = [(pks[i], e) for i in new for e in sorted(set(rows[i].release_to or []))]
     if releases:
-        conn.execute(insert(object_releases), releases)
+        _driver_insert(conn, "object_releases", ("object_pk", "entry"), releases)
     first_of = {rows[i].key: pks[i] for i in new}
     for i, status in enumerate(statuses):
         if pks[i] is None and status == "unchanged":
             pks[i] = first_of[rows[i].key]
+    return set(new_pks)
 
 
-def _add_to_collection(conn, collection_id: str, statuses: list[str], pks: list, stamp: datetime) -> None:
-    wanted = sorted({pk for pk, status in zip(pks, statuses) if status != "conflict"})
+def _add_to_collection(conn, collection_id: str, statuses: list[str], pks: list, stamp: datetime, fresh: set[int]) -> None:
+    """Add the non-conflicting versions to the collection; only versions stored before (not ``fresh``) are looked up."""
+    wanted = sorted({pk for pk, status in zip(pks, statuses) if status != "conflict" and pk not in fresh})
     present: set[int] = set()
     for start in range(0, len(wanted), _CHUNK):
         query = select(collection_objects.c.object_pk).where(
@@ -193,13 +227,15 @@ def _add_to_collection(conn, collection_id: str, statuses: list[str], pks: list,
     members, done = [], set()
     for i, (pk, status) in enumerate(zip(pks, statuses)):
         if status != "conflict" and pk not in present and pk not in done:
-            members.append({"collection_id": collection_id, "object_pk": pk, "date_added": stamp})
+            members.append(pk)
             done.add(pk)
             statuses[i] = "added"
         elif status != "conflict":
             statuses[i] = "unchanged"
     if members:
-        conn.execute(insert(collection_objects), members)
+        added = _time_to_db(conn)(stamp)
+        _driver_insert(conn, "collection_objects", ("collection_id", "object_pk", "date_added"),
+                       [(collection_id, pk, added) for pk in members])
 
 
 def put_objects(
@@ -222,10 +258,10 @@ def put_objects(
         details = [{"id": row.key[0], "message": _conflict_message(row)} for row in conflicts]
         more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
         raise Conflict(_conflict_message(conflicts[0]) + more + "; nothing was stored", details=details)
-    _insert_rows(conn, objects, rows, statuses, pks, stamp, reader, source)
+    fresh = _insert_rows(conn, objects, rows, statuses, pks, stamp, reader, source)
     project_incidents(conn, [(pk, row.values["object"]) for pk, row, s in zip(pks, rows, statuses) if s == "added"])
     if collection_id is not None:
-        _add_to_collection(conn, collection_id, statuses, pks, stamp)
+        _add_to_collection(conn, collection_id, statuses, pks, stamp, fresh)
     outcomes = [
         ObjectOutcome(
             id=row.key[0],
