@@ -394,26 +394,26 @@ def find_places(text: str, lang: str, *, hint_country: str | None = None) -> Pla
     if not text or not text.strip():
         return PlaceResult()
     hint = hint_country.upper() if hint_country else None
-    norm = scan_text(text)
-    mentions, demonyms = _mentions(norm, _capitalised_tokens(text) if lang != "ar" else None)
     dateline = find_dateline(text)
-    # a chain ends in a country: with no country named, the (costly) chain pattern needs no run
-    chains = lang != "ar" and any(p.kind == "country" for m in mentions for p in m.places)
+    chained = _chain(text, lang, dateline or (0, 0)) if lang != "ar" else None
+    if chained is not None and (dateline is None or chained.city or chained.admin1):
+        return chained  # "in Mosul, Nineveh, Iraq": no scan needed
+    mentions, demonyms = _mentions(scan_text(text), _capitalised_tokens(text) if lang != "ar" else None)
     if dateline is None:
-        return _chain_or_mentions(text, lang, mentions, demonyms, hint, chains=chains)
+        return _from_mentions(text, lang, mentions, demonyms, hint)
     low = len(fold(text[:dateline[0]])) if dateline[0] else 0
     high = len(fold(text[:dateline[1]]))
     filed = [m for m in mentions if low <= m.hit.start < high]
     filed_country = _from_mentions(text, lang, filed, [d for d in demonyms if low <= d[0] < high], None).country
     body = [m for m in mentions if not low <= m.hit.start < high]
-    found = _chain_or_mentions(text, lang, body, [d for d in demonyms if not low <= d[0] < high],
-                               hint or filed_country, skip=dateline, chains=chains)  # mostly filed from there
+    found = chained or _from_mentions(text, lang, body, [d for d in demonyms if not low <= d[0] < high],
+                                      hint or filed_country)  # reports are mostly filed from the incident's country
     if found.city or found.admin1 or (found.country and found.country != filed_country):
         return found
-    return _chain_or_mentions(text, lang, mentions, demonyms, hint, chains=chains)  # no place but the dateline's
+    return _chain_or_mentions(text, lang, mentions, demonyms, hint)  # no place but the dateline's
 
 
 def _chain_or_mentions(text: str, lang: str, mentions: list[_Mention], demonyms: list[tuple[int, str]],
-                       hint: str | None, skip: tuple[int, int] = (0, 0), chains: bool = True) -> PlaceResult:
-    chained = _chain(text, lang, skip) if chains else None
+                       hint: str | None) -> PlaceResult:
+    chained = _chain(text, lang) if lang != "ar" else None
     return chained if chained is not None else _from_mentions(text, lang, mentions, demonyms, hint)
