@@ -34,6 +34,14 @@ from marsad.store.selection import Scope, VersionSpec, row_filters, version_filt
 __all__ = ["Store", "open_store", "SearchHit"]
 
 log = logging.getLogger(__name__)
+
+#: rows added (by this Store) after which the planner statistics are refreshed
+ANALYSE_AFTER = 5_000
+_STATISTICS = {
+    "postgresql": ("ANALYZE stix_objects, collection_objects, object_releases", "ANALYZE incident_facts, incident_terms"),
+    # analyse every table that needs it (0x10002), reading at most ~1,000 rows of each index: fast at any size
+    "sqlite": ("PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002",),
+}
 Where = ColumnElement[bool] | None
 
 
@@ -63,6 +71,7 @@ class Store:
         self.engine = engine
         self._reader = marking_reader or default_marking_reader
         self._definitions = marking_definitions
+        self._added_since_analyse = 0
 
     # -- transactions -------------------------------------------------------------------------------------
     @contextmanager
@@ -94,10 +103,29 @@ class Store:
         Unknown ``collection_id`` (id or alias) → :class:`~marsad.errors.NotFound`.
         """
         with self._connect("store the objects", write=True) as conn:
-            return writes.put_objects(
+            result = writes.put_objects(
                 conn, list(objects), collection_id=collection_id, all_or_nothing=all_or_nothing,
                 reader=self._reader, source=self._definitions,
             )
+        self._added_since_analyse += len(result.added)
+        if self._added_since_analyse >= ANALYSE_AFTER:
+            self._added_since_analyse = 0
+            self.refresh_statistics()
+        return result
+
+    def refresh_statistics(self) -> None:
+        """Refresh the planner's statistics (PostgreSQL ``ANALYZE``, SQLite ``PRAGMA optimize``), best effort.
+
+        Called after puts have added :data:`ANALYSE_AFTER` rows since the last refresh, in its own transaction
+        after they committed: a failure is logged and changes nothing stored.
+        """
+        for statement in _STATISTICS.get(self.engine.dialect.name, ()):
+            try:
+                with self.engine.begin() as conn:
+                    for part in statement.split("; "):
+                        conn.exec_driver_sql(part)
+            except SQLAlchemyError as exc:
+                log.warning("could not refresh the planner statistics (%s): %s", statement, exc)
 
     def delete_object(
         self, stix_id: str, collection_id: str | None = None, *, versions: VersionSpec = "all",
