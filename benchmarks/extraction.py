@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/extraction.py [--data ../shared/data] [--speed-docs 2000] [--limit N]
 
-Prints per-field scores per data set and language: GTD dev split (crc32(eventid) % 5 == 0: types,
+Prints per-field scores per data set and language: GTD dev split (md5(eventid) % 5 == 0, corpora.is_dev: types,
 country, city, killed, wounded, perpetrator when named), MUC dev (relevance P/R/F1, Brier, calibration
 error), ISAF press releases (date, province, killed), the author-written ar/en/fr check set
 (benchmarks/data/extraction_checkset.jsonl — written for Marsad, NOT held-out data from any corpus), then

@@ -5,6 +5,11 @@ Training (``marsad.monitor.training``) writes plain arrays to ``marsad/data/mode
 and names to ``extraction.json``; here they are read back and scored with one gather-and-sum per
 report for every task at once.
 
+Word features are folded unigrams and adjacent-token bigrams ("suicide bomber" is stored as
+``"suicide bomber"``: a folded token never holds a space). Both words of a vocabulary bigram are
+vocabulary unigrams, so a report costs one dict probe per token; its bigrams are then found with one
+vectorised search over integer keys (first word's row × vocabulary size + second word's row).
+
 Two weight sets share the output columns: the *full* model (word + concept features, for English)
 and the *concept-only* model (for Arabic, French and anything else), each with per-task column
 ranges listed in the JSON ("tasks": name → [start, stop, classes]).
@@ -49,6 +54,7 @@ class LinearModels:
     def __init__(self, meta: dict, arrays: dict[str, np.ndarray]):
         self.meta = meta
         self.word_index = {w: i for i, w in enumerate(meta["words"])}
+        self.bigram_keys, self.bigram_rows = self._bigram_table(meta["words"])
         self.concept_index = {c: i for i, c in enumerate(meta["concept_features"])}
         self.tasks: dict[str, tuple[int, int, list[str]]] = {
             name: (start, stop, classes) for name, (start, stop, classes) in meta["tasks"].items()
@@ -69,11 +75,38 @@ class LinearModels:
         ci = [self.concept_index[c] for c in feats.concepts if c in self.concept_index]
         out = weights.bias + weights.concepts[ci].sum(axis=0)
         if weights.words is not None:
-            index = self.word_index
-            wi = [index[w] for w in feats.words if w in index]
-            if wi:
-                out = out + weights.words[wi].sum(axis=0)
+            rows = self.word_rows(feats.tokens)
+            if rows.size:
+                out = out + weights.words[rows].sum(axis=0)
         return out
+
+    def _bigram_table(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted integer keys of the vocabulary's bigrams and, aligned with them, their rows."""
+        index, n = self.word_index, len(words)
+        pairs = sorted((index[a] * n + index[b], i) for i, w in enumerate(words) if " " in w
+                       for a, b in [w.split(" ", 1)])
+        keys = np.array([k for k, _ in pairs], dtype=np.int64)
+        return keys, np.array([r for _, r in pairs], dtype=np.int64)
+
+    def word_rows(self, tokens: list[str]) -> np.ndarray:
+        """Distinct vocabulary rows of the unigrams and bigrams of ``tokens`` (folded tokens)."""
+        index = self.word_index
+        ids = np.array([index.get(t, -1) for t in tokens], dtype=np.int64)
+        rows = ids[ids >= 0]
+        table = self.bigram_keys
+        if table.size and ids.size > 1:
+            first, second = ids[:-1], ids[1:]
+            keys = (first * len(index) + second)[(first >= 0) & (second >= 0)]
+            pos = np.searchsorted(table, keys)
+            np.minimum(pos, table.size - 1, out=pos)
+            rows = np.concatenate([rows, self.bigram_rows[pos[table[pos] == keys]]])
+        if rows.size < 2:
+            return rows
+        rows.sort()
+        keep = np.empty(rows.size, dtype=bool)
+        keep[0] = True
+        np.not_equal(rows[1:], rows[:-1], out=keep[1:])
+        return rows[keep]
 
     def task(self, scores: np.ndarray, name: str) -> tuple[np.ndarray, list[str]]:
         """The slice of ``scores`` for task ``name`` and its class names."""

@@ -4,23 +4,27 @@ Why here: training (``scripts/train_extraction.py``) and measuring (``benchmarks
 read the same files and cut the same splits, or dev figures would leak training rows. Nothing here is
 used at run time; the data never enters the repository.
 
-Splits: GTD — ``zlib.crc32(eventid) % 5 == 0`` is dev (rows deduplicated by eventid across the three
-files, the richest row kept); MUC — ``train.json`` / ``dev.json`` as published; SATP — its own
-train/dev files; ACLED — ``crc32(event id) % 5 == 0`` is dev; ISAF — all rows are evaluation only.
+Splits (one definition, :func:`is_dev`, used by training, ``benchmarks/extraction.py`` and the
+``scripts/eval_*.py`` scripts): GTD — ``md5(eventid) % 5 == 0`` is dev (rows deduplicated by eventid
+across the three files, the first file's row kept); MUC — ``train.json`` / ``dev.json`` as published
+(folds inside MUC train, for calibration and thresholds, also come from :func:`is_dev`); SATP — its own
+train/dev files; ACLED — ``md5(event id) % 5 == 0`` is dev; ISAF — all rows are evaluation only.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import hashlib
 import re
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
     "Doc",
+    "is_dev",
     "is_dev_id",
+    "fold_of",
     "load_gtd",
     "load_muc",
     "load_satp",
@@ -47,9 +51,22 @@ class Doc:
     labels: dict = field(default_factory=dict)
 
 
+def fold_of(key: str, folds: int = 5) -> int:
+    """The fold (0 … folds-1) of an id: md5 of its UTF-8 bytes, as an integer, mod ``folds``."""
+    return int(hashlib.md5(str(key).encode("utf-8")).hexdigest(), 16) % folds
+
+
+def is_dev(source: str, key: str) -> bool:
+    """The fixed dev split of every data set: ``md5(key) % 5 == 0`` (``source`` names the set, e.g.
+    "gtd", "acled"; it is part of the signature so that a set with published splits can say so)."""
+    if source in ("muc", "satp"):
+        raise ValueError(f"{source} has published train/dev files: use them, not is_dev")
+    return fold_of(key) == 0
+
+
 def is_dev_id(key: str) -> bool:
-    """The fixed dev split: crc32 of the id, mod 5, is 0."""
-    return zlib.crc32(key.encode("utf-8")) % 5 == 0
+    """The fixed dev split for id-keyed sets (GTD eventid, ACLED event id): ``md5(key) % 5 == 0``."""
+    return fold_of(key) == 0
 
 
 def strip_gtd_date(summary: str) -> str:

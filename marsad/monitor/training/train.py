@@ -5,10 +5,14 @@ must be reproducible by anyone with ``../shared/data``; ``scripts/train_extracti
 :func:`train_all`. scikit-learn is used here only; the output is plain numpy arrays
 (see :mod:`marsad.monitor.models`).
 
-Relevance: positives are MUC documents with a template, GTD summaries (sample), SATP texts, ACLED
-"violence against civilians" / "explosions" notes; negatives are MUC documents without a template and
-the author-written policy news of :mod:`marsad.monitor.training.synthetic`. MUC documents whose id is
-in the crc32 dev fold are held out to fit the Platt calibration. Types: GTD train split.
+Features: folded word unigrams and adjacent bigrams (document frequency >= MIN_DF) plus concept features.
+Relevance: MUC-3/4 train documents (relevant = has an incident template, the data's own definition), a
+down-weighted sample of GTD train summaries, SATP train texts and ACLED attack notes (short positives,
+which the concept-only model used for Arabic and French needs) and the author-written policy news of
+:mod:`marsad.monitor.training.synthetic` (negatives). Calibration and the decision threshold come from
+out-of-fold scores of MUC train (five folds by :func:`~marsad.monitor.training.corpora.fold_of`): Platt
+scaling is fitted on them, then shifted so that probability 0.5 falls on the F1-best out-of-fold
+threshold. MUC dev is never seen. Types: GTD train split, one multinomial logistic model per field.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from marsad.model.vocab import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES
 from marsad.monitor.features import Features, featurise
 from marsad.monitor.models import MODEL_DIR
 from marsad.monitor.training.corpora import (
-    is_dev_id,
+    fold_of,
     load_acled,
     load_gtd,
     load_muc,
@@ -42,32 +46,47 @@ __all__ = ["train_all", "TYPE_TASKS"]
 TYPE_TASKS = {"attack": ("attack", ATTACK_TYPES), "target": ("target", TARGET_TYPES),
               "weapon": ("weapon", WEAPON_TYPES)}
 MIN_DF = 3
-MAX_WORDS = 30_000
-#: L2 inverse strength per (task kind, variant), chosen on the held-out folds (MUC train held-out fold; GTD train)
-C_VALUES = {("relevance", "full"): 0.1, ("relevance", "concept"): 0.3, ("types", "full"): 0.25,
+MAX_WORDS = 12_000
+MAX_BIGRAMS = 30_000
+#: weight of a GTD/SATP/ACLED text among the relevance positives (MUC documents weigh 1)
+GTD_RELEVANCE_WEIGHT = 0.3
+#: L2 inverse strength per (task kind, variant), chosen on folds of the training data (MUC train folds;
+#: GTD train), never on dev
+C_VALUES = {("relevance", "full"): 0.3, ("relevance", "concept"): 0.3, ("types", "full"): 0.5,
             ("types", "concept"): 0.5}
+FOLDS = 5
 
 
 def _relevance_set(root: Path, rng: random.Random) -> tuple[list[Features], np.ndarray, np.ndarray, np.ndarray]:
-    """Features, labels, sample weights and a held-out (calibration) mask for relevance."""
-    rows: list[tuple[str, str, int, float, bool]] = []  # text, lang, label, weight, held-out
+    """Features, labels, sample weights and the fold of each row (-1: always trained on) for relevance.
+
+    A negative weight marks a row for the concept-only model only (SATP/ACLED notes: short reports like
+    much Arabic and French news, but on held-out MUC folds they made the English word model worse)."""
+    rows: list[tuple[str, str, int, float, int]] = []  # text, lang, label, weight, fold
     for d in load_muc(root, "train"):
-        rows.append((d.text, "en", int(d.labels["relevant"]), 1.0, is_dev_id(d.id)))
+        rows.append((d.text, "en", int(d.labels["relevant"]), 1.0, fold_of(d.id, FOLDS)))
     gtd = load_gtd(root, "train")
     for d in rng.sample(gtd, min(1500, len(gtd))):
-        rows.append((strip_gtd_date(d.text), "en", 1, 1.0, False))
+        rows.append((strip_gtd_date(d.text), "en", 1, GTD_RELEVANCE_WEIGHT, -1))
     for d in load_satp(root, "train"):
-        rows.append((d.text, "en", 1, 0.5, False))
+        rows.append((d.text, "en", 1, -GTD_RELEVANCE_WEIGHT, -1))
     for d in load_acled(root, "train"):
         if d.labels["event_type"] in ("Violence against civilians", "Explosions/Remote violence"):
-            rows.append((d.text, "en", 1, 0.5, False))
+            rows.append((d.text, "en", 1, -GTD_RELEVANCE_WEIGHT, -1))
     for lang, text in policy_negatives():
-        rows.append((text, lang, 0, 1.0, False))
+        rows.append((text, lang, 0, 1.0, -1))
     feats = [featurise(t, None, lang) for t, lang, *_ in rows]
     y = np.array([r[2] for r in rows])
     w = np.array([r[3] for r in rows])
-    held = np.array([r[4] for r in rows])
-    return feats, y, w, held
+    folds = np.array([r[4] for r in rows])
+    return feats, y, w, folds
+
+
+def word_keys(f: Features) -> set[str]:
+    """The word features of one report: folded unigrams and "a b" bigrams (what models.word_rows finds;
+    the vocabulary keeps a bigram only when both its words are vocabulary unigrams)."""
+    t = f.tokens
+    return set(f.words) | {a + " " + b for a, b in zip(t, t[1:])}
 
 
 def _vocab(feature_sets: list[list[Features]]) -> tuple[list[str], list[str]]:
@@ -75,10 +94,13 @@ def _vocab(feature_sets: list[list[Features]]) -> tuple[list[str], list[str]]:
     concepts: set[str] = set()
     for feats in feature_sets:
         for f in feats:
-            df.update(f.words)
+            df.update(word_keys(f))
             concepts.update(f.concepts)
-    words = [w for w, c in df.most_common(MAX_WORDS) if c >= MIN_DF and not w.isdigit()]
-    return sorted(words), sorted(concepts)
+    ranked = [(w, c) for w, c in df.most_common() if c >= MIN_DF]
+    unigrams = [w for w, _ in ranked if " " not in w and not w.isdigit()][:MAX_WORDS]
+    known = set(unigrams)
+    bigrams = [w for w, _ in ranked if " " in w and all(p in known for p in w.split(" "))][:MAX_BIGRAMS]
+    return sorted(unigrams) + sorted(bigrams), sorted(concepts)
 
 
 def _matrix(feats: list[Features], index: dict[str, int], use_words: bool, word_offset: int,
@@ -87,7 +109,7 @@ def _matrix(feats: list[Features], index: dict[str, int], use_words: bool, word_
     for f in feats:
         cols = [concept_index[c] for c in f.concepts if c in concept_index]
         if use_words:
-            cols += [word_offset + index[w] for w in f.words if w in index]
+            cols += [word_offset + index[w] for w in word_keys(f) if w in index]
         indices.extend(cols)
         indptr.append(len(indices))
     n_cols = word_offset + (len(index) if use_words else 0)
@@ -104,6 +126,25 @@ def _fit(x, y, w=None, c: float = 1.0) -> LogisticRegression:
 def _platt(scores: np.ndarray, y: np.ndarray) -> list[float]:
     model = LogisticRegression(C=100.0).fit(scores.reshape(-1, 1), y)
     return [float(model.coef_[0, 0]), float(model.intercept_[0])]
+
+
+def _f1(pred: np.ndarray, y: np.ndarray) -> float:
+    tp = float((pred & (y == 1)).sum())
+    return 2 * tp / max(float(pred.sum() + (y == 1).sum()), 1.0)
+
+
+def _calibrate(x, y, w, folds: np.ndarray, c: float) -> list[float]:
+    """Platt (a, b) from out-of-fold scores of the folded rows, shifted so p = 0.5 at the F1-best score."""
+    oof = np.zeros(len(y))
+    held = folds >= 0
+    for k in range(FOLDS):
+        test = folds == k
+        model = _fit(x[~test], y[~test], w[~test], c)
+        oof[test] = model.decision_function(x[test])
+    a, b = _platt(oof[held], y[held])
+    grid = np.quantile(oof[held], np.linspace(0.05, 0.95, 91))
+    best = max(grid, key=lambda t: (_f1(oof[held] >= t, y[held]), -abs(t - (-b / a))))
+    return [a, -a * float(best)]
 
 
 def _coef_rows(model: LogisticRegression, classes: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -133,8 +174,8 @@ def _save(out_dir: Path, meta: dict, arrays: dict[str, np.ndarray]) -> None:
 def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) -> dict:
     """Train every model from ``root`` (the shared data folder), write the files, return the metadata."""
     rng = random.Random(seed)
-    rel_feats, rel_y, rel_w, rel_held = _relevance_set(root, rng)
-    log(f"relevance: {len(rel_y)} docs ({int(rel_y.sum())} positive, {int(rel_held.sum())} held out)")
+    rel_feats, rel_y, rel_w, rel_folds = _relevance_set(root, rng)
+    log(f"relevance: {len(rel_y)} docs ({int(rel_y.sum())} positive, {int((rel_folds >= 0).sum())} in folds)")
     gtd = [d for d in load_gtd(root, "train")]
     gtd_feats = [featurise(strip_gtd_date(d.text), None, "en") for d in gtd]
     log(f"types: {len(gtd)} GTD train summaries")
@@ -153,7 +194,7 @@ def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) 
         stop = start + len(classes)
         meta_tasks[name] = [start, stop, classes]
         if name == "relevance":
-            feats, y, wts, train_mask = rel_feats, rel_y, rel_w, ~rel_held
+            feats, y, wts, train_mask = rel_feats, rel_y, rel_w, np.ones(len(rel_y), dtype=bool)
         else:
             key = TYPE_TASKS[name][0]
             keep = [i for i, d in enumerate(gtd) if d.labels.get(key) in classes]
@@ -163,18 +204,19 @@ def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) 
         for variant, target, bias in (("full", full, full_b), ("concept", conc, conc_b)):
             x = _matrix(feats, w_index, variant == "full", nc, c_index)
             xt, yt = x[train_mask], y[train_mask]
-            wt = wts[train_mask] if wts is not None else None
+            wt = None
+            if wts is not None:  # negative: concept-only rows (see _relevance_set)
+                wt = np.where(wts < 0, 0.0 if variant == "full" else -wts, wts)[train_mask]
             kind = "relevance" if name == "relevance" else "types"
             model = _fit(xt, yt, wt, c=C_VALUES[(kind, variant)])
             coef, b = _coef_rows(model, classes)
             target[:, start:stop], bias[start:stop] = coef, b
             if name == "relevance":
-                held_scores = model.decision_function(x[~train_mask])
-                calibration.setdefault(name, {})[variant] = _platt(held_scores, y[~train_mask])
+                calibration.setdefault(name, {})[variant] = _calibrate(x, y, wt, rel_folds, C_VALUES[(kind, variant)])
             log(f"  {name}/{variant}: {xt.shape[0]} rows x {xt.shape[1]} features")
         start = stop
     meta = {
-        "format": 1,
+        "format": 2,
         "words": words,
         "concept_features": concepts,
         "tasks": meta_tasks,
