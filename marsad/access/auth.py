@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -50,7 +51,11 @@ TOUCH_WAIT_MS = 200
 _SQLITE_BUSY_MS = 30000  # as set by marsad.store.engine
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("marsad: a password nobody has")
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against when the user is unknown (same cost as a real check); made on first need,
+    not at import, so commands that never check a password start fast."""
+    return _hasher.hash("marsad: a password nobody has")
 _FAILED = "wrong username, password or API key"
 
 
@@ -69,7 +74,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """True when ``password`` matches ``stored_hash``; always spends one argon2 check."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
