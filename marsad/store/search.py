@@ -11,16 +11,17 @@ of each object, ranks by BM25 (SQLite) or ``ts_rank`` (PostgreSQL), and ANDs the
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Connection, Engine, Select, column, func, literal_column, select, table, text
 
 from marsad.store.objects import stix_objects
 from marsad.text import fold, search_key, tokens
 
-__all__ = ["search_text_of", "search_select", "fold_words", "MAX_SEARCH_TEXT"]
+__all__ = ["search_text_of", "search_select", "fold_words", "MAX_SEARCH_TEXT", "insert_indexed"]
 
 #: folded text kept per version (characters); longer descriptions are cut
 MAX_SEARCH_TEXT = 32_000
@@ -66,6 +67,40 @@ def search_text_of(obj: Mapping[str, Any]) -> str:
     first = [s for key in _FIRST_KEYS for s in _strings(obj.get(key), key)]
     rest = [s for key, value in obj.items() if key not in _FIRST_KEYS for s in _strings(value, key)]
     return fold_words(" ".join(first + rest)[: MAX_SEARCH_TEXT * 2])[:MAX_SEARCH_TEXT]
+
+
+#: SQLite engines whose schema has ``object_search_deferred`` (a database made before it keeps trigger indexing)
+_DEFERRABLE: weakref.WeakSet = weakref.WeakSet()
+
+
+def _can_defer(conn: Connection) -> bool:
+    engine: Engine = conn.engine
+    if engine not in _DEFERRABLE:
+        found = conn.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'object_search_deferred'"
+        ).scalar()
+        if not found:
+            return False
+        _DEFERRABLE.add(engine)
+    return True
+
+
+def insert_indexed(conn: Connection, insert: Callable[[], None], rows: list[tuple[int, str]]) -> None:
+    """Run ``insert`` (new ``stix_objects`` rows) and have ``rows`` ((pk, search_text) of those rows) indexed.
+
+    PostgreSQL computes the tsvector itself. On SQLite the insert trigger indexes one row per statement, and
+    FTS5 then flushes its pending terms at each one; instead, within this transaction only, the trigger is
+    turned off (a row in ``object_search_deferred``) and the rows are indexed with one executemany.
+    """
+    if conn.dialect.name != "sqlite" or not _can_defer(conn):
+        insert()
+        return
+    conn.exec_driver_sql("INSERT INTO object_search_deferred (id) VALUES (1)")
+    try:
+        insert()
+        conn.exec_driver_sql("INSERT INTO object_search (rowid, search_text) VALUES (?, ?)", rows)
+    finally:
+        conn.exec_driver_sql("DELETE FROM object_search_deferred")
 
 
 def _fts5_query(words: list[str]) -> str:

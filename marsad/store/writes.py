@@ -24,6 +24,7 @@ from marsad.store.incidents import project_incidents
 from marsad.store.objects import object_releases, stix_objects, store_clock
 from marsad.store.paging import version_of
 from marsad.store.rows import MarkingReader, ObjectRow, build_row
+from marsad.store.search import insert_indexed
 
 __all__ = ["ObjectOutcome", "PutResult", "put_objects", "lock_clock", "DefinitionSource"]
 
@@ -201,7 +202,8 @@ def _insert_rows(conn, objects, rows, statuses, pks, stamp, reader: MarkingReade
         rows[i].release_to = release_to
         markings.append((tlp, release_to))
     new_pks = _new_pks(conn, len(new))
-    _driver_insert(conn, "stix_objects", _COLUMNS, _version_params(conn, [rows[i] for i in new], new_pks, stamp, markings))
+    params = _version_params(conn, [rows[i] for i in new], new_pks, stamp, markings)
+    insert_indexed(conn, lambda: _driver_insert(conn, "stix_objects", _COLUMNS, params), [(p[0], p[13]) for p in params])
     for i, pk in zip(new, new_pks):
         pks[i] = pk
     releases = [(pks[i], e) for i in new for e in sorted(set(rows[i].release_to or []))]

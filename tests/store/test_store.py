@@ -4,6 +4,7 @@ import pytest
 
 from marsad.errors import StoreError
 from marsad.store import Store, make_engine, open_store
+from marsad.store import store as store_module
 from marsad.store.migrate import current, head
 
 
@@ -19,4 +20,27 @@ def test_database_failure_is_store_error(tmp_path, make):
 def test_open_store_upgrades_to_head(database_url):
     store = open_store(database_url)
     assert current(store.engine) == head()
+    store.engine.dispose()
+
+
+def test_statistics_refreshed_after_a_bulk_load(database_url, make, monkeypatch, caplog):
+    store = open_store(database_url)
+    monkeypatch.setattr(store_module, "ANALYSE_AFTER", 5)
+    calls = []
+    original = store.refresh_statistics
+    monkeypatch.setattr(store, "refresh_statistics", lambda: calls.append(1) or original())
+    store.put_objects([make(n=i) for i in range(3)])
+    assert calls == []  # small writes never analyse
+    store.put_objects([make(n=i) for i in range(3, 6)])
+    assert calls == [1]
+    store.put_objects([make(n=i) for i in range(3, 6)])  # unchanged: nothing added, no refresh
+    assert calls == [1] and store.count() == 6
+    store.engine.dispose()
+
+
+def test_statistics_failure_is_logged_not_raised(tmp_path, caplog, monkeypatch):
+    store = Store(make_engine(f"sqlite:///{tmp_path / 'x.db'}"))
+    monkeypatch.setattr(store_module, "_STATISTICS", {"sqlite": ("SELECT * FROM no_such_table",)})
+    store.refresh_statistics()
+    assert "planner statistics" in caplog.text
     store.engine.dispose()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
 
 from marsad.errors import Conflict, InvalidSTIX, NotFound, UnknownMarking
 from marsad.model.markings import releasability_marking
@@ -154,3 +156,20 @@ def test_database_failure_midway_rolls_back_everything(store, collection, make, 
         store.put_objects([make(n=i) for i in range(70, 80)], collection_id=collection)
     assert "nothing was changed" in raised.value.message
     assert store.count(versions="all") == 0
+
+
+def test_batched_rows_are_indexed_like_triggered_ones(store, make):
+    store.put_objects([make(n=90 + i, description=f"قافلة word{i}") for i in range(3)])
+    obj = make(n=99)
+    with store.engine.begin() as conn:  # a plain insert (no batching): the trigger indexes it
+        conn.execute(insert(stix_objects).values(
+            stix_id=obj["id"], type="indicator", spec_version="2.1", created=None,
+            modified=datetime(2024, 1, 1, tzinfo=timezone.utc), date_added=datetime(2030, 1, 1, tzinfo=timezone.utc),
+            marking_refs=[], revoked=False, content_hash="0" * 64, search_text="قافله word99", object=obj,
+        ))
+    assert len(store.search("قافلة")) == 4
+    assert [h.object["id"] for h in store.search("word1")] == [make(n=91)["id"]]
+    if store.engine.dialect.name == "sqlite":
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM object_search_deferred")).scalar() == 0
+            conn.execute(text("INSERT INTO object_search(object_search) VALUES ('integrity-check')"))  # raises if not
