@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import re
 import sys
@@ -33,6 +32,7 @@ from pathlib import Path
 from marsad.monitor.casualties import find_casualties
 from marsad.monitor.dates import find_incident_date
 from marsad.monitor.language import detect_language
+from marsad.monitor.training.corpora import is_dev
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 _GTD_PREFIX = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{4}(?:\s*-\s*\d{1,2}/\d{1,2}/\d{4})?\s*:?\s*")
@@ -54,7 +54,7 @@ def gtd_dev_rows(folder: Path, dev: bool = True) -> list[dict]:
         with path.open(newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 eventid = row.get("eventid", "")
-                if eventid and (int(hashlib.md5(eventid.encode()).hexdigest(), 16) % 5 == 0) == dev:
+                if eventid and is_dev("gtd", eventid) == dev:
                     rows.setdefault(eventid, row)
     return list(rows.values())
 

@@ -30,6 +30,11 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 #: a raw word: letters/digits plus the combining marks that fold() drops (Arabic harakat, Latin accents)
 _RAW_WORD = re.compile("[\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
 _FOLD_CACHE: dict[str, tuple[str, ...]] = {}
+#: ASCII fast path of fold_tokens: word bytes ([A-Za-z0-9_]) lower-cased, every other byte a space
+_ASCII_WORDS = bytes(
+    (b + 32 if 65 <= b <= 90 else b) if (48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122 or b == 95) else 32
+    for b in range(256)
+)
 _AR_CONJ = ("و", "ف")
 _TA_SUFFIX = re.compile("(?<=..)ت(?:ها|هم|هما|هن|ه|ي|نا|كم)$")
 _AR_PREP = ("ب", "ل", "ك")
@@ -133,12 +138,13 @@ class ConceptMatcher:
         n = len(toks)
         patterns = self._patterns
         cache = self._cache
-        for i, tok in enumerate(toks):
-            hits = cache.get(tok)
+        get = cache.get
+        # positions whose token has hits or is not cached yet (most tokens are cached with no hit)
+        for i, hits in [(i, h) for i, t in enumerate(toks) if (h := get(t)) is None or h]:
             if hits is None:
-                hits = self._first_hits(tok)
-            if not hits:
-                continue
+                hits = self._first_hits(toks[i])
+                if not hits:
+                    continue
             singles: list[int] = []
             phrases: list[int] = []
             for pid in hits:
@@ -179,7 +185,12 @@ def _near(pos: int, numbers: set[int]) -> bool:
 
 
 def fold_tokens(text: str) -> list[str]:
-    """Folded word tokens of ``text``, as ``marsad.text.tokens`` gives them, folding each distinct word once."""
+    """Folded word tokens of ``text``, as ``marsad.text.tokens`` gives them, folding each distinct word once.
+
+    An all-ASCII text (most English reports) takes a byte-table path: for ASCII words ``fold`` is only
+    lower-casing, and ``\\w`` is ``[A-Za-z0-9_]``, so one translate and split give the same tokens."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
     out: list[str] = []
     cache = _FOLD_CACHE
     for raw in _RAW_WORD.findall(text):

@@ -73,11 +73,11 @@ class LinearModels:
         """All output columns' scores for one report."""
         weights = self.full if self.variant(lang) == "full" else self.concept_only
         ci = [self.concept_index[c] for c in feats.concepts if c in self.concept_index]
-        out = weights.bias + weights.concepts[ci].sum(axis=0)
+        out = weights.bias + np.add.reduce(weights.concepts.take(ci, axis=0), axis=0)
         if weights.words is not None:
             rows = self.word_rows(feats.tokens)
             if rows.size:
-                out = out + weights.words[rows].sum(axis=0)
+                out = out + np.add.reduce(weights.words.take(rows, axis=0), axis=0)
         return out
 
     def _bigram_table(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:

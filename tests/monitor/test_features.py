@@ -64,3 +64,8 @@ _ALPHABET = (
 @given(st.text(alphabet=_ALPHABET, max_size=200))
 def test_fold_tokens_agrees_with_text_tokens(text):
     assert fold_tokens(text) == tokens(text)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_ascii_fast_path_agrees_with_text_tokens(text):
+    assert fold_tokens(text) == tokens(text)

@@ -8,7 +8,7 @@ import pytest
 from marsad.errors import ConfigError
 from marsad.model.vocab import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES
 from marsad.monitor.features import featurise
-from marsad.monitor.models import MODEL_DIR, load_models
+from marsad.monitor.models import MODEL_DIR, LinearModels, load_models
 
 
 def test_shipped_files_are_small():
@@ -37,3 +37,26 @@ def test_scores_have_one_column_per_class(lang):
 def test_missing_files_raise_config_error(tmp_path):
     with pytest.raises(ConfigError, match="train_extraction"):
         load_models(str(tmp_path))
+
+
+def _tiny_models() -> LinearModels:
+    """Two unigrams, one bigram, one output column: each row's weight is a distinct power of two."""
+    meta = {"words": ["bomb", "car", "car bomb"], "concept_features": ["c:EXPLOSION"],
+            "tasks": {"relevance": [0, 1, ["incident"]]}}
+    arrays = {"full_words": np.array([[1.0], [2.0], [4.0]]), "full_concepts": np.array([[8.0]]),
+              "full_bias": np.array([0.0]), "conc_concepts": np.array([[8.0]]), "conc_bias": np.array([0.0])}
+    return LinearModels(meta, arrays)
+
+
+def test_word_rows_find_unigrams_and_bigrams_once_each():
+    models = _tiny_models()
+    assert list(models.word_rows(["a", "car", "bomb", "car", "bomb", "bomb"])) == [0, 1, 2]
+    assert list(models.word_rows(["bomb", "car"])) == [0, 1]  # "bomb car" is no vocabulary bigram
+    assert list(models.word_rows([])) == [] and list(models.word_rows(["x"])) == []
+
+
+def test_full_model_adds_bigram_weights_and_concept_model_ignores_words():
+    models = _tiny_models()
+    feats = featurise("A car bomb.", lang="en")
+    full, concept = models.raw(feats, "en")[0], models.raw(feats, "fr")[0]
+    assert full - concept == 1.0 + 2.0 + 4.0

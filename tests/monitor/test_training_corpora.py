@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
-from marsad.monitor.training.corpora import is_dev_id, load_gtd, load_muc, strip_gtd_date
+from marsad.monitor.training.corpora import fold_of, is_dev, is_dev_id, load_gtd, load_muc, strip_gtd_date
 from marsad.monitor.training.synthetic import policy_negatives
 
 
@@ -13,6 +15,15 @@ def test_dev_split_is_stable_and_about_a_fifth():
     share = sum(map(is_dev_id, ids)) / len(ids)
     assert 0.17 < share < 0.23
     assert [is_dev_id(i) for i in ids[:50]] == [is_dev_id(i) for i in ids[:50]]
+
+
+def test_one_split_definition_is_md5_mod_5():
+    for key in ("200001010001", "201712310042", "ACLED-1", "x"):
+        expected = int(hashlib.md5(key.encode()).hexdigest(), 16) % 5
+        assert fold_of(key) == expected
+        assert is_dev("gtd", key) == is_dev_id(key) == (expected == 0)
+    with pytest.raises(ValueError, match="published"):
+        is_dev("muc", "DEV-MUC3-0001")
 
 
 def test_gtd_date_prefix_is_removed():
