@@ -37,16 +37,19 @@ _FIRST_KEYS = ("name", "title", "aliases", "labels", "description")
 _FTS = table("object_search", column("rowid"))
 
 
-def _strings(value: Any, key: str = "") -> list[str]:
-    if key in _SKIP_KEYS or key.endswith("_ref") or key.endswith("_refs"):
-        return []
+def _collect(value: Any, key: str, out: list[str]) -> None:
+    """Append the text strings under ``value`` (reached by ``key``) to ``out``, depth first."""
+    if key in _SKIP_KEYS or key.endswith(("_ref", "_refs")):
+        return
     if isinstance(value, str):
-        return [] if _NOT_TEXT.match(value) else [value]
-    if isinstance(value, Mapping):
-        return [s for k, v in value.items() for s in _strings(v, str(k))]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item, key)]
-    return []
+        if not _NOT_TEXT.match(value):
+            out.append(value)
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            _collect(v, str(k), out)
+    elif isinstance(value, list):
+        for item in value:
+            _collect(item, key, out)
 
 
 @lru_cache(maxsize=262_144)
@@ -64,9 +67,13 @@ def fold_words(text: str) -> str:
 
 def search_text_of(obj: Mapping[str, Any]) -> str:
     """The folded text indexed for ``obj``: names, aliases, labels, descriptions first, then other strings."""
-    first = [s for key in _FIRST_KEYS for s in _strings(obj.get(key), key)]
-    rest = [s for key, value in obj.items() if key not in _FIRST_KEYS for s in _strings(value, key)]
-    return fold_words(" ".join(first + rest)[: MAX_SEARCH_TEXT * 2])[:MAX_SEARCH_TEXT]
+    strings: list[str] = []
+    for key in _FIRST_KEYS:
+        _collect(obj.get(key), key, strings)
+    for key, value in obj.items():
+        if key not in _FIRST_KEYS:
+            _collect(value, key, strings)
+    return fold_words(" ".join(strings)[: MAX_SEARCH_TEXT * 2])[:MAX_SEARCH_TEXT]
 
 
 #: SQLite engines whose schema has ``object_search_deferred`` (a database made before it keeps trigger indexing)
