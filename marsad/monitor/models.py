@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -91,7 +92,7 @@ class LinearModels:
     def word_rows(self, tokens: list[str]) -> np.ndarray:
         """Distinct vocabulary rows of the unigrams and bigrams of ``tokens`` (folded tokens)."""
         index = self.word_index
-        ids = np.array([index.get(t, -1) for t in tokens], dtype=np.int64)
+        ids = np.fromiter(map(index.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
         rows = ids[ids >= 0]
         table = self.bigram_keys
         if table.size and ids.size > 1:

@@ -98,6 +98,10 @@ def _gtd_row(row: dict) -> dict:
         "latitude": row.get("latitude") or None,
         "longitude": row.get("longitude") or None,
     }
+    # every listed type, GTD order (attacktype1..3 etc.; files without the 2/3 columns give one)
+    for key, column in (("attack", "attacktype"), ("target", "targtype"), ("weapon", "weaptype")):
+        listed = [row.get(f"{column}{i}_txt") for i in (1, 2, 3)]
+        labels[f"{key}_list"] = [v for v in dict.fromkeys(listed) if v and v != "."]
     return labels
 
 

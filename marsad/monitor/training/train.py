@@ -55,6 +55,9 @@ GTD_RELEVANCE_WEIGHT = 0.3
 C_VALUES = {("relevance", "full"): 0.3, ("relevance", "concept"): 0.3, ("types", "full"): 0.5,
             ("types", "concept"): 0.5}
 FOLDS = 5
+#: word rows whose largest absolute weight (over every output column) is below this are dropped after
+#: training: they change no score noticeably but cost a lookup and a gathered row per report
+PRUNE_BELOW = 0.01
 
 
 def _relevance_set(root: Path, rng: random.Random) -> tuple[list[Features], np.ndarray, np.ndarray, np.ndarray]:
@@ -147,6 +150,14 @@ def _calibrate(x, y, w, folds: np.ndarray, c: float) -> list[float]:
     return [a, -a * float(best)]
 
 
+def _prune(words: list[str], weights: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Words (and their weight rows) worth keeping; a kept bigram keeps both its words (lookup needs them)."""
+    keep = {w for w, row in zip(words, np.abs(weights).max(axis=1)) if row >= PRUNE_BELOW}
+    keep |= {part for w in keep if " " in w for part in w.split(" ")}
+    rows = [i for i, w in enumerate(words) if w in keep]
+    return [words[i] for i in rows], weights[rows]
+
+
 def _coef_rows(model: LogisticRegression, classes: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(n_features, n_classes) weights and biases in ``classes`` order (zeros for unseen classes)."""
     n_feat = model.coef_.shape[1]
@@ -179,7 +190,8 @@ def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) 
     gtd = [d for d in load_gtd(root, "train")]
     gtd_feats = [featurise(strip_gtd_date(d.text), None, "en") for d in gtd]
     log(f"types: {len(gtd)} GTD train summaries")
-    words, concepts = _vocab([rel_feats, gtd_feats])
+    # word vocabulary from the rows the word model trains on (concept-only rows would waste its slots)
+    words, concepts = _vocab([[f for f, w in zip(rel_feats, rel_w) if w > 0], gtd_feats])
     w_index = {w: i for i, w in enumerate(words)}
     c_index = {c: i for i, c in enumerate(concepts)}
     nc = len(concepts)
@@ -215,6 +227,8 @@ def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) 
                 calibration.setdefault(name, {})[variant] = _calibrate(x, y, wt, rel_folds, C_VALUES[(kind, variant)])
             log(f"  {name}/{variant}: {xt.shape[0]} rows x {xt.shape[1]} features")
         start = stop
+    words, word_weights = _prune(words, full[nc:])
+    log(f"kept {len(words)} word features of {full.shape[0] - nc} (|weight| >= {PRUNE_BELOW})")
     meta = {
         "format": 2,
         "words": words,
@@ -224,7 +238,7 @@ def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) 
         "trained_on": {"relevance_docs": int(len(rel_y)), "gtd_train_docs": len(gtd)},
     }
     _save(out_dir, meta, {
-        "full_words": full[nc:].astype(np.float16),
+        "full_words": word_weights.astype(np.float16),
         "full_concepts": full[:nc].astype(np.float16),
         "full_bias": full_b.astype(np.float32),
         "conc_concepts": conc.astype(np.float16),
