@@ -1,8 +1,9 @@
 """Relevance: does a report describe a specific violent or terrorist incident, and how sure are we?
 
 Why a calibrated probability and not a yes/no: the monitoring pipeline ranks and thresholds reports, and
-analysts read "0.93" and "0.55" differently. The score is a logistic model over word and concept features
-(:mod:`marsad.monitor.features`), Platt-scaled on held-out MUC documents; for languages other than
+analysts read "0.93" and "0.55" differently. The score is a logistic model over word (uni- and bigram) and
+concept features (:mod:`marsad.monitor.features`), Platt-scaled on out-of-fold MUC train scores and shifted
+so that THRESHOLD (0.5) sits on the out-of-fold F1-best score (see ``training/train.py``); for languages other than
 English only concept features are used (the "concept" variant), so Arabic and French policy news about
 conferences, strategies, trials or anniversaries scores low for the same reasons English does.
 """
