@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from marsad.errors import InvalidSTIX
@@ -36,12 +37,16 @@ def content_hash(obj: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json(obj).encode("utf-8")).hexdigest()
 
 
+#: parsed timestamps by string (a bundle's objects often share ``created``, and ``created`` == ``modified``)
+_parse_text = lru_cache(maxsize=8192)(parse_timestamp)
+
+
 def _timestamp(obj: Mapping[str, Any], key: str) -> datetime | None:
     value = obj.get(key)
     if value is None:
         return None
     try:
-        return parse_timestamp(value)
+        return _parse_text(value) if isinstance(value, str) else parse_timestamp(value)
     except ValueError as exc:
         raise InvalidSTIX(f"{obj.get('id', 'object')}: {key} {exc}") from None
 

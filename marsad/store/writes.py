@@ -69,10 +69,11 @@ class PutResult:
 
 def lock_clock(conn: Connection) -> datetime:
     """Lock the write clock (serialising writers) and return this transaction's strictly later date_added."""
-    locked = conn.execute(update(store_clock).where(store_clock.c.id == 1).values(id=1))
-    if locked.rowcount == 0:
+    locked = conn.execute(update(store_clock).where(store_clock.c.id == 1).values(id=1).returning(store_clock.c.last_added))
+    found = locked.all()
+    if not found:
         conn.execute(insert(store_clock).values(id=1, last_added=None))
-    last = conn.execute(select(store_clock.c.last_added).where(store_clock.c.id == 1)).scalar()
+    last = found[0].last_added if found else None
     now = datetime.now(timezone.utc)
     stamp = max(now, last + timedelta(microseconds=1)) if last else now
     conn.execute(update(store_clock).where(store_clock.c.id == 1).values(last_added=stamp))
@@ -167,8 +168,19 @@ def _driver_insert(conn: Connection, table: str, columns: Sequence[str], rows: l
     conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join([mark] * len(columns))})', rows)
 
 
+def _sqlite_time(value: datetime | None) -> str | None:
+    """The text SQLAlchemy stores on SQLite for a :class:`~marsad.store.base.UTCDateTime` value (naive refused)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def _time_to_db(conn: Connection) -> Callable[[datetime | None], Any]:
     """What SQLAlchemy itself binds for a :class:`~marsad.store.base.UTCDateTime` value on this connection."""
+    if conn.dialect.name == "sqlite":
+        return _sqlite_time
     column_type = stix_objects.c.modified.type
     return column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect) or (lambda value: value)
 
@@ -178,13 +190,26 @@ def _version_params(conn: Connection, rows: list[ObjectRow], pks: list[int], sta
     JSON text, datetimes through the column type's own bind processing (SQLite keeps them as text)."""
     to_db = _time_to_db(conn)
     flag = int if conn.dialect.name == "sqlite" else bool
-    added, dumps = to_db(stamp), json.dumps
+    added, created, lists = to_db(stamp), {}, {}
+
+    def as_json(value: list) -> str:  # marking and release lists repeat across a bundle
+        try:
+            key = tuple(value)
+            hash(key)
+        except TypeError:
+            return json.dumps(value)
+        if key not in lists:
+            lists[key] = json.dumps(value)
+        return lists[key]
+
     params = []
     for row, pk, (tlp, release_to) in zip(rows, pks, markings):
         v = row.values
+        if v["created"] not in created:
+            created[v["created"]] = to_db(v["created"])
         params.append((
-            pk, v["stix_id"], v["type"], v["spec_version"], to_db(v["created"]), to_db(v["modified"]), added,
-            v["created_by_ref"], tlp, None if release_to is None else dumps(release_to), dumps(v["marking_refs"]),
+            pk, v["stix_id"], v["type"], v["spec_version"], created[v["created"]], to_db(v["modified"]), added,
+            v["created_by_ref"], tlp, None if release_to is None else as_json(release_to), as_json(v["marking_refs"]),
             flag(v["revoked"]), v["content_hash"], v["search_text"], row.json,
         ))
     return params

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import insert, select, text
 
 from marsad.errors import Conflict, InvalidSTIX, NotFound, UnknownMarking
@@ -173,3 +175,14 @@ def test_batched_rows_are_indexed_like_triggered_ones(store, make):
         with store.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM object_search_deferred")).scalar() == 0
             conn.execute(text("INSERT INTO object_search(object_search) VALUES ('integrity-check')"))  # raises if not
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.timezones()))
+def test_sqlite_time_text_is_what_sqlalchemy_binds(value):
+    from sqlalchemy.dialects import sqlite
+
+    from marsad.store.writes import _sqlite_time
+
+    dialect = sqlite.dialect()
+    expected = stix_objects.c.modified.type.dialect_impl(dialect).bind_processor(dialect)(value)
+    assert _sqlite_time(value) == expected
