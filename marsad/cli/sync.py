@@ -87,6 +87,17 @@ def _interrupted() -> None:
     raise typer.Exit(code=130)
 
 
+def _run(peer, sync) -> None:
+    """Run one pull or push, closing the connection however it ends, and report (Ctrl-C: position kept)."""
+    try:
+        report = sync()
+    except KeyboardInterrupt:
+        _interrupted()
+    finally:
+        peer.close()
+    _finish(report)
+
+
 @sync_app.command("pull")
 def pull_command(
     ctx: typer.Context,
@@ -104,14 +115,8 @@ def pull_command(
     """Fetch what the remote collection gained since the last pull. Exit 3 when objects were refused."""
     store, viewer = _local(ctx, username, data_dir, database_url)
     peer = _peer(remote, user, password_stdin, api_key_env, insecure)
-    try:
-        report = pull(store, peer, remote_collection=collection, local_collection=into, viewer=viewer,
-                      page_size=page_size, max_pages=max_pages, progress=_progress(quiet))
-    except KeyboardInterrupt:
-        _interrupted()
-    finally:
-        peer.close()
-    _finish(report)
+    _run(peer, lambda: pull(store, peer, remote_collection=collection, local_collection=into, viewer=viewer,
+                            page_size=page_size, max_pages=max_pages, progress=_progress(quiet)))
 
 
 @sync_app.command("push")
@@ -131,14 +136,8 @@ def push_command(
     """Send local objects added since the last push that the --as user may see. Exit 3 when some were refused."""
     store, viewer = _local(ctx, username, data_dir, database_url)
     peer = _peer(remote, user, password_stdin, api_key_env, insecure)
-    try:
-        report = push(store, peer, local_collection=local, remote_collection=collection, viewer=viewer,
-                      batch_size=batch_size, max_batches=max_batches, progress=_progress(quiet))
-    except KeyboardInterrupt:
-        _interrupted()
-    finally:
-        peer.close()
-    _finish(report)
+    _run(peer, lambda: push(store, peer, local_collection=local, remote_collection=collection, viewer=viewer,
+                            batch_size=batch_size, max_batches=max_batches, progress=_progress(quiet)))
 
 
 @sync_app.command("status")

@@ -55,38 +55,36 @@ class ManifestEntry:
     media_type: str = "application/stix+json;version=2.1"
 
 
+class _AddedRange:
+    """The first and last ``date_added`` of a page (the TAXII X-TAXII-Date-Added-First/Last headers)."""
+
+    objects: list
+
+    @property
+    def first_added(self) -> datetime | None:
+        return self.objects[0].date_added if self.objects else None
+
+    @property
+    def last_added(self) -> datetime | None:
+        return self.objects[-1].date_added if self.objects else None
+
+
 @dataclass(frozen=True)
-class Page:
+class Page(_AddedRange):
     """A page of results: ``next`` is the cursor for the following page (None when ``more`` is False)."""
 
     objects: list[StoredObject] = field(default_factory=list)
     more: bool = False
     next: str | None = None
 
-    @property
-    def first_added(self) -> datetime | None:
-        return self.objects[0].date_added if self.objects else None
-
-    @property
-    def last_added(self) -> datetime | None:
-        return self.objects[-1].date_added if self.objects else None
-
 
 @dataclass(frozen=True)
-class ManifestPage:
+class ManifestPage(_AddedRange):
     """A page of manifest entries, paged like :class:`Page`."""
 
     objects: list[ManifestEntry] = field(default_factory=list)
     more: bool = False
     next: str | None = None
-
-    @property
-    def first_added(self) -> datetime | None:
-        return self.objects[0].date_added if self.objects else None
-
-    @property
-    def last_added(self) -> datetime | None:
-        return self.objects[-1].date_added if self.objects else None
 
 
 def _mac(payload: str, fingerprint: str, key: bytes) -> str:
