@@ -185,14 +185,21 @@ def _save(out_dir: Path, meta: dict, arrays: dict[str, np.ndarray]) -> None:
     os.replace(tmp_json, out_dir / "extraction.json")
 
 
+def _type_rows(name: str, classes: list[str], gtd: list, gtd_feats: list[Features]):
+    """Features, labels and (no) weights of the GTD train rows whose ``name`` label is a vocabulary name."""
+    key = TYPE_TASKS[name][0]
+    keep = [i for i, d in enumerate(gtd) if d.labels.get(key) in classes]
+    return [gtd_feats[i] for i in keep], np.array([gtd[i].labels[key] for i in keep]), None
+
+
 def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) -> dict:
     """Train every model from ``root`` (the shared data folder), write the files, return the metadata."""
     rng = random.Random(seed)
     rel_feats, rel_y, rel_w, rel_folds = _relevance_set(root, rng)
-    log(f"relevance: {len(rel_y)} docs ({int(rel_y.sum())} positive, {int((rel_folds >= 0).sum())} in folds)")
-    gtd = [d for d in load_gtd(root, "train")]
+    gtd = load_gtd(root, "train")
     gtd_feats = [featurise(strip_gtd_date(d.text), None, "en") for d in gtd]
-    log(f"types: {len(gtd)} GTD train summaries")
+    log(f"relevance: {len(rel_y)} docs ({int(rel_y.sum())} positive, {int((rel_folds >= 0).sum())} in folds); "
+        f"types: {len(gtd)} GTD train summaries")
     # word vocabulary from the rows the word model trains on (concept-only rows would waste its slots)
     words, concepts = _vocab([[f for f, w in zip(rel_feats, rel_w) if w > 0], gtd_feats])
     w_index = {w: i for i, w in enumerate(words)}
@@ -209,19 +216,14 @@ def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) 
         stop = start + len(classes)
         meta_tasks[name] = [start, stop, classes]
         if name == "relevance":
-            feats, y, wts, train_mask = rel_feats, rel_y, rel_w, np.ones(len(rel_y), dtype=bool)
+            feats, y, wts = rel_feats, rel_y, rel_w
         else:
-            key = TYPE_TASKS[name][0]
-            keep = [i for i, d in enumerate(gtd) if d.labels.get(key) in classes]
-            feats = [gtd_feats[i] for i in keep]
-            y = np.array([gtd[i].labels[key] for i in keep])
-            wts, train_mask = None, np.ones(len(keep), dtype=bool)
+            feats, y, wts = _type_rows(name, classes, gtd, gtd_feats)
         for variant, target, bias in (("full", full, full_b), ("concept", conc, conc_b)):
-            x = _matrix(feats, w_index, variant == "full", nc, c_index)
-            xt, yt = x[train_mask], y[train_mask]
-            wt = None
+            xt = _matrix(feats, w_index, variant == "full", nc, c_index)
+            yt, wt = y, None
             if wts is not None:  # negative: concept-only rows (see _relevance_set)
-                wt = np.where(wts < 0, 0.0 if variant == "full" else -wts, wts)[train_mask]
+                wt = np.where(wts < 0, 0.0 if variant == "full" else -wts, wts)
             kind = "relevance" if name == "relevance" else "types"
             model = _fit(xt, yt, wt, c=C_VALUES[(kind, variant)])
             coef, b = _coef_rows(model, classes)
@@ -230,7 +232,7 @@ def train_all(root: Path, out_dir: Path = MODEL_DIR, seed: int = 13, log=print) 
                 # the F1-best threshold on English MUC folds is the word model's; the concept-only model
                 # serves Arabic and French news, for which plain calibration is the neutral choice
                 calibration.setdefault(name, {})[variant] = _calibrate(
-                    x, y, wt, rel_folds, C_VALUES[(kind, variant)], shift=variant == "full")
+                    xt, yt, wt, rel_folds, C_VALUES[(kind, variant)], shift=variant == "full")
             log(f"  {name}/{variant}: {xt.shape[0]} rows x {xt.shape[1]} features")
         start = stop
     words, word_weights = _prune(words, full[nc:])
