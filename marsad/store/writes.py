@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 from sqlalchemy import ARRAY, Connection, any_, bindparam, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from marsad.errors import Conflict
 from marsad.model.markings import tlp_of_id
@@ -162,10 +163,19 @@ _COLUMNS = ("pk", "stix_id", "type", "spec_version", "created", "modified", "dat
 
 
 def _driver_insert(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-    """One driver-level executemany (no per-value type processing: values are already in database form)."""
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    """Rows already in database form, without per-value type processing: one executemany on SQLite, one
+    ``COPY … FROM STDIN`` on PostgreSQL (a pipelined executemany still runs the INSERT once per row)."""
     names = ", ".join(f'"{name}"' for name in columns)
-    conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join([mark] * len(columns))})', rows)
+    if conn.dialect.name != "postgresql":
+        conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["?"] * len(columns))})', rows)
+        return
+    statement = f'COPY "{table}" ({names}) FROM STDIN'
+    try:
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except conn.dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy would raise it: the store's callers expect that
+        raise DBAPIError.instance(statement, None, exc, conn.dialect.loaded_dbapi.Error) from exc
 
 
 def _sqlite_time(value: datetime | None) -> str | None:

@@ -186,3 +186,18 @@ def test_sqlite_time_text_is_what_sqlalchemy_binds(value):
     dialect = sqlite.dialect()
     expected = stix_objects.c.modified.type.dialect_impl(dialect).bind_processor(dialect)(value)
     assert _sqlite_time(value) == expected
+
+
+def test_rejected_row_insert_is_a_store_error_with_nothing_stored(store, make, monkeypatch):
+    from marsad.errors import StoreError
+    from marsad.store import writes
+
+    store.put_objects([make(n=200)])
+    taken = store.count(versions="all")
+    monkeypatch.setattr(writes, "_new_pks", lambda conn, count: [1] * count)  # pk 1 is taken: the insert fails
+    with pytest.raises(StoreError) as raised:
+        store.put_objects([make(n=201), make(n=202)])
+    assert "nothing was changed" in raised.value.message
+    monkeypatch.undo()
+    assert store.count(versions="all") == taken
+    assert store.put_objects([make(n=201)]).added  # the store still works after the failure
