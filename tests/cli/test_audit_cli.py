@@ -12,24 +12,13 @@ from typer.testing import CliRunner
 
 from marsad.access.audit import record_read
 from marsad.access.audit_export import HOW_TO_VERIFY
-from marsad.cli import audit as audit_cli
 from marsad.store import make_engine
 from marsad.store.audit import audit_log
 from marsad.store.migrate import upgrade
+from marsad.cli.main import app
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def root() -> None:
-        """Test root."""
-
-    audit_cli.register(app)
-    return app
-
-
-APP = _app()
+APP = app  # the real command line, with every group registered
 
 
 @pytest.fixture
@@ -88,5 +77,5 @@ def test_cut_tail_is_caught_by_kept_head(run):
 def test_export_since_to_stdout_and_bad_input(run):
     out = run("export", "--since", "2000-01-01").stdout.splitlines()
     assert json.loads(out[0])["since"].startswith("2000-01-01") and len(out) == 6
-    assert run("export", "--since", "yesterday", code=1).exception.message.startswith("--since")
-    assert run("verify", "--expect-head", "nonsense", code=1).exception is not None
+    assert "Error: --since" in run("export", "--since", "yesterday", code=1).output
+    assert "Error:" in run("verify", "--expect-head", "nonsense", code=1).output

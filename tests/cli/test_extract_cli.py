@@ -9,7 +9,7 @@ import typer
 from typer.testing import CliRunner
 
 from marsad.cli import main as cli_main
-from marsad.cli.extract import register
+from marsad.cli.main import app
 from marsad.monitor.extract import FIELDS
 
 runner = CliRunner()
@@ -18,17 +18,6 @@ REPORTS = [
     {"id": "2", "text": "Les ministres ont adopté une stratégie commune contre le terrorisme.", "lang": "fr"},
     {"id": "3", "text": "اختطف مسلحون خمسة عمال في شركة نفطية."},
 ]
-
-
-def _app() -> typer.Typer:
-    app = typer.Typer()
-    register(app)
-
-    @app.command()
-    def other() -> None:  # a second command, so "extract" is a sub-command as under `marsad`
-        """Nothing."""
-
-    return app
 
 
 def _jsonl(rows) -> str:
@@ -42,7 +31,7 @@ def _outputs(result) -> list[dict]:
 def test_file_input_gives_one_record_per_line_in_order(tmp_path):
     path = tmp_path / "reports.jsonl"
     path.write_text(_jsonl(REPORTS), encoding="utf-8")
-    result = runner.invoke(_app(), ["extract", str(path)])
+    result = runner.invoke(app, ["extract", str(path)])
     assert result.exit_code == 0, result.output
     outs = _outputs(result)
     assert [o["id"] for o in outs] == ["1", "2", "3"]
@@ -54,14 +43,14 @@ def test_file_input_gives_one_record_per_line_in_order(tmp_path):
 
 @pytest.mark.parametrize("args", [["extract", "-"], ["extract"]])
 def test_standard_input(args):
-    result = runner.invoke(_app(), args, input=_jsonl(REPORTS[:2]))
+    result = runner.invoke(app, args, input=_jsonl(REPORTS[:2]))
     assert result.exit_code == 0, result.output
     assert [o["id"] for o in _outputs(result)] == ["1", "2"]
 
 
 def test_bad_lines_become_error_lines_and_the_run_goes_on():
     rows = [REPORTS[0], "this is not json", {"id": "no-text"}, REPORTS[2]]
-    result = runner.invoke(_app(), ["extract", "-"], input=_jsonl(rows))
+    result = runner.invoke(app, ["extract", "-"], input=_jsonl(rows))
     assert result.exit_code == 0
     outs = _outputs(result)
     assert len(outs) == 4
@@ -72,7 +61,7 @@ def test_bad_lines_become_error_lines_and_the_run_goes_on():
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
-    result = runner.invoke(_app(), ["extract", str(tmp_path / "nope.jsonl")])
+    result = runner.invoke(app, ["extract", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 1
     assert "nope.jsonl" in result.output and "Traceback" not in result.output
 
