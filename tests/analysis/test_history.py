@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from stix2validator import ValidationOptions, validate_instance
 
 from marsad.analysis.history import import_history
 from marsad.analysis.history_rows import NotAnIncident, acled_fields, gtd_country, gtd_fields
@@ -193,3 +194,14 @@ def test_a_store_failure_stops_the_import_and_says_how_far_it_got(store, tmp_pat
     with pytest.raises(StoreError, match="2 incidents stored before"):
         import_history(store, _write_csv(tmp_path / "gtd.csv", GTD_HEADER, GTD_ROWS[:5]), "gtd")
     assert store.count(types=["incident"]) == 2
+
+
+def test_every_imported_object_passes_the_stix2_validator(store, tmp_path):
+    """What an import writes is exchanged with peers: each object must be valid STIX 2.1 for OASIS's validator."""
+    import_history(store, _write_csv(tmp_path / "gtd.csv", GTD_HEADER, GTD_ROWS), "gtd")
+    import_history(store, _write_csv(tmp_path / "acled.csv", ACLED_HEADER, ACLED_ROWS), "acled")
+    stored = store.query(limit=1000, versions="all").objects
+    assert len(stored) >= 4
+    for item in stored:
+        result = validate_instance(item.object, ValidationOptions(version="2.1"))
+        assert result.is_valid, (item.object["id"], [str(e) for e in result.errors])
