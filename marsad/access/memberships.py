@@ -77,15 +77,21 @@ def set_membership(db: Db, collection: str, org: str, *, read: bool = True, writ
     return Membership(found.id, org_row.name, read, write)
 
 
+def _delete_org_row(db: Db, table, collection: str, org: str, actor: str, *, what: str, change: str,
+                    missing: str) -> None:
+    """Delete ``org``'s row for ``collection`` from ``table`` (audited); :class:`NotFound` if there was none."""
+    with in_transaction(db, what) as conn:
+        found, org_row = get_collection(conn, collection), _org(conn, org)
+        done = conn.execute(delete(table).where(table.c.collection_id == found.id, table.c.org_id == org_row.id))
+        if done.rowcount == 0:
+            raise NotFound(f"{org_row.name!r} {missing} {collection!r}")
+        record_admin(conn, actor, change, collection=found.id, org=org_row.name)
+
+
 def remove_membership(db: Db, collection: str, org: str, *, actor: str = SYSTEM) -> None:
     """End ``org``'s membership of ``collection``; :class:`NotFound` if it was not a member."""
-    with in_transaction(db, "the membership") as conn:
-        found, org_row = get_collection(conn, collection), _org(conn, org)
-        done = conn.execute(delete(collection_members).where(
-            collection_members.c.collection_id == found.id, collection_members.c.org_id == org_row.id))
-        if done.rowcount == 0:
-            raise NotFound(f"{org_row.name!r} is not a member of collection {collection!r}")
-        record_admin(conn, actor, "collection.unmember", collection=found.id, org=org_row.name)
+    _delete_org_row(db, collection_members, collection, org, actor, what="the membership",
+                    change="collection.unmember", missing="is not a member of collection")
 
 
 def list_memberships(db: Db, collection: str | None = None) -> list[Membership]:
@@ -129,10 +135,5 @@ def grant_read(db: Db, collection: str, org: str, *, max_tlp: str = "amber", rea
 
 def revoke_read_grant(db: Db, collection: str, org: str, *, actor: str = SYSTEM) -> None:
     """Withdraw ``org``'s read grant on ``collection``; :class:`NotFound` if there was none."""
-    with in_transaction(db, "the read grant") as conn:
-        found, org_row = get_collection(conn, collection), _org(conn, org)
-        done = conn.execute(delete(read_grants).where(
-            read_grants.c.collection_id == found.id, read_grants.c.org_id == org_row.id))
-        if done.rowcount == 0:
-            raise NotFound(f"{org_row.name!r} has no read grant on collection {collection!r}")
-        record_admin(conn, actor, "collection.revoke_read", collection=found.id, org=org_row.name)
+    _delete_org_row(db, read_grants, collection, org, actor, what="the read grant",
+                    change="collection.revoke_read", missing="has no read grant on collection")
