@@ -1,0 +1,80 @@
+"""Shingles, MinHash signatures and LSH band keys (marsad.monitor.similarity)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marsad.monitor.similarity import (BANDS, NUM_PERM, Signature, is_near_duplicate, jaccard, near_duplicate_key,
+                                       shingles, signature, similarity, words)
+
+STORY = ("A car bomb exploded near the police station in the city centre on Monday morning, killing five people "
+         "and wounding twelve others, the interior ministry said in a statement.")
+REWRITE = ("UPDATE: A car bomb exploded near the police station in the city centre on Monday morning, killing five "
+           "people and wounding twelve others, the interior ministry said in a statement.")
+OTHER = "The foreign minister met his counterpart to discuss trade, investment and a new railway between the countries."
+
+
+def test_same_text_is_identical_and_unrelated_text_is_not():
+    assert similarity(STORY, STORY) == 1.0
+    assert similarity(STORY, OTHER) < 0.1
+
+
+def test_republished_copy_of_a_story_is_a_near_duplicate_and_shares_a_band_key():
+    assert is_near_duplicate(STORY, REWRITE)
+    assert set(near_duplicate_key(STORY)) & set(near_duplicate_key(REWRITE))
+    assert not set(near_duplicate_key(STORY)) & set(near_duplicate_key(OTHER))
+
+
+def test_folding_makes_case_accents_and_arabic_prefixes_equal():
+    assert words("L’Attaque à GAO") == ["l", "attaque", "a", "gao"]
+    assert shingles("L'ATTAQUE près de Gao", k=2) == shingles("attaque pres de gao", k=2)
+    assert shingles("والهجوم على مركز الشرطة", k=1) == shingles("الهجوم علي مركز الشرطه", k=1)
+
+
+def test_short_text_is_one_shingle_and_empty_text_has_none():
+    assert len(shingles("two words", k=5)) == 1
+    assert shingles("", k=5) == set() and shingles("  ,;  ") == set()
+    assert similarity("", STORY) == 0.0 and similarity("", "") == 0.0
+    assert near_duplicate_key("") == []
+    with pytest.raises(ValueError):
+        shingles(STORY, k=0)
+
+
+def test_keys_are_one_per_band_and_stable_across_processes():
+    keys = near_duplicate_key(STORY)
+    assert len(keys) == BANDS and len({k.split(":")[0] for k in keys}) == BANDS
+    code = ("import sys; from marsad.monitor.similarity import near_duplicate_key as k; "
+            "print(','.join(k(sys.argv[1])))")
+    out = subprocess.run([sys.executable, "-c", code, STORY], capture_output=True, text=True, check=True,
+                         env={"PYTHONHASHSEED": "12345"}).stdout.strip()
+    assert out.split(",") == keys
+
+
+def test_signature_round_trips_through_bytes_and_accepts_a_shingle_set():
+    sig = signature(STORY)
+    back = Signature.from_bytes(sig.to_bytes())
+    assert similarity(sig, back) == 1.0 and not back.empty
+    assert similarity(signature(shingles(STORY)), sig) == 1.0
+    assert Signature.from_bytes(signature("").to_bytes()).empty
+    with pytest.raises(ValueError):
+        Signature.from_bytes(b"\0" * 8)
+
+
+word_lists = st.lists(st.sampled_from([f"w{i}" for i in range(60)]), min_size=6, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(word_lists, word_lists)
+def test_estimate_is_symmetric_bounded_and_close_to_exact_jaccard(a, b):
+    ta, tb = " ".join(a), " ".join(b)
+    estimate = similarity(ta, tb, k=2)
+    assert estimate == similarity(tb, ta, k=2)
+    assert 0.0 <= estimate <= 1.0
+    # 128 slots: standard error ≤ 0.045; 0.25 is > 5 standard errors
+    assert abs(estimate - jaccard(shingles(ta, 2), shingles(tb, 2))) <= 0.25
+    assert len(signature(ta).values) == NUM_PERM
