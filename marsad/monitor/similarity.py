@@ -68,8 +68,11 @@ class Signature:
 
 
 def words(text: str) -> list[str]:
-    """The folded, prefix-stripped word tokens of ``text`` (the units shingles are made of)."""
-    return [search_key(word) for word in tokens(text or "")]
+    """The folded, prefix-stripped word tokens of ``text`` (the units shingles are made of).
+
+    One-letter words other than digits are left out: they are mostly French elided articles (the ``l`` of
+    ``l'attaque``) and English "a", which would make "l'attaque" and "attaque" differ."""
+    return [search_key(word) for word in tokens(text or "") if len(word) > 1 or word.isdigit()]
 
 
 def _shingle_array(text: str, k: int) -> np.ndarray:

@@ -31,7 +31,7 @@ def test_republished_copy_of_a_story_is_a_near_duplicate_and_shares_a_band_key()
 
 
 def test_folding_makes_case_accents_and_arabic_prefixes_equal():
-    assert words("L’Attaque à GAO") == ["l", "attaque", "a", "gao"]
+    assert words("L’Attaque à GAO") == ["attaque", "gao"]
     assert shingles("L'ATTAQUE près de Gao", k=2) == shingles("attaque pres de gao", k=2)
     assert shingles("والهجوم على مركز الشرطة", k=1) == shingles("الهجوم علي مركز الشرطه", k=1)
 
