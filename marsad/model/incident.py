@@ -11,6 +11,13 @@ and ``investigation_status`` (new / open / closed).
 Vocabulary values are GTD's English names (``marsad.model.vocab``); people see the ar/en/fr labels from
 :func:`field_labels`. ``occurred`` is a date (YYYY-MM-DD) with ``occurred_precision`` day, month or year;
 at month precision the day is 01, at year precision month and day are 01.
+
+An incident merged from several reports also carries its provenance in the extension (:data:`MERGE_FIELDS`,
+schema 1.1.0): ``report_refs`` (the STIX ``report`` ids that fed it), ``report_count``, ``agreement``
+({field: share of reports that agree with the shown value, 0..1}), ``toll_history`` (every toll reported, oldest
+first, each with the report it came from), ``toll_source`` (the report of the shown toll) and
+``edited_fields`` (fields an analyst set, which machine updates never overwrite). The STIX common property
+``confidence`` (0–100) says how sure the merge is.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ __all__ = [
     "GTD_EXTENSION_ID",
     "INCIDENT_CORE_EXTENSION_ID",
     "GTD_FIELDS",
+    "MERGE_FIELDS",
     "SCHEMA_FILE",
     "DETERMINATIONS",
     "INVESTIGATION_STATUSES",
@@ -58,6 +66,10 @@ _FLAG_FIELDS = ("suicide", "success")
 _TEXT_FIELDS = ("country", "admin1", "city", "perpetrator")
 GTD_FIELDS = ("occurred", "occurred_precision", *_LIST_FIELDS, *_COUNT_FIELDS, *_FLAG_FIELDS, *_TEXT_FIELDS,
               "latitude", "longitude")
+#: provenance of a merged incident (see the module docstring)
+MERGE_FIELDS = ("report_refs", "report_count", "agreement", "toll_history", "toll_source", "edited_fields")
+_SCHEMA_VERSION = "1.1.0"
+_SCHEMA_MODIFIED = "2026-11-23T00:00:00.000Z"
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -69,7 +81,7 @@ def incident_schema() -> dict:
     count = {"type": "integer", "minimum": 0}
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "marsad:incident-gtd:1.0.0",
+        "$id": f"marsad:incident-gtd:{_SCHEMA_VERSION}",
         "title": "Marsad incident GTD extension",
         "description": "Global Terrorism Database codebook fields of a STIX incident (property extension).",
         "type": "object",
@@ -94,8 +106,23 @@ def incident_schema() -> dict:
             "latitude": {"type": "number", "minimum": -90, "maximum": 90},
             "longitude": {"type": "number", "minimum": -180, "maximum": 180},
             "perpetrator": {"type": "string", "minLength": 1},
+            **_merge_schema(count),
         },
         "dependencies": {"occurred_precision": ["occurred"], "latitude": ["longitude"], "longitude": ["latitude"]},
+    }
+
+
+def _merge_schema(count: dict) -> dict:
+    report = {"type": "string", "pattern": "^report--"}
+    toll = {"type": "object", "required": ["at", "report_ref"], "additionalProperties": False,
+            "properties": {"at": {"type": "string"}, "killed": count, "wounded": count, "report_ref": report}}
+    return {
+        "report_refs": {"type": "array", "uniqueItems": True, "items": report},
+        "report_count": count,
+        "agreement": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
+        "toll_history": {"type": "array", "items": toll},
+        "toll_source": report,
+        "edited_fields": {"type": "array", "uniqueItems": True, "items": {"type": "string"}},
     }
 
 
@@ -107,13 +134,14 @@ def gtd_extension_definition() -> dict:
         "id": GTD_EXTENSION_ID,
         "created_by_ref": MARSAD_IDENTITY_ID,
         "created": REFERENCE_TIMESTAMP,
-        "modified": REFERENCE_TIMESTAMP,
+        "modified": _SCHEMA_MODIFIED,
         "name": "Marsad incident GTD fields",
         "description": "Global Terrorism Database codebook fields of a terrorist incident: attack, target and weapon "
         "types (GTD English names), killed, wounded, hostages, suicide, success, occurred date and its precision, "
-        "themes, place (ISO country, admin1, city, latitude, longitude) and perpetrator name.",
+        "themes, place (ISO country, admin1, city, latitude, longitude) and perpetrator name; for an incident merged "
+        "from several reports, the report ids, per-field agreement, toll history and analyst-edited fields.",
         "schema": json.dumps(incident_schema(), ensure_ascii=False, separators=(",", ":")),
-        "version": "1.0.0",
+        "version": _SCHEMA_VERSION,
         "extension_types": ["property-extension"],
     }
 
@@ -189,7 +217,31 @@ def _gtd_properties(fields: dict) -> dict:
     _place(fields, ext)
     if fields.get("perpetrator") and str(fields["perpetrator"]).strip():
         ext["perpetrator"] = str(fields["perpetrator"]).strip()
+    _merge_properties(fields, ext)
     return ext
+
+
+def _merge_properties(fields: dict, ext: dict) -> None:
+    refs = list(dict.fromkeys(fields.get("report_refs") or ()))
+    if any(not str(ref).startswith("report--") for ref in refs):
+        raise InputError("report_refs must be STIX report ids")
+    if refs:
+        ext["report_refs"] = refs
+    if fields.get("report_count") is not None:
+        ext["report_count"] = int(fields["report_count"])
+    agreement = fields.get("agreement") or {}
+    if any(not 0 <= float(v) <= 1 for v in agreement.values()):
+        raise InputError("agreement values are shares between 0 and 1")
+    if agreement:
+        ext["agreement"] = {str(k): round(float(v), 3) for k, v in agreement.items()}
+    history = [{k: v for k, v in entry.items() if v is not None} for entry in fields.get("toll_history") or ()]
+    if history:
+        ext["toll_history"] = history
+    if fields.get("toll_source"):
+        ext["toll_source"] = str(fields["toll_source"])
+    edited = list(dict.fromkeys(fields.get("edited_fields") or ()))
+    if edited:
+        ext["edited_fields"] = edited
 
 
 def _place(fields: dict, ext: dict) -> None:
@@ -213,15 +265,15 @@ def make_incident(name: str, *, description: str | None = None, determination: s
                   investigation_status: str = "new", incident_id: str | None = None, created: str | None = None,
                   modified: str | None = None, created_by_ref: str | None = None, tlp=None, release_to=None,
                   external_references: list[dict] | None = None, labels: list[str] | None = None,
-                  confidence: int | None = None, lang: str | None = None, **gtd) -> dict:
+                  confidence: int | None = None, lang: str | None = None, revoked: bool = False, **gtd) -> dict:
     """A STIX incident (plain dict) with the Incident Core and GTD extensions.
 
     GTD keyword arguments: occurred (date, datetime or "YYYY[-MM[-DD]]"), occurred_precision, attack_types,
     target_types, weapon_types, themes (vocabulary names), killed, wounded, hostages, suicide, success,
-    country (ISO code), admin1, city, latitude, longitude, perpetrator. Bad values raise :class:`InputError`
-    naming the field. ``tlp``/``release_to`` set markings (see :func:`marsad.model.markings.mark`).
+    country (ISO code), admin1, city, latitude, longitude, perpetrator, and the provenance of a merged
+    incident (:data:`MERGE_FIELDS`). Bad values raise :class:`InputError` naming the field. ``tlp``/``release_to`` set markings (see :func:`marsad.model.markings.mark`).
     """
-    unknown = sorted(set(gtd) - set(GTD_FIELDS))
+    unknown = sorted(set(gtd) - set(GTD_FIELDS) - set(MERGE_FIELDS))
     if unknown:
         raise InputError(f"make_incident: unknown field {unknown[0]!r}")
     if determination not in DETERMINATIONS:
@@ -243,7 +295,8 @@ def make_incident(name: str, *, description: str | None = None, determination: s
         },
     }
     optional = {"description": description, "created_by_ref": created_by_ref, "labels": labels,
-                "external_references": external_references, "confidence": confidence, "lang": lang}
+                "external_references": external_references, "confidence": confidence, "lang": lang,
+                "revoked": revoked or None}
     props.update({k: v for k, v in optional.items() if v is not None and v != []})
     try:
         obj = json.loads(stix2.v21.Incident(**props).serialize())
@@ -256,7 +309,8 @@ def make_incident(name: str, *, description: str | None = None, determination: s
 
 def incident_fields(obj) -> dict:
     """The incident's fields, flat: id, name, description, created, modified, determination,
-    investigation_status and every GTD field (lists default to [], others to None)."""
+    investigation_status, confidence, every GTD field and the merge provenance (:data:`MERGE_FIELDS`; lists
+    default to [], agreement to {}, others to None)."""
     data = json.loads(obj.serialize()) if hasattr(obj, "serialize") else obj
     extensions = data.get("extensions") or {}
     core = extensions.get(INCIDENT_CORE_EXTENSION_ID) or {}
@@ -266,6 +320,11 @@ def incident_fields(obj) -> dict:
     out["investigation_status"] = core.get("investigation_status")
     for key in GTD_FIELDS:
         out[key] = list(ext.get(key) or []) if key in _LIST_FIELDS else ext.get(key)
+    out["confidence"] = data.get("confidence")
+    for key in ("report_refs", "toll_history", "edited_fields"):
+        out[key] = list(ext.get(key) or [])
+    out["agreement"] = dict(ext.get("agreement") or {})
+    out["report_count"], out["toll_source"] = ext.get("report_count"), ext.get("toll_source")
     return out
 
 

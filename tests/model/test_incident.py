@@ -134,3 +134,25 @@ def test_any_valid_fields_round_trip(attack, target, weapon, themes, killed, suc
     assert fields["occurred"] == day.isoformat()
     jsonschema.validate(obj["extensions"][GTD_EXTENSION_ID], incident_schema())
     assert_clean(obj)
+
+
+def test_merge_provenance_round_trips_and_validates():
+    history = [{"at": "2026-11-23T10:00:00.000Z", "killed": 3, "wounded": None, "report_ref": "report--" + "1" * 36},
+               {"at": "2026-11-23T12:00:00.000Z", "killed": 7, "report_ref": "report--" + "2" * 36}]
+    obj = make_incident("x", confidence=70, report_refs=["report--" + "1" * 36, "report--" + "2" * 36],
+                        report_count=2, agreement={"country": 1.0, "killed": 0.5}, toll_history=history,
+                        toll_source="report--" + "2" * 36, edited_fields=["perpetrator"], killed=7)
+    fields = incident_fields(obj)
+    assert fields["confidence"] == 70 and fields["report_count"] == 2
+    assert fields["agreement"] == {"country": 1.0, "killed": 0.5}
+    assert fields["toll_history"][0] == {"at": "2026-11-23T10:00:00.000Z", "killed": 3, "report_ref": "report--" + "1" * 36}
+    assert fields["edited_fields"] == ["perpetrator"] and fields["toll_source"].endswith("2" * 36)
+    jsonschema.validate(obj["extensions"][GTD_EXTENSION_ID], incident_schema())
+    assert_clean(obj)
+    plain = incident_fields(make_incident("y"))
+    assert plain["report_refs"] == [] and plain["agreement"] == {} and plain["confidence"] is None
+    with pytest.raises(InputError, match="report_refs"):
+        make_incident("z", report_refs=["incident--x"])
+    with pytest.raises(InputError, match="agreement"):
+        make_incident("z", agreement={"country": 2})
+    assert make_incident("r", revoked=True)["revoked"] is True
