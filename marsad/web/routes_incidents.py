@@ -1,0 +1,81 @@
+"""JSON API of monitored incidents: list and read them as the caller may see them, submit a report.
+
+Why its own routes: operators' tools and the web pages read incidents with their provenance
+(``GET /api/incidents``, ``GET /api/incidents/{id}``), and liaison officers send their own reports
+(``POST /api/reports``, queued for the pipeline with the marking they chose). Every route needs sign-in
+(``Authorization: Basic …`` or ``Bearer msd_…``); every answer goes through the sharing policy
+(:mod:`marsad.monitor.incident_views`) and every read is audited. An incident the caller may not see is a 404,
+exactly like one that does not exist. Analysts' edits (confirm, correct, split, merge) are in
+:mod:`marsad.web.routes_curation`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Body, FastAPI, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from marsad.access.audit import record_read
+from marsad.access.auth import authenticate_header
+from marsad.access.context import Viewer
+from marsad.monitor.incident_views import IncidentFilters, get_incident, list_incidents
+from marsad.monitor.submissions import submit_report
+from marsad.store import Store
+
+__all__ = ["register", "request_viewer", "client_address"]
+
+
+def request_viewer(app: FastAPI, request: Request) -> Viewer:
+    """The signed-in caller (401 without valid credentials)."""
+    return authenticate_header(app.state.engine, request.headers.get("authorization"))
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _page_limit(app: FastAPI, limit: int | None) -> int:
+    settings = getattr(app.state, "settings", None)
+    default, most = (settings.page_size, settings.max_page_size) if settings else (100, 1000)
+    return max(1, min(limit or default, most))
+
+
+def register(app: FastAPI) -> None:
+    @app.get("/api/incidents", tags=["incidents"])
+    def incidents(request: Request,
+                  country: str | None = Query(None, description="ISO 3166-1 code of the country."),
+                  group: str | None = Query(None, description="Perpetrator group (its canonical name)."),
+                  attack_type: str | None = Query(None, description="GTD attack type, e.g. Bombing/Explosion."),
+                  since: str | None = Query(None, description="Only incidents updated at or after this date/time."),
+                  limit: int | None = Query(None, ge=1), cursor: str | None = Query(None, max_length=2000)) -> dict:
+        """Incidents the caller may see, with their fields and the ids of the reports that fed them."""
+        viewer = request_viewer(app, request)
+        filters = IncidentFilters.parse(country=country, group=group, attack_type=attack_type, since=since)
+        page = list_incidents(Store(app.state.engine), viewer, filters, limit=_page_limit(app, limit), cursor=cursor)
+        shown = [view.summary() for view in page.incidents]
+        record_read(app.state.engine, viewer, [s["id"] for s in shown], remote_addr=client_address(request),
+                    what="incidents", filters={k: v for k, v in {"country": country, "group": group,
+                                                                  "attack_type": attack_type, "since": since}.items()
+                                               if v})
+        return {"incidents": shown, "more": page.more, "next": page.next}
+
+    @app.get("/api/incidents/{incident_id}", tags=["incidents"])
+    def incident(incident_id: str, request: Request) -> dict:
+        """One incident (404 if unknown or not visible) with the reports the caller may see, in full."""
+        viewer = request_viewer(app, request)
+        view = get_incident(Store(app.state.engine), viewer, incident_id)
+        detail = view.detail()
+        record_read(app.state.engine, viewer, [view.id, *(r["id"] for r in detail["reports"])],
+                    remote_addr=client_address(request), what="incident")
+        return detail
+
+    @app.post("/api/reports", tags=["incidents"], status_code=202)
+    async def report(request: Request, body: dict[str, Any] = Body(..., description=(
+            "text (required), title, published, language (ar|en|fr), occurred, country, city, attack_types, "
+            "target_types, weapon_types, perpetrator, killed, wounded, tlp, release_to"))) -> dict:
+        """Submit a liaison officer's report; it is queued for the pipeline under the marking chosen."""
+        def submit() -> dict:
+            viewer = request_viewer(app, request)
+            return submit_report(app.state.engine, viewer, body, remote_addr=client_address(request))
+        return await run_in_threadpool(submit)
