@@ -22,7 +22,7 @@ from marsad.access.context import Viewer
 from marsad.access.policy import visible_clause
 from marsad.errors import InputError, InvalidFilter, NotFound
 from marsad.model.countries import country as country_of
-from marsad.model.incident import GTD_EXTENSION_ID, incident_fields
+from marsad.model.incident import incident_fields
 from marsad.model.markings import tlp_of_id
 from marsad.model.vocab import ATTACK_TYPES
 from marsad.store import Store, stix_objects
@@ -104,8 +104,10 @@ class IncidentView:
         return self.object["id"]
 
     def summary(self) -> dict[str, Any]:
-        """One line of a listing: fields, sharing, number of visible reports and their ids."""
-        fields = {k: v for k, v in incident_fields(self.object).items() if v not in (None, [], {})}
+        """One line of a listing: fields, sharing, number of visible reports and their ids (the reports the
+        viewer may not see are neither listed nor counted)."""
+        fields = {k: v for k, v in incident_fields(self.object).items()
+                  if v not in (None, [], {}) and k not in ("report_refs", "report_count")}
         return {**fields, "confidence": self.object.get("confidence"), "tlp": _tlp_label(self.object),
                 "report_count": len(self.reports), "report_ids": [r["id"] for r in self.reports]}
 
@@ -135,10 +137,8 @@ def visibility(viewer: Viewer | None) -> ColumnElement[bool]:
 
 
 def report_refs_of(obj: Mapping[str, Any]) -> list[str]:
-    """Report ids an incident names (``report_refs``, top level or in the GTD extension)."""
-    refs = incident_fields(obj).get("report_refs") or obj.get("report_refs")
-    if not refs:
-        refs = ((obj.get("extensions") or {}).get(GTD_EXTENSION_ID) or {}).get("report_refs")
+    """Report ids an incident names (``report_refs`` of the GTD extension, see :mod:`marsad.model.incident`)."""
+    refs = incident_fields(obj).get("report_refs")
     return [str(r) for r in refs or () if str(r).startswith("report--")]
 
 

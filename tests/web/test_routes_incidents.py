@@ -48,8 +48,8 @@ def _report(n: int, incident_id: str, *, by: str, tlp: str, release_to=()) -> di
 def _incident(by: str, tlp: str, refs: list[str], release_to=(), **fields) -> dict:
     gtd = {"country": "JO", "city": "Amman", "occurred": "2026-11-20", "attack_types": ["Bombing/Explosion"],
            "killed": 3, "perpetrator": "Islamic State of Iraq and the Levant (ISIL)", **fields}
-    obj = make_incident(gtd.pop("name", "Explosion in Amman"), created_by_ref=by, **gtd)
-    obj["report_refs"] = refs
+    obj = make_incident(gtd.pop("name", "Explosion in Amman"), created_by_ref=by, report_refs=refs,
+                        report_count=len(refs), **gtd)
     return mark(obj, tlp=tlp, release_to=list(release_to) if release_to else None)
 
 
@@ -95,6 +95,7 @@ def test_each_user_lists_what_it_may_see_with_only_visible_reports(world):
     assert set(listed["eg"]) == {ids["open"]}
     assert listed["sa"][ids["open"]]["report_ids"] == [R.format(1), R.format(2)]
     assert listed["eg"][ids["open"]]["report_ids"] == [R.format(1)] and listed["eg"][ids["open"]]["report_count"] == 1
+    assert "report_refs" not in listed["eg"][ids["open"]]  # the hidden report is neither listed nor counted
     row = listed["jo"][ids["strict"]]
     assert (row["country"], row["city"], row["killed"], row["tlp"]) == ("SA", "Riyadh", 3, "amber+strict")
 
