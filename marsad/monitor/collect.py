@@ -5,8 +5,9 @@ Why a module of its own: this is the only place that ties the pieces together (:
 `marsad source test` behave the same. Every failure of a source — unreachable, refused address, too large,
 wrong content type, unsafe or broken XML, even an unexpected exception in a parser — becomes the source's
 ``last_error`` and one more ``consecutive_failures``, and the poll returns no items; nothing already stored
-is touched. New items are recorded as seen in the same transaction as the health, so a crash between the
-two never loses or repeats a batch.
+is touched. New items are recorded as seen and queued for the pipeline (:func:`marsad.monitor.queue.enqueue`)
+in the same transaction as the health, so a crash between the steps never loses or repeats a batch: an item
+is either seen and queued, or neither.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from marsad.monitor.feeds import parse_feed
 from marsad.monitor.fetch import FEED_TYPES, PAGE_TYPES, FetchPolicy, fetch
 from marsad.monitor.folders import read_folder
 from marsad.monitor.items import SourceItem, unique_items
+from marsad.monitor.queue import enqueue
 from marsad.monitor.pages import page_item
 from marsad.monitor.sources import Source, due_sources, get_source, record_failure, record_success
 from marsad.store import sources as table
@@ -104,7 +106,8 @@ def _fingerprint_hash(fingerprint: str) -> str:
 
 
 def poll(engine: Engine, source: Source, *, policy: FetchPolicy | None = None) -> PollResult:
-    """Poll once: the items not seen before are recorded as seen and returned; health is updated either way."""
+    """Poll once: the items not seen before are recorded as seen, queued for the pipeline and returned; health
+    is updated either way."""
     now = datetime.now(timezone.utc)
     found, error = _safely_collect(engine, source, policy, conditional=True)
     try:
@@ -118,6 +121,7 @@ def poll(engine: Engine, source: Source, *, policy: FetchPolicy | None = None) -
             new = [i for i in items if i.key not in known_keys and i.content_hash not in known_hashes]
             table.add_seen(conn, source.id, [(i.key, i.content_hash) for i in new]
                            + [(f, _fingerprint_hash(f)) for f in found.fingerprints], now)
+            enqueue(conn, new, now=now)
             problem = "; ".join(found.problems) or None
             if found.not_modified:  # a 304 may omit the validators: keep the ones that produced it
                 found.etag, found.last_modified = found.etag or source.etag, found.last_modified or source.last_modified

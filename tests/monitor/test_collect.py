@@ -11,6 +11,7 @@ from feeds_data import BILLION_LAUGHS, EXTERNAL_ENTITY, HTML_PAGE, RSS, TRUNCATE
 from local_http import LocalServer, Route
 from marsad.monitor.collect import check, poll, poll_due
 from marsad.monitor.fetch import FetchPolicy
+from marsad.monitor.queue import claim, queue_counts
 from marsad.monitor.sources import add_source, get_source
 from marsad.store import sources as table
 from marsad.store.engine import make_engine
@@ -23,7 +24,7 @@ POLICY = FetchPolicy(timeout=1.0, deadline=3.0, retries=0, max_bytes=100_000)
 @pytest.fixture
 def engine(tmp_path):
     made = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    upgrade(made, "0006")
+    upgrade(made)
     yield made
     made.dispose()
 
@@ -52,6 +53,21 @@ def test_feed_items_are_new_once_and_304_is_cheap(engine, server):
     second = poll(engine, first.source, policy=POLICY)
     assert second.items == [] and second.source.etag == '"1"' and second.source.items_seen == 2
     assert server.requests[-1]["headers"]["If-None-Match"] == '"1"'
+    queued = claim(engine, "test", 10)  # queued with the poll that saw them, once
+    assert [(q.item.key, q.item.title) for q in queued] == [(i.key, i.title) for i in first.items]
+
+
+def test_a_failed_record_queues_nothing(engine, server, monkeypatch):
+    server.routes["/feed"] = Route(body=RSS, headers=RSS_TYPE)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(collect_module, "record_success", broken)
+    with pytest.raises(RuntimeError):
+        poll(engine, feed_source(engine, server), policy=POLICY)
+    with engine.connect() as conn:
+        assert queue_counts(conn)["pending"] == 0
+        assert table.seen_among(conn, current(engine).id, ["w-1"], []) == (set(), set())
 
 
 def test_duplicate_flood_gives_one_item(engine, server):

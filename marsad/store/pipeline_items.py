@@ -1,0 +1,60 @@
+"""The monitoring pipeline's durable queue (``pipeline_items``) and its near-duplicate lookup (``pipeline_near_keys``).
+
+Why a table and not an in-memory queue: an item a source delivered must survive a crash between "seen" and
+"stored as a report". The poller inserts the item here in the same transaction that records it as seen; a
+worker claims a batch by taking a *lease* (owner + expiry) and, in the one transaction that stores the
+reports, incidents and alerts, marks the rows ``done``. A worker killed mid-batch commits nothing, its lease
+expires and another worker (or the same one restarted) takes the items again — nothing lost, nothing doubled.
+``attempts`` counts claims, so an item that kills every worker that touches it ends ``failed`` with its error
+instead of blocking the queue forever.
+
+``pipeline_near_keys`` holds, per processed item, the locality-sensitive band keys of its text (and a key of
+its URL): a new item whose keys meet an earlier item's is compared with that item's text, and a near-identical
+one is recorded as a ``duplicate`` of it rather than filed again.
+
+Statuses: ``pending`` (waiting or leased), ``done`` (stored; ``report_id``/``incident_id`` say what it became),
+``duplicate`` (same URL or near-identical text as ``duplicate_of``), ``failed`` (``error`` says why).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Table
+
+from marsad.store.base import BigIntPK, JSONType, UTCDateTime, metadata
+
+__all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "PIPELINE_TABLES"]
+
+#: the states of a queued item
+ITEM_STATUSES = ("pending", "done", "duplicate", "failed")
+
+pipeline_items = Table(
+    "pipeline_items",
+    metadata,
+    Column("id", BigIntPK, primary_key=True, autoincrement=True),
+    Column("source_id", BigIntPK, nullable=True, comment="the source that delivered it (None: a submission)"),
+    Column("item_key", String(1000), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("payload", JSONType, nullable=False, comment="the SourceItem, metadata included"),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("lease_owner", String(200), nullable=True),
+    Column("lease_until", UTCDateTime(), nullable=True),
+    Column("error", String(500), nullable=True),
+    Column("arrived_at", UTCDateTime(), nullable=False),
+    Column("processed_at", UTCDateTime(), nullable=True, comment="when its report and alerts were recorded"),
+    Column("report_id", String(300), nullable=True),
+    Column("incident_id", String(300), nullable=True),
+    Column("duplicate_of", BigIntPK, nullable=True),
+    CheckConstraint("status IN ('pending', 'done', 'duplicate', 'failed')", name="status"),
+)
+Index("ix_pipeline_items_status_id", pipeline_items.c.status, pipeline_items.c.id)
+
+pipeline_near_keys = Table(
+    "pipeline_near_keys",
+    metadata,
+    Column("band_key", String(64), primary_key=True),
+    Column("item_id", BigIntPK, primary_key=True, autoincrement=False),
+)
+
+#: the tables of this module, in creation order
+PIPELINE_TABLES = (pipeline_items, pipeline_near_keys)
