@@ -1,0 +1,117 @@
+"""Tables of merged incidents: which reports fed each incident, the index candidates are found by, analyst edits.
+
+Why in the store: merging a report must find the incidents it could belong to with an indexed lookup (never a
+scan of every incident), and an incident's next version is composed from *all* its reports and edits, so those
+must be kept as rows, not only inside the last STIX version. The rules (what matches, how fields are
+composed) live in :mod:`marsad.monitor.merging` and :mod:`marsad.monitor.incident_files`.
+
+- ``incident_files``: one row per merged incident — its marking (``marking_key`` = hash of TLP, release list
+  and originator: reports merge only within one marking), the fields candidates are looked up and scored by
+  (occurred day, country, admin1, city, coordinates, attack types, perpetrator), the last version's
+  ``modified`` (each new version must be later), its state (``open``, or ``merged`` into another incident).
+- ``incident_file_reports``: provenance — one row per report: the incident it feeds, when it was received,
+  its source, URL, title, language, published time, the extracted fields (``record``) and its MinHash
+  ``signature``. A report feeds exactly one incident (split moves it).
+- ``incident_band_keys``: LSH band keys of each report's text, for finding an incident by text alone when a
+  report names no date or place.
+- ``incident_edits``: what analysts changed — who, when, which field, old and new value, a note. The latest
+  edit of a field wins over every machine value, now and in later versions.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
+
+from marsad.store.base import BigIntPK, JSONType, UTCDateTime, metadata
+
+__all__ = ["incident_files", "incident_file_reports", "incident_band_keys", "incident_edits", "FILE_STATES",
+           "INCIDENT_REPORT_TABLES"]
+
+#: an incident is open (reports may merge into it) or merged into another (absorbed by an analyst)
+FILE_STATES = ("open", "merged")
+_ID = 300
+
+incident_files = Table(
+    "incident_files",
+    metadata,
+    Column("incident_id", String(_ID), primary_key=True),
+    Column("marking_key", String(64), nullable=False, comment="hash of tlp, release list and originator"),
+    Column("tlp", String(16), nullable=False),
+    Column("release_to", JSONType, nullable=False),
+    Column("created_by_ref", String(_ID), nullable=True),
+    Column("marking_refs", JSONType, nullable=False),
+    Column("state", String(8), nullable=False),
+    Column("merged_into", String(_ID), nullable=True),
+    Column("occurred", Date, nullable=True),
+    Column("occurred_precision", String(8), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("admin1", String(200), nullable=True),
+    Column("city", String(200), nullable=True),
+    Column("latitude", Float, nullable=True),
+    Column("longitude", Float, nullable=True),
+    Column("attack_types", JSONType, nullable=False),
+    Column("perpetrator", String(300), nullable=True),
+    Column("killed", Integer, nullable=True),
+    Column("wounded", Integer, nullable=True),
+    Column("created", UTCDateTime, nullable=False),
+    Column("modified", UTCDateTime, nullable=False, comment="the last version's modified"),
+    CheckConstraint("state IN ('open', 'merged')", name="state"),
+)
+Index("ix_incident_files_marking_key_occurred", incident_files.c.marking_key, incident_files.c.occurred)
+Index("ix_incident_files_marking_key_country_occurred", incident_files.c.marking_key, incident_files.c.country,
+      incident_files.c.occurred)
+
+incident_file_reports = Table(
+    "incident_file_reports",
+    metadata,
+    Column("report_id", String(_ID), primary_key=True),
+    Column("incident_id", String(_ID), ForeignKey("incident_files.incident_id", ondelete="CASCADE"), nullable=False),
+    Column("item_key", String(2000), nullable=False),
+    Column("source", String(300), nullable=True),
+    Column("url", String(2000), nullable=True),
+    Column("title", String(1000), nullable=False),
+    Column("lang", String(8), nullable=True),
+    Column("published", UTCDateTime, nullable=True),
+    Column("received", UTCDateTime, nullable=False),
+    Column("record", JSONType, nullable=False),
+    Column("signature", LargeBinary, nullable=True),
+)
+Index("ix_incident_file_reports_incident_id", incident_file_reports.c.incident_id)
+
+incident_band_keys = Table(
+    "incident_band_keys",
+    metadata,
+    Column("band_key", String(40), primary_key=True),
+    Column("report_id", String(_ID), ForeignKey("incident_file_reports.report_id", ondelete="CASCADE"),
+           primary_key=True),
+)
+Index("ix_incident_band_keys_report_id", incident_band_keys.c.report_id)
+
+incident_edits = Table(
+    "incident_edits",
+    metadata,
+    Column("id", BigIntPK, primary_key=True, autoincrement=True),
+    Column("incident_id", String(_ID), ForeignKey("incident_files.incident_id", ondelete="CASCADE"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("field", String(64), nullable=False),
+    Column("old", JSONType, nullable=True),
+    Column("new", JSONType, nullable=True),
+    Column("note", Text, nullable=True),
+)
+Index("ix_incident_edits_incident_id", incident_edits.c.incident_id)
+
+#: the tables of this module, in creation order
+INCIDENT_REPORT_TABLES = (incident_files, incident_file_reports, incident_band_keys, incident_edits)

@@ -1,0 +1,84 @@
+"""Merged-incident tables: built by the migration as declared; a report feeds one incident; deletes cascade."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from marsad.store import make_engine, metadata
+from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
+from marsad.store.migrate import upgrade
+
+MINE = {"incident_files", "incident_file_reports", "incident_band_keys", "incident_edits"}
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _file(incident_id: str = "incident--1", **extra) -> dict:
+    row = dict(incident_id=incident_id, marking_key="k", tlp="clear", release_to=[], marking_refs=["m"],
+               state="open", attack_types=["Bombing/Explosion"], occurred=date(2026, 11, 22), created=NOW,
+               modified=NOW)
+    row.update(extra)
+    return row
+
+
+def _report(report_id: str, incident_id: str = "incident--1") -> dict:
+    return dict(report_id=report_id, incident_id=incident_id, item_key="k", title="t", received=NOW,
+                record={"country": "IQ"}, signature=b"\x01\x02")
+
+
+def _diffs_of_mine(engine) -> list:
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), metadata)
+    flat = [d for group in diffs for d in (group if isinstance(group, list) else [group])]
+    return [d for d in flat if any(name in repr(d) for name in MINE)]
+
+
+def test_migration_matches_the_table_definitions(engine):
+    assert _diffs_of_mine(engine) == []
+
+
+def test_rows_round_trip_and_a_report_feeds_one_incident(engine):
+    with engine.begin() as conn:
+        conn.execute(insert(incident_files).values(**_file()))
+        conn.execute(insert(incident_files).values(**_file("incident--2")))
+        conn.execute(insert(incident_file_reports).values(**_report("report--a")))
+        conn.execute(insert(incident_band_keys).values(band_key="00:ab", report_id="report--a"))
+        conn.execute(insert(incident_edits).values(incident_id="incident--1", at=NOW, actor="ana", field="killed",
+                                                   old=3, new=5, note="ministry figure"))
+    with engine.connect() as conn:
+        row = conn.execute(select(incident_files)).first()
+        assert row.occurred == date(2026, 11, 22) and row.attack_types == ["Bombing/Explosion"]
+        assert conn.execute(select(incident_file_reports.c.record)).scalar_one() == {"country": "IQ"}
+        assert conn.execute(select(incident_edits.c.new)).scalar_one() == 5
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(incident_file_reports).values(**_report("report--a", "incident--2")))
+
+
+def test_deleting_an_incident_file_deletes_its_rows(engine):
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.execute(insert(incident_files).values(**_file()))
+        conn.execute(insert(incident_file_reports).values(**_report("report--a")))
+        conn.execute(insert(incident_band_keys).values(band_key="00:ab", report_id="report--a"))
+        conn.execute(delete(incident_files))
+        assert conn.execute(select(func.count()).select_from(incident_band_keys)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(incident_file_reports)).scalar_one() == 0
+
+
+def test_unknown_state_is_refused(engine):
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(incident_files).values(**_file(state="gone")))
