@@ -24,6 +24,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Integer, cast, func, select
 
@@ -34,7 +35,7 @@ from marsad.model.countries import country_name, is_country_code
 from marsad.model.shapes import country_shapes
 from marsad.store.incidents import incident_facts, on_facts
 
-__all__ = ["MAX_MARKERS", "CELL_DEGREES", "Box", "parse_box", "shapes_payload", "incident_markers"]
+__all__ = ["MAX_MARKERS", "CELL_DEGREES", "Box", "parse_box", "shapes_payload", "incident_url", "incident_markers"]
 
 #: the most individual markers one answer carries (newest first); beyond, the answer is clusters
 MAX_MARKERS = 2000
@@ -78,6 +79,11 @@ def shapes_payload(member_codes: frozenset[str] = frozenset()) -> tuple[bytes, s
         feature["properties"]["member"] = feature["properties"]["code"] in member_codes
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def incident_url(stix_id: str) -> str:
+    """The incident page of ``stix_id`` (served by the incident pages)."""
+    return "/incidents/" + quote(stix_id, safe="")
 
 
 def _conditions(viewer: Viewer | None, box: Box | None, since: date | None, until: date | None,
@@ -134,7 +140,7 @@ def _clusters(conn: Connection, where: list, zoom: int, limit: int) -> Iterable[
 
 def incident_markers(conn: Connection, viewer: Viewer | None, *, box: Box | None = None, zoom: int = 2,
                      since: date | None = None, until: date | None = None, country: str | None = None,
-                     limit: int = MAX_MARKERS, url_for: Callable[[str], str] = lambda i: f"/web/incidents/{i}",
+                     limit: int = MAX_MARKERS, url_for: Callable[[str], str] = incident_url,
                      lang: str = "ar") -> dict:
     """A GeoJSON FeatureCollection of the incidents ``viewer`` may see in ``box`` (individual markers, newest
     first, or at most MAX_MARKERS clusters when more than ``limit``), with ``total`` (visible incidents in the box that have a
