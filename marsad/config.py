@@ -58,6 +58,15 @@ class Settings(BaseSettings):
         description="JSON file of the regional body and its member states (default: the bundled Arab League file).",
     )
 
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server that sends alert e-mails (default: none, e-mail alerts are not sent)."
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_user: str | None = Field(default=None, description="User name to sign in to the SMTP server (optional).")
+    smtp_password: str | None = Field(default=None, description="Password to sign in to the SMTP server (optional).")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    mail_from: str = Field(default="marsad@localhost", description="Sender address of alert e-mails.")
+
     @field_validator("default_language")
     @classmethod
     def _known_language(cls, value: str) -> str:

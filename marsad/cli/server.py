@@ -33,7 +33,7 @@ def show_config(ctx: typer.Context, data_dir: DataDirOption = None, database_url
     settings = settings_for(ctx, data_dir, database_url)
     for name in Settings.model_fields:
         value = getattr(settings, name)
-        if name == "secret_key" and value:
+        if name in ("secret_key", "smtp_password") and value:
             value = "(set)"
         if name == "database_url":
             value = _safe_url(settings)

@@ -9,7 +9,10 @@ down costs a recorded failure, not a crashed worker.
   ``<timestamp>.<raw body>``, so a receiver can check both origin and freshness (:func:`verify_signature`,
   5 minutes tolerance) and refuse replays. ``X-Marsad-Alert`` is the log id (to deduplicate retries). Hosts
   that resolve to private, loopback or link-local addresses are refused unless ``allow_private`` is set.
-- **E-mail**: :mod:`smtplib`, a plain-text and an HTML part (UTF-8; the HTML is right-to-left for Arabic).
+- **E-mail**: :mod:`smtplib`, a plain-text and an HTML part (UTF-8; the HTML is right-to-left for Arabic),
+  through the server of the settings ``smtp_host``/``smtp_port``/``smtp_user``/``smtp_password``/
+  ``smtp_starttls``, from ``mail_from`` (:func:`dispatcher_from_settings`); without ``smtp_host`` an e-mail
+  alert is recorded as failed ("no SMTP server configured"), never lost silently.
 - **In-app**: :class:`AlertBroker`, an in-process publish/subscribe hub per web application (created by
   ``create_app``, kept on ``app.state``); the server-sent-events route listens on it. One process only: several
   processes would share alerts through PostgreSQL ``LISTEN/NOTIFY`` or Redis — not built.
@@ -36,6 +39,7 @@ import httpx
 from sqlalchemy import update
 
 from marsad.access.db import Db, in_transaction
+from marsad.config import Settings
 from marsad.monitor.alerts import PendingAlert
 from marsad.monitor.subscriptions import is_private_host
 from marsad.store.accounts import utcnow
@@ -51,6 +55,8 @@ __all__ = [
     "EmailSender",
     "AlertBroker",
     "Dispatcher",
+    "mailer_from_settings",
+    "dispatcher_from_settings",
 ]
 
 log = logging.getLogger(__name__)
@@ -291,3 +297,18 @@ class Dispatcher:
                     status="delivered" if result.ok else "failed", attempts=result.attempts,
                     error=result.error, delivered_at=utcnow() if result.ok else None))
         return results
+
+
+def mailer_from_settings(settings: Settings) -> EmailSender | None:
+    """The e-mail sender the settings describe, or None when no ``smtp_host`` is set."""
+    if not settings.smtp_host:
+        return None
+    return EmailSender(settings.smtp_host, settings.smtp_port, sender=settings.mail_from,
+                       starttls=settings.smtp_starttls, username=settings.smtp_user or None,
+                       password=settings.smtp_password)
+
+
+def dispatcher_from_settings(settings: Settings, *, broker: AlertBroker | None = None,
+                             webhooks: WebhookSender | None = None) -> Dispatcher:
+    """The :class:`Dispatcher` of a running hub: e-mail through the configured SMTP server, webhooks, in-app."""
+    return Dispatcher(webhooks=webhooks, mailer=mailer_from_settings(settings), broker=broker)

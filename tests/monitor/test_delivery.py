@@ -15,6 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from marsad.config import Settings
 from marsad.monitor.alerts import SubscriptionIndex, record_alerts
 from marsad.monitor.delivery import (
     SIGNATURE_HEADER,
@@ -23,6 +24,8 @@ from marsad.monitor.delivery import (
     Dispatcher,
     EmailSender,
     WebhookSender,
+    dispatcher_from_settings,
+    mailer_from_settings,
     sign_payload,
     verify_signature,
 )
@@ -212,3 +215,24 @@ def test_a_channel_that_raises_is_recorded_as_failed_and_others_still_go(world):
     with engine.connect() as conn:
         assert {(r.channel, r.status) for r in conn.execute(select(alert_log))} == {("inapp", "delivered"),
                                                                                      ("email", "failed")}
+
+
+def test_alert_email_goes_through_the_smtp_server_of_the_settings(world, smtp):
+    engine, collection, ids = world
+    box, port = smtp
+    create_subscription(engine, "jo", "mail", {}, language="en", inapp=False, email="duty@example.org")
+    pending = record_alerts(engine, incident(collection, by=ids["SA"]), SubscriptionIndex(active_subscriptions(engine)),
+                            base_url=BASE)
+    settings = Settings(smtp_host="127.0.0.1", smtp_port=port, mail_from="alerts@hub.example.org")
+    results = dispatcher_from_settings(settings).deliver(engine, pending)
+    assert [r.ok for r in results.values()] == [True]
+    assert (box.messages[0]["From"], box.messages[0]["To"]) == ("alerts@hub.example.org", "duty@example.org")
+    assert "Bombing/Explosion" in box.messages[0]["Subject"]
+
+
+def test_the_mailer_follows_the_settings_and_there_is_none_without_a_host():
+    assert mailer_from_settings(Settings()) is None
+    sender = mailer_from_settings(Settings(smtp_host="mail.example.org", smtp_port=587, smtp_starttls=True,
+                                           smtp_user="hub", smtp_password="pw"))
+    assert (sender.host, sender.port, sender.starttls, sender.username, sender.password) == (
+        "mail.example.org", 587, True, "hub", "pw")
