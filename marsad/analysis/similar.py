@@ -1,0 +1,198 @@
+"""Similar past incidents and a group's recent activity, over what the viewer may see.
+
+Why here: a brief places an attack among its precedents — the same group, the same place, the same tactic —
+and says how active the group has been lately. Both are read from the incident projection
+(:mod:`marsad.store.incidents`) under :func:`marsad.analysis.trends.visibility`, so a precedent or a count the
+viewer may not see never shows (no leak through "5 similar incidents" either).
+
+Candidates: incidents dated no later than the incident (any date when it is undated), other than itself, that
+share its perpetrator (a named one; "Unknown" is no link), its city or admin1 (else country), or one of its attack
+types in the same country — at most :data:`POOL` of the most recent of each kind, so the cost stays bounded in a
+country with tens of thousands of incidents. Each candidate gets the **score** (documented, deterministic)::
+
+    3.0 × same named perpetrator
+  + place: 2.0 same city, else 1.5 same admin1, else 1.0 same country
+  + 2.0 × Jaccard(attack types) + 1.0 × Jaccard(weapon types) + 1.0 × Jaccard(target types)
+
+(maximum 9.0: a group's signature is the strongest evidence, then place, then tactic). Ties go to the
+incident nearest in time, then to the id. ``reasons`` say which parts matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, func, select
+
+from marsad.analysis.brief_text import known
+from marsad.analysis.trends import Tally
+from marsad.store.incidents import incident_facts, incident_terms, on_facts
+
+__all__ = ["POOL", "WEIGHTS", "SimilarIncident", "GroupActivity", "is_named_group", "find_similar",
+           "group_activity"]
+
+#: most recent candidates read per kind of link (group, place, tactic)
+POOL = 300
+WEIGHTS = {"group": 3.0, "city": 2.0, "admin1": 1.5, "country": 1.0, "tactic": 2.0, "weapon": 1.0, "target": 1.0}
+_VOCABS = {"attack_type": "tactic", "weapon_type": "weapon", "target_type": "target"}
+
+
+@dataclass(frozen=True)
+class SimilarIncident:
+    """A precedent: its projected facts, its score and the parts of the score that matched."""
+
+    incident_id: str
+    occurred: date | None
+    precision: str | None
+    country: str | None
+    admin1: str | None
+    city: str | None
+    perpetrator: str | None
+    attack_types: tuple[str, ...]
+    weapon_types: tuple[str, ...]
+    target_types: tuple[str, ...]
+    killed: int
+    wounded: int
+    score: float
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["occurred"] = self.occurred.isoformat() if self.occurred else None
+        for key in ("attack_types", "weapon_types", "target_types", "reasons"):
+            out[key] = list(out[key])
+        return out
+
+
+@dataclass(frozen=True)
+class GroupActivity:
+    """A named group's visible incidents in the 90 and 365 days up to ``until`` (inclusive)."""
+
+    group: str
+    until: date
+    last_90: Tally
+    last_365: Tally
+
+    def to_dict(self) -> dict[str, Any]:
+        def tally(t: Tally) -> dict:
+            return {"incidents": t.incidents, "killed": t.killed, "wounded": t.wounded}
+        return {"group": self.group, "until": self.until.isoformat(), "last_90_days": tally(self.last_90),
+                "last_365_days": tally(self.last_365)}
+
+
+def is_named_group(name: str | None) -> bool:
+    """True for a perpetrator name that links incidents (not empty, not GTD's "Unknown")."""
+    return known(name)
+
+
+def _terms(conn: Connection, pks: Sequence[int]) -> dict[int, dict[str, set[str]]]:
+    found: dict[int, dict[str, set[str]]] = {pk: {v: set() for v in _VOCABS} for pk in pks}
+    for start in range(0, len(pks), 500):
+        rows = conn.execute(select(incident_terms.c.object_pk, incident_terms.c.vocabulary, incident_terms.c.term)
+                            .where(incident_terms.c.object_pk.in_(pks[start:start + 500]),
+                                   incident_terms.c.vocabulary.in_(list(_VOCABS))))
+        for row in rows:
+            found[row.object_pk][row.vocabulary].add(row.term)
+    return found
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _pools(target: Mapping[str, Any], attack_types: Iterable[str]) -> list[ColumnElement[bool]]:
+    """One condition per kind of link the incident can have."""
+    facts = incident_facts.c
+    pools = []
+    if is_named_group(target["perpetrator"]):
+        pools.append(facts.perpetrator == target["perpetrator"])
+    if known(target["city"]) and target["country"]:
+        pools.append(and_(facts.country == target["country"], facts.city == target["city"]))
+    if known(target["admin1"]) and target["country"]:
+        pools.append(and_(facts.country == target["country"], facts.admin1 == target["admin1"]))
+    elif target["country"]:
+        pools.append(facts.country == target["country"])
+    kinds = sorted(attack_types)
+    if kinds and target["country"]:
+        typed = select(incident_terms.c.object_pk).where(
+            incident_terms.c.object_pk == facts.object_pk, incident_terms.c.vocabulary == "attack_type",
+            incident_terms.c.term.in_(kinds)).exists()
+        pools.append(and_(facts.country == target["country"], typed))
+    return pools
+
+
+def _candidates(conn: Connection, target: Mapping[str, Any], attack_types: Iterable[str],
+                where: ColumnElement[bool]) -> dict[int, Any]:
+    facts = incident_facts.c
+    base = [facts.stix_id != target["stix_id"], on_facts(where)]
+    if target["occurred"] is not None:
+        base.append(facts.occurred <= target["occurred"])
+    found: dict[int, Any] = {}
+    for pool in _pools(target, attack_types):
+        query = (select(incident_facts).where(pool, *base)
+                 .order_by(facts.occurred.desc().nulls_last(), facts.object_pk.desc()).limit(POOL))
+        for row in conn.execute(query):
+            found[row.object_pk] = row
+    return found
+
+
+def _score(target: Mapping[str, Any], mine: Mapping[str, set[str]], row, theirs: Mapping[str, set[str]]
+           ) -> tuple[float, list[str]]:
+    score, reasons = 0.0, []
+    if is_named_group(target["perpetrator"]) and row.perpetrator == target["perpetrator"]:
+        score, reasons = WEIGHTS["group"], ["group"]
+    same_country = target["country"] and row.country == target["country"]
+    for level in ("city", "admin1", "country"):
+        if same_country and known(target[level]) and getattr(row, level) == target[level]:
+            score += WEIGHTS[level]
+            reasons.append(level)
+            break
+    for vocab, reason in _VOCABS.items():
+        share = _jaccard(mine[vocab], theirs[vocab])
+        if share:
+            score += WEIGHTS[reason] * share
+            reasons.append(reason)
+    return round(score, 2), reasons
+
+
+def find_similar(conn: Connection, target: Mapping[str, Any], where: ColumnElement[bool], *,
+                 limit: int = 10) -> list[SimilarIncident]:
+    """The ``limit`` best-scored precedents of ``target`` (an ``incident_facts`` row as a mapping) among the
+    incidents ``where`` lets the caller see (a clause over ``stix_objects``)."""
+    mine = _terms(conn, [target["object_pk"]])[target["object_pk"]]
+    rows = _candidates(conn, target, mine["attack_type"], where)
+    theirs = _terms(conn, list(rows))
+    ranked = []
+    for pk, row in rows.items():
+        score, reasons = _score(target, mine, row, theirs[pk])
+        if score <= 0:
+            continue
+        gap = abs((target["occurred"] - row.occurred).days) if target["occurred"] and row.occurred else 10 ** 6
+        ranked.append((-score, gap, row.stix_id, SimilarIncident(
+            row.stix_id, row.occurred, row.precision, row.country, row.admin1, row.city, row.perpetrator,
+            tuple(sorted(theirs[pk]["attack_type"])), tuple(sorted(theirs[pk]["weapon_type"])),
+            tuple(sorted(theirs[pk]["target_type"])), row.killed, row.wounded, score, tuple(reasons))))
+    ranked.sort(key=lambda item: item[:3])
+    return [item[3] for item in ranked[:max(0, limit)]]
+
+
+def group_activity(conn: Connection, group: str | None, until: date, where: ColumnElement[bool]
+                   ) -> GroupActivity | None:
+    """Visible incidents of ``group`` dated in the 90 and 365 days up to ``until``; None for no named group.
+    Incidents known to the day or the month count (a month-precise one at the month's first day, the projection's
+    ``occurred``); one known only to its year cannot be placed in such a window and is left out."""
+    if not is_named_group(group):
+        return None
+    facts = incident_facts.c
+    tallies = []
+    for days in (90, 365):
+        query = select(func.count(), func.coalesce(func.sum(facts.killed), 0),
+                       func.coalesce(func.sum(facts.wounded), 0)).where(
+            facts.perpetrator == group, facts.month.is_not(None), facts.occurred > until - timedelta(days=days),
+            facts.occurred <= until, on_facts(where))
+        n, k, w = conn.execute(query).one()
+        tallies.append(Tally(int(n), int(k), int(w)))
+    return GroupActivity(str(group), until, *tallies)
