@@ -1,4 +1,4 @@
-"""`marsad trends`, `marsad warnings`, and the GTD/ACLED importers behind `marsad import gtd|acled FILE`.
+"""`marsad brief`, `marsad trends`, `marsad warnings`, and the GTD/ACLED importers behind `marsad import gtd|acled`.
 
 Why here: analysts on an air-gapped workstation want the same figures as the dashboard, as a table or JSON,
 acting as a named local user (``--as``) whose sharing view decides what is counted; without ``--as`` only
@@ -21,6 +21,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from marsad.access import Viewer, load_viewer
+from marsad.analysis.briefs import incident_brief
 from marsad.analysis.history import import_history
 from marsad.analysis.trends import DIMENSIONS, counts, trend_report, visibility
 from marsad.analysis.warnings import DEFAULT_DIMENSIONS, early_warnings
@@ -31,7 +32,7 @@ from marsad.model.markings import Tlp
 from marsad.store import Store
 from marsad.store.migrate import upgrade
 
-__all__ = ["register", "import_gtd", "import_acled", "trends", "warnings"]
+__all__ = ["register", "import_gtd", "import_acled", "brief", "trends", "warnings"]
 
 err = Console(stderr=True)
 _UNKNOWN = "(unknown)"
@@ -40,6 +41,17 @@ _UNKNOWN = "(unknown)"
 class Format(str, Enum):
     table = "table"
     json = "json"
+
+
+class BriefFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Language(str, Enum):
+    ar = "ar"
+    en = "en"
+    fr = "fr"
 
 
 AsUser = Annotated[Optional[str], typer.Option("--as", help="Count what this user may see (default: TLP:CLEAR only).",
@@ -187,6 +199,26 @@ def warnings(
                   for r in rows])
 
 
+def brief(
+    ctx: typer.Context,
+    incident_id: Annotated[str, typer.Argument(help="The incident's STIX id (incident--…).", show_default=False)],
+    lang: Annotated[Language, typer.Option("--lang", "-l", help="Language of the brief: ar, en or fr.")] = Language.ar,
+    as_user: Annotated[Optional[str], typer.Option("--as", help="Brief as this user sees it (default: TLP:CLEAR "
+                                                   "incidents only).", show_default=False)] = None,
+    output: Annotated[BriefFormat, typer.Option("--format", "-f", help="Output: text or json.")] = BriefFormat.text,
+    similar: Annotated[int, typer.Option("--similar", help="How many similar past incidents to list.")] = 5,
+    data_dir: DataDirOption = None, database_url: DatabaseUrlOption = None,
+) -> None:
+    """The brief of one incident: what, where, when, who, how, toll, sources, similar incidents, group activity."""
+    engine, viewer = _viewer(ctx, data_dir, database_url, as_user)
+    made = incident_brief(engine, viewer, incident_id, lang.value, similar_limit=max(0, min(similar, 50)))
+    if output is BriefFormat.json:
+        typer.echo(json.dumps(made.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(made.text)
+
+
 def register(app: typer.Typer) -> None:
+    app.command("brief")(brief)
     app.command("trends")(trends)
     app.command("warnings")(warnings)

@@ -6,11 +6,13 @@ import csv
 import json
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from marsad.access import create_organisation, create_user, set_membership
 from marsad.cli.main import app
 from marsad.store import make_engine
+from marsad.store.incidents import incident_facts
 
 runner = CliRunner()
 HEADER = ["eventid", "iyear", "imonth", "iday", "country_txt", "provstate", "city", "attacktype1_txt", "gname",
@@ -105,3 +107,39 @@ def test_bad_options_are_user_errors(data_dir, tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     result = runner.invoke(app, ["trends", "--at", "yesterday", "--period", "month", "--data-dir", str(data_dir)])
     assert result.exit_code == 1 and "--at" in result.output
+
+
+def _incident_id(data_dir, event_id: str) -> str:
+    engine = make_engine(f"sqlite:///{(data_dir / 'marsad.db').as_posix()}")
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(incident_facts.c.stix_id).where(
+                incident_facts.c.source_event_id == event_id)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_brief_in_three_languages_as_text_and_json(data_dir, tmp_path):
+    rows = [["201605120001", 2016, 5, 12, "Iraq", "Baghdad", "Baghdad", "Bombing/Explosion", "Group A", "3", "2"],
+            ["201604020001", 2016, 4, 2, "Iraq", "Baghdad", "Baghdad", "Bombing/Explosion", "Group A", "1", "0"]]
+    _run(data_dir, "import", "gtd", str(_gtd_file(tmp_path / "gtd.csv", rows)), "--tlp", "clear")
+    incident = _incident_id(data_dir, "201605120001")
+    english = _run(data_dir, "brief", incident, "--lang", "en")
+    assert "Bombing/Explosion in Baghdad, Iraq, 12 May 2016." in english and "3 killed, 2 wounded." in english
+    assert "2 April 2016" in english  # the similar past incident
+    arabic = _run(data_dir, "brief", incident, "--lang", "ar")
+    assert "٣ قتلى وجريحان." in arabic
+    doc = json.loads(_run(data_dir, "brief", incident, "--lang", "fr", "--format", "json"))
+    assert doc["lang"] == "fr" and doc["similar"][0]["killed"] == 1
+    assert all(s["fields"] for section in doc["sections"] for s in section["statements"])
+
+
+def test_brief_of_a_hidden_or_unknown_incident_is_an_error(data_dir, tmp_path):
+    rows = [["201605120001", 2016, 5, 12, "Iraq", "", "", "Armed Assault", "Group A", "1", ""]]
+    _run(data_dir, "import", "gtd", str(_gtd_file(tmp_path / "gtd.csv", rows)))  # GREEN: not seen without --as
+    incident = _incident_id(data_dir, "201605120001")
+    for wanted in (incident, "incident--00000000-0000-4000-8000-000000000000"):
+        result = runner.invoke(app, ["brief", wanted, "--lang", "en", "--data-dir", str(data_dir)])
+        assert result.exit_code == 1 and "no incident" in result.output and "Traceback" not in result.output
+    result = runner.invoke(app, ["brief", incident, "--lang", "de", "--data-dir", str(data_dir)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
