@@ -1,0 +1,274 @@
+"""Filing a report: merge it into the incident it reports, or open a new one; compose the incident's next version.
+
+Why here: the pipeline (``marsad.monitor.pipeline``) hands over each extracted report inside its transaction;
+this module decides *which* incident it feeds (:mod:`marsad.monitor.merging`), keeps the provenance rows
+(:mod:`marsad.store.incident_reports`) and builds the new STIX incident version from all the incident's reports
+and edits (:mod:`marsad.monitor.incident_compose`), with its ``location`` and its ``attributed-to`` relationship
+to the organisation's ``threat-actor`` (the registry's objects, stored by ``marsad init``).
+
+Candidates are found by index, never by scanning every incident: open incidents with the report's marking key
+whose ``occurred`` falls in the report's date window (± :data:`~marsad.monitor.merging.DATE_WINDOW` days), plus
+those sharing a near-duplicate band key with it (a copy of a story already filed). Reports merge only within
+one marking (TLP, release list and originator): a restricted report of an event that also has an open
+(TLP:CLEAR) incident opens its own incident, linked to the open one by a ``related-to`` relationship.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, or_, select, update
+
+from marsad.model.actors import threat_actor_id
+from marsad.model.ids import stable_id
+from marsad.model.incident import make_incident
+from marsad.model.organisations import load_registry
+from marsad.monitor.incident_compose import Composition, FiledRow, compose
+from marsad.monitor.merging import DATE_WINDOW, MERGE_K, UNDATED_LOOKBACK, EventFacts, best_match, date_interval
+from marsad.monitor.similarity import Signature, near_duplicate_key, signature
+from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
+
+__all__ = ["FiledReport", "Filing", "file_report", "marking_key", "compose_version", "facts_of_file",
+           "CANDIDATE_LIMIT"]
+
+#: at most this many candidates are scored per report (the newest first)
+CANDIDATE_LIMIT = 200
+_TEXT_LIMIT = 20_000
+
+
+@dataclass(frozen=True)
+class FiledReport:
+    """One extracted report handed to :func:`file_report` (see ``/work/notes/contracts.md``)."""
+
+    report_id: str
+    item_key: str
+    source: str | None
+    url: str | None
+    title: str
+    text: str
+    language: str | None
+    published: datetime | None
+    received: datetime
+    record: Mapping[str, Any]
+    tlp: str
+    release_to: tuple[str, ...]
+    created_by_ref: str | None
+    marking_refs: tuple[str, ...]
+
+
+@dataclass
+class Filing:
+    """What filing a report produced: the incident's new version and the objects to store with it."""
+
+    incident_id: str
+    objects: list[dict]
+    opened: bool
+    toll_rose: bool
+    incident: dict
+
+
+def marking_key(tlp: str, release_to: Sequence[str], created_by_ref: str | None) -> str:
+    """The key reports must share to merge: a hash of TLP, sorted release list and originator."""
+    data = json.dumps([tlp, sorted(release_to), created_by_ref or ""], separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _registry():
+    return load_registry()
+
+
+def _stix_time(value: datetime) -> str:
+    value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _merge_signature(report: FiledReport) -> Signature:
+    return signature(f"{report.title}\n{report.text[:_TEXT_LIMIT]}", MERGE_K)
+
+
+def facts_of_file(row, signatures: Sequence[Signature]) -> EventFacts:
+    """The facts of an ``incident_files`` row (the composed incident) with its reports' signatures."""
+    return EventFacts(row.occurred, row.occurred_precision, row.country, row.admin1, row.city, row.latitude,
+                      row.longitude, frozenset(row.attack_types or ()), row.perpetrator, tuple(signatures))
+
+
+def _window(facts: EventFacts):
+    interval = date_interval(facts.occurred, facts.precision)
+    if interval is None:
+        return None
+    lo, hi = interval
+    c = incident_files.c
+    near = c.occurred.between(lo - timedelta(days=DATE_WINDOW + UNDATED_LOOKBACK), hi + timedelta(days=DATE_WINDOW))
+    months = {lo.replace(day=1), hi.replace(day=1)}
+    years = {date(lo.year, 1, 1), date(hi.year, 1, 1)}
+    return or_(near, and_(c.occurred_precision == "month", c.occurred.in_(sorted(months))),
+               and_(c.occurred_precision == "year", c.occurred.in_(sorted(years))))
+
+
+def _candidates(conn: Connection, key: str, facts: EventFacts, band_keys: list[str]) -> list[tuple[str, EventFacts]]:
+    c = incident_files.c
+    found = []
+    window = _window(facts)
+    if window is not None:
+        place = or_(c.country == facts.country, c.country.is_(None)) if facts.country else True
+        found.append(select(c.incident_id).where(c.marking_key == key, c.state == "open", window, place)
+                     .order_by(c.modified.desc()).limit(CANDIDATE_LIMIT))
+    if band_keys:
+        found.append(select(incident_file_reports.c.incident_id).join(
+            incident_band_keys, incident_band_keys.c.report_id == incident_file_reports.c.report_id)
+            .where(incident_band_keys.c.band_key.in_(band_keys)).distinct().limit(CANDIDATE_LIMIT))
+    ids = sorted({i for query in found for i in conn.execute(query).scalars()})
+    if not ids:
+        return []
+    files = conn.execute(select(incident_files).where(c.incident_id.in_(ids), c.marking_key == key,
+                                                       c.state == "open")).all()
+    sigs: dict[str, list[Signature]] = {}
+    for incident_id, data in conn.execute(select(incident_file_reports.c.incident_id, incident_file_reports.c.signature)
+                                          .where(incident_file_reports.c.incident_id.in_([f.incident_id for f in files]))):
+        if data:
+            sigs.setdefault(incident_id, []).append(Signature.from_bytes(data))
+    return [(f.incident_id, facts_of_file(f, sigs.get(f.incident_id, ()))) for f in files]
+
+
+def _rows_of(conn: Connection, incident_id: str) -> list[FiledRow]:
+    r = incident_file_reports.c
+    return [FiledRow(row.report_id, row.received, row.published, row.title, row.record)
+            for row in conn.execute(select(r.report_id, r.received, r.published, r.title, r.record)
+                                    .where(r.incident_id == incident_id))]
+
+
+def _edits_of(conn: Connection, incident_id: str) -> dict[str, Any]:
+    e = incident_edits.c
+    latest: dict[str, Any] = {}
+    for row in conn.execute(select(e.field, e.new).where(e.incident_id == incident_id).order_by(e.id)):
+        latest[row.field] = row.new
+    return latest
+
+
+def _index_values(comp: Composition, rows: Sequence[FiledRow]) -> dict[str, Any]:
+    """The candidate-index columns; an undated incident is indexed at its first report's publication date
+    (precision "published", see :func:`marsad.monitor.merging.date_interval`)."""
+    f = comp.fields
+    occurred = date.fromisoformat(str(f["occurred"])[:10]) if f.get("occurred") else None
+    precision = f.get("occurred_precision") or "day"
+    if occurred is None:
+        occurred, precision = min(r.when for r in rows).astimezone(timezone.utc).date(), "published"
+    return {"occurred": occurred, "occurred_precision": precision,
+            "country": f.get("country"), "admin1": f.get("admin1"), "city": f.get("city"),
+            "latitude": f.get("latitude"), "longitude": f.get("longitude"), "attack_types": f.get("attack_types") or [],
+            "perpetrator": f.get("perpetrator"), "killed": f.get("killed"), "wounded": f.get("wounded")}
+
+
+def _location(incident: dict, fields: Mapping[str, Any], marking: Sequence[str]) -> list[dict]:
+    """The incident's STIX ``location`` (country, administrative area, city, coordinates) and ``located-at``;
+    none when neither the country nor coordinates are known (STIX needs one of them)."""
+    keys = ("country", "administrative_area", "city", "latitude", "longitude")
+    place = dict(zip(keys, (fields.get(k) for k in ("country", "admin1", "city", "latitude", "longitude"))))
+    if not place["country"] and place["latitude"] is None:
+        return []
+    loc_id = stable_id("location", json.dumps([incident["id"], *place.values()]))
+    loc: dict[str, Any] = {"type": "location", "spec_version": "2.1", "id": loc_id, "created": incident["created"],
+                           "modified": incident["created"], "object_marking_refs": list(marking)}
+    loc.update({k: v for k, v in place.items() if v is not None})
+    loc["name"] = ", ".join(str(place[k]) for k in ("city", "administrative_area", "country") if place[k])
+    return [loc, _relationship(incident, "located-at", loc_id, marking)]
+
+
+def _relationship(incident: dict, kind: str, target: str, marking: Sequence[str]) -> dict:
+    rel = {"type": "relationship", "spec_version": "2.1", "id": stable_id("relationship", f"{incident['id']}|{kind}|{target}"),
+           "created": incident["created"], "modified": incident["created"], "relationship_type": kind,
+           "source_ref": incident["id"], "target_ref": target, "object_marking_refs": list(marking)}
+    if incident.get("created_by_ref"):
+        rel["created_by_ref"] = incident["created_by_ref"]
+    return rel
+
+
+def _actor(incident: dict, perpetrator: str | None, marking: Sequence[str]) -> list[dict]:
+    registry = _registry()
+    org = registry.by_gtd_name(perpetrator or "") or next(iter(registry.find(perpetrator or "")), None)
+    if org is None or not (org.kind == "armed-group" or (org.kind == "sanctioned-entity"
+                                                         and org.un_list in ("Al-Qaida", "Taliban"))):
+        return []
+    return [_relationship(incident, "attributed-to", threat_actor_id(org.key), marking)]
+
+
+def compose_version(conn: Connection, incident_id: str, *, now: datetime, bump: bool = True,
+                    revoked: bool = False) -> tuple[dict, list[dict], Composition, Any]:
+    """(incident, objects, composition, previous file row) of ``incident_id``'s next version, the candidate
+    index updated. ``bump``: a new ``modified`` (later than the last); otherwise the last version again."""
+    row = conn.execute(select(incident_files).where(incident_files.c.incident_id == incident_id)).one()
+    rows = _rows_of(conn, incident_id)
+    comp = compose(rows, _edits_of(conn, incident_id))
+    modified = max(now, row.modified + timedelta(milliseconds=1)) if bump else row.modified
+    fields = {k: v for k, v in comp.fields.items() if v not in (None, [])}
+    head = {k: fields.pop(k) for k in ("name", "description", "determination", "investigation_status") if k in fields}
+    incident = make_incident(
+        head.pop("name"), **head, incident_id=incident_id, created=_stix_time(row.created),
+        modified=_stix_time(modified), created_by_ref=row.created_by_ref, confidence=comp.confidence,
+        revoked=revoked, report_refs=comp.report_refs, report_count=len(comp.report_refs), agreement=comp.agreement,
+        toll_history=comp.toll_history, toll_source=comp.toll_source, edited_fields=comp.edited_fields, **fields)
+    incident["object_marking_refs"] = list(row.marking_refs)
+    conn.execute(update(incident_files).where(incident_files.c.incident_id == incident_id)
+                 .values(modified=modified, **_index_values(comp, rows)))
+    objects = [incident, *_location(incident, comp.fields, row.marking_refs),
+               *_actor(incident, comp.fields.get("perpetrator"), row.marking_refs)]
+    return incident, objects, comp, row
+
+
+def _open_file(conn: Connection, report: FiledReport, key: str, now: datetime) -> str:
+    incident_id = stable_id("incident", f"opened-by|{report.report_id}")
+    conn.execute(insert(incident_files).values(
+        incident_id=incident_id, marking_key=key, tlp=report.tlp, release_to=list(report.release_to),
+        created_by_ref=report.created_by_ref, marking_refs=list(report.marking_refs), state="open",
+        attack_types=[], created=now, modified=now - timedelta(milliseconds=1)))
+    return incident_id
+
+
+def _related_open_incident(conn: Connection, report: FiledReport, facts: EventFacts, keys: list[str]) -> str | None:
+    """The open (TLP:CLEAR) incident of the same event, for a restricted report that opened its own."""
+    if report.tlp == "clear" and not report.release_to and not report.created_by_ref:
+        return None
+    found = best_match(facts, _candidates(conn, marking_key("clear", (), None), facts, keys))
+    return found[0] if found else None
+
+
+def file_report(conn: Connection, report: FiledReport, *, now: datetime) -> Filing | None:
+    """File ``report`` in the caller's transaction; None when its record is not an incident report.
+
+    Filing the same report again gives its incident's current version (nothing new is written).
+    """
+    if not report.record.get("is_incident"):
+        return None
+    existing = conn.execute(select(incident_file_reports.c.incident_id)
+                            .where(incident_file_reports.c.report_id == report.report_id)).scalar()
+    if existing is not None:
+        incident, objects, _, _ = compose_version(conn, existing, now=now, bump=False)
+        return Filing(existing, objects, False, False, incident)
+    sig = _merge_signature(report)
+    keys = near_duplicate_key(f"{report.title}\n{report.text[:_TEXT_LIMIT]}")
+    anchor = (report.published or report.received).astimezone(timezone.utc).date()
+    facts = EventFacts.from_record(report.record, published=anchor, signature=sig)
+    key = marking_key(report.tlp, report.release_to, report.created_by_ref)
+    found = best_match(facts, _candidates(conn, key, facts, keys))
+    opened = found is None
+    incident_id = _open_file(conn, report, key, now) if opened else found[0]
+    conn.execute(insert(incident_file_reports).values(
+        report_id=report.report_id, incident_id=incident_id, item_key=report.item_key[:2000], source=report.source,
+        url=(report.url or None) and report.url[:2000], title=(report.title or "")[:1000], lang=report.language,
+        published=report.published, received=report.received, record=dict(report.record), signature=sig.to_bytes()))
+    if keys:
+        conn.execute(insert(incident_band_keys), [{"band_key": k, "report_id": report.report_id} for k in keys])
+    incident, objects, comp, before = compose_version(conn, incident_id, now=now)
+    if opened:
+        related = _related_open_incident(conn, report, facts, keys)
+        if related:
+            objects.append(_relationship(incident, "related-to", related, report.marking_refs))
+    rose = not opened and comp.toll > (before.killed or 0) + (before.wounded or 0)
+    return Filing(incident_id, objects, opened, rose, incident)

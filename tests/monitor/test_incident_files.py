@@ -1,0 +1,106 @@
+"""Filing reports into incidents: merge or open, provenance, toll history, markings, idempotence (both backends)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from stix2validator import validate_instance
+
+from marsad.model.incident import incident_fields
+from marsad.model.markings import TLP_MARKING_IDS, Tlp
+from marsad.monitor.incident_files import file_report, marking_key
+from marsad.store import make_engine
+from marsad.store.incident_reports import incident_file_reports, incident_files
+from marsad.store.migrate import upgrade
+from tests.monitor.filing_world import T0, report
+
+AMBER = (TLP_MARKING_IDS[Tlp.AMBER],)
+ORG = "identity--11111111-1111-4111-8111-111111111111"
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def file(engine, filed, now=None):
+    with engine.begin() as conn:
+        return file_report(conn, filed, now=now or filed.received)
+
+
+def test_two_reports_of_one_event_make_one_incident_with_a_rising_toll(engine):
+    first = file(engine, report(1, killed=3, wounded=10))
+    second = file(engine, report(2, hours=5, killed=7, wounded=15, text="Officials in Kirkuk raised the toll of the "
+                                 "car bomb at the police checkpoint near the market to 7 dead and 15 wounded."))
+    assert first.opened and not first.toll_rose
+    assert second.incident_id == first.incident_id and not second.opened and second.toll_rose
+    fields = incident_fields(second.incident)
+    assert fields["report_refs"] == [report(1).report_id, report(2).report_id] and fields["report_count"] == 2
+    assert (fields["killed"], fields["wounded"]) == (7, 15) and fields["toll_source"] == report(2).report_id
+    assert [h["killed"] for h in fields["toll_history"]] == [3, 7]
+    assert fields["agreement"]["city"] == 1.0 and fields["agreement"]["killed"] == 0.5
+    assert fields["modified"] > incident_fields(first.incident)["modified"]
+    assert fields["confidence"] > incident_fields(first.incident)["confidence"]
+
+
+def test_a_lower_later_figure_is_shown_but_the_history_keeps_both_and_no_rise(engine):
+    file(engine, report(1, killed=9, wounded=0))
+    later = file(engine, report(2, hours=3, killed=6, wounded=0))
+    assert not later.toll_rose and incident_fields(later.incident)["killed"] == 6
+    assert [h["killed"] for h in incident_fields(later.incident)["toll_history"]] == [9, 6]
+
+
+def test_other_city_or_far_date_opens_another_incident(engine):
+    a = file(engine, report(1))
+    b = file(engine, report(2, city="Mosul", admin1="Nineveh", latitude=36.34, longitude=43.13,
+                            text="Gunmen attacked a checkpoint in Mosul."))
+    c = file(engine, report(3, date="2026-11-02", text="An old bombing in Kirkuk."))
+    assert len({a.incident_id, b.incident_id, c.incident_id}) == 3 and b.opened and c.opened
+
+
+def test_undated_follow_up_merges_by_publication_date(engine):
+    a = file(engine, report(1))
+    b = file(engine, report(2, hours=20, date=None, killed=6))
+    assert b.incident_id == a.incident_id
+
+
+def test_not_an_incident_is_not_filed(engine):
+    assert file(engine, report(1, is_incident=False)) is None
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(incident_files)).scalar_one() == 0
+
+
+def test_filing_the_same_report_again_changes_nothing(engine):
+    a = file(engine, report(1))
+    again = file(engine, report(1), now=T0 + timedelta(days=1))
+    assert again.incident == a.incident and not again.opened
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(incident_file_reports)).scalar_one() == 1
+
+
+def test_markings_separate_incidents_and_restricted_ones_link_to_the_open_one(engine):
+    open_one = file(engine, report(1))
+    amber = file(engine, report(2, hours=1, tlp="amber", marking=AMBER, created_by_ref=ORG))
+    assert amber.opened and amber.incident_id != open_one.incident_id
+    assert amber.incident["object_marking_refs"] == list(AMBER) and amber.incident["created_by_ref"] == ORG
+    related = [o for o in amber.objects if o["type"] == "relationship" and o["relationship_type"] == "related-to"]
+    assert [r["target_ref"] for r in related] == [open_one.incident_id]
+    assert all(o["object_marking_refs"] == list(AMBER) for o in amber.objects)
+    assert marking_key("amber", (), ORG) != marking_key("clear", (), None)
+
+
+def test_objects_are_valid_stix_with_location_and_threat_actor(engine):
+    filed = file(engine, report(1, perpetrator="Islamic State of Iraq and the Levant (ISIL)"))
+    kinds = {o["type"]: o for o in filed.objects if o["type"] != "relationship"}
+    assert set(kinds) == {"incident", "location"}
+    assert kinds["location"]["country"] == "IQ" and kinds["location"]["city"] == "Kirkuk"
+    rels = {o["relationship_type"]: o["target_ref"] for o in filed.objects if o["type"] == "relationship"}
+    assert rels["located-at"] == kinds["location"]["id"] and rels["attributed-to"].startswith("threat-actor--")
+    for obj in filed.objects:
+        result = validate_instance(obj)
+        assert result.is_valid, [str(e) for e in result.errors]
