@@ -1,0 +1,87 @@
+"""Composing an incident from its reports: votes, agreement, toll history, confidence, edits (order-independent)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marsad.monitor.incident_compose import CONFIRMED_CONFIDENCE, FiledRow, compose
+from tests.monitor.filing_world import record
+
+T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+
+
+def row(n: int, hours: float = 0, **fields) -> FiledRow:
+    return FiledRow(f"report--{n:036d}", T0 + timedelta(hours=hours, minutes=1), T0 + timedelta(hours=hours),
+                    f"title {n}", record(**fields))
+
+
+def test_majority_wins_and_agreement_is_the_share_that_agrees():
+    comp = compose([row(1, city="Kirkuk"), row(2, 1, city="Kirkuk"), row(3, 2, city="Hawija", latitude=35.3,
+                                                                       longitude=43.8)])
+    assert comp.fields["city"] == "Kirkuk" and comp.agreement["city"] == pytest.approx(2 / 3)
+    assert (comp.fields["latitude"], comp.fields["longitude"]) == (35.468, 44.392)
+    assert comp.fields["name"] == "title 1" and comp.fields["investigation_status"] == "open"
+
+
+def test_named_group_beats_unknown_and_lists_keep_half_majority():
+    comp = compose([row(1, perpetrator="Unknown", attack_types=["Armed Assault"]),
+                    row(2, 1, perpetrator="Al-Shabaab", attack_types=["Armed Assault", "Bombing/Explosion"]),
+                    row(3, 2, attack_types=["Bombing/Explosion"])])
+    assert comp.fields["perpetrator"] == "Al-Shabaab"
+    assert comp.fields["attack_types"] == ["Armed Assault", "Bombing/Explosion"]
+
+
+def test_toll_is_the_newest_reported_figure_with_history_and_source():
+    comp = compose([row(2, 5, killed=7, wounded=None), row(1, 0, killed=3, wounded=9), row(3, 8, killed=None,
+                                                                                          wounded=None)])
+    assert [h["killed"] for h in comp.toll_history] == [3, 7]
+    assert comp.fields["killed"] == 7 and comp.fields["wounded"] is None and comp.toll_source == row(2).report_id
+    assert comp.toll == 7
+
+
+def test_confidence_grows_with_agreeing_reports_and_confirmation():
+    one, three = compose([row(1)]), compose([row(1), row(2, 1), row(3, 2)])
+    assert 0 < one.confidence < three.confidence <= 100
+    assert compose([row(1)], {"determination": "confirmed"}).confidence >= CONFIRMED_CONFIDENCE
+
+
+def test_edits_replace_machine_values_and_are_listed():
+    comp = compose([row(1, killed=3), row(2, 1, killed=4)], {"killed": 11, "perpetrator": "Boko Haram"})
+    assert comp.fields["killed"] == 11 and comp.fields["perpetrator"] == "Boko Haram"
+    assert comp.edited_fields == ["killed", "perpetrator"] and comp.toll_source is None
+    with pytest.raises(ValueError):
+        compose([])
+
+
+cities = st.sampled_from(["Kirkuk", "Hawija", None])
+tolls = st.none() | st.integers(0, 50)
+groups = st.sampled_from(["Unknown", "Al-Shabaab", "Boko Haram", None])
+types = st.lists(st.sampled_from(["Armed Assault", "Bombing/Explosion", "Assassination"]), unique=True, max_size=2)
+reports = st.lists(st.tuples(cities, tolls, groups, types, st.integers(0, 48)), min_size=1, max_size=6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(reports, st.randoms(use_true_random=False))
+def test_composition_does_not_depend_on_arrival_order(specs, rnd):
+    rows = [row(n, hours, city=city, killed=killed, perpetrator=group, attack_types=kinds)
+            for n, (city, killed, group, kinds, hours) in enumerate(specs)]
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    a, b = compose(rows), compose(shuffled)
+    assert a.fields == b.fields and a.agreement == b.agreement and a.toll_history == b.toll_history
+    assert a.confidence == b.confidence and a.report_refs == b.report_refs
+    assert all(0.0 <= v <= 1.0 for v in a.agreement.values())
+
+
+@settings(max_examples=60, deadline=None)
+@given(reports, st.sampled_from(["killed", "city", "perpetrator", "attack_types", "occurred"]),
+       st.sampled_from([0, 17, "Mosul", "Al-Qaida", ["Assassination"], "2026-11-19"]))
+def test_edits_always_win(specs, name, value):
+    rows = [row(n, hours, city=city, killed=killed, perpetrator=group, attack_types=kinds)
+            for n, (city, killed, group, kinds, hours) in enumerate(specs)]
+    comp = compose(rows, {name: value})
+    assert comp.fields[name] == value and name in comp.edited_fields
