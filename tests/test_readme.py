@@ -17,7 +17,7 @@ def _block_after(marker: str) -> str:
 
 def test_readme_has_exactly_two_setup_commands():
     run, test = _block_after("<!-- run-command -->"), _block_after("<!-- test-command -->")
-    assert "marsad init" in run and "pip install" in run
+    assert ("marsad up" in run or "marsad init" in run) and "pip install" in run
     assert "pytest" in test and "pip install" in test
     assert (ROOT / "README.md").read_text(encoding="utf-8").count("```sh") == 2
 

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from marsad import __version__
-from marsad.cli import accounts, alerts, analysis, audit, data, extract, server, sources, sync, wallets
+from marsad.cli import accounts, alerts, analysis, audit, data, extract, monitor, server, sources, sync, wallets
 from marsad.cli.context import CliState, DatabaseUrlOption, DataDirOption
 from marsad.errors import MarsadError
 
@@ -58,12 +58,12 @@ def root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
-    """Marsad (مرصد). Start with `marsad init`, then `marsad serve`."""
+    """Marsad (مرصد). Start with `marsad up` (or `marsad init`, then `marsad serve`)."""
     ctx.obj = CliState(data_dir=data_dir, database_url=database_url, config=config)
 
 
 #: command modules in the order their commands appear in --help; each exposes ``register(app)``
-COMMAND_MODULES = (data, server, accounts, audit, extract, analysis, wallets, sync, alerts, sources)
+COMMAND_MODULES = (data, server, monitor, accounts, audit, extract, analysis, wallets, sync, alerts, sources)
 for _module in COMMAND_MODULES:
     _module.register(app)
 
