@@ -1,0 +1,361 @@
+"""The monitoring pipeline: queued items → STIX reports → merged incidents → alerts, batch by batch.
+
+Why this shape: a worker claims a batch from the durable queue (:mod:`marsad.monitor.queue`) and does the CPU
+work — fingerprints for near-duplicate detection and extraction — outside any transaction, so several workers
+extract in parallel. Then, in ONE write transaction that starts by taking the store's write lock
+(:func:`marsad.store.writes.lock_clock`, which serialises writers across processes), it re-checks that it
+still holds the items, drops near-identical copies (:mod:`marsad.monitor.near_duplicates`), files each report
+into an incident (:func:`marsad.monitor.incident_files.file_report`), stores the report, the incident version
+and its relationships (:func:`marsad.store.writes.put_objects`), records the alerts
+(:func:`marsad.monitor.alerts.record_alerts`) and marks the queue rows done. A worker killed at any point
+commits all of that or none of it, so a restarted worker neither loses nor doubles an item. Delivery
+(webhooks, e-mail, the live stream) happens after the commit and never blocks the queue.
+
+A failing batch is retried item by item, so one poisonous item costs its own attempts (and ends ``failed``
+with its error after ``max_attempts``) while the others go through.
+
+Collections: open-source items are filed in the ``regional`` collection (every member state's community);
+a submission goes where its metadata says (``collection``), else there too.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, select, update
+
+from marsad.access.context import Viewer, load_viewer
+from marsad.access.setup import REGIONAL_COLLECTION
+from marsad.config import Settings
+from marsad.errors import ConfigError, MarsadError, NotFound
+from marsad.monitor.alerts import AlertIncident, PendingAlert, SubscriptionIndex, public_base_url, record_alerts
+from marsad.monitor.collect import poll_due
+from marsad.monitor.delivery import Dispatcher, dispatcher_from_settings
+from marsad.monitor.extract import extract_report
+from marsad.monitor.incident_files import FiledReport, file_report
+from marsad.monitor.near_duplicates import Fingerprint, find_duplicates, fingerprint, record_fingerprints
+from marsad.monitor.queue import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_ATTEMPTS, QueuedItem, claim, fail
+from marsad.monitor.reports import ItemMarking, apply_officer_fields, item_marking, report_id_of, report_object
+from marsad.monitor.subscriptions import active_subscriptions
+from marsad.store.collections import get_collection
+from marsad.store.pipeline_items import pipeline_items
+from marsad.store.rows import default_marking_reader
+from marsad.store.sources import sources as sources_table
+from marsad.store.writes import lock_clock, put_objects
+
+__all__ = ["PipelineResult", "Pipeline", "Filer"]
+
+log = logging.getLogger(__name__)
+
+#: what files a report into an incident (A2's :func:`file_report`; tests may pass another)
+Filer = Callable[..., Any]
+
+
+@dataclass
+class PipelineResult:
+    """What a run did: items filed, copies dropped, non-incidents, incidents opened / updated, alerts, failures."""
+
+    processed: int = 0
+    duplicates: int = 0
+    not_incidents: int = 0
+    opened: int = 0
+    updated: int = 0
+    alerts: int = 0
+    failed: int = 0
+
+    def add(self, other: PipelineResult) -> PipelineResult:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return self
+
+
+@dataclass
+class _Prepared:
+    """A claimed item after the CPU work: its marking, extraction record and fingerprint (or what went wrong)."""
+
+    queued: QueuedItem
+    marking: ItemMarking | None = None
+    record: dict | None = None
+    fingerprint: Fingerprint | None = None
+    error: str | None = None
+
+
+@dataclass
+class _Batch:
+    """What one write transaction stores (per collection, by id and version) and the incidents to alert on."""
+
+    objects: dict[str, dict[tuple, dict]] = field(default_factory=dict)
+    latest: dict[str, tuple[dict, ItemMarking, str]] = field(default_factory=dict)
+
+    def add(self, collection: str, objects: list[dict]) -> None:
+        kept = self.objects.setdefault(collection, {})
+        for obj in objects:
+            kept[(obj["id"], obj.get("modified"))] = obj
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, MarsadError):
+        return exc.message
+    return f"{exc.__class__.__name__}: {exc}"
+
+
+def _prepare(queued: QueuedItem) -> _Prepared:
+    """Marking, extraction (officer fields over machine fields) and fingerprint of one item; never raises."""
+    item = queued.item
+    try:
+        marking = item_marking(item)
+        record = extract_report(item.as_report())
+        if "error" in record:
+            return _Prepared(queued, error=f"extraction refused the item: {record['error']}")
+        record = apply_officer_fields(record, item.metadata.get("fields"))
+        return _Prepared(queued, marking, record, fingerprint(item))
+    except Exception as exc:  # noqa: BLE001 - one bad item must not stop its batch
+        log.exception("item %s could not be prepared", queued.id)
+        return _Prepared(queued, error=_describe(exc))
+
+
+class Pipeline:
+    """Processes the queue: :meth:`run_once` until it is empty, :meth:`run_forever` as a service.
+
+    ``worker`` names this process in leases (default: host, pid and a random suffix); ``deliver`` sends the
+    recorded alerts after each batch (False: record only, e.g. for tests and benchmarks); ``filer`` files a
+    report into an incident (default :func:`marsad.monitor.incident_files.file_report`).
+    """
+
+    def __init__(self, engine: Engine, settings: Settings, *, worker: str | None = None, batch_size: int = 200,
+                 deliver: bool = True, dispatcher: Dispatcher | None = None, filer: Filer | None = None,
+                 lease_seconds: float = DEFAULT_LEASE_SECONDS, max_attempts: int = DEFAULT_MAX_ATTEMPTS):
+        self.engine, self.settings = engine, settings
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.batch_size, self.deliver = max(1, batch_size), deliver
+        self.dispatcher = dispatcher or dispatcher_from_settings(settings)
+        self.filer = filer or file_report
+        self.lease_seconds, self.max_attempts = lease_seconds, max_attempts
+        self.base_url = public_base_url(settings)
+        self._collections: dict[str, str] = {}
+        self._source_names: dict[int, str] = {}
+
+    # -- the loop ------------------------------------------------------------------------------------------
+    def run_once(self) -> PipelineResult:
+        """Process everything queued (and claimable by this worker), then return what was done."""
+        self.check_ready()
+        total = PipelineResult()
+        while batch := claim(self.engine, self.worker, self.batch_size, lease_seconds=self.lease_seconds,
+                             max_attempts=self.max_attempts):
+            total.add(self.process(batch))
+        return total
+
+    def run_forever(self, stop: threading.Event, *, poll_sources: bool = True, idle_sleep: float = 0.5,
+                    poll_every: float = 5.0) -> None:
+        """Poll due sources (every ``poll_every`` seconds) and process the queue until ``stop`` is set (SIGTERM
+        sets it too when called from the main thread). A failure of one round is logged, never fatal."""
+        self.check_ready()
+        restore = None
+        if threading.current_thread() is threading.main_thread():
+            restore = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        last_poll = float("-inf")
+        try:
+            while not stop.is_set():
+                busy = False
+                try:
+                    if poll_sources and time.monotonic() - last_poll >= poll_every:
+                        last_poll = time.monotonic()
+                        poll_due(self.engine)
+                    batch = claim(self.engine, self.worker, self.batch_size, lease_seconds=self.lease_seconds,
+                                  max_attempts=self.max_attempts)
+                    if batch:
+                        self.process(batch)
+                        busy = True
+                except Exception:  # noqa: BLE001 - the service outlives a failed round (database restart…)
+                    log.exception("pipeline round failed; retrying")
+                if not busy:
+                    stop.wait(idle_sleep)
+        finally:
+            if restore is not None:
+                signal.signal(signal.SIGTERM, restore)
+
+    def check_ready(self) -> None:
+        """:class:`~marsad.errors.ConfigError` when the hub was never initialised (no regional collection)."""
+        try:
+            with self.engine.connect() as conn:
+                self._collection_id(conn, REGIONAL_COLLECTION)
+        except NotFound:
+            raise ConfigError(f"the {REGIONAL_COLLECTION!r} collection does not exist: run `marsad init` first") from None
+
+    # -- one batch -----------------------------------------------------------------------------------------
+    def process(self, batch: Sequence[QueuedItem]) -> PipelineResult:
+        """Prepare, file and store one claimed batch; returns what was done (failures included)."""
+        prepared = [_prepare(q) for q in batch]
+        result = PipelineResult()
+        broken = [p for p in prepared if p.error]
+        if broken:
+            result.failed += self._fail(broken)
+        result.add(self._file_safely([p for p in prepared if not p.error]))
+        return result
+
+    def _file_safely(self, prepared: list[_Prepared]) -> PipelineResult:
+        if not prepared:
+            return PipelineResult()
+        try:
+            result, pending = self._file(prepared)
+        except Exception as exc:  # noqa: BLE001 - find the item at fault: retry one by one
+            if len(prepared) > 1:
+                log.warning("batch of %d failed (%s); retrying item by item", len(prepared), _describe(exc))
+                total = PipelineResult()
+                for one in prepared:
+                    total.add(self._file_safely([one]))
+                return total
+            log.warning("item %s failed: %s", prepared[0].queued.id, _describe(exc))
+            prepared[0].error = _describe(exc)
+            return PipelineResult(failed=self._fail(prepared))
+        self._deliver(pending)
+        return result
+
+    def _fail(self, prepared: list[_Prepared]) -> int:
+        """Record failures; returns how many items are now ``failed`` for good (the rest go back to the queue)."""
+        with self.engine.begin() as conn:
+            return sum(fail(conn, self.worker, p.queued, p.error or "failed", max_attempts=self.max_attempts)
+                       for p in prepared)
+
+    def _deliver(self, pending: list[PendingAlert]) -> None:
+        if not (self.deliver and pending):
+            return
+        try:
+            self.dispatcher.deliver(self.engine, pending)
+        except Exception:  # noqa: BLE001 - alerts are recorded; delivery status stays pending
+            log.exception("delivery of %d alerts failed", len(pending))
+
+    # -- the write transaction -----------------------------------------------------------------------------
+    def _file(self, prepared: list[_Prepared]) -> tuple[PipelineResult, list[PendingAlert]]:
+        result, pending, outcomes = PipelineResult(), [], {}
+        with self.engine.begin() as conn:
+            lock_clock(conn)
+            prepared = self._still_mine(conn, prepared)
+            duplicates = find_duplicates(conn, [(p.queued.id, p.fingerprint) for p in prepared])
+            batch = _Batch()
+            for p in prepared:
+                if p.queued.id in duplicates:
+                    result.duplicates += 1
+                    outcomes[p.queued.id] = {"status": "duplicate", "duplicate_of": duplicates[p.queued.id]}
+                else:
+                    outcomes[p.queued.id] = self._file_one(conn, p, batch, result)
+            for collection, objects in batch.objects.items():
+                put_objects(conn, list(objects.values()), collection_id=collection, all_or_nothing=True,
+                            reader=default_marking_reader)
+            pending = self._alert(conn, batch)
+            record_fingerprints(conn, [(p.queued.id, p.fingerprint) for p in prepared
+                                       if p.queued.id not in duplicates])
+            self._finish(conn, outcomes)
+        result.alerts += len(pending)
+        return result, pending
+
+    def _file_one(self, conn, p: _Prepared, batch: _Batch, result: PipelineResult) -> dict:
+        """File one item's report into an incident (A2's rules) and add what to store to the batch."""
+        item, marking = p.queued.item, p.marking
+        report_id = report_id_of(item)
+        source = self._source_name(conn, item.source_id)
+        filing = self.filer(conn, FiledReport(
+            report_id=report_id, item_key=item.key, source=source, url=item.url, title=item.title, text=item.text,
+            language=p.record.get("lang"), published=item.published, received=p.queued.arrived_at,
+            record=p.record, tlp=marking.tlp, release_to=marking.release_to, created_by_ref=marking.created_by_ref,
+            marking_refs=marking.marking_refs), now=datetime.now(timezone.utc))
+        result.processed += 1
+        if filing is None:
+            result.not_incidents += 1
+            return {"status": "done"}
+        result.opened += int(bool(filing.opened))
+        result.updated += int(not filing.opened)
+        collection = self._collection_id(conn, item.metadata.get("collection") or REGIONAL_COLLECTION)
+        report = report_object(item, marking, report_id=report_id, object_refs=[filing.incident_id],
+                               lang=p.record.get("lang"), source_name=source)
+        batch.add(collection, [*marking.definitions, report, *filing.objects])
+        batch.latest[filing.incident_id] = (filing.incident, marking, collection)
+        return {"status": "done", "report_id": report_id, "incident_id": filing.incident_id}
+
+    def _alert(self, conn, batch: _Batch) -> list[PendingAlert]:
+        """Alerts for the latest version of each incident the batch touched (one alert per toll rise, not per
+        report: the alert log decides)."""
+        if not batch.latest:
+            return []
+        index = SubscriptionIndex(active_subscriptions(conn))
+        if not index.size:
+            return []
+        viewer_of = _viewer_cache(conn)
+        pending: list[PendingAlert] = []
+        for incident, marking, collection in batch.latest.values():
+            event = AlertIncident.of(incident, tlp=marking.tlp, release_to=marking.release_to, collections=[collection])
+            pending += record_alerts(conn, event, index, base_url=self.base_url, viewer_of=viewer_of)
+        return pending
+
+    def _still_mine(self, conn, prepared: list[_Prepared]) -> list[_Prepared]:
+        """The items this worker still holds (a lease that ran out may have passed them to another worker)."""
+        c = pipeline_items.c
+        query = select(c.id).where(c.id.in_([p.queued.id for p in prepared]), c.lease_owner == self.worker,
+                                   c.status == "pending")
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        mine = set(conn.execute(query).scalars())
+        lost = len(prepared) - len(mine)
+        if lost:
+            log.warning("%d items were taken over by another worker after their lease ran out", lost)
+        return [p for p in prepared if p.queued.id in mine]
+
+    def _finish(self, conn, outcomes: dict[int, dict]) -> None:
+        """Mark the rows done or duplicate (a duplicate gets its original's report and incident)."""
+        originals = {o["duplicate_of"] for o in outcomes.values() if "duplicate_of" in o} - outcomes.keys()
+        known = {}
+        if originals:
+            rows = conn.execute(select(pipeline_items.c.id, pipeline_items.c.report_id, pipeline_items.c.incident_id)
+                                .where(pipeline_items.c.id.in_(sorted(originals))))
+            known = {r.id: {"report_id": r.report_id, "incident_id": r.incident_id} for r in rows}
+        now = datetime.now(timezone.utc)
+        params = []
+        for item_id, outcome in outcomes.items():
+            base = known.get(outcome.get("duplicate_of")) or outcomes.get(outcome.get("duplicate_of"), {})
+            params.append({"item": item_id, "state": outcome["status"], "processed": now,
+                           "report": outcome.get("report_id", base.get("report_id")),
+                           "incident": outcome.get("incident_id", base.get("incident_id")),
+                           "original": outcome.get("duplicate_of")})
+        if params:
+            conn.execute(update(pipeline_items).where(pipeline_items.c.id == bindparam("item")).values(
+                status=bindparam("state"), processed_at=bindparam("processed"), report_id=bindparam("report"),
+                incident_id=bindparam("incident"), duplicate_of=bindparam("original"), lease_owner=None,
+                lease_until=None, error=None), params)
+
+    # -- small caches --------------------------------------------------------------------------------------
+    def _collection_id(self, conn, alias: str) -> str:
+        if alias not in self._collections:
+            self._collections[alias] = get_collection(conn, alias).id
+        return self._collections[alias]
+
+    def _source_name(self, conn, source_id: int | None) -> str | None:
+        if source_id is None:
+            return None
+        if source_id not in self._source_names:
+            name = conn.execute(select(sources_table.c.name).where(sources_table.c.id == source_id)).scalar()
+            self._source_names[source_id] = name or f"source-{source_id}"
+        return self._source_names[source_id]
+
+
+def _viewer_cache(conn) -> Callable[[str], Viewer | None]:
+    """Subscribers' viewers read once per batch (None: unknown or inactive user, who gets nothing)."""
+    cache: dict[str, Viewer | None] = {}
+
+    def viewer_of(username: str) -> Viewer | None:
+        if username not in cache:
+            try:
+                cache[username] = load_viewer(conn, username)
+            except NotFound:
+                cache[username] = None
+        return cache[username]
+    return viewer_of

@@ -1,0 +1,264 @@
+"""The pipeline: reports and incidents stored with the queue rows in one transaction; copies dropped; markings and
+alerts under the sharing rules; a poisonous item fails alone; kill -9 of a worker loses and doubles nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from marsad.config import Settings
+from marsad.errors import ConfigError
+from marsad.model.incident import incident_fields
+from marsad.model.markings import TLP_MARKING_IDS, Tlp, releasability_marking
+from marsad.monitor import pipeline as pipeline_module
+from marsad.monitor.items import make_item
+from marsad.monitor.pipeline import Pipeline, PipelineResult
+from marsad.monitor.queue import enqueue, queue_counts
+from marsad.monitor.subscriptions import create_subscription
+from marsad.store.alerts import alert_log
+from marsad.store.engine import make_engine
+from marsad.store.migrate import upgrade
+from marsad.store.objects import stix_objects
+from marsad.store.pipeline_items import pipeline_items
+from tests.monitor.alert_world import alert_world
+
+PUBLISHED = datetime(2026, 11, 17, 9, 0, tzinfo=timezone.utc)
+SETTINGS = Settings(public_url="https://marsad.example.org")
+
+# Our own sentences: one bombing in Kirkuk reported in three languages, a copy of the English report with a
+# trailing sentence, an unrelated shooting in Mogadishu, and policy news that is not an incident.
+KIRKUK_EN = ("A car bomb exploded near the central market in Kirkuk, Iraq on Monday, killing 7 people and wounding "
+             "12 others, police officials said. No group has claimed responsibility for the attack so far.")
+KIRKUK_AR = ("انفجرت سيارة مفخخة قرب السوق المركزي في مدينة كركوك العراقية يوم الاثنين، ما أسفر عن مقتل 7 أشخاص "
+             "وإصابة 12 آخرين، بحسب مصادر في الشرطة.")
+KIRKUK_FR = ("Une voiture piégée a explosé près du marché central de Kirkouk, en Irak, lundi, tuant 7 personnes et "
+             "en blessant 12 autres, selon la police.")
+KIRKUK_COPY = KIRKUK_EN + " The market was crowded."
+MOGADISHU = ("Gunmen from al-Shabaab stormed a hotel in Mogadishu, Somalia on Sunday, killing 9 people and wounding "
+             "15, security officials said.")
+POLICY = "The foreign ministers met in Cairo to discuss trade and a new regional water agreement."
+
+
+def item(key: str, text: str, *, url: str | None = None, **metadata):
+    return make_item(source_id=None, key=key, url=url, title="", text=text, published=PUBLISHED, language=None,
+                     metadata=metadata)
+
+
+@pytest.fixture
+def world(database_url):
+    engine, collection, identities = alert_world(database_url)
+    yield engine, collection, identities
+    engine.dispose()
+
+
+def queue(engine, *items) -> None:
+    with engine.begin() as conn:
+        enqueue(conn, list(items))
+
+
+def stored(engine, stix_type: str) -> list[dict]:
+    with engine.connect() as conn:
+        return [r.object for r in conn.execute(select(stix_objects.c.object).where(stix_objects.c.type == stix_type))]
+
+
+def rows(engine) -> dict[str, object]:
+    with engine.connect() as conn:
+        return {r.item_key: r for r in conn.execute(select(pipeline_items))}
+
+
+def test_reports_incidents_and_queue_rows_go_together(world):
+    engine, collection, _ = world
+    queue(engine, item("en", KIRKUK_EN, url="https://news.example/en"), item("ar", KIRKUK_AR),
+          item("fr", KIRKUK_FR), item("copy", KIRKUK_COPY), item("so", MOGADISHU), item("policy", POLICY))
+    result = Pipeline(engine, SETTINGS, deliver=False, batch_size=4).run_once()
+    assert result.duplicates == 1 and result.failed == 0 and result.processed == 5
+    assert result.processed == result.not_incidents + result.opened + result.updated
+    done = rows(engine)
+    assert done["copy"].status == "duplicate" and done["copy"].duplicate_of == done["en"].id
+    assert done["copy"].incident_id == done["en"].incident_id and done["copy"].report_id == done["en"].report_id
+    assert done["policy"].status == "done" and done["policy"].incident_id is None
+    assert done["so"].incident_id != done["en"].incident_id
+    reports = {r["id"]: r for r in stored(engine, "report")}
+    assert set(reports) == {r.report_id for r in done.values() if r.report_id}
+    report = reports[done["en"].report_id]
+    assert report["object_refs"] == [done["en"].incident_id] and report["lang"] == "en"
+    assert report["object_marking_refs"] == [TLP_MARKING_IDS[Tlp.CLEAR]]
+    assert report["external_references"][0]["url"] == "https://news.example/en"
+    incidents = {i["id"] for i in stored(engine, "incident")}
+    assert {r.incident_id for r in done.values() if r.incident_id} <= incidents
+    with engine.connect() as conn:
+        assert queue_counts(conn) == {"pending": 0, "done": 5, "duplicate": 1, "failed": 0}
+        assert all(r.processed_at >= r.arrived_at for r in done.values())
+    assert Pipeline(engine, SETTINGS, deliver=False).run_once() == PipelineResult()
+
+
+def test_a_copy_arriving_later_is_a_duplicate_too(world):
+    engine, _, _ = world
+    queue(engine, item("en", KIRKUK_EN))
+    Pipeline(engine, SETTINGS, deliver=False).run_once()
+    queue(engine, item("copy", KIRKUK_COPY), item("other", MOGADISHU))
+    result = Pipeline(engine, SETTINGS, deliver=False).run_once()
+    assert result.duplicates == 1 and result.processed == 1
+
+
+def test_submission_keeps_its_marking_and_officer_fields(world):
+    engine, collection, identities = world
+    create_subscription(engine, "jo", "everything", {}, language="en")
+    create_subscription(engine, "sa", "everything", {}, language="en")
+    submission = item("sub-1", KIRKUK_EN, tlp="amber", release_to=["JO"], created_by_ref=identities["EG"],
+                      submitted_by="eg", fields={"killed": 9, "country": "IQ"})
+    queue(engine, submission)
+    result = Pipeline(engine, SETTINGS, deliver=False).run_once()
+    assert result.opened == 1 and result.alerts == 1
+    (report,) = stored(engine, "report")
+    assert report["created_by_ref"] == identities["EG"]
+    assert report["object_marking_refs"] == [TLP_MARKING_IDS[Tlp.AMBER], releasability_marking(["JO"])["id"]]
+    (incident,) = stored(engine, "incident")
+    assert TLP_MARKING_IDS[Tlp.AMBER] in incident["object_marking_refs"]
+    with engine.connect() as conn:
+        told = conn.execute(select(alert_log.c.message, alert_log.c.killed)).all()
+    assert [r.killed for r in told] == [9]  # only JO may see it; the officer's toll won
+
+
+def test_alerts_once_and_again_when_the_toll_rises(world):
+    engine, _, _ = world
+    create_subscription(engine, "jo", "iraq", {"countries": ["IQ"]}, language="ar")
+    queue(engine, item("en", KIRKUK_EN))
+    assert Pipeline(engine, SETTINGS, deliver=False).run_once().alerts == 1
+    queue(engine, item("ar", KIRKUK_AR))  # same toll: nobody is told again
+    assert Pipeline(engine, SETTINGS, deliver=False).run_once().alerts == 0
+    rose = KIRKUK_EN.replace("killing 7", "killing 11").replace("No group", "The toll rose on Tuesday. No group")
+    queue(engine, item("rose", rose))
+    Pipeline(engine, SETTINGS, deliver=False).run_once()
+    queue(engine, item("rose-again", rose.replace("police officials", "officials")))
+    Pipeline(engine, SETTINGS, deliver=False).run_once()
+    latest = max(stored(engine, "incident"), key=lambda i: i["modified"])
+    toll = (incident_fields(latest)["killed"] or 0) + (incident_fields(latest)["wounded"] or 0)
+    with engine.connect() as conn:
+        reasons = sorted(conn.execute(select(alert_log.c.reason)).scalars())
+    assert reasons == (["new", "toll"] if toll > 19 else ["new"])  # once per rise, not per report
+
+
+def test_a_poisonous_item_fails_alone_after_its_attempts(world, monkeypatch):
+    engine, _, _ = world
+    real = pipeline_module.file_report
+    calls = {"poison": 0}
+
+    def filer(conn, report, *, now):
+        if report.item_key == "poison":
+            calls["poison"] += 1
+            raise RuntimeError("a bug this text triggers")
+        return real(conn, report, now=now)
+
+    queue(engine, item("en", KIRKUK_EN), item("poison", MOGADISHU), item("fr", KIRKUK_FR), item("p", POLICY))
+    result = Pipeline(engine, SETTINGS, deliver=False, filer=filer, max_attempts=2).run_once()
+    assert result.failed == 1 and result.processed == 3 and calls["poison"] == 3  # in its batch, then alone twice
+    failed = rows(engine)["poison"]
+    assert failed.status == "failed" and "a bug this text triggers" in failed.error and failed.attempts == 2
+    assert {r.status for k, r in rows(engine).items() if k != "poison"} == {"done"}
+
+
+def test_an_item_with_a_bad_marking_fails_with_its_reason(world):
+    engine, _, _ = world
+    queue(engine, item("bad", KIRKUK_EN, tlp="purple"), item("en", MOGADISHU))
+    result = Pipeline(engine, SETTINGS, deliver=False, max_attempts=1).run_once()
+    assert result.failed == 1 and result.processed == 1
+    assert "not a TLP level" in rows(engine)["bad"].error
+
+
+def test_run_forever_stops_on_the_event(world):
+    engine, _, _ = world
+    queue(engine, item("en", KIRKUK_EN))
+    stop = threading.Event()
+    worker = threading.Thread(target=Pipeline(engine, SETTINGS, deliver=False).run_forever, args=(stop,),
+                              kwargs={"idle_sleep": 0.05})
+    worker.start()
+    deadline = time.monotonic() + 60
+    while rows(engine)["en"].status == "pending" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    worker.join(10)
+    assert not worker.is_alive() and rows(engine)["en"].status == "done"
+
+
+def test_a_hub_without_its_collections_is_refused(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    upgrade(engine)
+    with pytest.raises(ConfigError, match="marsad init"):
+        Pipeline(engine, SETTINGS).run_once()
+
+
+# --- kill -9 ------------------------------------------------------------------------------------------------------
+CHILD = """
+import pathlib, sys, time
+from marsad.config import Settings
+from marsad.errors import ConfigError
+from marsad.monitor import pipeline as pl
+from marsad.store.engine import make_engine
+from marsad.store.migrate import upgrade
+url, marker, stop_at = sys.argv[1], sys.argv[2], int(sys.argv[3])
+calls = 0
+def filer(conn, report, *, now):
+    global calls
+    calls += 1
+    if calls == stop_at:  # inside the write transaction of the second batch, after the first committed
+        pathlib.Path(marker).write_text("inside")
+        time.sleep(120)
+    return pl.file_report(conn, report, now=now)
+pl.Pipeline(make_engine(url), Settings(), worker="doomed", batch_size=4, deliver=False, filer=filer,
+            lease_seconds=1).run_once()
+"""
+
+
+def kill_items():
+    texts = [KIRKUK_EN, KIRKUK_AR, KIRKUK_FR, KIRKUK_COPY, MOGADISHU, POLICY]
+    more = [MOGADISHU.replace("Sunday", "Friday").replace("9 people", "4 people").replace("hotel", "restaurant"),
+            KIRKUK_FR.replace("7 personnes", "8 personnes")]
+    return [item(f"i{n}", text) for n, text in enumerate(texts + more + texts[:2])]
+
+
+def summary(engine):
+    with engine.connect() as conn:
+        statuses = {r.item_key: (r.status, r.report_id) for r in conn.execute(select(pipeline_items))}
+        reports = conn.execute(select(stix_objects.c.stix_id).where(stix_objects.c.type == "report")).scalars().all()
+        incidents = conn.execute(select(func.count(func.distinct(stix_objects.c.stix_id)))
+                                 .where(stix_objects.c.type == "incident")).scalar()
+    return statuses, sorted(reports), incidents
+
+
+def test_kill_9_mid_batch_loses_and_doubles_nothing(world, database_url, tmp_path):
+    engine, _, _ = world
+    queue(engine, *kill_items())
+    marker = tmp_path / "inside"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, database_url, str(marker), "6"], env=env)
+    deadline = time.monotonic() + 120
+    while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), "the worker never reached its second batch"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(30)
+    with engine.connect() as conn:
+        between = queue_counts(conn)
+    assert 0 < between["pending"] < len(kill_items())  # the first batch committed, the second did not
+    time.sleep(1.2)  # the dead worker's lease runs out
+    Pipeline(engine, SETTINGS, deliver=False, worker="survivor").run_once()
+    statuses, reports, incidents = summary(engine)
+    assert {s for s, _ in statuses.values()} <= {"done", "duplicate"}
+    assert len(reports) == len(set(reports)) == len({r for s, r in statuses.values() if s == "done" and r})
+
+    reference_engine, _, _ = alert_world(f"sqlite:///{tmp_path / 'reference.db'}")  # the same items, no kill
+    queue(reference_engine, *kill_items())
+    Pipeline(reference_engine, SETTINGS, deliver=False, batch_size=4).run_once()
+    expected_statuses, expected_reports, expected_incidents = summary(reference_engine)
+    reference_engine.dispose()
+    assert statuses == expected_statuses and reports == expected_reports and incidents == expected_incidents
