@@ -29,12 +29,12 @@ from marsad.model.actors import threat_actor_id
 from marsad.model.ids import stable_id
 from marsad.model.incident import make_incident
 from marsad.model.organisations import load_registry
-from marsad.monitor.incident_compose import Composition, FiledRow, compose
+from marsad.monitor.incident_compose import EDITABLE_FIELDS, Composition, FiledRow, compose
 from marsad.monitor.merging import DATE_WINDOW, MERGE_K, UNDATED_LOOKBACK, EventFacts, best_match, date_interval
 from marsad.monitor.similarity import Signature, near_duplicate_key, signature
 from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
 
-__all__ = ["FiledReport", "Filing", "file_report", "marking_key", "compose_version", "facts_of_file",
+__all__ = ["FiledReport", "Filing", "file_report", "marking_key", "compose_version", "facts_of_file", "relationship",
            "CANDIDATE_LIMIT"]
 
 #: at most this many candidates are scored per report (the newest first)
@@ -148,7 +148,8 @@ def _edits_of(conn: Connection, incident_id: str) -> dict[str, Any]:
     e = incident_edits.c
     latest: dict[str, Any] = {}
     for row in conn.execute(select(e.field, e.new).where(e.incident_id == incident_id).order_by(e.id)):
-        latest[row.field] = row.new
+        if row.field in EDITABLE_FIELDS:  # split/merge rows are history, not field values
+            latest[row.field] = row.new
     return latest
 
 
@@ -178,10 +179,11 @@ def _location(incident: dict, fields: Mapping[str, Any], marking: Sequence[str])
                            "modified": incident["created"], "object_marking_refs": list(marking)}
     loc.update({k: v for k, v in place.items() if v is not None})
     loc["name"] = ", ".join(str(place[k]) for k in ("city", "administrative_area", "country") if place[k])
-    return [loc, _relationship(incident, "located-at", loc_id, marking)]
+    return [loc, relationship(incident, "located-at", loc_id, marking)]
 
 
-def _relationship(incident: dict, kind: str, target: str, marking: Sequence[str]) -> dict:
+def relationship(incident: dict, kind: str, target: str, marking: Sequence[str]) -> dict:
+    """A relationship from ``incident`` (stable id, so filing again re-creates the same object)."""
     rel = {"type": "relationship", "spec_version": "2.1", "id": stable_id("relationship", f"{incident['id']}|{kind}|{target}"),
            "created": incident["created"], "modified": incident["created"], "relationship_type": kind,
            "source_ref": incident["id"], "target_ref": target, "object_marking_refs": list(marking)}
@@ -196,7 +198,7 @@ def _actor(incident: dict, perpetrator: str | None, marking: Sequence[str]) -> l
     if org is None or not (org.kind == "armed-group" or (org.kind == "sanctioned-entity"
                                                          and org.un_list in ("Al-Qaida", "Taliban"))):
         return []
-    return [_relationship(incident, "attributed-to", threat_actor_id(org.key), marking)]
+    return [relationship(incident, "attributed-to", threat_actor_id(org.key), marking)]
 
 
 def compose_version(conn: Connection, incident_id: str, *, now: datetime, bump: bool = True,
@@ -269,6 +271,6 @@ def file_report(conn: Connection, report: FiledReport, *, now: datetime) -> Fili
     if opened:
         related = _related_open_incident(conn, report, facts, keys)
         if related:
-            objects.append(_relationship(incident, "related-to", related, report.marking_refs))
+            objects.append(relationship(incident, "related-to", related, report.marking_refs))
     rose = not opened and comp.toll > (before.killed or 0) + (before.wounded or 0)
     return Filing(incident_id, objects, opened, rose, incident)
