@@ -10,6 +10,7 @@ imported GTD/ACLED incidents simply lack them. Precedents and activity come from
 
 Access: :func:`incident_brief` reads the incident through :func:`~marsad.analysis.incident_view.visible_incident`
 — an incident the viewer may not see is :class:`~marsad.errors.NotFound` (audited), exactly like a missing one.
+A brief shown is audited as one ``read`` of the incident and of the precedents it lists.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from marsad.access.audit import record_read
 from marsad.access.context import Viewer
 from marsad.access.db import Db, connected
 from marsad.analysis import brief_text as bt
-from marsad.analysis.incident_view import visible_incident
+from marsad.analysis.incident_view import actor_of, visible_incident
 from marsad.analysis.similar import GroupActivity, SimilarIncident, find_similar, group_activity, is_named_group
 from marsad.analysis.trends import visibility
 from marsad.errors import InputError
@@ -284,12 +286,14 @@ def incident_brief(db: Db, viewer: Viewer | None, incident_id: str, lang: str = 
     was then.
     """
     lang = _check_lang(lang)
-    seen = visible_incident(db, viewer, incident_id, via="brief", remote_addr=remote_addr)
+    seen = visible_incident(db, viewer, incident_id, via="brief", remote_addr=remote_addr, audit_read=False)
     obj, f = seen.obj, incident_fields(seen.obj)
     where = visibility(viewer)
     with connected(db) as conn:
         similar = find_similar(conn, seen.facts, where, limit=similar_limit)
         activity = group_activity(conn, f["perpetrator"], _until(seen.facts) or today or date.today(), where)
+    record_read(db, actor_of(viewer), [obj["id"], *(s.incident_id for s in similar)], via="brief",
+                remote_addr=remote_addr)
     sections = [*_what_where_when(f, lang), *_who_how(obj, f, lang), _toll(obj, f, lang), *_sources(obj, f, lang),
                 _similar_section(similar, lang), _activity_section(activity, lang)]
     return Brief(str(obj["id"]), lang, bt.words(lang)["title"], _headline(f, lang), tuple(sections), tuple(similar),
@@ -300,6 +304,9 @@ def similar_incidents(db: Db, viewer: Viewer | None, incident_id: str, *, limit:
                       remote_addr: str | None = None) -> list[SimilarIncident]:
     """The ``limit`` best precedents of ``incident_id`` among incidents ``viewer`` may see (scored as documented
     in :mod:`marsad.analysis.similar`); NotFound, audited, if the viewer may not see the incident itself."""
-    seen = visible_incident(db, viewer, incident_id, via="similar", remote_addr=remote_addr)
+    seen = visible_incident(db, viewer, incident_id, via="similar", remote_addr=remote_addr, audit_read=False)
     with connected(db) as conn:
-        return find_similar(conn, seen.facts, visibility(viewer), limit=max(1, min(int(limit), 100)))
+        found = find_similar(conn, seen.facts, visibility(viewer), limit=max(1, min(int(limit), 100)))
+    record_read(db, actor_of(viewer), [seen.obj["id"], *(s.incident_id for s in found)], via="similar",
+                remote_addr=remote_addr)
+    return found

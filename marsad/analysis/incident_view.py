@@ -47,8 +47,11 @@ def _engine(db: Db):
 
 
 def visible_incident(db: Db, viewer: Viewer | None, incident_id: str, *, via: str = "brief",
-                     remote_addr: str | None = None, audit: bool = True) -> VisibleIncident:
-    """The incident ``incident_id`` if ``viewer`` may see it (None: TLP:CLEAR only), else :class:`NotFound`."""
+                     remote_addr: str | None = None, audit_read: bool = True) -> VisibleIncident:
+    """The incident ``incident_id`` if ``viewer`` may see it (None: TLP:CLEAR only), else :class:`NotFound`.
+
+    A refusal is always audited; the read only with ``audit_read`` (a caller that shows more objects — a brief
+    with its precedents — records one read of them all instead)."""
     incident_id = str(incident_id or "").strip()
     query = (select(incident_facts, stix_objects.c.object.label("stix_object"))
              .join(stix_objects, stix_objects.c.pk == incident_facts.c.object_pk)
@@ -56,11 +59,10 @@ def visible_incident(db: Db, viewer: Viewer | None, incident_id: str, *, via: st
     with connected(db) as conn:
         row = conn.execute(query).first() if incident_id.startswith("incident--") else None
     if row is None:
-        if audit:
-            record_denial(_engine(db), actor_of(viewer), "read", [incident_id[:300]] if incident_id else [],
-                          reason="no such incident, or not visible", via=via, remote_addr=remote_addr)
+        record_denial(_engine(db), actor_of(viewer), "read", [incident_id[:300]] if incident_id else [],
+                      reason="no such incident, or not visible", via=via, remote_addr=remote_addr)
         raise NotFound(f"no incident {incident_id[:120]!r}")
     facts = {key: value for key, value in row._mapping.items() if key != "stix_object"}
-    if audit:
+    if audit_read:
         record_read(db, actor_of(viewer), [incident_id], via=via, remote_addr=remote_addr)
     return VisibleIncident(dict(row.stix_object), facts)

@@ -15,6 +15,7 @@ from marsad import __version__
 from marsad.config import Settings
 from marsad.store.engine import make_engine
 from marsad.web import routes_alerts, routes_health, routes_incidents, routes_taxii, routes_wallets
+from marsad.web import routes_analysis
 from marsad.web.errors import install_error_handlers
 
 __all__ = ["create_app"]
@@ -47,4 +48,5 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
 
 
 #: the route modules, in order; each exposes ``register(app)``
-ROUTE_MODULES = (routes_health, routes_taxii, routes_wallets, routes_alerts, routes_incidents)
+ROUTE_MODULES = (routes_health, routes_taxii, routes_wallets, routes_alerts, routes_incidents,
+                 routes_analysis)

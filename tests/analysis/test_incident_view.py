@@ -42,5 +42,5 @@ def test_hidden_missing_and_malformed_ids_are_not_found(world):
 
 def test_audit_can_be_left_to_the_caller(world):
     store, viewer, ids, _ = world
-    visible_incident(store.engine, viewer, ids["target"], audit=False)
+    visible_incident(store.engine, viewer, ids["target"], audit_read=False)
     assert not list(export_entries(store.engine))
