@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None, description="Address users reach this hub at, for links in alerts (default: http://host:port)."
     )
+    map_tile_url: str | None = Field(
+        default=None,
+        description="Tile URL template for web maps, e.g. https://tiles.example.org/{z}/{x}/{y}.png (default: "
+        "country shapes only, nothing fetched).",
+    )
     membership_file: Path | None = Field(
         default=None,
         description="JSON file of the regional body and its member states (default: the bundled Arab League file).",

@@ -16,7 +16,11 @@ from marsad.config import Settings
 from marsad.store.engine import make_engine
 from marsad.web import routes_alerts, routes_health, routes_incidents, routes_taxii, routes_wallets
 from marsad.web import routes_analysis
+from marsad.web import routes_pages_auth, routes_pages_incident, routes_pages_overview, routes_pages_search
 from marsad.web.errors import install_error_handlers
+from marsad.web.pages import html_error
+from marsad.web.rendering import install_rendering
+from marsad.web.security import SecurityHeaders
 
 __all__ = ["create_app"]
 
@@ -41,12 +45,15 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.closers = []  # route modules append what must be closed when the app stops
+    app.state.html_errors = html_error  # errors on pages answer as HTML (web/pages.py)
     install_error_handlers(app)
+    install_rendering(app)  # templates, /static, /static/vendor/leaflet (web/rendering.py)
+    app.add_middleware(SecurityHeaders, tile_url=settings.map_tile_url)
     for module in ROUTE_MODULES:
         module.register(app)
     return app
 
 
 #: the route modules, in order; each exposes ``register(app)``
-ROUTE_MODULES = (routes_health, routes_taxii, routes_wallets, routes_alerts, routes_incidents,
-                 routes_analysis)
+ROUTE_MODULES = (routes_health, routes_taxii, routes_wallets, routes_alerts, routes_incidents, routes_analysis,
+                 routes_pages_auth, routes_pages_overview, routes_pages_incident, routes_pages_search)

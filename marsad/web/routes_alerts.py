@@ -4,7 +4,7 @@ Why its own routes: subscribers manage their own subscriptions (``POST/GET /api/
 ``DELETE /api/subscriptions/{id}``), read what they were sent (``GET /api/alerts``) and keep a page open on
 ``GET /api/alerts/stream`` (server-sent events: ``event: alert`` with the alert JSON, ``id`` the alert id; a
 reconnecting browser sends ``Last-Event-ID`` and first gets what it missed). Every route needs sign-in
-(``Authorization: Basic …`` or ``Bearer msd_…``). The live hub (:class:`~marsad.monitor.delivery.AlertBroker`)
+(``Authorization: Basic …`` or ``Bearer msd_…``, or the web session cookie). The live hub (:class:`~marsad.monitor.delivery.AlertBroker`)
 is created when the routes are registered by ``create_app`` and kept on ``app.state.alert_broker``.
 """
 
@@ -19,11 +19,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from marsad.access.auth import authenticate_header
 from marsad.access.context import Viewer
 from marsad.monitor.alerts import recent_alerts
 from marsad.monitor.delivery import AlertBroker
 from marsad.monitor.subscriptions import create_subscription, delete_subscription, list_subscriptions
+from marsad.web.web_auth import current_viewer
 
 __all__ = ["register", "SubscriptionRequest", "HEARTBEAT_SECONDS", "sse_event"]
 
@@ -51,7 +51,8 @@ def sse_event(event: dict) -> str:
 
 
 def _viewer(app: FastAPI, request: Request) -> Viewer:
-    return authenticate_header(app.state.engine, request.headers.get("authorization"))
+    """The caller: the web session cookie (the pages' live feed) or an ``Authorization`` header."""
+    return current_viewer(request)
 
 
 def _client(request: Request) -> str | None:
