@@ -192,15 +192,20 @@ def _tlp_of(obj: Mapping[str, Any]) -> str | None:
 
 
 def _add_objects(graph, store: Store, viewer, groups: _Groups) -> None:
-    """Actors, wallet indicators, observables, sightings, identities and relationships the viewer may see."""
+    """Actors, wallet indicators, observables, sightings, identities and relationships the viewer may see.
+
+    Stored actors become nodes only when a visible link reaches them (``marsad init`` stores the whole
+    organisations registry: hundreds of actors linked to nothing)."""
     alias: dict[str, str] = {}
+    actors: dict[str, tuple] = {}
     for obj, tlp in _visible(store, viewer, [*_GROUP_TYPES]):
         crime = "crime-syndicate" in (obj.get("threat_actor_types") or ())
         resolved = groups.resolve(obj.get("name")) if not crime else None
         node = resolved[0] if resolved else obj["id"]
         alias[obj["id"]] = node
-        _add_node(graph, node, "crime" if crime else "group", (resolved or (None, obj.get("name") or node))[1],
-                  tlp, obj["id"], **({"object": obj} if node == obj["id"] else {}))
+        label = resolved[1] if resolved else obj.get("name") or node
+        actors[node] = (node, "crime" if crime else "group", label, tlp, obj["id"],
+                        {"object": obj} if node == obj["id"] else {})
     for obj, tlp in _visible(store, viewer, ["cryptocurrency-wallet"]):
         address = obj.get("address") or obj.get("value")
         if address:
@@ -215,7 +220,7 @@ def _add_objects(graph, store: Store, viewer, groups: _Groups) -> None:
             add_edge(graph, obj["id"], wallet_id(address), "based-on", ref=obj["id"], tlp=tlp,
                      seen=str(obj.get("valid_from") or "")[:10] or None)
     _add_sightings(graph, store, viewer)
-    _add_relationships(graph, store, viewer, alias)
+    _add_relationships(graph, store, viewer, alias, actors)
 
 
 def _add_sightings(graph, store: Store, viewer) -> None:
@@ -230,15 +235,27 @@ def _add_sightings(graph, store: Store, viewer) -> None:
                      seen=str(obj.get("first_seen") or "")[:10] or None, last=str(obj.get("last_seen") or "")[:10] or None)
 
 
-def _add_relationships(graph, store: Store, viewer, alias: Mapping[str, str]) -> None:
+def _add_relationships(graph, store: Store, viewer, alias: Mapping[str, str], actors: Mapping[str, tuple]) -> None:
+    def present(node: str | None) -> bool:
+        if node in graph:
+            return True
+        if node in actors:
+            node_id, kind, label, tlp, ref, extra = actors[node]
+            _add_node(graph, node_id, kind, label, tlp, ref, **extra)
+            return True
+        return False
+
     for obj, tlp in _visible(store, viewer, ["relationship"]):
         source = alias.get(obj.get("source_ref"), obj.get("source_ref"))
         target = alias.get(obj.get("target_ref"), obj.get("target_ref"))
-        if source in graph and target in graph and source != target:
-            add_edge(graph, source, target, str(obj.get("relationship_type") or "related-to"), ref=obj["id"],
-                     tlp=tlp, seen=str(obj.get("start_time") or obj.get("created") or "")[:10] or None,
-                     last=str(obj.get("stop_time") or obj.get("modified") or "")[:10] or None)
-            graph.edges[source, target, str(obj.get("relationship_type") or "related-to")].setdefault("object", obj)
+        if source == target or not (source in graph or source in actors) or not (target in graph or target in actors):
+            continue
+        present(source), present(target)
+        kind = str(obj.get("relationship_type") or "related-to")
+        add_edge(graph, source, target, kind, ref=obj["id"], tlp=tlp,
+                 seen=str(obj.get("start_time") or obj.get("created") or "")[:10] or None,
+                 last=str(obj.get("stop_time") or obj.get("modified") or "")[:10] or None)
+        graph.edges[source, target, kind].setdefault("object", obj)
 
 
 def link_graph(db: Store | Engine, viewer: Viewer | None, *, since: date | None = None, limit: int | None = None,

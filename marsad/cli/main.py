@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from marsad import __version__
-from marsad.cli import accounts, alerts, analysis, audit, data, extract, monitor, server, sources, sync, wallets
+from marsad.cli import accounts, alerts, analysis, audit, data, extract, graph, monitor, server, sources, sync, wallets
 from marsad.cli.context import CliState, DatabaseUrlOption, DataDirOption
 from marsad.errors import MarsadError
 
@@ -63,7 +63,7 @@ def root(
 
 
 #: command modules in the order their commands appear in --help; each exposes ``register(app)``
-COMMAND_MODULES = (data, server, monitor, accounts, audit, extract, analysis, wallets, sync, alerts, sources)
+COMMAND_MODULES = (data, server, monitor, accounts, audit, extract, analysis, graph, wallets, sync, alerts, sources)
 for _module in COMMAND_MODULES:
     _module.register(app)
 
