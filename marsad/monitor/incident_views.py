@@ -169,12 +169,14 @@ def _views(store: Store, where, objects: Sequence[dict], *, full: bool) -> list[
 
 def list_incidents(store: Store, viewer: Viewer | None, filters: IncidentFilters | None = None, *,
                    limit: int = 100, cursor: str | None = None) -> IncidentPage:
-    """A page of the incidents ``viewer`` may see (their last visible version), oldest added first."""
+    """A page of the incidents ``viewer`` may see (their last visible version), oldest added first; an incident
+    whose last version is revoked (merged into another) is left out (a page may hold fewer than ``limit``)."""
     where = visibility(viewer)
     extra = (filters or IncidentFilters()).clause()
     page = store.query(types=["incident"], versions="last", limit=limit, cursor=cursor,
                        where=and_(where, extra) if extra is not None else where)
-    return IncidentPage(_views(store, where, [o.object for o in page.objects], full=False), page.more, page.next)
+    live = [o.object for o in page.objects if not o.object.get("revoked")]  # merged away by an analyst
+    return IncidentPage(_views(store, where, live, full=False), page.more, page.next)
 
 
 def get_incident(store: Store, viewer: Viewer | None, incident_id: str) -> IncidentView:

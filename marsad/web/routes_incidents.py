@@ -5,8 +5,10 @@ Why its own routes: operators' tools and the web pages read incidents with their
 (``POST /api/reports``, queued for the pipeline with the marking they chose). Every route needs sign-in
 (``Authorization: Basic …`` or ``Bearer msd_…``); every answer goes through the sharing policy
 (:mod:`marsad.monitor.incident_views`) and every read is audited. An incident the caller may not see is a 404,
-exactly like one that does not exist. Analysts' edits (confirm, correct, split, merge) are in
-:mod:`marsad.web.routes_curation`.
+exactly like one that does not exist. Analysts (and administrators) curate what the machine merged:
+``POST /api/incidents/{id}/confirm``, ``…/correct`` (``{"changes": {field: value}, "note": …}``), ``…/split``
+(``{"report_ids": [...]}``: those reports become a new incident) and ``…/merge`` (``{"absorb": incident id}``:
+its reports move into ``{id}``), each one audited transaction (:mod:`marsad.monitor.curation`).
 """
 
 from __future__ import annotations
@@ -14,16 +16,38 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Body, FastAPI, Query, Request
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from marsad.access.audit import record_read
 from marsad.access.auth import authenticate_header
 from marsad.access.context import Viewer
+from marsad.monitor.curation import confirm_incident, correct_incident, merge_incidents, split_incident
 from marsad.monitor.incident_views import IncidentFilters, get_incident, list_incidents
 from marsad.monitor.submissions import submit_report
 from marsad.store import Store
 
-__all__ = ["register", "request_viewer", "client_address"]
+__all__ = ["register", "request_viewer", "client_address", "Correction", "Split", "Merge"]
+
+
+class Correction(BaseModel):
+    """Body of ``POST /api/incidents/{id}/correct``."""
+
+    changes: dict[str, Any] = Field(..., description="Field → value (None clears): GTD fields, name, description, "
+                                    "determination, investigation_status.")
+    note: str | None = Field(None, max_length=2000)
+
+
+class Split(BaseModel):
+    """Body of ``POST /api/incidents/{id}/split``."""
+
+    report_ids: list[str] = Field(..., min_length=1, max_length=1000)
+
+
+class Merge(BaseModel):
+    """Body of ``POST /api/incidents/{id}/merge``."""
+
+    absorb: str = Field(..., max_length=300, description="The incident whose reports move into this one.")
 
 
 def request_viewer(app: FastAPI, request: Request) -> Viewer:
@@ -79,3 +103,30 @@ def register(app: FastAPI) -> None:
             viewer = request_viewer(app, request)
             return submit_report(app.state.engine, viewer, body, remote_addr=client_address(request))
         return await run_in_threadpool(submit)
+
+    _register_curation(app)
+
+
+def _register_curation(app: FastAPI) -> None:
+    @app.post("/api/incidents/{incident_id}/confirm", tags=["incidents"])
+    def confirm(incident_id: str, request: Request) -> dict:
+        """Confirm the incident (analysts, administrators); returns its new version."""
+        return {"incident": confirm_incident(app.state.engine, request_viewer(app, request), incident_id)}
+
+    @app.post("/api/incidents/{incident_id}/correct", tags=["incidents"])
+    def correct(incident_id: str, body: Correction, request: Request) -> dict:
+        """Set fields of the incident; analysts' values win over the machine's from now on."""
+        viewer = request_viewer(app, request)
+        return {"incident": correct_incident(app.state.engine, viewer, incident_id, body.changes, note=body.note)}
+
+    @app.post("/api/incidents/{incident_id}/split", tags=["incidents"])
+    def split(incident_id: str, body: Split, request: Request) -> dict:
+        """Move some of the incident's reports to a new incident; returns the new one."""
+        viewer = request_viewer(app, request)
+        return {"incident": split_incident(app.state.engine, viewer, incident_id, body.report_ids)}
+
+    @app.post("/api/incidents/{incident_id}/merge", tags=["incidents"])
+    def merge(incident_id: str, body: Merge, request: Request) -> dict:
+        """Move every report of ``absorb`` into this incident (same marking only); returns this incident."""
+        viewer = request_viewer(app, request)
+        return {"incident": merge_incidents(app.state.engine, viewer, incident_id, body.absorb)}

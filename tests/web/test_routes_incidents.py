@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime, timezone
 
 import pytest
 from fastapi import FastAPI
@@ -14,8 +15,12 @@ from sqlalchemy import select
 from marsad.access.accounts import create_api_key, create_user
 from marsad.access.context import load_viewer
 from marsad.access.policy import can_see
-from marsad.model.incident import make_incident
+from marsad.config import Settings
+from marsad.model.incident import incident_fields, make_incident
 from marsad.model.markings import mark, releasability_marking
+from marsad.monitor.items import make_item
+from marsad.monitor.pipeline import Pipeline
+from marsad.monitor.queue import enqueue
 from marsad.store import Store
 from marsad.store.audit import audit_log
 from marsad.store.pipeline_items import pipeline_items
@@ -183,3 +188,69 @@ def test_the_listing_is_exactly_the_visible_incidents(engine, world):  # noqa: F
                     break
                 cursor = page["next"]
             assert len(found) == len(set(found)) and set(found) == _expected(stored, viewer)
+
+
+# --- curation through the API ----------------------------------------------------------------------------------
+
+KIRKUK = [
+    ("en", "A car bomb exploded in a crowded market in central Kirkuk, Iraq, on Monday 16 November 2026, killing six "
+           "civilians and wounding nineteen others, police said. The Islamic State group claimed the bombing."),
+    ("fr", "Une voiture piégée a explosé lundi 16 novembre 2026 dans un marché bondé du centre de Kirkouk, en Irak, "
+           "tuant six civils et en blessant dix-neuf autres, selon la police. L'État islamique a revendiqué l'attentat."),
+]
+
+
+@pytest.fixture
+def filed(tmp_path):
+    """A world whose pipeline filed two reports of one event into one incident."""
+    engine, collection, ids = alert_world(f"sqlite:///{tmp_path / 'c.db'}")
+    create_user(engine, "jo_liaison", "JO unit", "liaison", None)
+    items = [make_item(source_id=None, key=f"wire:{lang}", url=f"https://news.example.org/{lang}", title="",
+                       text=text, published=datetime(2026, 11, 16, tzinfo=timezone.utc), language=lang)
+             for lang, text in KIRKUK]
+    with engine.begin() as conn:
+        enqueue(conn, items)
+    Pipeline(engine, Settings(data_dir=tmp_path), deliver=False).run_once()
+    auth = {u: {"Authorization": f"Bearer {create_api_key(engine, u)[0]}"} for u in ("sa", "jo_liaison")}
+    with TestClient(_app(engine)) as http:
+        listed = http.get("/api/incidents", headers=auth["sa"]).json()["incidents"]
+        assert len(listed) == 1 and listed[0]["report_count"] == 2
+        yield http, auth, listed[0]
+    engine.dispose()
+
+
+def test_curation_confirm_correct_split_merge(filed):
+    http, auth, incident = filed
+    path = f"/api/incidents/{incident['id']}"
+    confirmed = http.post(f"{path}/confirm", headers=auth["sa"])
+    assert confirmed.status_code == 200
+    assert incident_fields(confirmed.json()["incident"])["determination"] == "confirmed"
+    corrected = http.post(f"{path}/correct", json={"changes": {"killed": 7}, "note": "hospital toll"}, headers=auth["sa"])
+    assert corrected.status_code == 200 and incident_fields(corrected.json()["incident"])["killed"] == 7
+    split = http.post(f"{path}/split", json={"report_ids": incident["report_ids"][:1]}, headers=auth["sa"])
+    assert split.status_code == 200
+    new_id = split.json()["incident"]["id"]
+    counts = {i["id"]: i["report_count"] for i in http.get("/api/incidents", headers=auth["sa"]).json()["incidents"]}
+    assert counts == {incident["id"]: 1, new_id: 1}
+    merged = http.post(f"{path}/merge", json={"absorb": new_id}, headers=auth["sa"])
+    assert merged.status_code == 200
+    listed = http.get("/api/incidents", headers=auth["sa"]).json()["incidents"]
+    assert [(i["id"], i["report_count"]) for i in listed] == [(incident["id"], 2)]  # the absorbed one is gone
+
+
+@pytest.mark.parametrize("action, body, user, status", [
+    ("confirm", None, "jo_liaison", 403),
+    ("correct", {"changes": {"colour": "red"}}, "sa", 400),
+    ("correct", {"changes": {"killed": -3}}, "sa", 400),
+    ("split", {"report_ids": []}, "sa", 400),
+    ("merge", {"absorb": "incident--00000000-0000-4000-8000-000000000000"}, "sa", 404),
+])
+def test_curation_refusals(filed, action, body, user, status):
+    http, auth, incident = filed
+    answer = http.post(f"/api/incidents/{incident['id']}/{action}", json=body, headers=auth[user])
+    assert answer.status_code == status and answer.json()["description"]
+
+
+def test_curation_needs_sign_in(filed):
+    http, _, incident = filed
+    assert http.post(f"/api/incidents/{incident['id']}/confirm").status_code == 401
