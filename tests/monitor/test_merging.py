@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date
+from pathlib import Path
+
+import pytest
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,3 +87,31 @@ def test_score_is_symmetric_and_bounded(pa, pb, da, db, same_type):
     assert 0.0 <= ab.score <= 1.0
     if abs((da - db).days) > 2:
         assert not ab.merges
+
+
+def _merge_quality():
+    """The benchmark script (not a package module), loaded from its file."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "merge_quality.py"
+    spec = importlib.util.spec_from_file_location("merge_quality", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gold_events_agree_on_day_type_and_place_part():
+    mq = _merge_quality()
+    same = mq._same_event
+    assert same((("09", "JAN", "90"), "PERU", "ATTACK"), (("09", "JAN", "90"), "PERU: LIMA: SAN ISIDRO", "ATTACK"))
+    assert not same((("09", "JAN", "90"), "PERU: LIMA", "ATTACK"), (("09", "JAN", "90"), "PERU: CUZCO", "ATTACK"))
+    assert not same((("09", "JAN", "90"), "PERU", "ATTACK"), (("10", "JAN", "90"), "PERU", "ATTACK"))
+    assert mq.score({("a", "b")}, {("a", "b"), ("a", "c")}) == (0.5, 1.0, 2 / 3)
+
+
+@pytest.mark.shared_data
+def test_muc_answer_keys_give_gold_pairs(shared_data):
+    mq = _merge_quality()
+    folder = shared_data / "muc" / "raw" / "tst1"
+    events = mq.read_events(folder / "key-tst1.v7")
+    texts = mq.read_texts(folder / "tst1-muc3")
+    assert len(texts) == 100 and set(events) <= set(texts)
+    assert all(len(key) == 3 for doc in events.values() for key in doc)
