@@ -3,7 +3,8 @@
 Why its own routes: operators' tools and the web pages read incidents with their provenance
 (``GET /api/incidents``, ``GET /api/incidents/{id}``), and liaison officers send their own reports
 (``POST /api/reports``, queued for the pipeline with the marking they chose). Every route needs sign-in
-(``Authorization: Basic …`` or ``Bearer msd_…``); every answer goes through the sharing policy
+(the web session cookie, or ``Authorization: Basic …`` / ``Bearer msd_…``; a POST signed in by the cookie
+also needs the page's CSRF token, see :mod:`marsad.web.web_auth`); every answer goes through the sharing policy
 (:mod:`marsad.monitor.incident_views`) and every read is audited. An incident the caller may not see is a 404,
 exactly like one that does not exist. Analysts (and administrators) curate what the machine merged:
 ``POST /api/incidents/{id}/confirm``, ``…/correct`` (``{"changes": {field: value}, "note": …}``), ``…/split``
@@ -15,19 +16,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Body, FastAPI, Query, Request
+from fastapi import Body, Depends, FastAPI, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from marsad.access.audit import record_read
-from marsad.access.auth import authenticate_header
 from marsad.access.context import Viewer
 from marsad.monitor.curation import confirm_incident, correct_incident, merge_incidents, split_incident
 from marsad.monitor.incident_views import IncidentFilters, get_incident, list_incidents
 from marsad.monitor.submissions import submit_report
 from marsad.store import Store
+from marsad.web.web_auth import check_csrf, current_viewer
 
-__all__ = ["register", "request_viewer", "client_address", "Correction", "Split", "Merge"]
+__all__ = ["register", "request_viewer", "signed_in_post", "client_address", "Correction", "Split", "Merge"]
 
 
 class Correction(BaseModel):
@@ -51,8 +52,15 @@ class Merge(BaseModel):
 
 
 def request_viewer(app: FastAPI, request: Request) -> Viewer:
-    """The signed-in caller (401 without valid credentials)."""
-    return authenticate_header(app.state.engine, request.headers.get("authorization"))
+    """The signed-in caller: the web session cookie or an ``Authorization`` header (401 without either)."""
+    return current_viewer(request)
+
+
+async def signed_in_post(request: Request) -> None:
+    """A state-changing request: signed in first (401), then, when signed in by the session cookie, carrying the
+    page's CSRF token (403); a request with an ``Authorization`` header needs none."""
+    await run_in_threadpool(current_viewer, request)
+    await check_csrf(request)
 
 
 def client_address(request: Request) -> str | None:
@@ -94,7 +102,7 @@ def register(app: FastAPI) -> None:
                     remote_addr=client_address(request), what="incident")
         return detail
 
-    @app.post("/api/reports", tags=["incidents"], status_code=202)
+    @app.post("/api/reports", tags=["incidents"], status_code=202, dependencies=[Depends(signed_in_post)])
     async def report(request: Request, body: dict[str, Any] = Body(..., description=(
             "text (required), title, published, language (ar|en|fr), occurred, country, city, attack_types, "
             "target_types, weapon_types, perpetrator, killed, wounded, tlp, release_to"))) -> dict:
@@ -108,24 +116,24 @@ def register(app: FastAPI) -> None:
 
 
 def _register_curation(app: FastAPI) -> None:
-    @app.post("/api/incidents/{incident_id}/confirm", tags=["incidents"])
+    @app.post("/api/incidents/{incident_id}/confirm", tags=["incidents"], dependencies=[Depends(signed_in_post)])
     def confirm(incident_id: str, request: Request) -> dict:
         """Confirm the incident (analysts, administrators); returns its new version."""
         return {"incident": confirm_incident(app.state.engine, request_viewer(app, request), incident_id)}
 
-    @app.post("/api/incidents/{incident_id}/correct", tags=["incidents"])
+    @app.post("/api/incidents/{incident_id}/correct", tags=["incidents"], dependencies=[Depends(signed_in_post)])
     def correct(incident_id: str, body: Correction, request: Request) -> dict:
         """Set fields of the incident; analysts' values win over the machine's from now on."""
         viewer = request_viewer(app, request)
         return {"incident": correct_incident(app.state.engine, viewer, incident_id, body.changes, note=body.note)}
 
-    @app.post("/api/incidents/{incident_id}/split", tags=["incidents"])
+    @app.post("/api/incidents/{incident_id}/split", tags=["incidents"], dependencies=[Depends(signed_in_post)])
     def split(incident_id: str, body: Split, request: Request) -> dict:
         """Move some of the incident's reports to a new incident; returns the new one."""
         viewer = request_viewer(app, request)
         return {"incident": split_incident(app.state.engine, viewer, incident_id, body.report_ids)}
 
-    @app.post("/api/incidents/{incident_id}/merge", tags=["incidents"])
+    @app.post("/api/incidents/{incident_id}/merge", tags=["incidents"], dependencies=[Depends(signed_in_post)])
     def merge(incident_id: str, body: Merge, request: Request) -> dict:
         """Move every report of ``absorb`` into this incident (same marking only); returns this incident."""
         viewer = request_viewer(app, request)

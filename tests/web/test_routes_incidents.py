@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections import defaultdict
 from datetime import datetime, timezone
 
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from marsad.access.accounts import create_api_key, create_user
 from marsad.access.context import load_viewer
 from marsad.access.policy import can_see
+from marsad.access.sessions import issue_session
 from marsad.config import Settings
 from marsad.model.incident import incident_fields, make_incident
 from marsad.model.markings import mark, releasability_marking
@@ -27,6 +30,7 @@ from marsad.store.pipeline_items import pipeline_items
 from marsad.web import app as web_app
 from marsad.web import routes_incidents
 from marsad.web.errors import install_error_handlers
+from marsad.web.web_auth import CSRF_HEADER, SESSION_COOKIE
 from tests.access.conftest import _engines, cheap_password_hashing, engine  # noqa: F401 - fixtures
 from tests.access.worlds import DB_SETTINGS, store_world, world_st
 from tests.monitor.alert_world import alert_world
@@ -34,9 +38,13 @@ from tests.monitor.alert_world import alert_world
 R = "report--00000000-0000-4000-8000-0000000000{:02d}"
 
 
+SECRET = "k" * 40
+
+
 def _app(engine) -> FastAPI:
     app = FastAPI()
     app.state.engine = engine
+    app.state.secret_key = SECRET
     app.state.closers = []
     install_error_handlers(app)
     routes_incidents.register(app)
@@ -90,6 +98,18 @@ def test_sign_in_is_required(world, method, path):
     http = world[0]
     kwargs = {"json": {"text": "x"}} if method == "post" else {}
     assert getattr(http, method)(path, **kwargs).status_code == 401
+
+
+def test_the_web_session_cookie_signs_in_and_its_posts_need_the_csrf_token(world):
+    http, _, engine, ids = world
+    token = issue_session(engine, SECRET, "eg")
+    http.cookies.set(SESSION_COOKIE, token)
+    assert {i["id"] for i in http.get("/api/incidents").json()["incidents"]} == {ids["open"]}
+    body = {"text": "Gunmen attacked a checkpoint near Aswan.", "country": "EG"}
+    assert http.post("/api/reports", json=body).status_code == 403
+    csrf = hmac.new(SECRET.encode(), b"csrf:" + token.encode(), hashlib.sha256).hexdigest()
+    assert http.post("/api/reports", json=body, headers={CSRF_HEADER: csrf}).status_code == 202
+    http.cookies.clear()
 
 
 def test_each_user_lists_what_it_may_see_with_only_visible_reports(world):
