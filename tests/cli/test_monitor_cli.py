@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -106,3 +109,19 @@ def test_up_creates_an_admin_once_and_feeds_the_sample_once(run, monkeypatch):
     assert second.exit_code == 0 and "one-time password" not in second.output and "Feeding" not in second.output
     assert "existing user" in second.output and served == [("127.0.0.1", 18999)] * 2
     engine.dispose()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_monitor_runs_until_sigint_or_sigterm(run, tmp_path, sig):
+    assert run("init").exit_code == 0
+    process = subprocess.Popen([sys.executable, "-m", "marsad", "--database-url", run.url, "--data-dir", str(tmp_path),
+                                "monitor"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert "monitoring" in process.stdout.readline()
+        time.sleep(1.0)
+        assert process.poll() is None  # still running
+        process.send_signal(sig)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and "stopped" in output and "Traceback" not in output
