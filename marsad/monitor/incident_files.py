@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 
 from marsad.model.actors import threat_actor_id
 from marsad.model.ids import stable_id
@@ -35,10 +35,12 @@ from marsad.monitor.similarity import Signature, near_duplicate_key, signature
 from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
 
 __all__ = ["FiledReport", "Filing", "file_report", "marking_key", "compose_version", "facts_of_file", "relationship",
-           "CANDIDATE_LIMIT"]
+           "CANDIDATE_LIMIT", "SIGNATURES_PER_INCIDENT"]
 
 #: at most this many candidates are scored per report (the newest first)
 CANDIDATE_LIMIT = 200
+#: a report's text is compared with this many of a candidate's reports (the newest)
+SIGNATURES_PER_INCIDENT = 8
 _TEXT_LIMIT = 20_000
 
 
@@ -99,39 +101,46 @@ def facts_of_file(row, signatures: Sequence[Signature]) -> EventFacts:
                       row.longitude, frozenset(row.attack_types or ()), row.perpetrator, tuple(signatures))
 
 
-def _window(facts: EventFacts):
+def _window_queries(key: str, facts: EventFacts) -> list:
+    """Indexed lookups of open incidents of marking ``key`` whose date may be the report's: day-precise or
+    undated ones within the window, month- or year-precise ones stored at the first of that month or year
+    (a day-precise incident on such a first day comes too; :func:`~marsad.monitor.merging.match` vetoes it)."""
     interval = date_interval(facts.occurred, facts.precision)
     if interval is None:
-        return None
+        return []
     lo, hi = interval
     c = incident_files.c
+    coarse = sorted({lo.replace(day=1), hi.replace(day=1), date(lo.year, 1, 1), date(hi.year, 1, 1)})
+    base = select(c.incident_id).where(c.marking_key == key, c.state == "open")
+    if facts.country:
+        base = base.where(or_(c.country == facts.country, c.country.is_(None)))
     near = c.occurred.between(lo - timedelta(days=DATE_WINDOW + UNDATED_LOOKBACK), hi + timedelta(days=DATE_WINDOW))
-    months = {lo.replace(day=1), hi.replace(day=1)}
-    years = {date(lo.year, 1, 1), date(hi.year, 1, 1)}
-    return or_(near, and_(c.occurred_precision == "month", c.occurred.in_(sorted(months))),
-               and_(c.occurred_precision == "year", c.occurred.in_(sorted(years))))
+    return [base.where(near).order_by(c.modified.desc()).limit(CANDIDATE_LIMIT), base.where(c.occurred.in_(coarse))]
+
+
+def _candidate_ids(conn: Connection, key: str, facts: EventFacts, band_keys: list[str]) -> list[str]:
+    ids = {row.incident_id for query in _window_queries(key, facts) for row in conn.execute(query)}
+    if band_keys:
+        ids.update(conn.execute(select(incident_file_reports.c.incident_id).join(
+            incident_band_keys, incident_band_keys.c.report_id == incident_file_reports.c.report_id)
+            .where(incident_band_keys.c.band_key.in_(band_keys)).distinct().limit(CANDIDATE_LIMIT)).scalars())
+    return sorted(ids)
 
 
 def _candidates(conn: Connection, key: str, facts: EventFacts, band_keys: list[str]) -> list[tuple[str, EventFacts]]:
-    c = incident_files.c
-    found = []
-    window = _window(facts)
-    if window is not None:
-        place = or_(c.country == facts.country, c.country.is_(None)) if facts.country else True
-        found.append(select(c.incident_id).where(c.marking_key == key, c.state == "open", window, place)
-                     .order_by(c.modified.desc()).limit(CANDIDATE_LIMIT))
-    if band_keys:
-        found.append(select(incident_file_reports.c.incident_id).join(
-            incident_band_keys, incident_band_keys.c.report_id == incident_file_reports.c.report_id)
-            .where(incident_band_keys.c.band_key.in_(band_keys)).distinct().limit(CANDIDATE_LIMIT))
-    ids = sorted({i for query in found for i in conn.execute(query).scalars()})
+    ids = _candidate_ids(conn, key, facts, band_keys)
     if not ids:
         return []
+    c = incident_files.c
     files = conn.execute(select(incident_files).where(c.incident_id.in_(ids), c.marking_key == key,
                                                        c.state == "open")).all()
+    r = incident_file_reports.c
+    rank = func.row_number().over(partition_by=r.incident_id, order_by=(r.received.desc(), r.report_id)).label("rank")
+    newest = (select(r.incident_id, r.signature, rank)
+              .where(r.incident_id.in_([f.incident_id for f in files])).subquery())
     sigs: dict[str, list[Signature]] = {}
-    for incident_id, data in conn.execute(select(incident_file_reports.c.incident_id, incident_file_reports.c.signature)
-                                          .where(incident_file_reports.c.incident_id.in_([f.incident_id for f in files]))):
+    for incident_id, data in conn.execute(select(newest.c.incident_id, newest.c.signature)
+                                          .where(newest.c.rank <= SIGNATURES_PER_INCIDENT)):
         if data:
             sigs.setdefault(incident_id, []).append(Signature.from_bytes(data))
     return [(f.incident_id, facts_of_file(f, sigs.get(f.incident_id, ()))) for f in files]

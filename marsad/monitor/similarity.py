@@ -46,6 +46,7 @@ _B = _rng.integers(0, 2 ** 32, size=NUM_PERM, dtype=np.uint32).reshape(NUM_PERM,
 del _rng
 _BASE = np.uint64(0x100000001B3)
 _EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+_EMPTY_BYTES = _EMPTY.astype("<u4").tobytes()
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,10 +62,10 @@ class Signature:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Signature":
-        values = np.frombuffer(data, dtype="<u4").astype(np.uint32)
-        if values.shape != (NUM_PERM,):
-            raise ValueError(f"a signature has {NUM_PERM} values, not {values.shape[0]}")
-        return cls(values, bool((values == 0xFFFFFFFF).all()))
+        if len(data) != 4 * NUM_PERM:
+            raise ValueError(f"a signature has {NUM_PERM} values, not {len(data) // 4}")
+        values = np.frombuffer(data, dtype="<u4")
+        return cls(values, data == _EMPTY_BYTES)
 
 
 def words(text: str) -> list[str]:
