@@ -39,7 +39,11 @@ def translations(lang: str) -> NullTranslations:
     """The compiled catalogue of ``lang`` (a null catalogue for an unknown language: messages stay English)."""
     if lang not in LANGUAGES:
         return NullTranslations()
-    return Translations.load(str(LOCALE_DIR), [lang], DOMAIN)
+    catalogue = Translations.load(str(LOCALE_DIR), [lang], DOMAIN)
+    for path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.mo")):  # other domains, e.g. pages2
+        if path.stem != DOMAIN and isinstance(catalogue, Translations):
+            catalogue.merge(Translations.load(str(LOCALE_DIR), [lang], path.stem))
+    return catalogue
 
 
 def direction(lang: str) -> str:

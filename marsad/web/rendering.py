@@ -21,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup
 
 from marsad import __version__
 from marsad.web import formatting
@@ -28,7 +29,7 @@ from marsad.web.i18n import LANG_COOKIE, LANGUAGES, direction, request_language,
 from marsad.web.web_auth import PRESESSION_COOKIE, cookie_secure, csrf_token, optional_viewer
 
 __all__ = ["TEMPLATES_DIR", "STATIC_DIR", "LEAFLET_DIR", "make_environment", "install_rendering", "render",
-           "page_context", "LANGUAGE_NAMES"]
+           "page_context", "LANGUAGE_NAMES", "without_bidi_controls"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -61,10 +62,23 @@ def _vocab_filter():
     return apply
 
 
+#: bidirectional embedding/override/isolate controls: in text from strangers they can make "evil" read "live"
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi_controls(value: Any) -> Any:
+    """Every ``{{ value }}`` goes through here: bidi control characters are dropped from plain strings (our own
+    ``Markup`` is left as it is). Each value is then shown in its own element with ``dir="auto"``/``<bdi>``."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.translate(_BIDI_CONTROLS)
+    return value
+
+
 def make_environment(settings=None) -> Environment:
     """The Jinja2 environment of one app: autoescape, i18n (newstyle gettext), formatting filters."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(default=True),
-                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                      finalize=without_bidi_controls)
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.filters.update({
         "date": _lang_filter(formatting.format_date), "datetime": _lang_filter(formatting.format_datetime),

@@ -1,7 +1,8 @@
 """A seeded hub for the page tests and the browser tests: the TAXII test community (SA, JO, EG units and the
 secretariat, one analyst each, password ``PASSWORD``) plus incidents written for these tests — a GREEN bombing
 in Amman told in Arabic with diacritics, an AMBER incident released to Saudi Arabia only, a French-language
-one in Tunis, and one whose texts are hostile (script tags, right-to-left override) in Latin and Arabic.
+one in Tunis, a car bombing in Kirkuk filed by the merging code from one report (curatable),
+and one whose texts are hostile (script tags, right-to-left override) in Latin and Arabic.
 
 Not a test module: imported by tests/web/test_routes_pages_*.py and tests/web/browser/.
 """
@@ -12,8 +13,12 @@ from dataclasses import dataclass, field
 
 from marsad.access.accounts import create_user
 from marsad.model.incident import make_incident
-from marsad.model.markings import mark, releasability_marking
+from marsad.model.markings import TLP_MARKING_IDS, Tlp, mark, releasability_marking
+from marsad.monitor.incident_files import file_report
 from marsad.store import Store
+from marsad.store.rows import default_marking_reader
+from marsad.store.writes import put_objects
+from tests.monitor.filing_world import report
 from tests.taxii_world import PASSWORD, World, build_world
 
 __all__ = ["PageWorld", "page_world", "PASSWORD", "HOSTILE_LATIN", "HOSTILE_ARABIC", "sign_in"]
@@ -68,7 +73,24 @@ def page_world(url: str) -> PageWorld:
         engine, regional, HOSTILE_LATIN, by=orgs["eg"].identity_id, country="EG", city="Cairo",
         latitude=30.04, longitude=31.24, occurred="2024-07-01", description=HOSTILE_ARABIC,
         perpetrator='<b onmouseover="x()">Group</b>')
+    out.incidents["kirkuk"] = _filed(engine, regional)
     return out
+
+
+def _filed(engine, collection: str) -> dict:
+    """An incident opened by the merging code from one GREEN report (so analysts can curate it), and the report."""
+    filed_report = report(1, tlp="green", marking=(TLP_MARKING_IDS[Tlp.GREEN],))
+    with engine.begin() as conn:
+        filing = file_report(conn, filed_report, now=filed_report.received)
+        source = {"type": "report", "spec_version": "2.1", "id": filed_report.report_id,
+                  "created": "2026-11-20T08:01:00.000Z", "modified": "2026-11-20T08:01:00.000Z",
+                  "name": filed_report.title, "published": "2026-11-20T08:00:00.000Z", "lang": "en",
+                  "description": filed_report.text, "object_refs": [filing.incident_id],
+                  "external_references": [{"source_name": "test-feed", "url": filed_report.url}],
+                  "object_marking_refs": [TLP_MARKING_IDS[Tlp.GREEN]]}
+        put_objects(conn, [*filing.objects, source], collection_id=collection, all_or_nothing=True,
+                    reader=default_marking_reader)
+    return filing.incident
 
 
 def sign_in(client, username: str, password: str = PASSWORD):
