@@ -53,10 +53,12 @@ from marsad.store.rows import default_marking_reader
 from marsad.store.sources import sources as sources_table
 from marsad.store.writes import lock_clock, put_objects
 
-__all__ = ["PipelineResult", "Pipeline", "Filer"]
+__all__ = ["PipelineResult", "Pipeline", "Filer", "LIVE_BATCH"]
 
 log = logging.getLogger(__name__)
 
+#: batch size of :meth:`Pipeline.run_forever`: small, so an alert never waits for hundreds of other items
+LIVE_BATCH = 32
 #: what files a report into an incident (A2's :func:`file_report`; tests may pass another)
 Filer = Callable[..., Any]
 
@@ -156,10 +158,15 @@ class Pipeline:
         return total
 
     def run_forever(self, stop: threading.Event, *, poll_sources: bool = True, idle_sleep: float = 0.5,
-                    poll_every: float = 5.0) -> None:
+                    poll_every: float = 5.0, batch_size: int | None = None) -> None:
         """Poll due sources (every ``poll_every`` seconds) and process the queue until ``stop`` is set (SIGTERM
-        sets it too when called from the main thread). A failure of one round is logged, never fatal."""
+        sets it too when called from the main thread). A failure of one round is logged, never fatal.
+
+        Batches are smaller than :meth:`run_once`'s (default :data:`LIVE_BATCH`): an item's alert is committed
+        with its whole batch, so a live service trades a little throughput for seconds of latency.
+        """
         self.check_ready()
+        size = batch_size or min(self.batch_size, LIVE_BATCH)
         restore = None
         if threading.current_thread() is threading.main_thread():
             restore = signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -171,7 +178,7 @@ class Pipeline:
                     if poll_sources and time.monotonic() - last_poll >= poll_every:
                         last_poll = time.monotonic()
                         poll_due(self.engine)
-                    batch = claim(self.engine, self.worker, self.batch_size, lease_seconds=self.lease_seconds,
+                    batch = claim(self.engine, self.worker, size, lease_seconds=self.lease_seconds,
                                   max_attempts=self.max_attempts)
                     if batch:
                         self.process(batch)
