@@ -29,8 +29,11 @@ from marsad.cli.context import DatabaseUrlOption, DataDirOption, engine_for, set
 from marsad.config import Settings
 from marsad.errors import InputError
 from marsad.model.markings import Tlp
+from marsad.monitor.alerts import public_base_url
+from marsad.monitor.delivery import dispatcher_from_settings
 from marsad.store import Store
 from marsad.store.migrate import upgrade
+from marsad.web.warning_alerts import alert_warnings
 
 __all__ = ["register", "import_gtd", "import_acled", "brief", "trends", "warnings"]
 
@@ -179,9 +182,16 @@ def warnings(
     lookback: Annotated[int, typer.Option("--lookback", help="Report alerts of this many latest periods.")] = 1,
     alpha: Annotated[float, typer.Option("--alpha", help="Tail probability of an alert (lower: fewer).")] = 0.005,
     as_user: AsUser = None, collection: CollectionOption = None, output: FormatOption = Format.table,
+    alert: Annotated[bool, typer.Option("--alert", help="Send the warnings as alerts to every subscription that "
+                                        "watches their series, each computed over that subscriber's own view "
+                                        "(--as and --collection do not apply).")] = False,
     data_dir: DataDirOption = None, database_url: DatabaseUrlOption = None,
 ) -> None:
     """Early warnings: unusual rises per country, group, attack type or theme against each one's own baseline."""
+    if alert:
+        _alert_warnings(ctx, data_dir, database_url, period=period, dimensions=dimension or DEFAULT_DIMENSIONS,
+                        at=_day(at), lookback=max(1, lookback), alpha=alpha)
+        return
     engine, viewer = _viewer(ctx, data_dir, database_url, as_user)
     with engine.connect() as conn:
         alerts = early_warnings(conn, where=visibility(viewer, collection), dimensions=dimension or DEFAULT_DIMENSIONS,
@@ -216,6 +226,16 @@ def brief(
         typer.echo(json.dumps(made.to_dict(), ensure_ascii=False, indent=1))
     else:
         typer.echo(made.text)
+
+
+def _alert_warnings(ctx: typer.Context, data_dir, database_url, **options) -> None:
+    settings = settings_for(ctx, data_dir, database_url)
+    engine = engine_for(ctx, settings)
+    upgrade(engine)
+    run = alert_warnings(engine, base_url=public_base_url(settings), dispatcher=dispatcher_from_settings(settings),
+                         **options)
+    typer.echo(f"Warning alerts sent: {len(run.pending)} ({run.warnings} warnings found over the views of "
+               f"{run.subscribers} subscribers).")
 
 
 def register(app: typer.Typer) -> None:

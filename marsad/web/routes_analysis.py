@@ -11,6 +11,7 @@ JSON routes: ``Authorization: Basic …`` or ``Bearer msd_…``. Responses are p
   ``at`` (default: the latest with a visible incident) against the previous period and the same period a year
   earlier; ``period=all`` gives all-time totals. Filters: one value per dimension.
 - ``GET /api/warnings?period=month[&by=country&by=group][&lookback=1][&alpha=0.005]`` — early warnings.
+- ``GET /api/warnings/alerts`` — the caller's in-app warning alerts (:mod:`marsad.web.warning_alerts`).
 - ``GET /api/incidents/{id}/brief?lang=ar|en|fr`` — the brief (default: the caller's language).
 - ``GET /api/incidents/{id}/similar?limit=10`` — similar past incidents, scored.
 """
@@ -18,7 +19,7 @@ JSON routes: ``Authorization: Basic …`` or ``Bearer msd_…``. Responses are p
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
+from typing import Any, Optional
 
 from fastapi import FastAPI, Query, Request
 from pydantic import BaseModel, Field
@@ -30,9 +31,10 @@ from marsad.analysis.similar import SimilarIncident
 from marsad.analysis.trends import DIMENSIONS, PERIODS, Tally, counts, trend_report, visibility
 from marsad.analysis.warnings import DEFAULT_DIMENSIONS, early_warnings
 from marsad.errors import InputError
+from marsad.web.warning_alerts import recent_warning_alerts
 
 __all__ = ["register", "TallyModel", "TrendLineModel", "TrendsResponse", "WarningModel", "WarningsResponse",
-           "BriefResponse", "SimilarModel", "SimilarResponse", "FILTER_PARAMETERS"]
+           "WarningAlertsResponse", "BriefResponse", "SimilarModel", "SimilarResponse", "FILTER_PARAMETERS"]
 
 #: query parameters that filter trends, one per dimension (``group`` is the perpetrator)
 FILTER_PARAMETERS = DIMENSIONS
@@ -77,6 +79,11 @@ class WarningModel(BaseModel):
 class WarningsResponse(BaseModel):
     period: str
     alerts: list[WarningModel]
+
+
+class WarningAlertsResponse(BaseModel):
+    alerts: list[dict[str, Any]] = Field(..., description="id, subscription, created, subject, text, url, language, "
+                                         "dimension, key, period, period_start, count, expected, p_value")
 
 
 class StatementModel(BaseModel):
@@ -226,6 +233,12 @@ def register(app: FastAPI) -> None:
         return WarningsResponse(period=period, alerts=[
             WarningModel(dimension=a.dimension, key=a.key, period=a.period, count=a.count, expected=a.expected,
                          dispersion=a.dispersion, p_value=float(f"{a.p_value:.3g}")) for a in found])
+
+    @app.get("/api/warnings/alerts", tags=["analysis"], response_model=WarningAlertsResponse)
+    def warning_alerts(request: Request, limit: int = Query(50, ge=1, le=500)) -> WarningAlertsResponse:
+        """The caller's in-app warning alerts (from their subscriptions), newest first."""
+        viewer = _viewer(app, request)
+        return WarningAlertsResponse(alerts=recent_warning_alerts(app.state.engine, viewer, limit=limit))
 
     @app.get("/api/incidents/{incident_id}/brief", tags=["analysis"], response_model=BriefResponse)
     def brief(incident_id: str, request: Request,

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from marsad.access import create_organisation, create_user, set_membership
 from marsad.cli.main import app
+from marsad.monitor.subscriptions import create_subscription
 from marsad.store import make_engine
 from marsad.store.incidents import incident_facts
 
@@ -143,3 +144,18 @@ def test_brief_of_a_hidden_or_unknown_incident_is_an_error(data_dir, tmp_path):
         assert result.exit_code == 1 and "no incident" in result.output and "Traceback" not in result.output
     result = runner.invoke(app, ["brief", incident, "--lang", "de", "--data-dir", str(data_dir)])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_warnings_alert_records_alerts_for_watching_subscriptions(data_dir, tmp_path):
+    _run(data_dir, "import", "gtd", str(_gtd_file(tmp_path / "gtd.csv", _history())))  # GREEN
+    engine = make_engine(f"sqlite:///{(data_dir / 'marsad.db').as_posix()}")
+    try:
+        create_organisation(engine, "Jordan CT", "JO")
+        create_user(engine, "ali", "Jordan CT", "analyst", "correct horse battery")
+        set_membership(engine, "regional", "Jordan CT")
+        create_subscription(engine, "ali", "Iraq", {"countries": ["IQ"]}, language="en")
+    finally:
+        engine.dispose()
+    out = _run(data_dir, "warnings", "--alert")
+    assert out.startswith("Warning alerts sent: 1 (") and "views of 1 subscribers" in out
+    assert _run(data_dir, "warnings", "--alert").startswith("Warning alerts sent: 0 (")

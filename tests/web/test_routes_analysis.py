@@ -57,7 +57,8 @@ def test_registered_in_the_app_factory():
     assert routes_analysis in web_app.ROUTE_MODULES
 
 
-@pytest.mark.parametrize("path", ["/api/trends", "/api/warnings", "/api/incidents/incident--x/brief",
+@pytest.mark.parametrize("path", ["/api/trends", "/api/warnings", "/api/warnings/alerts",
+                                  "/api/incidents/incident--x/brief",
                                   "/api/incidents/incident--x/similar"])
 def test_sign_in_is_required(world, path):
     http, _, _ = world
@@ -91,6 +92,11 @@ def test_warnings_answer_the_model(world):
     http, auth, _ = world
     body = http.get("/api/warnings", params={"period": "month", "at": "2024-03-15"}, headers=auth).json()
     assert body["period"] == "month" and isinstance(body["alerts"], list)
+
+
+def test_warning_alerts_of_the_caller(world):
+    http, auth, _ = world
+    assert http.get("/api/warnings/alerts", headers=auth).json() == {"alerts": []}
 
 
 def test_brief_in_the_callers_language_and_others(world):
