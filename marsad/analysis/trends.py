@@ -187,7 +187,7 @@ def _select(by: str | None, period: str | None, where: ColumnElement[bool] | Non
     if conditions:
         stmt = stmt.where(*conditions)
     if columns:
-        stmt = stmt.group_by(*columns)
+        stmt = stmt.group_by(*reversed(columns))  # period first: SQLite then groups along the period index
     return stmt, key, when
 
 

@@ -38,19 +38,27 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    and_,
     delete,
+    false,
+    or_,
     func,
     insert,
     inspect,
     literal,
     select,
+    text,
 )
 
-from sqlalchemy.sql import visitors
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList, ColumnClause
+from sqlalchemy.sql.selectable import FromClause
 
 from marsad.model.incident import incident_fields
+from marsad.store.audiences import audience_collections, audience_releases, settle_audiences, sharing_audiences
 from marsad.store.base import BigIntPK, UTCDateTime, metadata
-from marsad.store.objects import stix_objects
+from marsad.store.collections import collection_objects
+from marsad.store.objects import object_releases, stix_objects
 from marsad.store.timestamps import parse_timestamp
 
 __all__ = [
@@ -64,6 +72,8 @@ __all__ = [
     "period_start",
     "project_incidents",
     "on_facts",
+    "on_audiences",
+    "settle_incident_audiences",
     "rebuild_incident_facts",
     "analyze_incident_facts",
 ]
@@ -76,7 +86,9 @@ SOURCES = ("gtd", "acled", "extracted", "report")
 PERIOD_COLUMNS = ("day", "week", "month", "year")
 _CHUNK = 500
 #: columns carried by the period indexes (sharing facts, the common breakdowns, the toll)
-_COVERED = ("tlp", "country", "perpetrator", "killed", "wounded", "created_by_ref")
+_COVERED = ("audience", "tlp", "country", "perpetrator", "killed", "wounded", "created_by_ref")
+#: most rows a write settles (see :mod:`marsad.store.audiences`): bounds the cost a write adds
+_SETTLE_PER_WRITE = 20_000
 
 incident_facts = Table(
     "incident_facts",
@@ -104,6 +116,8 @@ incident_facts = Table(
     # copies of the version's sharing facts (a stored version never changes), so the policy runs without a join
     Column("tlp", String(20), nullable=True),
     Column("created_by_ref", String(300), nullable=True),
+    # the row's sharing audience (marsad.store.audiences); NULL until settled, and again when its collections change
+    Column("audience", Integer, nullable=True),
     # covering indexes of the monthly and yearly counts: a dashboard query reads index entries only
     Index("ix_incident_facts_month_cover", "month", *_COVERED),
     Index("ix_incident_facts_year_cover", "year", *_COVERED),
@@ -112,6 +126,8 @@ incident_facts = Table(
     Index(None, "country", "year"),
     Index(None, "perpetrator", "year"),
     Index(None, "source", "source_event_id"),
+    Index("ix_incident_facts_unsettled", "object_pk", sqlite_where=text("audience IS NULL"),
+          postgresql_where=text("audience IS NULL")),
 )
 
 incident_terms = Table(
@@ -202,10 +218,11 @@ def fact_values(pk: int, obj: Mapping[str, Any], tlp: str | None = None) -> tupl
 _COPIES = {"pk": "object_pk", "stix_id": "stix_id", "tlp": "tlp", "created_by_ref": "created_by_ref"}
 
 
-def on_facts(where: ColumnElement[bool]) -> ColumnElement[bool]:
-    """``where`` (a clause over ``stix_objects``, e.g. the access layer's ``visible_clause``) re-pointed onto
-    ``incident_facts``: same rows selected, no join. :class:`ValueError` if it reads a column not copied."""
+def _exact(where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``where`` re-pointed row by row onto ``incident_facts`` (the policy's subqueries correlate on ``object_pk``)."""
     def replace(element):
+        if _is_reference_identity(element):
+            return false()  # an incident is never an identity (and the index covering the counts lacks stix_id)
         if element is stix_objects:
             return incident_facts
         if isinstance(element, Column) and element.table is stix_objects:
@@ -218,7 +235,82 @@ def on_facts(where: ColumnElement[bool]) -> ColumnElement[bool]:
     return visitors.replacement_traverse(where, {}, replace)
 
 
-def project_incidents(conn: Connection, stored: Iterable[tuple[int, Mapping[str, Any]]]) -> int:
+def _is_identity_test(clause) -> bool:
+    return (isinstance(clause, BinaryExpression) and clause.operator is operators.eq
+            and clause.left is stix_objects.c.type and isinstance(clause.right, BindParameter)
+            and clause.right.value == "identity")
+
+
+def _is_reference_identity(element) -> bool:
+    """True for a conjunction that holds only for identity objects (``type = 'identity' AND …``)."""
+    return isinstance(element, BooleanClauseList) and element.operator is operators.and_ and any(
+        _is_identity_test(c) for c in element.clauses)
+
+
+#: per-object tables a policy clause reads → (audience table, column map); other columns are refused
+_AUDIENCE_TABLES = {
+    object_releases: (audience_releases, {"object_pk": "audience_id", "entry": "entry"}),
+    collection_objects: (audience_collections, {"object_pk": "audience_id", "collection_id": "collection_id"}),
+}
+_AUDIENCE_COLUMNS = {"pk": "id", "tlp": "tlp", "created_by_ref": "created_by_ref"}
+
+
+def on_audiences(where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``where`` (a clause over ``stix_objects`` and its releases/memberships, read for an incident) re-pointed
+    onto ``sharing_audiences``: true for an audience exactly when it is true for the incidents in it.
+    :class:`ValueError` when ``where`` reads anything an audience does not determine (e.g. an id or a date)."""
+    aliases: dict[int, Any] = {}
+
+    def counterpart(table):
+        base = getattr(table, "element", table)
+        if base not in _AUDIENCE_TABLES:
+            return None
+        target = _AUDIENCE_TABLES[base][0]
+        if table is base:
+            return target
+        return aliases.setdefault(id(table), target.alias(table.name))
+
+    def replace(element):
+        if _is_reference_identity(element):
+            return false()  # the reference-identity rule: an incident is never an identity
+        if element is stix_objects:
+            return sharing_audiences
+        if isinstance(element, Column) and element.table is stix_objects:
+            if element.key == "type":
+                return literal("incident", String(100))
+            if element.key not in _AUDIENCE_COLUMNS:
+                raise ValueError(f"an audience does not determine stix_objects.{element.key}")
+            return sharing_audiences.c[_AUDIENCE_COLUMNS[element.key]]
+        table = getattr(element, "table", None)
+        if isinstance(element, ColumnClause) and table is not None and counterpart(table) is not None:
+            names = _AUDIENCE_TABLES[getattr(table, "element", table)][1]
+            if element.key not in names:
+                raise ValueError(f"an audience does not determine {table.name}.{element.key}")
+            return counterpart(table).c[names[element.key]]
+        return counterpart(element) if isinstance(element, FromClause) else None
+    return visitors.replacement_traverse(where, {}, replace)
+
+
+def on_facts(where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``where`` (a clause over ``stix_objects``, e.g. the access layer's ``visible_clause``) re-pointed onto
+    ``incident_facts``: same rows selected, no join. :class:`ValueError` if it reads a column not copied.
+
+    Settled rows are decided by their audience (``audience IN`` the audiences ``where`` selects, see
+    :mod:`marsad.store.audiences`); unsettled ones by the clause itself, row by row."""
+    exact = _exact(where)
+    try:
+        chosen = select(sharing_audiences.c.id).where(on_audiences(where))
+    except ValueError:
+        return exact
+    return or_(incident_facts.c.audience.in_(chosen), and_(incident_facts.c.audience.is_(None), exact))
+
+
+def settle_incident_audiences(conn: Connection, *, limit: int | None = None) -> int:
+    """Give unsettled projection rows their sharing audience (see :mod:`marsad.store.audiences`)."""
+    return settle_audiences(conn, incident_facts, limit=limit)
+
+
+def project_incidents(conn: Connection, stored: Iterable[tuple[int, Mapping[str, Any]]], *, settle: bool = True) -> int:
     """Keep the projection current for newly stored versions ``(pk, object)``; other types are ignored.
 
     A version replaces the projected one of the same id only when its ``modified`` is later (or equal with a
@@ -230,7 +322,11 @@ def project_incidents(conn: Connection, stored: Iterable[tuple[int, Mapping[str,
             previous = latest.get(obj["id"])
             if previous is None or _newer((pk, obj), previous):
                 latest[obj["id"]] = (pk, obj)
-    if not latest or not _has_projection(conn):
+    if not _has_projection(conn):
+        return 0
+    if settle:  # earlier writes' rows, now in their collections
+        settle_audiences(conn, incident_facts, limit=_SETTLE_PER_WRITE)
+    if not latest:
         return 0
     rows, terms = [], []
     ids = sorted(latest)
@@ -307,13 +403,16 @@ def rebuild_incident_facts(conn: Connection, *, batch: int = 2000) -> int:
         chunk = [(row.pk, row.object) for row in conn.execute(query)]
         if not chunk:
             break
-        project_incidents(conn, chunk)
+        project_incidents(conn, chunk, settle=False)
         last_pk = chunk[-1][0]
+    settle_audiences(conn, incident_facts, cached=False)  # a migration may run this under an older schema
     return conn.execute(select(func.count()).select_from(incident_facts)).scalar_one()
 
 
 def analyze_incident_facts(conn: Connection) -> None:
     """Refresh the planner's statistics of the projection after a bulk load (SQLite has no autovacuum to do it;
-    without them it may walk ``incident_terms`` whole instead of the period index)."""
+    without them it may walk ``incident_terms`` whole instead of the period index); unsettled rows get their
+    sharing audience first."""
+    settle_audiences(conn, incident_facts)
     conn.exec_driver_sql("ANALYZE incident_facts")
     conn.exec_driver_sql("ANALYZE incident_terms")

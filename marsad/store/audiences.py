@@ -1,0 +1,195 @@
+"""Sharing audiences: the incident projection's rows grouped by everything the sharing policy reads of them.
+
+Why: a member's dashboard counts hundreds of thousands of incidents, and the policy clause (``visible_clause``)
+decides each row with correlated subqueries over its releasability list and collections — 0.7 s (SQLite) to
+1.2 s (PostgreSQL) per dashboard at 1,000,000 incidents. But what the policy reads of an incident — TLP,
+``created_by_ref``, releasability entries, collections — takes few distinct values: a few dozen combinations
+even at a million rows. Each combination is an *audience* (``sharing_audiences`` with its entries in
+``audience_releases`` and ``audience_collections``); ``incident_facts.audience`` points at the row's one.
+The same policy clause, re-pointed onto the audiences (:func:`on_audiences`), picks the visible audiences in
+one small query, and counting becomes ``audience IN (those)``: an index-only test per row. The policy is
+still written once, in :mod:`marsad.access.policy`; nothing here restates it.
+
+Staying exact: TLP, originator and releasability list of a stored version never change, its collections may.
+Triggers on ``collection_objects`` (migration 0011) set ``audience`` back to NULL whenever one of the row's
+memberships is added or removed (a deleted collection cascades there too), and a NULL audience is decided by
+the full per-row clause (see :func:`marsad.store.incidents.on_facts`). :func:`settle_audiences` assigns
+audiences to unsettled rows; it runs on each write to the projection (rows of the previous write, which are in
+their collections by then), on :func:`~marsad.store.incidents.analyze_incident_facts` and on a rebuild.
+Audience rows are never deleted (a few stale ones cost nothing and keep ids stable).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import weakref
+from collections.abc import Sequence
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    insert,
+    inspect,
+    select,
+    update,
+)
+
+from marsad.store.base import metadata
+from marsad.store.collections import collection_objects
+from marsad.store.objects import object_releases
+
+__all__ = [
+    "sharing_audiences",
+    "audience_releases",
+    "audience_collections",
+    "audience_key",
+    "settle_audiences",
+    "has_audiences",
+    "TRIGGER_DDL",
+    "DROP_TRIGGER_DDL",
+]
+
+sharing_audiences = Table(
+    "sharing_audiences",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("tlp", String(20), nullable=True),
+    Column("created_by_ref", String(300), nullable=True),
+)
+
+audience_releases = Table(
+    "audience_releases",
+    metadata,
+    Column("audience_id", Integer, ForeignKey("sharing_audiences.id", ondelete="CASCADE"), primary_key=True),
+    Column("entry", String(300), primary_key=True),
+)
+
+audience_collections = Table(
+    "audience_collections",
+    metadata,
+    Column("audience_id", Integer, ForeignKey("sharing_audiences.id", ondelete="CASCADE"), primary_key=True),
+    Column("collection_id", String(36), primary_key=True),
+)
+
+_CHUNK = 2000
+
+#: dialect → statements creating the triggers that unsettle a row whose memberships change
+TRIGGER_DDL = {
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS audience_unsettle_added AFTER INSERT ON collection_objects BEGIN
+             UPDATE incident_facts SET audience = NULL WHERE object_pk = NEW.object_pk AND audience IS NOT NULL;
+           END""",
+        """CREATE TRIGGER IF NOT EXISTS audience_unsettle_removed AFTER DELETE ON collection_objects BEGIN
+             UPDATE incident_facts SET audience = NULL WHERE object_pk = OLD.object_pk AND audience IS NOT NULL;
+           END""",
+    ],
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION audience_unsettle() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN
+             UPDATE incident_facts f SET audience = NULL FROM changed_rows c
+              WHERE f.object_pk = c.object_pk AND f.audience IS NOT NULL;
+             RETURN NULL;
+           END $$""",
+        """CREATE TRIGGER audience_unsettle_added AFTER INSERT ON collection_objects
+           REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION audience_unsettle()""",
+        """CREATE TRIGGER audience_unsettle_removed AFTER DELETE ON collection_objects
+           REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION audience_unsettle()""",
+    ],
+}
+DROP_TRIGGER_DDL = {
+    "sqlite": ["DROP TRIGGER IF EXISTS audience_unsettle_added", "DROP TRIGGER IF EXISTS audience_unsettle_removed"],
+    "postgresql": ["DROP TRIGGER IF EXISTS audience_unsettle_added ON collection_objects",
+                   "DROP TRIGGER IF EXISTS audience_unsettle_removed ON collection_objects",
+                   "DROP FUNCTION IF EXISTS audience_unsettle()"],
+}
+
+#: engines whose schema has the audiences (revision 0011 or later); only positive answers are remembered
+_READY: weakref.WeakSet = weakref.WeakSet()
+
+
+def has_audiences(conn: Connection, *, cached: bool = True) -> bool:
+    """True when the database has the audience tables (a database being migrated may not yet); ``cached=False``
+    looks again (a migration may be rebuilding the schema under an engine that had them)."""
+    if cached and conn.engine in _READY:
+        return True
+    if not inspect(conn).has_table("sharing_audiences"):
+        return False
+    _READY.add(conn.engine)
+    return True
+
+
+def audience_key(tlp: str | None, created_by_ref: str | None, releases: Sequence[str],
+                 collections: Sequence[str]) -> str:
+    """The key of an audience: a digest of its sorted facts (entries and collection ids de-duplicated)."""
+    text = json.dumps([tlp, created_by_ref, sorted(set(releases)), sorted(set(collections))], separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _audience_ids(conn: Connection, wanted: dict[str, tuple]) -> dict[str, int]:
+    """Ids of the audiences with these keys (key → (tlp, creator, releases, collections)), made when missing."""
+    keys = sorted(wanted)
+    found = dict(conn.execute(select(sharing_audiences.c.key, sharing_audiences.c.id)
+                              .where(sharing_audiences.c.key.in_(keys))).all())
+    for key in keys:
+        if key in found:
+            continue
+        tlp, creator, releases, homes = wanted[key]
+        new_id = conn.execute(insert(sharing_audiences).values(key=key, tlp=tlp, created_by_ref=creator)
+                              .returning(sharing_audiences.c.id)).scalar_one()
+        if releases:
+            conn.execute(insert(audience_releases), [{"audience_id": new_id, "entry": e} for e in sorted(set(releases))])
+        if homes:
+            conn.execute(insert(audience_collections),
+                         [{"audience_id": new_id, "collection_id": c} for c in sorted(set(homes))])
+        found[key] = new_id
+    return found
+
+
+def _settle_chunk(conn: Connection, facts: Table, rows: list) -> None:
+    pks = [row.object_pk for row in rows]
+    releases: dict[int, list[str]] = {}
+    for pk, entry in conn.execute(select(object_releases.c.object_pk, object_releases.c.entry)
+                                  .where(object_releases.c.object_pk.in_(pks))):
+        releases.setdefault(pk, []).append(entry)
+    homes: dict[int, list[str]] = {}
+    for pk, cid in conn.execute(select(collection_objects.c.object_pk, collection_objects.c.collection_id)
+                                .where(collection_objects.c.object_pk.in_(pks))):
+        homes.setdefault(pk, []).append(cid)
+    wanted, of_row = {}, {}
+    for row in rows:
+        facts_of = (row.tlp, row.created_by_ref, tuple(releases.get(row.object_pk, ())),
+                    tuple(homes.get(row.object_pk, ())))
+        key = audience_key(*facts_of)
+        wanted[key], of_row[row.object_pk] = facts_of, key
+    ids = _audience_ids(conn, wanted)
+    by_audience: dict[int, list[int]] = {}
+    for pk, key in of_row.items():
+        by_audience.setdefault(ids[key], []).append(pk)
+    for audience, members in by_audience.items():
+        conn.execute(update(facts).where(facts.c.object_pk.in_(members)).values(audience=audience))
+
+
+def settle_audiences(conn: Connection, facts: Table, *, limit: int | None = None, cached: bool = True) -> int:
+    """Give every unsettled row of ``facts`` (``incident_facts``) its audience, in the caller's transaction;
+    ``limit`` caps how many rows are settled now. Returns how many were settled (0 before revision 0011)."""
+    if not has_audiences(conn, cached=cached):
+        return 0
+    done, last_pk = 0, None
+    while limit is None or done < limit:
+        size = _CHUNK if limit is None else min(_CHUNK, limit - done)
+        query = (select(facts.c.object_pk, facts.c.tlp, facts.c.created_by_ref).where(facts.c.audience.is_(None))
+                 .order_by(facts.c.object_pk).limit(size))
+        if last_pk is not None:
+            query = query.where(facts.c.object_pk > last_pk)
+        rows = conn.execute(query).all()
+        if not rows:
+            break
+        _settle_chunk(conn, facts, rows)
+        done, last_pk = done + len(rows), rows[-1].object_pk
+    return done
