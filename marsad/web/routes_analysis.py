@@ -4,8 +4,9 @@ Why its own routes: the dashboard's charts and the brief panel read these, and s
 Every figure is computed over what the caller may see — trends and warnings restrict the incident projection with
 :func:`marsad.analysis.trends.visibility` for the signed-in viewer; briefs and similar incidents answer 404 for
 an incident the caller may not see exactly as for one that does not exist (audited). Sign-in as for the other
-JSON routes: ``Authorization: Basic …`` or ``Bearer msd_…``. Responses are pydantic models, so ``/docs`` and
-``/openapi.json`` describe every field.
+JSON routes: ``Authorization: Basic …`` or ``Bearer msd_…``, or the web session cookie
+(:func:`marsad.web.web_auth.current_viewer`). Responses are pydantic models, so ``/docs`` and ``/openapi.json``
+describe every field.
 
 - ``GET /api/trends?by=country&period=month[&at=YYYY-MM-DD][&country=IQ&attack_type=…]`` — the period containing
   ``at`` (default: the latest with a visible incident) against the previous period and the same period a year
@@ -14,28 +15,41 @@ JSON routes: ``Authorization: Basic …`` or ``Bearer msd_…``. Responses are p
 - ``GET /api/warnings/alerts`` — the caller's in-app warning alerts (:mod:`marsad.web.warning_alerts`).
 - ``GET /api/incidents/{id}/brief?lang=ar|en|fr`` — the brief (default: the caller's language).
 - ``GET /api/incidents/{id}/similar?limit=10`` — similar past incidents, scored.
+- ``GET /api/graph/neighbours?node=&depth=``, ``/api/graph/path?a=&b=``, ``/api/graph/communities``,
+  ``/api/graph/centrality``, ``/api/graph/export?format=graphml|stix|json`` — the link graph of what the caller may
+  see (:mod:`marsad.analysis.graph`), built per request from the ``limit`` most recent incidents (default
+  :data:`GRAPH_LIMIT`, so a request stays bounded) or those since ``since``. Reads are audited (``via=graph``),
+  exports as exports.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any, Optional
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from marsad.access.auth import authenticate_header
+from marsad.access.audit import record_export, record_read
 from marsad.access.context import Viewer
+from marsad.analysis import graph as link
 from marsad.analysis.briefs import incident_brief, similar_incidents
 from marsad.analysis.similar import SimilarIncident
 from marsad.analysis.trends import DIMENSIONS, PERIODS, Tally, counts, trend_report, visibility
 from marsad.analysis.warnings import DEFAULT_DIMENSIONS, early_warnings
 from marsad.errors import InputError
+from marsad.analysis.graph_export import to_graphml, to_stix_bundle
 from marsad.web.warning_alerts import recent_warning_alerts
+from marsad.web.web_auth import current_viewer
 
 __all__ = ["register", "TallyModel", "TrendLineModel", "TrendsResponse", "WarningModel", "WarningsResponse",
-           "WarningAlertsResponse", "BriefResponse", "SimilarModel", "SimilarResponse", "FILTER_PARAMETERS"]
+           "WarningAlertsResponse", "BriefResponse", "SimilarModel", "SimilarResponse", "FILTER_PARAMETERS",
+           "GRAPH_LIMIT", "NodeModel", "NeighboursResponse", "PathResponse", "CommunitiesResponse",
+           "CentralityResponse", "register_graph"]
 
+#: incidents a graph request is built from unless the caller asks otherwise (most recent first)
+GRAPH_LIMIT = 5000
 #: query parameters that filter trends, one per dimension (``group`` is the perpetrator)
 FILTER_PARAMETERS = DIMENSIONS
 
@@ -139,8 +153,38 @@ class SimilarResponse(BaseModel):
     similar: list[SimilarModel]
 
 
+class NodeModel(BaseModel):
+    id: str = Field(..., description="STIX id (derived nodes: deterministic ids).")
+    kind: str = Field(..., description="group, crime, incident, place, indicator, wallet or organisation.")
+    label: Optional[str] = None
+    distance: Optional[int] = Field(None, description="Links from the asked node (neighbours).")
+    betweenness: Optional[float] = None
+    degree: Optional[float] = None
+
+
+class NeighboursResponse(BaseModel):
+    node: str
+    depth: int
+    neighbours: list[NodeModel]
+
+
+class PathResponse(BaseModel):
+    a: str
+    b: str
+    path: list[NodeModel] = Field(..., description="Nodes of a shortest path, empty when unconnected.")
+
+
+class CommunitiesResponse(BaseModel):
+    communities: list[list[NodeModel]] = Field(..., description="Louvain communities, largest first.")
+
+
+class CentralityResponse(BaseModel):
+    nodes: list[NodeModel]
+
+
 def _viewer(app: FastAPI, request: Request) -> Viewer:
-    return authenticate_header(app.state.engine, request.headers.get("authorization"))
+    """The signed-in caller: ``Authorization`` header (scripts) or the web session cookie (the dashboard)."""
+    return current_viewer(request)
 
 
 def _client(request: Request) -> str | None:
@@ -189,6 +233,8 @@ def _similar_model(s: SimilarIncident) -> SimilarModel:
 
 
 def register(app: FastAPI) -> None:
+    register_graph(app)
+
     @app.get("/api/trends", tags=["analysis"], response_model=TrendsResponse)
     def trends(request: Request,
                by: str = Query("country", description=f"Break down by: {', '.join(DIMENSIONS)}."),
@@ -257,3 +303,84 @@ def register(app: FastAPI) -> None:
         viewer = _viewer(app, request)
         found = similar_incidents(app.state.engine, viewer, incident_id, limit=limit, remote_addr=_client(request))
         return SimilarResponse(incident_id=incident_id, similar=[_similar_model(s) for s in found])
+
+
+def _graph(app: FastAPI, viewer: Viewer, since: date | None, limit: int):
+    return link.link_graph(app.state.engine, viewer, since=since, limit=limit)
+
+
+def _node_model(graph, node_id: str, **extra) -> NodeModel:
+    data = graph.nodes[node_id]
+    return NodeModel(id=node_id, kind=data["kind"], label=data.get("label"), **extra)
+
+
+def _read(app: FastAPI, viewer: Viewer, request: Request, nodes, what: str) -> None:
+    record_read(app.state.engine, viewer, [str(n) for n in nodes][:500], via="graph", what=what,
+                remote_addr=_client(request))
+
+
+_SINCE = Query(None, description="Only incidents on or after this day.")
+_LIMIT = Query(GRAPH_LIMIT, ge=1, le=200_000, description="Build from at most this many most recent incidents.")
+_FORMATS = {"graphml": "application/graphml+xml", "stix": "application/stix+json;version=2.1",
+            "json": "application/json"}
+
+
+def register_graph(app: FastAPI) -> None:
+    """The link-graph routes (called by :func:`register`)."""
+    @app.get("/api/graph/neighbours", tags=["graph"], response_model=NeighboursResponse)
+    def neighbours(request: Request, node: str = Query(..., description="A node id."),
+                   depth: int = Query(1, ge=1, le=4), since: Optional[date] = _SINCE,
+                   limit: int = _LIMIT) -> NeighboursResponse:
+        """Nodes within ``depth`` links of ``node``, nearest first (404 when the node is not in the caller's graph)."""
+        viewer = _viewer(app, request)
+        found = link.neighbours(_graph(app, viewer, since, limit), node, depth)
+        _read(app, viewer, request, [node, *(n["id"] for n in found)], "neighbours")
+        return NeighboursResponse(node=node, depth=depth, neighbours=[NodeModel(**n) for n in found])
+
+    @app.get("/api/graph/path", tags=["graph"], response_model=PathResponse)
+    def path(request: Request, a: str = Query(...), b: str = Query(...), since: Optional[date] = _SINCE,
+             limit: int = _LIMIT) -> PathResponse:
+        """A shortest path between two nodes over links in either direction."""
+        viewer = _viewer(app, request)
+        found = link.shortest_path(_graph(app, viewer, since, limit), a, b)
+        _read(app, viewer, request, [n["id"] for n in found] or [a, b], "path")
+        return PathResponse(a=a, b=b, path=[NodeModel(**n) for n in found])
+
+    @app.get("/api/graph/communities", tags=["graph"], response_model=CommunitiesResponse)
+    def communities(request: Request, min_size: int = Query(2, ge=1), top: int = Query(50, ge=1, le=1000),
+                    since: Optional[date] = _SINCE, limit: int = _LIMIT) -> CommunitiesResponse:
+        """Communities of the caller's graph (Louvain, seeded), the ``top`` largest."""
+        viewer = _viewer(app, request)
+        graph = _graph(app, viewer, since, limit)
+        found = link.communities(graph, min_size=min_size)[:top]
+        _read(app, viewer, request, [], "communities")
+        return CommunitiesResponse(communities=[[_node_model(graph, n) for n in c] for c in found])
+
+    @app.get("/api/graph/centrality", tags=["graph"], response_model=CentralityResponse)
+    def centrality(request: Request, top: int = Query(20, ge=1, le=500),
+                   kind: Optional[list[str]] = Query(None, description="Only these node kinds (repeatable)."),
+                   since: Optional[date] = _SINCE, limit: int = _LIMIT) -> CentralityResponse:
+        """The most central nodes (betweenness, with degree centrality)."""
+        viewer = _viewer(app, request)
+        found = link.centrality(_graph(app, viewer, since, limit), top, kinds=kind or None)
+        _read(app, viewer, request, [n["id"] for n in found], "centrality")
+        return CentralityResponse(nodes=[NodeModel(**n) for n in found])
+
+    @app.get("/api/graph/export", tags=["graph"], response_class=Response,
+             responses={200: {"content": {media: {} for media in _FORMATS.values()}}})
+    def export(request: Request, format: str = Query("graphml", description="graphml, stix or json."),
+               since: Optional[date] = _SINCE, limit: int = _LIMIT) -> Response:
+        """The caller's graph as GraphML, a STIX 2.1 bundle or JSON (audited as an export)."""
+        viewer = _viewer(app, request)
+        if format not in _FORMATS:
+            raise InputError(f"unknown graph format {format!r}; choose one of: {', '.join(_FORMATS)}")
+        graph = _graph(app, viewer, since, limit)
+        if format == "graphml":
+            data = to_graphml(graph)
+        else:
+            doc = to_stix_bundle(graph) if format == "stix" else link.graph_json(graph)
+            data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        record_export(app.state.engine, viewer, [], what="link graph", format=format, via="api",
+                      nodes=graph.number_of_nodes(), edges=graph.number_of_edges(), remote_addr=_client(request))
+        return Response(data, media_type=_FORMATS[format],
+                        headers={"Content-Disposition": f'attachment; filename="marsad-graph.{format}"'})

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from marsad.access import can_see, create_organisation, create_user, load_viewer, object_facts, set_membership
 from marsad.access.accounts import create_api_key
+from marsad.access.audit import export_entries
 from marsad.model import incident_fields, make_incident
 from marsad.model.markings import releasability_marking
 from marsad.store import open_store, stix_objects
@@ -58,6 +60,7 @@ def test_registered_in_the_app_factory():
 
 
 @pytest.mark.parametrize("path", ["/api/trends", "/api/warnings", "/api/warnings/alerts",
+                                  "/api/graph/neighbours?node=x", "/api/graph/export",
                                   "/api/incidents/incident--x/brief",
                                   "/api/incidents/incident--x/similar"])
 def test_sign_in_is_required(world, path):
@@ -135,6 +138,42 @@ def test_openapi_documents_the_models(world):
         assert path in spec["paths"]
     schemas = spec["components"]["schemas"]
     assert {"TrendsResponse", "WarningsResponse", "BriefResponse", "SimilarResponse"} <= set(schemas)
+
+
+def _group_node(http, auth) -> str:
+    nodes = http.get("/api/graph/export", params={"format": "json"}, headers=auth).json()["nodes"]
+    return next(n["id"] for n in nodes if n["kind"] == "group" and "ISIL" in str(n.get("label")))
+
+
+def test_graph_neighbours_and_path_hold_only_visible_incidents(world):
+    http, auth, ids = world
+    group = _group_node(http, auth)
+    body = http.get("/api/graph/neighbours", params={"node": group}, headers=auth).json()
+    near = {n["id"] for n in body["neighbours"]}
+    assert ids["target"] in near and ids["same_group"] in near and ids["hidden"] not in near
+    assert all(n["distance"] == 1 for n in body["neighbours"])
+    path = http.get("/api/graph/path", params={"a": ids["target"], "b": ids["same_group"]}, headers=auth).json()
+    assert [n["id"] for n in path["path"]][0] == ids["target"] and len(path["path"]) == 3  # through the group
+    hidden = http.get("/api/graph/neighbours", params={"node": ids["hidden"]}, headers=auth)
+    missing = http.get("/api/graph/neighbours", params={"node": "incident--nope"}, headers=auth)
+    assert hidden.status_code == missing.status_code == 404
+
+
+def test_graph_communities_centrality_and_exports(world):
+    http, auth, ids = world
+    communities = http.get("/api/graph/communities", headers=auth).json()["communities"]
+    assert communities and all(len(c) >= 2 for c in communities)
+    central = http.get("/api/graph/centrality", params={"top": 3, "kind": "group"}, headers=auth).json()["nodes"]
+    assert central and all(n["kind"] == "group" for n in central)
+    graphml = http.get("/api/graph/export", params={"format": "graphml"}, headers=auth)
+    assert graphml.status_code == 200 and graphml.headers["content-type"].startswith("application/graphml+xml")
+    assert ids["target"] in graphml.text and ids["hidden"] not in graphml.text
+    bundle = http.get("/api/graph/export", params={"format": "stix"}, headers=auth).json()
+    assert bundle["type"] == "bundle" and ids["hidden"] not in json.dumps(bundle)
+    assert http.get("/api/graph/export", params={"format": "pdf"}, headers=auth).status_code == 400
+    engine = http.app.state.engine
+    exports = [e for e in export_entries(engine) if e["action"] == "export"]
+    assert [e["detail"]["format"] for e in exports] == ["graphml", "stix"] and exports[0]["actor"] == "ali"
 
 
 MARKINGS = st.sampled_from(["clear", "green", "amber", "amber+strict", "red"])
