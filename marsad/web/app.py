@@ -17,6 +17,8 @@ from marsad.store.engine import make_engine
 from marsad.web import routes_alerts, routes_health, routes_incidents, routes_taxii, routes_wallets
 from marsad.web import routes_analysis
 from marsad.web import routes_pages_auth, routes_pages_incident, routes_pages_overview, routes_pages_search
+from marsad.web import (routes_map, routes_pages_admin, routes_pages_audit, routes_pages_orgs, routes_pages_reports,
+                        routes_pages_sources, routes_pages_subscriptions)
 from marsad.web.errors import install_error_handlers
 from marsad.web.pages import html_error
 from marsad.web.rendering import install_rendering
@@ -56,4 +58,6 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
 
 #: the route modules, in order; each exposes ``register(app)``
 ROUTE_MODULES = (routes_health, routes_taxii, routes_wallets, routes_alerts, routes_incidents, routes_analysis,
-                 routes_pages_auth, routes_pages_overview, routes_pages_incident, routes_pages_search)
+                 routes_pages_auth, routes_pages_overview, routes_pages_incident, routes_pages_search,
+                 routes_map, routes_pages_reports, routes_pages_orgs, routes_pages_sources, routes_pages_subscriptions,
+                 routes_pages_audit, routes_pages_admin)
