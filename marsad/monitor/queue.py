@@ -4,8 +4,8 @@ Why leases and ``SKIP LOCKED``: several pipeline processes on PostgreSQL must sh
 them taking the same item, and without a killed process keeping its items forever. :func:`claim` picks pending
 rows whose lease is absent or expired with ``SELECT … FOR UPDATE SKIP LOCKED`` (a row another claimer is taking
 right now is skipped, not waited for), stamps owner + expiry and counts the attempt, in one short transaction.
-Processing happens outside it; :func:`finish` (called by the pipeline inside the transaction that stores the
-results) marks the rows done only if this worker still holds them. On SQLite one process does all the work:
+Processing happens outside it; the pipeline marks the rows done inside the transaction that stores the results,
+after checking (under the store's write lock) that this worker still holds them. On SQLite one process does all the work:
 the same statement runs without row locks (SQLite serialises writers anyway).
 
 An item claimed ``max_attempts`` times without being finished (it crashed or was killed every time) is marked
