@@ -161,6 +161,15 @@ def _confidence(rows: Sequence[FiledRow], agreement: Mapping[str, float], confir
     return max(value, CONFIRMED_CONFIDENCE) if confirmed else max(0, min(100, value))
 
 
+def _name(first: FiledRow, fields: Mapping[str, Any]) -> str:
+    """The earliest report's title (stable as reports arrive), else a name made of type, place and date."""
+    if first.title and first.title.strip():
+        return first.title.strip()[:300]
+    parts = [(fields.get("attack_types") or ["Incident"])[0], fields.get("city") or fields.get("admin1")
+             or fields.get("country"), fields.get("occurred")]
+    return " — ".join(str(p) for p in parts if p)
+
+
 def compose(rows: Sequence[FiledRow], edits: Mapping[str, Any] | None = None) -> Composition:
     """The incident of ``rows`` (at least one) with ``edits`` (field → latest analyst value) applied."""
     if not rows:
@@ -175,8 +184,7 @@ def compose(rows: Sequence[FiledRow], edits: Mapping[str, Any] | None = None) ->
     for name in LIST_FIELDS:
         fields[name] = _list_vote([r.record.get(name) or () for r in rows])
     history, source, fields["killed"], fields["wounded"] = _toll(rows)
-    first = rows[0]
-    fields["name"] = (first.title or first.report_id)[:300]
+    fields["name"] = _name(rows[0], fields)
     fields["determination"], fields["investigation_status"] = "suspected", "new" if len(rows) == 1 else "open"
     fields.update(edits)
     if "killed" in edits or "wounded" in edits:

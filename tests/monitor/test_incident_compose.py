@@ -25,6 +25,8 @@ def test_majority_wins_and_agreement_is_the_share_that_agrees():
     assert comp.fields["city"] == "Kirkuk" and comp.agreement["city"] == pytest.approx(2 / 3)
     assert (comp.fields["latitude"], comp.fields["longitude"]) == (35.468, 44.392)
     assert comp.fields["name"] == "title 1" and comp.fields["investigation_status"] == "open"
+    untitled = FiledRow("report--x", T0, None, " ", record())
+    assert compose([untitled]).fields["name"] == "Bombing/Explosion — Kirkuk — 2026-11-20"
 
 
 def test_named_group_beats_unknown_and_lists_keep_half_majority():
