@@ -20,7 +20,9 @@ from marsad.errors import ConfigError
 from marsad.model.incident import incident_fields
 from marsad.model.markings import TLP_MARKING_IDS, Tlp, releasability_marking
 from marsad.monitor import pipeline as pipeline_module
+from marsad.monitor.collect import poll
 from marsad.monitor.items import make_item
+from marsad.monitor.sources import add_source
 from marsad.monitor.pipeline import Pipeline, PipelineResult
 from marsad.monitor.queue import enqueue, queue_counts
 from marsad.monitor.subscriptions import create_subscription
@@ -30,6 +32,8 @@ from marsad.store.migrate import upgrade
 from marsad.store.objects import stix_objects
 from marsad.store.pipeline_items import pipeline_items
 from tests.monitor.alert_world import alert_world
+from tests.monitor.feeds_data import rss_of
+from tests.monitor.local_http import LocalServer, Route
 
 PUBLISHED = datetime(2026, 11, 17, 9, 0, tzinfo=timezone.utc)
 SETTINGS = Settings(public_url="https://marsad.example.org")
@@ -99,6 +103,28 @@ def test_reports_incidents_and_queue_rows_go_together(world):
         assert queue_counts(conn) == {"pending": 0, "done": 5, "duplicate": 1, "failed": 0}
         assert all(r.processed_at >= r.arrived_at for r in done.values())
     assert Pipeline(engine, SETTINGS, deliver=False).run_once() == PipelineResult()
+
+
+def test_a_feed_in_three_languages_gives_one_incident_and_one_alert_each(world):
+    engine, _, _ = world
+    create_subscription(engine, "jo", "iraq", {"countries": ["IQ"]}, language="ar")
+    create_subscription(engine, "sa", "bombings", {"attack_types": ["Bombing/Explosion"]}, language="fr")
+    feed = rss_of([("en-1", "Car bomb in Kirkuk", KIRKUK_EN), ("ar-1", "انفجار في كركوك", KIRKUK_AR),
+                   ("fr-1", "Attentat à Kirkouk", KIRKUK_FR)])
+    feed = feed.replace(b"</guid>", b"</guid><pubDate>Tue, 17 Nov 2026 09:00:00 GMT</pubDate>")
+    with LocalServer() as server:
+        server.routes["/feed"] = Route(body=feed, headers={"Content-Type": "application/rss+xml"})
+        source = add_source(engine, "wire", "feed", server.url("/feed"), interval_seconds=60, allow_private=True)
+        assert len(poll(engine, source).items) == 3
+    result = Pipeline(engine, SETTINGS, deliver=False).run_once()
+    assert result.processed == 3 and result.opened == 1 and result.updated == 2
+    (incident_id,) = {r.incident_id for r in rows(engine).values()}
+    versions = [i for i in stored(engine, "incident") if i["id"] == incident_id]
+    latest = max(versions, key=lambda i: i["modified"])
+    assert sorted(incident_fields(latest)["report_refs"]) == sorted(r.report_id for r in rows(engine).values())
+    with engine.connect() as conn:
+        told = conn.execute(select(alert_log.c.subscription_id, alert_log.c.incident_id)).all()
+    assert len(told) == 2 and {t.incident_id for t in told} == {incident_id}
 
 
 def test_a_copy_arriving_later_is_a_duplicate_too(world):
