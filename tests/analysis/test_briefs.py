@@ -61,9 +61,10 @@ def test_every_statement_names_its_fields_and_the_brief_is_json(world):
 def test_arabic_and_french_wording(world):
     engine, viewer, ids = world
     arabic = incident_brief(engine, viewer, ids["target"], "ar")
-    assert arabic.headline.text == "تفجير في Baghdad، العراق، ١٠ مارس ٢٠٢٤."
+    assert arabic.headline.text == "تفجير في بغداد، العراق، ١٠ مارس ٢٠٢٤."  # place names from the gazetteer
     assert _section(arabic, "toll").statements[0].text == "قتيلان و١١ جريحاً."
     assert "تنظيم الدولة الإسلامية (داعش)" in _section(arabic, "who").statements[0].text
+    assert "هجوم مسلح في الموصل، نينوى، العراق" in arabic.text  # the precedent in Mosul, Nineveh
     french = incident_brief(engine, viewer, ids["target"], "fr")
     assert french.headline.text == "Attentat à l'explosif — Baghdad, Irak, 10 mars 2024."
     assert "Qui :" in french.text and "État islamique (EI)" in french.text
