@@ -169,7 +169,8 @@ def _axes(frame: _Frame, ticks: Sequence[float], periods: Sequence[str], fmt: Ca
                      f'fill="{_AXIS}">{escape(fmt(tick))}</text>')
     base = frame.top + frame.height
     for i, period in enumerate(periods):
-        if i % label_every and i != len(periods) - 1:
+        last = len(periods) - 1
+        if i != last and (i % label_every or last - i < label_every):  # every k-th label; the last always
             continue
         x = frame.x(i, len(periods))
         parts.append(f'<line x1="{_num(x)}" y1="{_num(base)}" x2="{_num(x)}" y2="{_num(base + 4)}" '
@@ -259,8 +260,8 @@ def time_series(periods: Sequence[str], series: Sequence[Series], *, title: str,
 
 def bars(items: Sequence[tuple[str, float]], *, title: str, desc: str = "", fmt: Callable[[float], str] = _plain,
          rtl: bool = False, table_summary: str = "Data", label_heading: str = "", value_heading: str = "",
-         links: Sequence[str | None] | None = None, width: int = 480, bar_height: int = 22,
-         label_chars: int = 26) -> Markup:
+         links: Sequence[str | None] | None = None, width: int = 360, bar_height: int = 22,
+         label_chars: int = 22) -> Markup:
     """Horizontal bars, largest first as given (top-N): label at the reading start (right in RTL), bar
     growing towards the reading end, the value after the bar. ``links`` optionally makes each row a link."""
     items = list(items)

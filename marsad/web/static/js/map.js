@@ -27,8 +27,12 @@
     try { return JSON.parse(el.getAttribute("data-labels") || "{}"); } catch (e) { return {}; }
   }
 
+  function digits(locale) {  // Arabic pages write Arabic-Indic digits, like the server's formatting
+    return locale.indexOf("ar") === 0 ? "ar-u-nu-arab" : locale;
+  }
+
   function number(locale, n) {
-    try { return new Intl.NumberFormat(locale).format(n); } catch (e) { return String(n); }
+    try { return new Intl.NumberFormat(digits(locale)).format(n); } catch (e) { return String(n); }
   }
 
   function when(locale, iso, precision) {
@@ -38,7 +42,7 @@
     var options = { year: "numeric", timeZone: "UTC" };
     if (precision !== "year") { options.month = "long"; }
     if (precision !== "year" && precision !== "month") { options.day = "numeric"; }
-    try { return new Intl.DateTimeFormat(locale, options).format(date); } catch (e) { return iso; }
+    try { return new Intl.DateTimeFormat(digits(locale), options).format(date); } catch (e) { return iso; }
   }
 
   function text(tag, value, className) {
