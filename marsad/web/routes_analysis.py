@@ -46,7 +46,7 @@ from marsad.web.web_auth import current_viewer
 __all__ = ["register", "TallyModel", "TrendLineModel", "TrendsResponse", "WarningModel", "WarningsResponse",
            "WarningAlertsResponse", "BriefResponse", "SimilarModel", "SimilarResponse", "FILTER_PARAMETERS",
            "GRAPH_LIMIT", "NodeModel", "NeighboursResponse", "PathResponse", "CommunitiesResponse",
-           "CentralityResponse", "register_graph"]
+           "CentralityResponse", "register_graph", "register_incidents"]
 
 #: incidents a graph request is built from unless the caller asks otherwise (most recent first)
 GRAPH_LIMIT = 5000
@@ -233,6 +233,7 @@ def _similar_model(s: SimilarIncident) -> SimilarModel:
 
 
 def register(app: FastAPI) -> None:
+    """Register every analysis route: trends and warnings here, then incidents and the graph."""
     register_graph(app)
 
     @app.get("/api/trends", tags=["analysis"], response_model=TrendsResponse)
@@ -280,6 +281,11 @@ def register(app: FastAPI) -> None:
             WarningModel(dimension=a.dimension, key=a.key, period=a.period, count=a.count, expected=a.expected,
                          dispersion=a.dispersion, p_value=float(f"{a.p_value:.3g}")) for a in found])
 
+    register_incidents(app)
+
+
+def register_incidents(app: FastAPI) -> None:
+    """The warning-alert, brief and similar-incident routes (called by :func:`register`)."""
     @app.get("/api/warnings/alerts", tags=["analysis"], response_model=WarningAlertsResponse)
     def warning_alerts(request: Request, limit: int = Query(50, ge=1, le=500)) -> WarningAlertsResponse:
         """The caller's in-app warning alerts (from their subscriptions), newest first."""
