@@ -231,8 +231,8 @@ def latency(url: str, records: list[dict], workers: int, batch: int, rate: float
                       language=r["lang"]) for r in records]
     with engine.connect() as conn:
         first_id = conn.execute(select(pipeline_items.c.id).order_by(pipeline_items.c.id.desc()).limit(1)).scalar() or 0
-    tick = 0.05
-    chunk = max(1, int(rate * tick))
+    chunk = max(1, round(rate * 0.05))
+    tick = chunk / rate  # at least 50 ms between chunks, one item per tick at low rates
     began = time.perf_counter()
     for index in range(0, len(items), chunk):
         with engine.begin() as conn:
@@ -240,6 +240,7 @@ def latency(url: str, records: list[dict], workers: int, batch: int, rate: float
         pause = began + (index // chunk + 1) * tick - time.perf_counter()
         if pause > 0:
             time.sleep(pause)
+    fed_rate = len(items) / (time.perf_counter() - began)
     while True:
         with engine.connect() as conn:
             if queue_counts(conn)["pending"] == 0:
@@ -255,7 +256,7 @@ def latency(url: str, records: list[dict], workers: int, batch: int, rate: float
     engine.dispose()
     ms = sorted((r.processed_at - r.arrived_at).total_seconds() * 1000 for r in rows)
     return {"n": len(ms), "p50": statistics.median(ms), "p99": ms[min(len(ms) - 1, int(len(ms) * 0.99))],
-            "max": ms[-1], "peak_mb": max(r["peak_mb"] for r in reports)}
+            "max": ms[-1], "rate": fed_rate, "peak_mb": max(r["peak_mb"] for r in reports)}
 
 
 def run(backend: str, workers: int, args, records: list[dict], stream: list[dict], workdir: Path) -> str:
@@ -267,6 +268,7 @@ def run(backend: str, workers: int, args, records: list[dict], stream: list[dict
         bulk = throughput(url, folder, workers, args.batch)
         rate = min(args.rate, 0.7 * bulk["queued"] / bulk["wall_s"]) if args.rate else 0.7 * bulk["queued"] / bulk["wall_s"]
         live = latency(url, stream, workers, args.batch, rate)
+        rate = live["rate"]
     finally:
         drop()
     items_per_s = bulk["queued"] / bulk["wall_s"]
