@@ -10,7 +10,9 @@ from stix2validator import validate_instance
 
 from marsad.model.incident import incident_fields
 from marsad.model.markings import TLP_MARKING_IDS, Tlp
+from marsad.monitor import incident_files as files
 from marsad.monitor.incident_files import file_report, marking_key
+from marsad.monitor.merging import EventFacts
 from marsad.store import make_engine
 from marsad.store.incident_reports import incident_file_reports, incident_files
 from marsad.store.migrate import upgrade
@@ -104,3 +106,16 @@ def test_objects_are_valid_stix_with_location_and_threat_actor(engine):
     for obj in filed.objects:
         result = validate_instance(obj)
         assert result.is_valid, [str(e) for e in result.errors]
+
+
+def test_candidates_come_from_the_index_window_and_marking_only(engine):
+    near = file(engine, report(1)).incident_id
+    file(engine, report(2, date="2026-10-01", text="An October bombing in Kirkuk."))
+    file(engine, report(3, tlp="amber", marking=AMBER, created_by_ref=ORG))
+    file(engine, report(4, country="SY", admin1="Raqqa", city="Raqqa", latitude=35.95, longitude=39.01, text="Raqqa."))
+    month = file(engine, report(5, date="2026-11-01", date_precision="month", city=None, admin1=None, latitude=None,
+                                longitude=None, text="Bombings in Iraq this month.")).incident_id
+    facts = EventFacts.from_record(report(6).record, published=T0.date())
+    with engine.connect() as conn:
+        ids = files._candidate_ids(conn, marking_key("clear", (), None), facts, [])
+    assert ids == sorted([near, month])
