@@ -21,11 +21,12 @@ from babel.dates import format_time as _babel_time
 from babel.numbers import format_decimal
 from hijridate import Gregorian
 
+from marsad.analysis.briefs import group_name
 from marsad.model.countries import country_name, is_country_code
 from marsad.model.vocab import VOCABULARIES
 
-__all__ = ["arabic_digits", "parse_when", "format_date", "format_datetime", "format_hijri", "format_number",
-           "format_country", "format_vocab"]
+__all__ = ["arabic_digits", "parse_when", "format_date", "format_datetime", "format_hijri", "format_month",
+           "format_number", "format_country", "format_vocab", "format_group"]
 
 _ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -75,6 +76,20 @@ def format_date(value: Any, lang: str = "ar", *, hijri: bool | None = None) -> s
         extra = format_hijri(day, lang)
         text = f"{text} ({extra})" if extra else text
     return text
+
+
+def format_month(value: Any, lang: str = "ar") -> str:
+    """A month and year (``مارس ٢٠٢٤``, ``Mar 2024``, ``mars 2024``), e.g. for chart axes."""
+    when = parse_when(value)
+    if when is None:
+        return "" if value is None else str(value)
+    return _digits(_babel_date(when, "LLLL y" if lang == "ar" else "LLL y", locale=lang), lang)
+
+
+def format_group(name: Any, lang: str = "ar") -> str:
+    """A perpetrator group's name in ``lang`` from the organisations registry (as recorded when unknown there);
+    empty for no named group (callers show their own "Unknown")."""
+    return group_name(str(name), lang) or "" if name else ""
 
 
 def format_datetime(value: Any, lang: str = "ar") -> str:

@@ -22,6 +22,7 @@ from marsad.model.incident import incident_fields
 from marsad.store import Store
 from marsad.store.incidents import incident_facts, on_facts
 from marsad.web.formatting import format_country, format_vocab
+from marsad.web.i18n import translations
 
 __all__ = ["FeedItem", "Breakdown", "latest_incidents", "monthly_counts", "top_counts"]
 
@@ -90,7 +91,7 @@ def _label(dimension: str, key: str, lang: str) -> str:
     if dimension == "country":
         return format_country(key, lang)
     if dimension == "group":
-        return group_name(key, lang) or key
+        return group_name(key, lang) or translations(lang).gettext("Unknown")
     return format_vocab(key, "attack_types", lang)
 
 

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from marsad.monitor.alerts import recent_alerts
 from marsad.web import charts
-from marsad.web.formatting import format_date, format_number
+from marsad.web.formatting import format_month, format_number
 from marsad.web.i18n import N_, direction, request_language, translations
 from marsad.web.overview_data import latest_incidents, monthly_counts, top_counts
 from marsad.web.pages import add_nav, page_router, page_viewer
@@ -36,13 +36,13 @@ def _charts(engine, viewer, lang: str) -> dict:
         return format_number(int(value), lang)
 
     periods, values = monthly_counts(engine, viewer)
-    labels = [format_date(p, lang, hijri=False).split(" ", 1)[-1] for p in periods]
+    labels = [format_month(p, lang) for p in periods]
     out = {"months": None, "tops": []}
     if periods:
         out["months"] = charts.time_series(labels, [charts.Series(gettext("Incidents"), values)],
                                            title=gettext("Incidents by month"), fmt=fmt, rtl=rtl,
                                            table_summary=gettext("Show the figures"),
-                                           period_heading=gettext("Month"))
+                                           period_heading=gettext("Month"), width=900, height=240)
     for dimension, title in _TOPS:
         breakdown = top_counts(engine, viewer, dimension, lang)
         if breakdown.rows:
