@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
+
+from marsad.access import Viewer, can_see, object_facts
 
 from marsad.analysis.similar import WEIGHTS, find_similar, group_activity, is_named_group
 from marsad.analysis.trends import visibility
+from marsad.model import make_incident
+from marsad.model.markings import releasability_marking
+from marsad.store import open_store, stix_objects
 from marsad.store.incidents import incident_facts
-from tests.analysis.brief_world import ISIL, brief_world, reader
+from tests.analysis.brief_world import ISIL, ORG_A, ORG_B, brief_world, reader
 
 
 @pytest.fixture
@@ -56,3 +64,46 @@ def test_group_activity_windows(world):
 
 def test_named_groups():
     assert is_named_group("Taliban") and not is_named_group("Unknown") and not is_named_group(None)
+
+
+MARKINGS = st.sampled_from(["clear", "green", "amber", "amber+strict", "red"])
+
+
+@pytest.fixture
+def store(database_url):
+    opened = open_store(database_url)
+    yield opened
+    opened.engine.dispose()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(MARKINGS, st.sampled_from([None, ORG_A, ORG_B]),
+                               st.sampled_from([None, ("JO",), ("user:ali",), (ORG_B, "SA")]),
+                               st.integers(1, 120)),
+                     min_size=1, max_size=10),
+       member=st.booleans(), grant=st.sampled_from([None, "green", "amber", "red"]))
+def test_precedents_and_activity_are_exactly_what_the_viewer_may_see(store, rows, member, grant):
+    collection = store.create_collection(f"c-{uuid.uuid4()}").id
+    group = f"Group {uuid.uuid4().hex[:8]}"  # this example's own group: earlier examples never count
+    target = make_incident("target", incident_id=f"incident--{uuid.uuid4()}", occurred="2024-06-01", country="IQ",
+                           city="Basra", perpetrator=group, tlp="red", created_by_ref=ORG_A,  # ali sees it
+                           created="2024-07-01T00:00:00.000Z")
+    others = [make_incident(f"x{n}", incident_id=f"incident--{uuid.uuid4()}",
+                            occurred=(date(2024, 6, 1) - timedelta(days=back)).isoformat(), country="IQ",
+                            city="Basra", perpetrator=group, tlp=tlp, release_to=list(release) if release else None,
+                            created_by_ref=author, created="2024-07-01T00:00:00.000Z")
+              for n, (tlp, author, release, back) in enumerate(rows)]
+    definitions = {m["id"]: m for r in rows if r[2] for m in [releasability_marking(list(r[2]))]}
+    store.put_objects([*definitions.values(), target, *others], collection_id=collection)
+    viewer = Viewer("ali", org_id="a", identity_id=ORG_A, country="JO",
+                    member_read=frozenset({collection}) if member else frozenset(),
+                    grants={collection: grant} if grant else {})
+    where = visibility(viewer, collection)
+    with store.engine.connect() as conn:
+        stored = conn.execute(select(stix_objects).where(stix_objects.c.stix_id.in_([o["id"] for o in others])))
+        seen = {row.stix_id for row in stored if can_see(viewer, object_facts(row), [collection])}
+        found = find_similar(conn, _facts(conn, target["id"]), where, limit=100)
+        activity = group_activity(conn, group, date(2024, 6, 1), where)
+    assert {s.incident_id for s in found} == seen
+    in_90 = {o["id"] for o, r in zip(others, rows) if r[3] < 90} & seen
+    assert activity.last_90.incidents == len(in_90) + 1 and activity.last_365.incidents == len(seen) + 1
