@@ -1,11 +1,11 @@
-"""Server-side SVG charts: counts over time (lines or stacked areas), top-N horizontal bars and sparklines.
+"""Server-side SVG charts: counts over time (lines or stacked columns), top-N horizontal bars and sparklines.
 
 Why on the server and in SVG: the dashboard must work air-gapped and under a strict content security policy,
 so a chart is markup the page already carries — no chart library, no script, no inline ``style`` attribute
 (colours are SVG presentation attributes, which a CSP does not block). Each chart is a ``<figure>`` holding:
 
 * the ``<svg role="img">`` with a ``<title>`` and ``<desc>`` (``aria-labelledby``), and a ``<title>`` on each
-  bar, point and band so hovering (or a screen reader's exploration) gives the exact figure;
+  bar, point and column so hovering (or a screen reader's exploration) gives the exact figure;
 * an HTML legend (swatches are tiny SVGs: again no style attribute) — text laid out by the browser, so long
   names in any script wrap and shape correctly instead of being measured by guesswork here;
 * a ``<details>`` data table with every value: the accessible fallback, and what an analyst copies.
@@ -97,7 +97,7 @@ def _svg_open(chart: str, width: int, height: int, title: str, desc: str, rtl: b
     ids = (f"{chart}-t", f"{chart}-d")
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="{ids[0]} {ids[1]}" '
+        f'width="{width}" preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="{ids[0]} {ids[1]}" '
         f'font-size="{_FONT}" font-family="inherit" direction="{"rtl" if rtl else "ltr"}">',
         f'<title id="{ids[0]}">{escape(title)}</title>',
         f'<desc id="{ids[1]}">{escape(desc)}</desc>',
@@ -148,8 +148,11 @@ class _Frame:
     top: float
     width: float
     height: float
+    banded: bool = False  # columns: each period is a band, x is its centre
 
     def x(self, index: int, count: int) -> float:
+        if self.banded:
+            return self.left + (index + 0.5) * self.width / max(count, 1)
         step = self.width / max(count - 1, 1)
         return self.left + (index * step if count > 1 else self.width / 2)
 
@@ -190,20 +193,26 @@ def _stack(series: Sequence[Series], count: int) -> list[list[float]]:
     return tops
 
 
-def _bands(frame: _Frame, series: Sequence[Series], periods: Sequence[str], top: float,
-           fmt: Callable[[float], str]) -> list[str]:
-    parts, count = ['<g class="bands">'], len(periods)
-    tops = _stack(series, count)
+def _columns(frame: _Frame, series: Sequence[Series], periods: Sequence[str], top: float,
+             fmt: Callable[[float], str]) -> list[str]:
+    """Stacked columns, one per period (counts per period are discrete: columns, not areas, show them)."""
+    parts, count = ['<g class="columns">'], len(periods)
+    band = frame.width / max(count, 1)
+    width = max(min(band * 0.72, 48.0), 1.0)
     below = [0.0] * count
-    for index, (line, upper) in enumerate(zip(series, tops)):
-        points = [(frame.x(i, count), frame.y(upper[i], top)) for i in range(count)]
-        points += [(frame.x(i, count), frame.y(below[i], top)) for i in reversed(range(count))]
-        path = "M" + " L".join(f"{_num(x)} {_num(y)}" for x, y in points) + " Z"
-        total = sum(float(v) for v in line.values)
-        parts.append(f'<path d="{path}" fill="{PALETTE[index % len(PALETTE)]}" fill-opacity="0.85" '
-                     f'stroke="#ffffff" stroke-width="0.5"><title>{escape(line.label)}: {escape(fmt(total))}'
-                     f'</title></path>')
-        below = upper
+    for index, line in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        parts.append(f'<g class="series" fill="{colour}">')
+        for i, value in enumerate(line.values):
+            value = float(value)
+            if value <= 0:
+                continue
+            y_top, y_bottom = frame.y(below[i] + value, top), frame.y(below[i], top)
+            parts.append(f'<rect x="{_num(frame.x(i, count) - width / 2)}" y="{_num(y_top)}" width="{_num(width)}" '
+                         f'height="{_num(y_bottom - y_top)}"><title>{escape(line.label)} — {escape(periods[i])}: '
+                         f'{escape(fmt(value))}</title></rect>')
+            below[i] += value
+        parts.append("</g>")
     parts.append("</g>")
     return parts
 
@@ -233,7 +242,7 @@ def time_series(periods: Sequence[str], series: Sequence[Series], *, title: str,
                 stacked: bool = False, fmt: Callable[[float], str] = _plain, rtl: bool = False,
                 table_summary: str = "Data", period_heading: str = "", width: int = 640,
                 height: int = 260) -> Markup:
-    """Counts over time: one line per series (or stacked bands with ``stacked``), ``periods`` the x labels
+    """Counts over time: one line per series (or stacked columns with ``stacked``), ``periods`` the x labels
     (already localised), oldest first. Time runs left to right whatever the direction (module docstring)."""
     periods = list(periods)
     for line in series:
@@ -244,13 +253,13 @@ def time_series(periods: Sequence[str], series: Sequence[Series], *, title: str,
                if series and count else 0.0, 0.0)
     ticks = nice_ticks(peak)
     gutter = 12 + 7 * max(len(fmt(t)) for t in ticks)
-    frame = _Frame(gutter, 12, width - gutter - 14, height - 40)
+    frame = _Frame(gutter, 12, width - gutter - 14, height - 40, banded=stacked)
     label_every = max(1, math.ceil(count / max(1, int(frame.width // 70))))
     chart = _chart_id("ts", title, periods, [(s.label, list(s.values)) for s in series])
     svg = _svg_open(chart, width, height, title, desc or title, rtl)
     svg += _axes(frame, ticks, periods, fmt, label_every)
     if count:
-        svg += (_bands if stacked else _lines)(frame, series, periods, ticks[-1], fmt)
+        svg += (_columns if stacked else _lines)(frame, series, periods, ticks[-1], fmt)
     svg.append("</svg>")
     rows = [(period, [fmt(float(s.values[i])) for s in series]) for i, period in enumerate(periods)]
     table = data_table(title, [period_heading, *(s.label for s in series)], rows, table_summary)

@@ -89,7 +89,8 @@ def profile_charts(conn, viewer, name: str, lang: str) -> dict:
         out["activity"] = time_series(
             [_period_label(p, period, lang) for p in periods], series, stacked=True, fmt=_fmt(lang), rtl=lang == "ar",
             title=gettext("Incidents by year") if period == "year" else gettext("Incidents by month"),
-            table_summary=gettext("Show the figures"), period_heading=gettext("Period"))
+            table_summary=gettext("Show the figures"), period_heading=gettext("Period"), width=960,
+            height=280)
         out["countries"] = bars([(format_country(k, lang) or gettext("Unknown country"), by_country[k])
                                  for k in ranked[:10]], title=gettext("Countries"), fmt=_fmt(lang), rtl=lang == "ar",
                                 table_summary=gettext("Show the figures"), label_heading=gettext("Country"),

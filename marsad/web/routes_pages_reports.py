@@ -24,12 +24,12 @@ from marsad.model.countries import countries, country_name
 from marsad.model.membership import load_membership
 from marsad.model.vocab import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES
 from marsad.monitor.submissions import DEFAULT_TLP, SUBMITTER_ROLES, SubmissionError, submit_report
-from marsad.web.i18n import N_, request_language
+from marsad.web.i18n import N_, request_language, translations
 from marsad.web.pages import add_nav, form_post, page_router, page_viewer
 from marsad.web.rendering import render
 from marsad.web.web_auth import client_address
 
-__all__ = ["register", "TLP_CHOICES", "form_data"]
+__all__ = ["register", "TLP_CHOICES", "FIELD_LABELS", "form_data"]
 
 #: the TLP levels offered, most open first, with a short explanation (msgids)
 TLP_CHOICES = (
@@ -39,6 +39,13 @@ TLP_CHOICES = (
     ("amber+strict", N_("The recipients' organisations only")),
     ("red", N_("The named recipients only")),
 )
+#: form field → its label (msgids), to name the field in an error message in the page's words
+FIELD_LABELS = {"title": N_("Title"), "text": N_("Report text"), "published": N_("Date of the report"),
+                "language": N_("Language of the text"), "occurred": N_("Date of the incident"),
+                "country": N_("Country"), "admin1": N_("Province or region"), "city": N_("City"),
+                "perpetrator": N_("Perpetrator group"), "killed": N_("Killed"), "wounded": N_("Wounded"),
+                "attack_types": N_("Attack types"), "target_types": N_("Target types"),
+                "weapon_types": N_("Weapon types"), "url": N_("Link to a source (optional)")}
 _SINGLE = ("title", "text", "published", "language", "occurred", "country", "city", "admin1", "perpetrator",
            "killed", "wounded", "tlp", "url")
 _MULTI = ("attack_types", "target_types", "weapon_types", "release_to")
@@ -80,8 +87,12 @@ def register(app: FastAPI) -> None:
               error: SubmissionError | None = None, sent: str | None = None):
         lang = request_language(request, viewer.language)
         values = values or {}
+        message = error.message if error else None
+        if error is not None and error.field in FIELD_LABELS:  # "text is required" → "Report text is required"
+            label = translations(lang).gettext(FIELD_LABELS[error.field])
+            message = message.replace(error.field, f"«{label}»" if lang == "ar" else f"“{label}”", 1)
         return render(request, "report_new.html", status_code=status, values=values,
-                      chosen_tlp=values.get("tlp", DEFAULT_TLP), error=error,
+                      chosen_tlp=values.get("tlp", DEFAULT_TLP), error=error, error_message=message,
                       error_field=error.field if error else None, sent=sent, **_choices(app, viewer, lang))
 
     @router.get("/reports/new")

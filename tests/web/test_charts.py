@@ -61,15 +61,18 @@ def test_time_runs_left_to_right_in_arabic_too():
     assert _svg(rtl).get("direction") == "rtl"
 
 
-def test_stacked_bands_top_is_the_sum():
-    fig = time_series(["a", "b"], [Series("x", [1, 3]), Series("y", [2, 1])], title="s", stacked=True)
-    paths = _svg(fig).findall(f".//{SVG}path")
-    assert len(paths) == 2
-    def ys(path):
-        return [float(n) for n in re.findall(r"[-\d.]+", path.get("d"))[1::2]]
-    top_band = ys(paths[1])
-    # top of the upper band at both periods equals the total 3 and 4: the higher total is higher (smaller y)
-    assert top_band[1] < top_band[0]
+def test_stacked_columns_add_up_per_period():
+    fig = time_series(["a", "b"], [Series("x", [1, 3]), Series("y", [2, 0])], title="s", stacked=True)
+    groups = _svg(fig).findall(f".//{SVG}g[@class='series']")
+    assert [g.get("fill") for g in groups] == list(PALETTE[:2])
+    x_rects, y_rects = (g.findall(f"{SVG}rect") for g in groups)
+    assert len(x_rects) == 2 and len(y_rects) == 1  # a zero draws nothing
+    unit = float(x_rects[0].get("height"))  # x=1 in period a
+    assert float(x_rects[1].get("height")) == pytest.approx(3 * unit, abs=0.3)
+    assert float(y_rects[0].get("height")) == pytest.approx(2 * unit, abs=0.3)
+    # y sits on top of x in period a: its bottom is x's top
+    assert float(y_rects[0].get("y")) + float(y_rects[0].get("height")) == pytest.approx(float(x_rects[0].get("y")), abs=0.2)
+    assert float(x_rects[0].get("x")) < float(x_rects[1].get("x"))  # time runs left to right
 
 
 def test_series_length_must_match_periods():
