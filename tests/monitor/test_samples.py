@@ -22,8 +22,8 @@ def test_the_sample_is_a_hundred_dated_english_reports_with_their_licence_beside
     assert "samples/isaf_press_releases.jsonl" in (SAMPLE_FILE.parents[1] / "NOTICE.md").read_text(encoding="utf-8")
 
 
-def test_feeding_queues_each_item_once_across_runs(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+def test_feeding_queues_each_item_once_across_runs(database_url):
+    engine = make_engine(database_url)
     upgrade(engine)
     items = sample_items()[:7]
     stop = threading.Event()

@@ -25,8 +25,8 @@ GOOD = {"text": "An explosive device went off near a police station in Zarqa thi
 
 
 @pytest.fixture
-def world(tmp_path):
-    engine, collection, ids = alert_world(f"sqlite:///{tmp_path / 'm.db'}")
+def world(database_url):
+    engine, collection, ids = alert_world(database_url)
     create_user(engine, "jo_liaison", "JO unit", "liaison", None, language="fr")
     create_user(engine, "jo_auditor", "JO unit", "auditor", None)
     with engine.connect() as conn:
