@@ -9,6 +9,12 @@ sharing policy in SQL):
               type and by group + the monthly total series of the last 24 months
   group5y   = counts by group and year over the last 5 years (a heavier, report-style query)
   warnings  = early_warnings (country, group, attack type, theme; monthly)
+  graph90   = link_graph for the member over the last 90 days (``graph_nodes``/``graph_edges``), then
+              neighbours (depth 2) of its busiest group and centrality (top 20)
+
+Each figure is the median wall time of 3 runs; ``*_cpu_ms`` is this process's CPU time for the same runs (on
+SQLite the queries run in-process, so it is the work done, whatever else the machine is doing: ``loadavg`` is
+the 1-minute load average when the timings started).
 
 Usage:
   nice python benchmarks/analysis.py --n 100000 --url sqlite:////tmp/bench_analysis_100k.db
@@ -19,6 +25,7 @@ A database already holding N incidents is reused (use a fresh file/database per 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -30,6 +37,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from marsad.access import Viewer
+from marsad.analysis.graph import centrality, link_graph, neighbours
 from marsad.analysis.trends import counts, latest_period, trend_report, visibility
 from marsad.analysis.warnings import early_warnings
 from marsad.model import make_incident
@@ -116,13 +124,34 @@ def dashboard(conn, where) -> None:
     counts(conn, None, "month", where=where, start=last - timedelta(days=730))
 
 
-def timed(fn, repeat: int = 3) -> float:
-    runs = []
+CPU: dict[str, float] = {}
+
+
+def timed(fn, repeat: int = 3, label: str | None = None) -> float:
+    runs, cpu = [], []
     for _ in range(repeat):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         fn()
         runs.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
+    if label:
+        CPU[label] = round(statistics.median(cpu) * 1000, 1)
     return statistics.median(runs) * 1000
+
+
+def graph_figures(store, viewer) -> dict:
+    """Build the member's graph of the last 90 days, then ask it two questions."""
+    with store.engine.connect() as conn:
+        last = conn.execute(select(func.max(incident_facts.c.day))).scalar()
+    since, built = last - timedelta(days=90), {}
+    figures = {"graph90_member_ms": round(timed(lambda: built.update(g=link_graph(store, viewer, since=since)),
+                                                label="graph90_member"), 1)}
+    graph = built["g"]
+    busiest = max((n for n, kind in graph.nodes(data="kind") if kind == "group"), key=graph.degree)
+    figures["neighbours_ms"] = round(timed(lambda: neighbours(graph, busiest, depth=2)), 1)
+    figures["centrality_ms"] = round(timed(lambda: centrality(graph, top=20)), 1)
+    figures.update(graph_nodes=graph.number_of_nodes(), graph_edges=graph.number_of_edges())
+    return figures
 
 
 def main() -> None:
@@ -138,16 +167,21 @@ def main() -> None:
     viewer = Viewer("bench", org_id="org-b", identity_id=ORG_IDENTITY, country="JO",
                     member_read=frozenset({collection}))
     backend = store.engine.dialect.name
-    figures = {"backend": backend, "n": args.n, "load_s": round(load_s, 1)}
+    figures = {"backend": backend, "n": args.n, "load_s": round(load_s, 1), "loadavg": round(os.getloadavg()[0], 1)}
     with store.engine.connect() as conn:
         for label, where in (("clear", visibility(None)), ("member", visibility(viewer))):
-            figures[f"dashboard_{label}_ms"] = round(timed(lambda: dashboard(conn, where)), 1)
+            figures[f"dashboard_{label}_ms"] = round(timed(lambda: dashboard(conn, where), label=label), 1)
+            figures[f"dashboard_{label}_cpu_ms"] = CPU[label]
             five_years = date(latest_period(conn, "year", where=where).year - 4, 1, 1)
             figures[f"group5y_{label}_ms"] = round(timed(lambda: counts(
                 conn, "group", "year", where=where, start=five_years)), 1)
             figures[f"warnings_{label}_ms"] = round(timed(lambda: early_warnings(conn, where=where), repeat=1), 1)
             print(f"{label}: dashboard {figures[f'dashboard_{label}_ms']} ms, "
                   f"warnings {figures[f'warnings_{label}_ms']} ms", file=sys.stderr)
+    figures.update(graph_figures(store, viewer))
+    figures["graph90_member_cpu_ms"] = CPU["graph90_member"]
+    print(f"graph: {figures['graph_nodes']} nodes, {figures['graph_edges']} links in {figures['graph90_member_ms']} ms",
+          file=sys.stderr)
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
 
 

@@ -27,6 +27,7 @@ view and are seeded, so the same graph gives the same answer.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
@@ -74,8 +75,8 @@ def _stricter(a: str | None, b: str | None) -> str | None:
 
 def _add_node(graph: nx.MultiDiGraph, node_id: str, kind: str, label: str, tlp: str | None, ref: str,
               **extra: Any) -> None:
-    if node_id in graph:
-        data = graph.nodes[node_id]
+    data = graph._node.get(node_id)  # the node's attribute dict, without building a view (hot path)
+    if data is not None:
         data["refs"].add(ref)
         data["tlp"] = _stricter(data["tlp"], tlp)
         if kind == "crime":  # a stored actor's own type wins over "group" derived from a name
@@ -87,21 +88,24 @@ def _add_node(graph: nx.MultiDiGraph, node_id: str, kind: str, label: str, tlp: 
 def add_edge(graph: nx.MultiDiGraph, source: str, target: str, kind: str, *, ref: str, tlp: str | None,
              seen: str | None = None, weight: int = 1, last: str | None = None) -> None:
     """Add (or add up) the ``kind`` edge source → target derived from the visible object ``ref``."""
-    if graph.has_edge(source, target, key=kind):
-        data = graph.edges[source, target, kind]
+    data = graph._succ.get(source, {}).get(target, {}).get(kind)  # the edge's attribute dict (hot path)
+    if data is not None:
         data["weight"] += weight
         data["refs"].add(ref)
         data["tlp"] = _stricter(data["tlp"], tlp)
     else:
-        data = {"kind": kind, "weight": weight, "refs": {ref}, "tlp": tlp, "first_seen": None, "last_seen": None}
-        graph.add_edge(source, target, key=kind, **data)
-        data = graph.edges[source, target, kind]
+        graph.add_edge(source, target, key=kind, kind=kind, weight=weight, refs={ref}, tlp=tlp, first_seen=None,
+                       last_seen=None)
+        data = graph._succ[source][target][kind]
     for when in (seen, last or seen):
         if when:
-            data["first_seen"] = min(filter(None, (data["first_seen"], when)))
-            data["last_seen"] = max(filter(None, (data["last_seen"], when)))
+            if data["first_seen"] is None or when < data["first_seen"]:
+                data["first_seen"] = when
+            if data["last_seen"] is None or when > data["last_seen"]:
+                data["last_seen"] = when
 
 
+@functools.lru_cache(maxsize=65536)
 def place_id(country: str, admin1: str | None = None, city: str | None = None) -> str:
     """The deterministic STIX location id of a place (country, or admin1 / city within it)."""
     return stable_id("location", f"place:{country}|{fold(admin1 or '')}|{fold(city or '')}")
@@ -140,7 +144,7 @@ def _incident_rows(conn, viewer: Viewer | None, since: date | None, limit: int |
         stmt = stmt.where(facts.occurred >= since)
     if limit is not None:
         stmt = stmt.order_by(facts.occurred.desc(), facts.stix_id).limit(limit)
-    return conn.execute(stmt)
+    return conn.execute(stmt).all()
 
 
 def _add_place(graph, row, ref: str, tlp: str | None) -> str | None:
@@ -348,7 +352,7 @@ def _entity_graph(graph: nx.MultiDiGraph) -> nx.Graph:
 
 
 def centrality(graph: nx.MultiDiGraph, top: int = 20, *, kinds: Iterable[str] | None = None, seed: int = 0,
-               samples: int = 256) -> list[dict]:
+               samples: int = 64) -> list[dict]:
     """The ``top`` nodes (of ``kinds``, default every kind but incidents) by betweenness, with their degree
     centrality. Without incidents asked for it is computed on the entity graph (incidents folded into links
     between their group and place, see :func:`_entity_graph`); betweenness is exact up to ``samples`` nodes,

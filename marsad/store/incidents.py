@@ -123,6 +123,7 @@ incident_facts = Table(
     Index("ix_incident_facts_year_cover", "year", *_COVERED),
     Index(None, "week"),
     Index(None, "day"),
+    Index(None, "occurred"),  # "since a day" reads (the link graph); added by revision 0011
     Index(None, "country", "year"),
     Index(None, "perpetrator", "year"),
     Index(None, "source", "source_event_id"),

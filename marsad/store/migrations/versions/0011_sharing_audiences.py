@@ -5,7 +5,7 @@ Revises: 0010
 Create Date: 2026-11-23
 
 See :mod:`marsad.store.audiences`: ``sharing_audiences`` (+ releases, collections), ``incident_facts.audience``
-(added to the period covering indexes), the triggers on ``collection_objects`` that unsettle a row whose
+(added to the period covering indexes), an index on ``occurred`` (the link graph's "since"), the triggers on ``collection_objects`` that unsettle a row whose
 memberships change, and every existing row settled.
 """
 
@@ -51,6 +51,7 @@ def upgrade() -> None:
         )
     op.add_column("incident_facts", sa.Column("audience", sa.Integer(), nullable=True))
     _cover(NEW_COVER)
+    op.create_index("ix_incident_facts_occurred", "incident_facts", ["occurred"])
     op.create_index("ix_incident_facts_unsettled", "incident_facts", ["object_pk"],
                     sqlite_where=sa.text("audience IS NULL"), postgresql_where=sa.text("audience IS NULL"))
     bind = op.get_bind()
@@ -64,6 +65,7 @@ def downgrade() -> None:
     for statement in DROP_TRIGGER_DDL[bind.dialect.name]:
         bind.exec_driver_sql(statement)
     op.drop_index("ix_incident_facts_unsettled", table_name="incident_facts")
+    op.drop_index("ix_incident_facts_occurred", table_name="incident_facts")
     _cover(OLD_COVER)
     with op.batch_alter_table("incident_facts") as batch:
         batch.drop_column("audience")
