@@ -5,10 +5,11 @@ and says how active the group has been lately. Both are read from the incident p
 (:mod:`marsad.store.incidents`) under :func:`marsad.analysis.trends.visibility`, so a precedent or a count the
 viewer may not see never shows (no leak through "5 similar incidents" either).
 
-Candidates: incidents dated no later than the incident (any date when it is undated), other than itself, that
-share its perpetrator (a named one; "Unknown" is no link), its city or admin1 (else country), or one of its attack
-types in the same country — at most :data:`POOL` of the most recent of each kind, so the cost stays bounded in a
-country with tens of thousands of incidents. Each candidate gets the **score** (documented, deterministic)::
+Candidates: incidents dated no later than the incident and in the :data:`YEARS` calendar years up to it (any date
+when it is undated), other than itself, that share its perpetrator (a named one; "Unknown" is no link), its city or
+admin1 (else country), or one of its attack types in the same country — at most :data:`POOL` of the most recent of
+each kind, read as ranges of the projection's (country, year) and (perpetrator, year) indexes, so the cost stays
+bounded in a country with tens of thousands of incidents. Each candidate gets the **score** (documented, deterministic)::
 
     3.0 × same named perpetrator
   + place: 2.0 same city, else 1.5 same admin1, else 1.0 same country
@@ -31,11 +32,13 @@ from marsad.analysis.brief_text import known
 from marsad.analysis.trends import Tally
 from marsad.store.incidents import incident_facts, incident_terms, on_facts
 
-__all__ = ["POOL", "WEIGHTS", "SimilarIncident", "GroupActivity", "is_named_group", "find_similar",
+__all__ = ["POOL", "YEARS", "WEIGHTS", "SimilarIncident", "GroupActivity", "is_named_group", "find_similar",
            "group_activity"]
 
 #: most recent candidates read per kind of link (group, place, tactic)
 POOL = 300
+#: precedents are looked for in this many calendar years up to the incident's (bounded index ranges)
+YEARS = 5
 WEIGHTS = {"group": 3.0, "city": 2.0, "admin1": 1.5, "country": 1.0, "tactic": 2.0, "weapon": 1.0, "target": 1.0}
 _VOCABS = {"attack_type": "tactic", "weapon_type": "weapon", "target_type": "target"}
 
@@ -128,12 +131,14 @@ def _candidates(conn: Connection, target: Mapping[str, Any], attack_types: Itera
                 where: ColumnElement[bool]) -> dict[int, Any]:
     facts = incident_facts.c
     base = [facts.stix_id != target["stix_id"], on_facts(where)]
-    if target["occurred"] is not None:
-        base.append(facts.occurred <= target["occurred"])
+    order = [facts.occurred.desc().nulls_last(), facts.object_pk.desc()]
+    if target["occurred"] is not None:  # a range of the (country|perpetrator, year) indexes, newest year first
+        first = date(max(1, target["occurred"].year - YEARS + 1), 1, 1)
+        base += [facts.year >= first, facts.year <= target["occurred"], facts.occurred <= target["occurred"]]
+        order.insert(0, facts.year.desc())
     found: dict[int, Any] = {}
     for pool in _pools(target, attack_types):
-        query = (select(incident_facts).where(pool, *base)
-                 .order_by(facts.occurred.desc().nulls_last(), facts.object_pk.desc()).limit(POOL))
+        query = select(incident_facts).where(pool, *base).order_by(*order).limit(POOL)
         for row in conn.execute(query):
             found[row.object_pk] = row
     return found
@@ -192,7 +197,8 @@ def group_activity(conn: Connection, group: str | None, until: date, where: Colu
         query = select(func.count(), func.coalesce(func.sum(facts.killed), 0),
                        func.coalesce(func.sum(facts.wounded), 0)).where(
             facts.perpetrator == group, facts.month.is_not(None), facts.occurred > until - timedelta(days=days),
-            facts.occurred <= until, on_facts(where))
+            facts.occurred <= until, facts.year.in_([date(until.year - 1, 1, 1), date(until.year, 1, 1)]),
+            on_facts(where))
         n, k, w = conn.execute(query).one()
         tallies.append(Tally(int(n), int(k), int(w)))
     return GroupActivity(str(group), until, *tallies)
