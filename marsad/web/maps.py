@@ -6,8 +6,9 @@ Why here: the map is a read path like any other, so its markers come from the in
 projection — and never from anything else. A marker carries no more than the projection holds (date, place,
 group, toll) and the incident's page URL; names and texts stay behind the incident page's own check.
 
-Size: a browser draws a few thousand markers comfortably, not a hundred thousand. When more visible incidents
-fall in the requested box than ``limit``, the answer is *clusters* instead: a grid whose cell shrinks as the
+Size: a browser draws a few hundred markers at once comfortably, not a hundred thousand. When more visible
+incidents fall in the requested box than ``limit`` (default ``DEFAULT_MARKERS``, at most ``MAX_MARKERS``), the
+answer is *clusters* instead: a grid whose cell shrinks as the
 map zooms in (``CELL_DEGREES / 2**zoom``), one feature per non-empty cell with its count and toll, placed at
 the mean position of its incidents. Either way the features' ``count`` sum to the visible incidents in the box
 (``total``), so the map never shows more, or less, than the viewer's counts elsewhere.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -35,13 +37,16 @@ from marsad.model.countries import country_name, is_country_code
 from marsad.model.shapes import country_shapes
 from marsad.store.incidents import incident_facts, on_facts
 
-__all__ = ["MAX_MARKERS", "CELL_DEGREES", "Box", "parse_box", "shapes_payload", "incident_url", "incident_markers"]
+__all__ = ["MAX_MARKERS", "DEFAULT_MARKERS", "CELL_DEGREES", "Box", "parse_box", "shapes_payload", "incident_url", "incident_markers"]
 
 #: the most individual markers one answer carries (newest first); beyond, the answer is clusters
 MAX_MARKERS = 2000
 #: cluster cell size at zoom 0, in degrees; halved at every zoom level
 CELL_DEGREES = 40.0
 _MAX_ZOOM = 18
+#: individual markers shown by default before clustering (a browser draws these at once, the answer stays small)
+DEFAULT_MARKERS = 500
+_SAFE_ID = re.compile(r"[a-z0-9-]+--[0-9a-f-]{36}")
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,12 @@ def shapes_payload(member_codes: frozenset[str] = frozenset()) -> tuple[bytes, s
 
 def incident_url(stix_id: str) -> str:
     """The incident page of ``stix_id`` (served by the incident pages)."""
-    return "/incidents/" + quote(stix_id, safe="")
+    return "/incidents/" + (stix_id if _SAFE_ID.fullmatch(stix_id) else quote(stix_id, safe=""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _country_name(code: str | None, lang: str) -> str | None:
+    return country_name(code, lang) if code and is_country_code(code) else None
 
 
 def _conditions(viewer: Viewer | None, box: Box | None, since: date | None, until: date | None,
@@ -114,13 +124,12 @@ def _cell(conn: Connection, column, offset: float, size: float):
 
 
 def _marker(row, url_for: Callable[[str], str], lang: str) -> dict:
-    code = row.country
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [row.longitude, row.latitude]},
-            "properties": {"kind": "incident", "count": 1, "id": row.stix_id, "url": url_for(row.stix_id),
-                           "date": row.occurred.isoformat() if row.occurred else None, "precision": row.precision,
-                           "country": code, "country_name": country_name(code, lang) if code and
-                           is_country_code(code) else None, "admin1": row.admin1, "city": row.city,
-                           "group": row.perpetrator, "killed": row.killed, "wounded": row.wounded}}
+    stix_id, lat, lon, occurred, precision, code, admin1, city, group, killed, wounded = row
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"kind": "incident", "count": 1, "id": stix_id, "url": url_for(stix_id),
+                           "date": occurred.isoformat() if occurred else None, "precision": precision,
+                           "country": code, "country_name": _country_name(code, lang), "admin1": admin1,
+                           "city": city, "group": group, "killed": killed, "wounded": wounded}}
 
 
 def _clusters(conn: Connection, where: list, zoom: int, limit: int) -> Iterable[dict]:
@@ -140,7 +149,7 @@ def _clusters(conn: Connection, where: list, zoom: int, limit: int) -> Iterable[
 
 def incident_markers(conn: Connection, viewer: Viewer | None, *, box: Box | None = None, zoom: int = 2,
                      since: date | None = None, until: date | None = None, country: str | None = None,
-                     limit: int = MAX_MARKERS, url_for: Callable[[str], str] = incident_url,
+                     limit: int = DEFAULT_MARKERS, url_for: Callable[[str], str] = incident_url,
                      lang: str = "ar") -> dict:
     """A GeoJSON FeatureCollection of the incidents ``viewer`` may see in ``box`` (individual markers, newest
     first, or at most MAX_MARKERS clusters when more than ``limit``), with ``total`` (visible incidents in the box that have a

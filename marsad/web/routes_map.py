@@ -18,7 +18,7 @@ from fastapi import Depends, FastAPI, Query, Request, Response
 from marsad.access.context import Viewer
 from marsad.model.membership import load_membership
 from marsad.web.i18n import request_language
-from marsad.web.maps import MAX_MARKERS, incident_markers, incident_url, parse_box, shapes_payload
+from marsad.web.maps import DEFAULT_MARKERS, MAX_MARKERS, incident_markers, incident_url, parse_box, shapes_payload
 from marsad.web.web_auth import current_viewer
 
 __all__ = ["register", "GEOJSON"]
@@ -49,7 +49,7 @@ def register(app: FastAPI) -> None:
                 bbox: str | None = Query(None, max_length=200), zoom: int = Query(3, ge=0, le=18),
                 since: date | None = None, until: date | None = None,
                 country: str | None = Query(None, min_length=2, max_length=2),
-                limit: int = Query(MAX_MARKERS, ge=1, le=MAX_MARKERS)) -> Response:
+                limit: int = Query(DEFAULT_MARKERS, ge=1, le=MAX_MARKERS)) -> Response:
         """The incidents the caller may see in ``bbox`` (west,south,east,north), newest first, or clusters."""
         lang = request_language(request, viewer.language)
         with app.state.engine.connect() as conn:
