@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
 from marsad.model.actors import threat_actor_id
 from marsad.model.ids import stable_id
@@ -101,29 +101,54 @@ def facts_of_file(row, signatures: Sequence[Signature]) -> EventFacts:
                       row.longitude, frozenset(row.attack_types or ()), row.perpetrator, tuple(signatures))
 
 
-def _window_queries(key: str, facts: EventFacts) -> list:
-    """Indexed lookups of open incidents of marking ``key`` whose date may be the report's: day-precise or
-    undated ones within the window, month- or year-precise ones stored at the first of that month or year
-    (a day-precise incident on such a first day comes too; :func:`~marsad.monitor.merging.match` vetoes it)."""
+# Statements built once (with bound parameters): building SQLAlchemy expressions per report cost more than running them.
+_f, _r, _b, _e = incident_files.c, incident_file_reports.c, incident_band_keys.c, incident_edits.c
+_OPEN = and_(_f.marking_key == bindparam("key"), _f.state == "open")
+_SAME_COUNTRY = or_(_f.country == bindparam("country"), _f.country.is_(None))
+_NEAR = select(_f.incident_id).where(_OPEN, _f.occurred.between(bindparam("lo"), bindparam("hi")))
+_COARSE = select(_f.incident_id).where(_OPEN, _f.occurred.in_(bindparam("coarse", expanding=True)))
+_WINDOW = {  # by whether the report names its country
+    False: (_NEAR.order_by(_f.modified.desc()).limit(CANDIDATE_LIMIT), _COARSE),
+    True: (_NEAR.where(_SAME_COUNTRY).order_by(_f.modified.desc()).limit(CANDIDATE_LIMIT), _COARSE.where(_SAME_COUNTRY)),
+}
+_BY_BAND = (select(_r.incident_id).join(incident_band_keys, _b.report_id == _r.report_id)
+            .where(_b.band_key.in_(bindparam("bands", expanding=True))).distinct().limit(CANDIDATE_LIMIT))
+_FILES = select(incident_files).where(_f.incident_id.in_(bindparam("ids", expanding=True)), _OPEN)
+_RANKED = select(_r.incident_id, _r.signature, func.row_number().over(
+    partition_by=_r.incident_id, order_by=(_r.received.desc(), _r.report_id)).label("rank")).where(
+    _r.incident_id.in_(bindparam("ids", expanding=True))).subquery()
+_NEWEST = select(_RANKED.c.incident_id, _RANKED.c.signature).where(_RANKED.c.rank <= SIGNATURES_PER_INCIDENT)
+_ROWS = select(_r.report_id, _r.received, _r.published, _r.title, _r.record).where(_r.incident_id == bindparam("iid"))
+_EDITS = select(_e.field, _e.new).where(_e.incident_id == bindparam("iid")).order_by(_e.id)
+_FILE = select(incident_files).where(_f.incident_id == bindparam("iid"))
+_UPDATE = update(incident_files).where(_f.incident_id == bindparam("b_iid"))
+_FILED = select(_r.incident_id).where(_r.report_id == bindparam("rid"))
+_INSERT_FILE, _INSERT_REPORT, _INSERT_BANDS = (insert(incident_files), insert(incident_file_reports),
+                                               insert(incident_band_keys))
+
+
+def _window_params(key: str, facts: EventFacts) -> dict | None:
+    """Parameters of the indexed lookups of open incidents of marking ``key`` whose date may be the report's:
+    day-precise or undated ones within the window, month- or year-precise ones stored at the first of that
+    month or year (a day-precise incident on such a first day comes too; :func:`~marsad.monitor.merging.match`
+    vetoes it)."""
     interval = date_interval(facts.occurred, facts.precision)
     if interval is None:
-        return []
+        return None
     lo, hi = interval
-    c = incident_files.c
     coarse = sorted({lo.replace(day=1), hi.replace(day=1), date(lo.year, 1, 1), date(hi.year, 1, 1)})
-    base = select(c.incident_id).where(c.marking_key == key, c.state == "open")
-    if facts.country:
-        base = base.where(or_(c.country == facts.country, c.country.is_(None)))
-    near = c.occurred.between(lo - timedelta(days=DATE_WINDOW + UNDATED_LOOKBACK), hi + timedelta(days=DATE_WINDOW))
-    return [base.where(near).order_by(c.modified.desc()).limit(CANDIDATE_LIMIT), base.where(c.occurred.in_(coarse))]
+    return {"key": key, "country": facts.country, "coarse": coarse,
+            "lo": lo - timedelta(days=DATE_WINDOW + UNDATED_LOOKBACK), "hi": hi + timedelta(days=DATE_WINDOW)}
 
 
 def _candidate_ids(conn: Connection, key: str, facts: EventFacts, band_keys: list[str]) -> list[str]:
-    ids = {row.incident_id for query in _window_queries(key, facts) for row in conn.execute(query)}
+    ids: set[str] = set()
+    params = _window_params(key, facts)
+    if params is not None:
+        for query in _WINDOW[bool(facts.country)]:
+            ids.update(conn.execute(query, params).scalars())
     if band_keys:
-        ids.update(conn.execute(select(incident_file_reports.c.incident_id).join(
-            incident_band_keys, incident_band_keys.c.report_id == incident_file_reports.c.report_id)
-            .where(incident_band_keys.c.band_key.in_(band_keys)).distinct().limit(CANDIDATE_LIMIT)).scalars())
+        ids.update(conn.execute(_BY_BAND, {"bands": band_keys}).scalars())
     return sorted(ids)
 
 
@@ -131,32 +156,22 @@ def _candidates(conn: Connection, key: str, facts: EventFacts, band_keys: list[s
     ids = _candidate_ids(conn, key, facts, band_keys)
     if not ids:
         return []
-    c = incident_files.c
-    files = conn.execute(select(incident_files).where(c.incident_id.in_(ids), c.marking_key == key,
-                                                       c.state == "open")).all()
-    r = incident_file_reports.c
-    rank = func.row_number().over(partition_by=r.incident_id, order_by=(r.received.desc(), r.report_id)).label("rank")
-    newest = (select(r.incident_id, r.signature, rank)
-              .where(r.incident_id.in_([f.incident_id for f in files])).subquery())
+    files = conn.execute(_FILES, {"ids": ids, "key": key}).all()
     sigs: dict[str, list[Signature]] = {}
-    for incident_id, data in conn.execute(select(newest.c.incident_id, newest.c.signature)
-                                          .where(newest.c.rank <= SIGNATURES_PER_INCIDENT)):
+    for incident_id, data in conn.execute(_NEWEST, {"ids": [f.incident_id for f in files]}):
         if data:
             sigs.setdefault(incident_id, []).append(Signature.from_bytes(data))
     return [(f.incident_id, facts_of_file(f, sigs.get(f.incident_id, ()))) for f in files]
 
 
 def _rows_of(conn: Connection, incident_id: str) -> list[FiledRow]:
-    r = incident_file_reports.c
     return [FiledRow(row.report_id, row.received, row.published, row.title, row.record)
-            for row in conn.execute(select(r.report_id, r.received, r.published, r.title, r.record)
-                                    .where(r.incident_id == incident_id))]
+            for row in conn.execute(_ROWS, {"iid": incident_id})]
 
 
 def _edits_of(conn: Connection, incident_id: str) -> dict[str, Any]:
-    e = incident_edits.c
     latest: dict[str, Any] = {}
-    for row in conn.execute(select(e.field, e.new).where(e.incident_id == incident_id).order_by(e.id)):
+    for row in conn.execute(_EDITS, {"iid": incident_id}):
         if row.field in EDITABLE_FIELDS:  # split/merge rows are history, not field values
             latest[row.field] = row.new
     return latest
@@ -214,7 +229,7 @@ def compose_version(conn: Connection, incident_id: str, *, now: datetime, bump: 
                     revoked: bool = False) -> tuple[dict, list[dict], Composition, Any]:
     """(incident, objects, composition, previous file row) of ``incident_id``'s next version, the candidate
     index updated. ``bump``: a new ``modified`` (later than the last); otherwise the last version again."""
-    row = conn.execute(select(incident_files).where(incident_files.c.incident_id == incident_id)).one()
+    row = conn.execute(_FILE, {"iid": incident_id}).one()
     rows = _rows_of(conn, incident_id)
     comp = compose(rows, _edits_of(conn, incident_id))
     modified = max(now, row.modified + timedelta(milliseconds=1)) if bump else row.modified
@@ -226,8 +241,7 @@ def compose_version(conn: Connection, incident_id: str, *, now: datetime, bump: 
         revoked=revoked, report_refs=comp.report_refs, report_count=len(comp.report_refs), agreement=comp.agreement,
         toll_history=comp.toll_history, toll_source=comp.toll_source, edited_fields=comp.edited_fields, **fields)
     incident["object_marking_refs"] = list(row.marking_refs)
-    conn.execute(update(incident_files).where(incident_files.c.incident_id == incident_id)
-                 .values(modified=modified, **_index_values(comp, rows)))
+    conn.execute(_UPDATE, {"b_iid": incident_id, "modified": modified, **_index_values(comp, rows)})
     objects = [incident, *_location(incident, comp.fields, row.marking_refs),
                *_actor(incident, comp.fields.get("perpetrator"), row.marking_refs)]
     return incident, objects, comp, row
@@ -235,7 +249,7 @@ def compose_version(conn: Connection, incident_id: str, *, now: datetime, bump: 
 
 def _open_file(conn: Connection, report: FiledReport, key: str, now: datetime) -> str:
     incident_id = stable_id("incident", f"opened-by|{report.report_id}")
-    conn.execute(insert(incident_files).values(
+    conn.execute(_INSERT_FILE, dict(
         incident_id=incident_id, marking_key=key, tlp=report.tlp, release_to=list(report.release_to),
         created_by_ref=report.created_by_ref, marking_refs=list(report.marking_refs), state="open",
         attack_types=[], created=now, modified=now - timedelta(milliseconds=1)))
@@ -257,8 +271,7 @@ def file_report(conn: Connection, report: FiledReport, *, now: datetime) -> Fili
     """
     if not report.record.get("is_incident"):
         return None
-    existing = conn.execute(select(incident_file_reports.c.incident_id)
-                            .where(incident_file_reports.c.report_id == report.report_id)).scalar()
+    existing = conn.execute(_FILED, {"rid": report.report_id}).scalar()
     if existing is not None:
         incident, objects, _, _ = compose_version(conn, existing, now=now, bump=False)
         return Filing(existing, objects, False, False, incident)
@@ -270,12 +283,12 @@ def file_report(conn: Connection, report: FiledReport, *, now: datetime) -> Fili
     found = best_match(facts, _candidates(conn, key, facts, keys))
     opened = found is None
     incident_id = _open_file(conn, report, key, now) if opened else found[0]
-    conn.execute(insert(incident_file_reports).values(
+    conn.execute(_INSERT_REPORT, dict(
         report_id=report.report_id, incident_id=incident_id, item_key=report.item_key[:2000], source=report.source,
         url=(report.url or None) and report.url[:2000], title=(report.title or "")[:1000], lang=report.language,
         published=report.published, received=report.received, record=dict(report.record), signature=sig.to_bytes()))
     if keys:
-        conn.execute(insert(incident_band_keys), [{"band_key": k, "report_id": report.report_id} for k in keys])
+        conn.execute(_INSERT_BANDS, [{"band_key": k, "report_id": report.report_id} for k in keys])
     incident, objects, comp, before = compose_version(conn, incident_id, now=now)
     if opened:
         related = _related_open_incident(conn, report, facts, keys)
