@@ -36,7 +36,7 @@ from marsad.monitor.models import load_models
 from marsad.monitor.perpetrators import find_perpetrator
 from marsad.monitor.places import find_places
 from marsad.monitor.themes import themes_from_tokens
-from marsad.monitor.training.corpora import load_gtd, load_isaf, load_muc, strip_gtd_date
+from marsad.monitor.training.corpora import load_gtd, load_isaf, load_muc, same_city, strip_gtd_date
 from marsad.text import fold
 
 HERE = Path(__file__).resolve().parent
@@ -107,7 +107,7 @@ def bench_gtd(root: Path, limit: int | None) -> None:
             acc["country"].append(out["country"] == gold_iso)
         city = d.labels.get("city")
         if city and city.lower() != "unknown":
-            acc["city"].append(out["city"] is not None and fold(out["city"]) == fold(city))
+            acc["city"].append(same_city(city, out["city"]))  # the scorer of scripts/eval_places_groups.py
         gname = d.labels.get("gname")
         if gname and gname != "Unknown":
             acc["perpetrator(named)"].append(out["perpetrator"] is not None and fold(out["perpetrator"]) == fold(gname))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import re
 import sys
 import time
 from collections import Counter
@@ -23,12 +22,11 @@ from marsad.model.countries import find_country
 from marsad.model.gazetteer import load_gazetteer
 from marsad.monitor.perpetrators import find_perpetrator, group_scanner
 from marsad.monitor.places import find_places, place_scanner
-from marsad.monitor.training.corpora import is_dev
+from marsad.monitor.training.corpora import city_key, is_dev
 from marsad.text import fold
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "gtd-dev"
 FILES = ["marco2012_terrorism_2000.csv", "marco2012_terrorism_subset.csv", "sqlproj_gtd_2016-2018_20countries.csv"]
-_TYPE_WORD = re.compile(r"\s+(district|city|town|village|area|province|municipality|neighborhood)$")
 _GTD_COUNTRY = {"West Bank and Gaza Strip": "PS", "Zaire": "CD", "Soviet Union": "RU", "Kosovo": "XK",
                 "Serbia-Montenegro": "RS", "Yugoslavia": "RS", "East Germany (GDR)": "DE", "West Germany (FRG)": "DE",
                 "Rhodesia": "ZW", "International": None, "Republic of the Congo": "CG", "People's Republic of the Congo": "CG",
@@ -37,10 +35,6 @@ _GTD_COUNTRY = {"West Bank and Gaza Strip": "PS", "Zaire": "CD", "Soviet Union":
 
 def _is_dev(eventid: str) -> bool:
     return is_dev("gtd", eventid)  # the one split definition (md5(eventid) % 5 == 0)
-
-
-def _city_key(name: str | None) -> str:
-    return _TYPE_WORD.sub("", fold(name or "")).replace("-", " ").strip()
 
 
 def _country_code(name: str) -> str | None:
@@ -78,7 +72,7 @@ def evaluate(split: str, show_errors: int, only: str = "") -> dict:
         gold_city = row.get("city", "")
         if gold_city and fold(gold_city) != "unknown":
             counts["city_n"] += 1
-            ok = _city_key(place.city) == _city_key(gold_city)
+            ok = city_key(place.city) == city_key(gold_city)
             counts["city_ok"] += ok
             counts[row["_file"][:6] + "_n"] += 1
             counts[row["_file"][:6] + "_ok"] += ok

@@ -133,7 +133,7 @@ _ONE_OF_N = re.compile(r"\bone of (?:at least )?(two|three|four|five|six|\d+) (?
                        r"explosions|assaults|clashes)")
 _SUICIDE_WORDS = ("suicide bomber", "kamikaze", "انتحاري")
 _SELF_BLAST = re.compile(r"\bblew (?:himself|herself) up|\bdetonated (?:himself|herself)|s est fait exploser|"
-                         r"فجر نفسه|فجرت نفسها")
+                         r"(?<!\w)[وف]?(?:فجر|فجرت) (?:\w+ ){0,2}?(?:نفسه|نفسها)(?!\w)")
 _AR_PERSON = set(normalise("جندي شخص مدني شرطي طفل رجل امرأة عنصر ضابط مواطن مسلح انتحاري منفذ مهاجم طالب "
                            "فلاح راع حارس مجند عسكري").split())
 _ONE = {"himself", "herself", "another", "نفسه"}
@@ -150,7 +150,7 @@ _BACKGROUND = re.compile(
 _CUE_STEMS = {
     "en": tuple("kill dead died dies death fatalit slain perish lives wound injur hurt casualt toll execut behead "
                 "assassin".split()),
-    "fr": ("tue ", "tue,", "tues", "tuee", "tuant", "mort ", "morts", "mort,", "deces", "victime", "bless",
+    "fr": ("tue ", "tue,", "tue.", "mort.", "tues", "tuee", "tuant", "mort ", "morts", "mort,", "deces", "victime", "bless",
            "bilan", "peri", "la vie", "assassin", "abatt"),
     "ar": tuple(normalise("قتل قتيل شهيد شهدا استشهاد حتف مصرع وفا ضحايا حصيلة حياة جرح جريح اصاب اصيب مصاب "
                           "خسائر اغتي اغتال").split()),
@@ -161,7 +161,8 @@ _ZERO_GUARDS = ("no ", "nobody", "without", "aucun", "pas de", "sans ", "ni ", "
 _BACKGROUND_GUARDS = ("since", "so far", "this year", "in total", "over the past", "in recent", "depuis",
                       "cette annee", "منذ", "هذا العام", "خلال العام")
 _ADDITIVE_WORDS = ("also", "another", "additional", "in addition,", "egalement", "aussi", "كما", "ايضا")
-_IN_ADDITION_GUARDS = ("addition", "besides", "as well as", "outre", "en plus", "اضافه")
+_IN_ADDITION_GUARDS = ("addition", "besides", "as well as", "outre", "en plus", "اضافه", "and the", "et le",
+                       "et l ", "والانتحاري")
 # "no casualties" statements: (literal that must occur, pattern starting with it) — each pattern has a literal
 # prefix, which the regex engine searches fast, and runs only when its literal is in the sentence.
 _ZERO_PATTERNS = {
@@ -193,7 +194,9 @@ _IN_ADDITION = re.compile(
     r"\b(?:in addition to|besides|as well as|outre|en plus d[eu]?s?) (?:the |les? |la |l )?"
     r"(?:(?P<n>\d+|two|three|four|five|six|deux|trois|quatre|cinq) )?(?:suicide |female |male )?"
     r"(?:bombers?|assailants?|attackers?|perpetrators?|gunm[ae]n|kamikazes?|assaillants?)\b|"
-    r"(?:بالاضافه|اضافه) (?:الي )?(?:ال)?(?:انتحاري|منفذ|مهاجم)")
+    # "killing six people and the bomber", "tuant six personnes et le kamikaze", "ستة أشخاص والانتحاري"
+    r"\b(?:and|et) (?:the |le |l )(?:suicide )?(?:bomber|kamikaze|attacker|assailant|assaillant)\b|"
+    r"(?:بالاضافه|اضافه) (?:الي )?(?:ال)?(?:انتحاري|منفذ|مهاجم)|(?<= )والانتحاري(?!\w)")
 _SENTENCE_CHARS = ".!?\n"
 
 
@@ -370,7 +373,8 @@ def _sentence_counts(sentence: str, lang: str) -> tuple[dict[str, int], set[str]
     """Summed killed/wounded figures stated in one sentence, the kinds given only vaguely ("others"), and
     whether the dead counted are attackers: "only" ("all nine bombers were killed"), "some" or "none"."""
     extra = 0
-    if any(g in sentence for g in _IN_ADDITION_GUARDS) and (m := _IN_ADDITION.search(sentence)):
+    if any(g in sentence for g in _IN_ADDITION_GUARDS) and (m := _IN_ADDITION.search(sentence)) and \
+            _adds_attackers(sentence, m):
         extra = _SMALL.get(m["n"] or "", int(m["n"]) if (m["n"] or "").isdigit() else 1)
         sentence = sentence[:m.start()] + " " + sentence[m.end():]
     if any(g in sentence for g in _ASIDE_GUARDS):
@@ -402,6 +406,17 @@ def _sentence_counts(sentence: str, lang: str) -> tuple[dict[str, int], set[str]
     if K not in counts or True not in attackers:
         return counts, vague, "none"
     return counts, vague, "only" if attackers == {True} and not extra else "some"
+
+
+def _adds_attackers(sentence: str, match: re.Match) -> bool:
+    """Whether an "in addition to the bomber" match adds the attackers to the count: always for "in addition
+    to", "بالإضافة إلى"; for "… and the bomber" only at the end of a clause after "killing N" ("killing six
+    people and the bomber."), not in "including the officer and the assailant" or "the assailant was killed"."""
+    if not match.group(0).startswith(("and ", "et ", "و")):
+        return True
+    before, after = sentence[:match.start()], sentence[match.end():].lstrip()
+    return (any(w in before for w in ("killing", "tuant", "مقتل")) and not any(w in before for w in _INCLUDING)
+            and (not after or after[0] in ".,;"))
 
 
 def _incidents_shared(norm: str, sentence: str) -> int:

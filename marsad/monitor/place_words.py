@@ -51,7 +51,9 @@ LATIN_STOP = frozenset(
     "district capital centre center north south east west central union victoria hope mercy unity liberty "
     "justice progress independence freedom concord harmony paradise eden zion bethel salem mission march "
     "april june july august may monday friday sunday saturday tuesday wednesday thursday "
-    "armee attaque police etat ville region centre nord est ouest sud gendarmerie".split()
+    "armee attaque police etat ville region centre nord est ouest sud gendarmerie "
+    # short function words of French, English and transliterated Arabic, never places on their own
+    "un le la de du el al il et ou en in on at as an of to by is it au ad ar ash".split()
 ) - {"chad?"}
 
 #: folded name forms too common as words to count without a location cue (Arabic and Latin)

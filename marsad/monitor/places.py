@@ -91,6 +91,8 @@ def _worth_scanning(form: str, best: Place, primary: set[str]) -> bool:
         return True
     if "\u0600" <= form[0] <= "\u06ff":
         return best.country in REGION or best.population >= 100_000
+    if best.country in REGION and " " in form:
+        return True  # "Tal Afar" (no population in GeoNames): a many-word name must beat its tail ("Afar")
     return best.population >= 500_000 or (best.country in REGION and best.population >= 15_000)
 
 
@@ -174,7 +176,20 @@ def _mentions(norm: str, capitals: set[str] | None) -> tuple[list[_Mention], lis
         places = list(places)
         mentions.append(_Mention(hit, places, _cue(norm, hit, places), True))
     _chain_cues(mentions)
-    return [m for m in mentions if _credible(m)], demonyms
+    named = {m.places[0].country for m in mentions if m.places[0].kind == "country"} | {c for _, c in demonyms}
+    return [m for m in mentions if _credible(m) or _in_named_country(m, named)], demonyms
+
+
+def _in_named_country(mention: _Mention, named: set[str]) -> bool:
+    """A many-word name of a place in a country the text names elsewhere ("un marché de Tal Afar, dans le
+    nord de l'Irak") is a place even without a cue or a known population."""
+    key = mention.hit.key
+    return (" " in key and key not in WEAK_NAMES and key.split(" ", 1)[0] not in _PERSON_PARTS
+            and any(p.country in named for p in mention.places))
+
+
+#: first words of personal names ("Abu Hadi") that are also the first words of village names
+_PERSON_PARTS = frozenset("abu abou bin ibn ben umm um sheikh cheikh".split())
 
 
 def _chain_cues(mentions: list[_Mention]) -> None:
@@ -193,6 +208,8 @@ def _credible(mention: _Mention) -> bool:
     key = mention.hit.key
     if key in WEAK_NAMES or key in ARABIC_COMMON:
         return mention.cue >= 2
+    if len(key) < 3:
+        return mention.cue >= 2  # "Un", "Al": two letters are a word far more often than a place
     if len(key) < 4:
         return mention.cue >= 1
     if mention.hit.arabic and best.country not in REGION and best.population < 500_000:
@@ -208,9 +225,10 @@ def _country_scores(mentions: list[_Mention], demonyms: list[tuple[int, str]], h
         if best.kind == "country":
             scores[best.country] += 3.0 + early
             continue
-        largest: dict[str, int] = {}
+        largest: dict[str, float] = {}
         for place in mention.places:
-            largest[place.country] = max(largest.get(place.country, 0), place.population + 1)
+            size = (place.population + 1) * _own_name(place, mention.hit.key)
+            largest[place.country] = max(largest.get(place.country, 0), size)
         total = sum(largest.values())
         weight = (1.5 if mention.cue else 1.0) + early
         for code, population in largest.items():
@@ -222,8 +240,14 @@ def _country_scores(mentions: list[_Mention], demonyms: list[tuple[int, str]], h
     return scores
 
 
+def _own_name(place: Place, key: str) -> float:
+    """1 when ``key`` is the place's own (English) name, else 0.05: "Gao" is the town in Mali, not an
+    alternate name of Guantanamo, however large."""
+    return 1.0 if place.key == key or place.kind == "country" else 0.05
+
+
 def _place_score(place: Place, mention: _Mention, rank: int, country: str | None, admin1s: set) -> float:
-    score = 0.5 * math.log10(place.population + 10) - 0.15 * rank
+    score = 0.5 * math.log10((place.population + 10) * _own_name(place, mention.hit.key)) - 0.15 * rank
     if mention.cue:
         score += 1.5 + 0.5 * mention.cue
     if country and place.country == country:

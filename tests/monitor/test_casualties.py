@@ -172,3 +172,34 @@ def test_a_name_after_a_count_is_not_a_second_victim():
 ])
 def test_background_assassination_is_no_toll(text):
     assert find_casualties(text, "en").killed in (None, 0)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("A suicide bomber blew himself up at a mosque on Friday, killing six people.", "en"),
+    ("A suicide bomber killed six people at a mosque on Friday; the bomber also died.", "en"),
+    ("A suicide bomber blew himself up near a checkpoint, killing six people and the bomber.", "en"),
+    ("Six people were killed in addition to the bomber.", "en"),
+    ("Un kamikaze s'est fait exploser devant une mosquée, tuant six personnes.", "fr"),
+    ("Un kamikaze a tué six personnes devant une mosquée. Le kamikaze est également mort.", "fr"),
+    ("Un kamikaze s'est fait exploser devant une mosquée, tuant six personnes et le kamikaze.", "fr"),
+    ("فجر انتحاري نفسه أمام مسجد، مما أسفر عن مقتل ستة أشخاص.", "ar"),
+    ("أسفر التفجير عن مقتل ستة أشخاص والانتحاري.", "ar"),
+    ("قتل ستة أشخاص بالإضافة إلى الانتحاري في تفجير أمام مسجد.", "ar"),
+])
+def test_a_dead_suicide_bomber_is_counted_once_among_the_killed(text, lang):
+    """GTD codebook: nkill counts every victim and attacker who died; six victims and the bomber are 7."""
+    assert find_casualties(text, lang).killed == 7
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Six people, including the bomber, were killed.", "en"),
+    ("Three people, including the police officer and the assailant, were killed in the attack.", "en"),
+    ("Six personnes, dont le kamikaze, ont été tuées.", "fr"),
+])
+def test_a_bomber_counted_within_the_figure_is_not_added(text, lang):
+    assert find_casualties(text, lang).killed in (6, 3)
+
+
+def test_an_attacker_killed_by_the_guards_is_not_an_addition():
+    text = "The explosives failed to detonate and the assailant was killed by security forces."
+    assert find_casualties(text, "en").killed == 1

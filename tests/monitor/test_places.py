@@ -115,3 +115,34 @@ def test_dateline_country_breaks_ties():
     text = ("KABUL, Afghanistan (March 24, 2011) An Afghan and coalition security force targeted an Islamic "
             "Movement of Uzbekistan leader in Samangan province today.")
     assert find_places(text, "en").country == "AF"
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("A car bomb exploded in a market in Tal Afar on Sunday, Iraqi police said.", "en"),
+    ("Un kamikaze s'est fait exploser dans un marché de Tal Afar, dans le nord de l'Irak.", "fr"),
+    ("فجر انتحاري نفسه في سوق بمدينة تلعفر شمال العراق.", "ar"),
+])
+def test_a_many_word_name_beats_its_tail(text, lang):
+    """"Tal Afar" is the Iraqi town, not Afar region of Ethiopia ("afar" is only its last word)."""
+    found = find_places(text, lang)
+    assert found.country == "IQ" and found.admin1 == "Nineveh"
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Un kamikaze s'est fait exploser dimanche devant une mosquée, tuant six personnes.", "fr"),
+    ("Une bombe a explosé au passage d'une patrouille. Le bilan est de deux morts.", "fr"),
+    ("Al Qaeda claimed the attack. Un named gunmen fired on a bus.", "en"),
+])
+def test_short_function_words_are_not_places(text, lang):
+    found = find_places(text, lang)
+    assert found.city is None and found.country != "IN"
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Les assaillants ont attaqué un poste de police à Gao, tuant trois policiers.", "fr"),
+    ("Gunmen attacked a police post in Gao on Tuesday.", "en"),
+    ("هاجم مسلحون مركزا للشرطة في مدينة غاو.", "ar"),
+])
+def test_a_place_named_so_beats_a_larger_place_with_that_alternate_name(text, lang):
+    """"Gao" is the town in Mali, not an alternate name of Guantanamo (Cuba), however large."""
+    assert find_places(text, lang).country == "ML"

@@ -6,7 +6,9 @@ import hashlib
 
 import pytest
 
-from marsad.monitor.training.corpora import fold_of, is_dev, is_dev_id, load_gtd, load_muc, strip_gtd_date
+from marsad.monitor.training.corpora import (
+    city_key, fold_of, is_dev, is_dev_id, load_gtd, load_muc, same_city, strip_gtd_date,
+)
 from marsad.monitor.training.synthetic import policy_negatives
 
 
@@ -48,3 +50,9 @@ def test_gtd_train_and_dev_are_disjoint(shared_data):
 def test_muc_relevance_labels(shared_data):
     dev = load_muc(shared_data, "dev")
     assert len(dev) == 200 and 0 < sum(d.labels["relevant"] for d in dev) < 200
+
+
+def test_city_scorer_ignores_a_trailing_kind_word_case_and_hyphens():
+    assert city_key("Paghman District") == city_key("paghman") == "paghman"
+    assert same_city("Jar-e Khushk", "Jar e Khushk")
+    assert not same_city("Kabul", None) and not same_city("Kabul", "Kandahar")

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from marsad.text import fold
+
 __all__ = [
     "Doc",
     "is_dev",
@@ -31,6 +33,8 @@ __all__ = [
     "load_acled",
     "load_isaf",
     "strip_gtd_date",
+    "city_key",
+    "same_city",
 ]
 
 csv.field_size_limit(10_000_000)
@@ -40,6 +44,21 @@ _GTD_FILES = (
     "marco2012_terrorism_2000.csv",
 )
 _GTD_DATE = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{2,4}(?:\s*[-–]\s*\d{1,2}/\d{1,2}/\d{2,4})?\s*[:\-–]\s*")
+
+
+_CITY_TYPE_WORD = re.compile(r"\s+(district|city|town|village|area|province|municipality|neighborhood)$")
+
+
+def city_key(name: str | None) -> str:
+    """The form in which a city name is compared with GTD's: folded, hyphens as spaces, without a trailing
+    "district"/"city"/… word (GTD writes "Paghman district" where a report says "Paghman")."""
+    folded = fold(name or "").replace("-", " ")
+    return " ".join(_CITY_TYPE_WORD.sub("", folded).split())
+
+
+def same_city(gold: str | None, got: str | None) -> bool:
+    """Whether an extracted city counts as GTD's (the one city scorer of the benchmark and eval scripts)."""
+    return got is not None and gold is not None and city_key(got) == city_key(gold)
 
 
 @dataclass
