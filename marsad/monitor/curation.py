@@ -40,7 +40,7 @@ from marsad.store.incident_reports import incident_edits, incident_file_reports,
 from marsad.store.rows import default_marking_reader
 from marsad.store.writes import put_objects
 
-__all__ = ["CURATOR_ROLES", "confirm_incident", "correct_incident", "split_incident", "merge_incidents"]
+__all__ = ["CURATOR_ROLES", "EDITABLE_FIELDS", "confirm_incident", "correct_incident", "split_incident", "merge_incidents"]
 
 CURATOR_ROLES = ("analyst", "admin")
 
