@@ -11,6 +11,10 @@ whose ``occurred`` falls in the report's date window (± :data:`~marsad.monitor.
 those sharing a near-duplicate band key with it (a copy of a story already filed). Reports merge only within
 one marking (TLP, release list and originator): a restricted report of an event that also has an open
 (TLP:CLEAR) incident opens its own incident, linked to the open one by a ``related-to`` relationship.
+
+Limits: a report's text is compared with the newest :data:`SIGNATURES_PER_INCIDENT` reports of each candidate.
+Two workers filing reports of one new event at the same moment (neither sees the other's uncommitted incident)
+open two incidents; an analyst merges them (:func:`marsad.monitor.curation.merge_incidents`).
 """
 
 from __future__ import annotations
