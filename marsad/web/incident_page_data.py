@@ -34,7 +34,7 @@ class TimelineEntry:
     """One dated event in the incident's life: a stored version, or a toll reading from a report."""
 
     at: str
-    kind: str  # "version" | "toll"
+    kind: str  # "recorded" (first version) | "version" | "toll"
     killed: int | None = None
     wounded: int | None = None
     report_ref: str | None = None
@@ -61,8 +61,8 @@ def marking_of(store: Store, viewer: Viewer, obj: dict[str, Any]) -> Marking:
 
 def timeline(store: Store, viewer: Viewer, obj: dict[str, Any]) -> list[TimelineEntry]:
     """Visible versions and toll readings, oldest first."""
-    entries = [TimelineEntry(str(e.version), "version") for e in
-               store.versions(obj["id"], where=visibility(viewer))]
+    entries = [TimelineEntry(str(e.version), "recorded" if i == 0 else "version") for i, e in
+               enumerate(store.versions(obj["id"], where=visibility(viewer)))]
     for reading in incident_fields(obj).get("toll_history") or obj.get("toll_history") or ():
         if isinstance(reading, dict) and reading.get("at"):
             entries.append(TimelineEntry(str(reading["at"]), "toll", reading.get("killed"), reading.get("wounded"),
