@@ -9,7 +9,8 @@ Why together: these four decide whether a browser request is the signed-in user'
 * **CSRF**: every form POST carries ``csrf_token`` (or the ``X-CSRF-Token`` header for ``fetch``), an HMAC of
   the session token — or, before sign-in, of a random ``marsad_presession`` cookie — under the hub's key.
   A cross-site page can neither read the cookie nor compute the HMAC; :func:`check_csrf` refuses with 403.
-  Requests authenticated by an ``Authorization`` header need no token (a browser never adds one on its own).
+  Requests with an API key (``Bearer``) need no token (a browser never adds one on its own); HTTP Basic is
+  exempt only for non-form bodies (JSON), because a browser that once answered a Basic prompt re-sends it.
 * **Throttle**: 5 failed sign-ins per username, and 20 per client address, within 5 minutes answer 429 until the
   window passes. Counters live in memory of one app (``app.state.sign_in_throttle``): a multi-process
   deployment multiplies the allowance by the number of workers — acceptable for a slow argon2 check.
@@ -45,6 +46,8 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 _lock = threading.Lock()
 _UNSET = object()
+#: content types a cross-site HTML form can send (anything else needs a CORS preflight, which we never grant)
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
 
 
 def secret_key_of(app) -> str:
@@ -140,12 +143,13 @@ async def check_csrf(request: Request) -> None:
 
     Use as a dependency of every page POST: ``dependencies=[Depends(check_csrf)]``.
     """
-    if request.headers.get("authorization"):
-        return
+    scheme = (request.headers.get("authorization") or "").strip().partition(" ")[0].lower()
+    is_form = request.headers.get("content-type", "").lower().startswith(_FORM_TYPES)
+    if scheme in ("bearer", "apikey") or (scheme == "basic" and not is_form):
+        return  # browsers never add API keys; a cached Basic login is only a risk for cross-site *forms*
     basis = request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRESESSION_COOKIE)
     sent = request.headers.get(CSRF_HEADER)
-    if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+    if sent is None and is_form:
         sent = (await request.form()).get(CSRF_FIELD)
     if not basis or not isinstance(sent, str):
         raise AccessDenied("the form has expired or did not come from this site: reload the page and try again")

@@ -1,5 +1,6 @@
 """Sessions by cookie or header, CSRF tokens bound to the session, the sign-in throttle, the hub's key."""
 
+import base64
 import re
 
 import pytest
@@ -9,7 +10,7 @@ from marsad.config import load_settings
 from marsad.errors import MarsadError
 from marsad.web.app import create_app
 from marsad.web.web_auth import SESSION_COOKIE, SignInThrottle, secret_key_of
-from tests.web.page_world import sign_in
+from tests.web.page_world import PASSWORD, sign_in
 
 
 def _token(html: str) -> str:
@@ -93,3 +94,15 @@ def test_secret_key_generated_once_into_the_data_folder(tmp_path):
     assert secret_key_of(create_app(load_settings(data_dir=tmp_path))) == key
     with TestClient(app) as client:
         assert client.get("/sign-in").status_code == 200
+
+
+def test_api_keys_skip_csrf_but_a_cached_basic_login_does_not_for_forms(make_client, seeded):
+    client = make_client()
+    key = seeded.world.keys["jo"]
+    incident = seeded.incidents["kirkuk"]["id"]
+    by_key = client.post(f"/incidents/{incident}/confirm", headers={"Authorization": f"Bearer {key}"},
+                         follow_redirects=False)
+    assert by_key.status_code == 303
+    basic = "Basic " + base64.b64encode(f"jo_analyst:{PASSWORD}".encode()).decode()
+    form = client.post(f"/incidents/{incident}/confirm", data={"x": "1"}, headers={"Authorization": basic})
+    assert form.status_code == 403
