@@ -128,8 +128,12 @@ def bench_gtd(root: Path, limit: int | None) -> None:
     SUMMARY["gtd_perp_acc"] = round(float(np.mean(acc["perpetrator(named)"])), 3) if acc["perpetrator(named)"] else "nan"
     for k in ("killed", "wounded"):
         exact, near, n = _count_scores(counts[k])
-        print(f"  {k:7s}: exact {_pct(exact)}  within 10% {_pct(near)} (n={n})")
+        exact0, near0, _ = _count_scores([(g, p or 0) for g, p in counts[k]])
+        print(f"  {k:7s}: exact {_pct(exact)}  within 10% {_pct(near)} (n={n}; null counts as wrong); "
+              "null read as 0 (GTD codebook: a report with no evidence of victims is coded 0) "
+              f"exact {_pct(exact0)}  within 10% {_pct(near0)}")
         SUMMARY[f"gtd_{k}_exact"] = round(exact, 3)
+        SUMMARY[f"gtd_{k}_exact_null0"] = round(exact0, 3)
 
 
 def _calibration_error(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:

@@ -14,12 +14,17 @@ nothing):
   bound ("between 10 and 15", like GTD's conservative figures and ISAF's "min killed");
 * sentences are combined by taking the largest figure (restatements are not added), except sentences marked
   as additional ("also", "another", "كما", "également"), which add; "in addition to the bomber" adds the
-  perpetrators (GTD counts attackers among the dead);
+  perpetrators. Attackers: GTD's codebook counts in ``nkill`` every victim *and attacker* who died (``nkillter``
+  is its separate attackers' figure), so "killed 6 people … the bomber also died" is 7, in every language
+  ("blew himself up, killing six", "tuant six personnes et le kamikaze", "مقتل ستة أشخاص والانتحاري"); a
+  bomber counted within the figure ("six people, including the bomber") is not added again;
 * "no casualties" / "aucune victime" / "لم يسفر عن إصابات" give 0; background sentences ("since 2019",
   "so far this year") are skipped; vague amounts ("dozens", "عشرات") are not counts.
 
 Policy (GTD coders do the same): when a report gives one figure (say killed) and never mentions the other,
 the other is 0 if the report is about an incident with a stated toll, and ``None`` when nothing is stated.
+(GTD's codebook codes 0 when its sources show no evidence of deaths; a first news flash often has no toll
+*yet*, so ``None`` keeps "not stated" apart from "none"; ``benchmarks/extraction.py`` prints both readings.)
 A carried-out assassination with no count ("assassinated the mayor", "اغتيال رئيس البلدية", "le maire a été
 assassiné") states one killed, like a named victim ("shot and killed Ahmad Khan, a teacher").
 """
