@@ -25,7 +25,7 @@ Rules:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,7 @@ __all__ = [
     "subscription_matches",
     "toll_of",
     "record_alerts",
+    "record_batch_alerts",
     "alert_incident",
     "recent_alerts",
     "public_base_url",
@@ -216,17 +217,23 @@ class SubscriptionIndex:
         return list(found.values())
 
 
-def _previous(conn, incident_id: str, subscription_ids: list[int]) -> dict[int, tuple[int, int | None, int | None]]:
-    """Per subscription: (highest toll alerted, killed, wounded at that alert)."""
-    wanted = set(subscription_ids)
-    rows = conn.execute(select(alert_log.c.subscription_id, alert_log.c.toll, alert_log.c.killed, alert_log.c.wounded)
-                        .where(alert_log.c.incident_id == incident_id))
-    best: dict[int, tuple[int, int | None, int | None]] = {}
-    for row in rows:
-        if row.subscription_id not in wanted:
-            continue
-        if row.subscription_id not in best or row.toll > best[row.subscription_id][0]:
-            best[row.subscription_id] = (row.toll, row.killed, row.wounded)
+#: incidents per "previous alerts" lookup (one statement for a whole pipeline batch)
+_CHUNK = 500
+
+
+def _previous(conn, incident_ids: list[str], subscription_ids: set[int]
+              ) -> dict[tuple[str, int], tuple[int, int | None, int | None]]:
+    """Per (incident, subscription): (highest toll alerted, killed, wounded at that alert), for all the
+    ``incident_ids`` at once."""
+    c = alert_log.c
+    best: dict[tuple[str, int], tuple[int, int | None, int | None]] = {}
+    for start in range(0, len(incident_ids), _CHUNK):
+        rows = conn.execute(select(c.incident_id, c.subscription_id, c.toll, c.killed, c.wounded)
+                            .where(c.incident_id.in_(incident_ids[start:start + _CHUNK])))
+        for row in rows:
+            key = (row.incident_id, row.subscription_id)
+            if row.subscription_id in subscription_ids and (key not in best or row.toll > best[key][0]):
+                best[key] = (row.toll, row.killed, row.wounded)
     return best
 
 
@@ -242,15 +249,16 @@ def _log_row(sub: Subscription, fields: dict, channel: str, reason: str, message
                 message=message.as_json(), created=now, delivered_at=now if inapp else None)
 
 
-def _claim(conn, rows: list[dict]) -> dict[tuple[int, str], int]:
+def _claim(conn, rows: list[dict]) -> dict[tuple[int, str, str], int]:
     """Insert the log rows in one statement, skipping those another worker already recorded (the unique key);
-    returns (subscription id, channel) → log id of the rows this call inserted."""
+    returns (subscription id, incident id, channel) → log id of the rows this call inserted."""
     if not rows:
         return {}
     dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     statement = (dialect_insert(alert_log).on_conflict_do_nothing()
-                 .returning(alert_log.c.id, alert_log.c.subscription_id, alert_log.c.channel))
-    return {(r.subscription_id, r.channel): r.id for r in conn.execute(statement, rows)}
+                 .returning(alert_log.c.id, alert_log.c.subscription_id, alert_log.c.incident_id,
+                            alert_log.c.channel))
+    return {(r.subscription_id, r.incident_id, r.channel): r.id for r in conn.execute(statement, rows)}
 
 
 def _viewer_cache(db_conn) -> Callable[[str], Viewer | None]:
@@ -269,40 +277,71 @@ def _viewer_cache(db_conn) -> Callable[[str], Viewer | None]:
 def record_alerts(db: Db, incident: AlertIncident, index: SubscriptionIndex, *, base_url: str,
                   viewer_of: Callable[[str], Viewer | None] | None = None) -> list[PendingAlert]:
     """Decide and record the alerts ``incident`` causes (one transaction, with one audit ``read`` entry per
-    user alerted); returns them for delivery.
+    user alerted); returns them for delivery. See :func:`record_batch_alerts`."""
+    return record_batch_alerts(db, [incident], index, base_url=base_url, viewer_of=viewer_of)
+
+
+def _choose(incident: AlertIncident, fields: dict, matched: list[Subscription], previous: Mapping, base_url: str,
+            viewer_of: Callable[[str], Viewer | None], viewers: dict[str, Viewer]
+            ) -> list[tuple[Subscription, str, AlertMessage, dict]]:
+    """(subscription, channel, message, incident fields) of the alerts one incident causes: a first match or a
+    toll above the highest already alerted, for subscribers who may see it."""
+    toll, chosen = toll_of(fields), []
+    for sub in matched:
+        before = previous.get((fields["id"], sub.id))
+        if before is not None and toll <= before[0]:
+            continue
+        viewer = viewer_of(sub.username)
+        if viewer is None or not can_see(viewer, incident.facts, incident.collections):
+            continue
+        viewers[sub.username] = viewer
+        reason = "new" if before is None else "toll"
+        message = render_alert(fields, sub.language, base_url, reason=reason,
+                               previous=before[1:] if before else None, subscription=sub.name)
+        chosen += [(sub, channel, message, fields) for channel in _channels(sub)]
+    return chosen
+
+
+def record_batch_alerts(db: Db, incidents: Sequence[AlertIncident], index: SubscriptionIndex, *, base_url: str,
+                        viewer_of: Callable[[str], Viewer | None] | None = None) -> list[PendingAlert]:
+    """Decide and record the alerts of several incidents (each at most once: give each incident's latest
+    version) in one transaction; returns them for delivery.
+
+    Why batched: the pipeline alerts on every incident a batch touched, and per-incident statements (previous
+    alerts, log insert, audit chain append) cost more than the matching. So the previous alerts of all the
+    incidents are read in one query, all log rows are inserted in one statement (skipping rows another worker
+    recorded: the unique key), and each user alerted gets ONE audit ``read`` entry (``via="alert"``) listing
+    every incident the call told them about — still who, which objects, when.
 
     ``viewer_of(username)`` gives a subscriber's viewer (default: read from the account tables, None when the
     user is unknown or inactive — such a user gets nothing).
     """
-    fields = incident_fields(dict(incident.obj))
-    matched = index.matching(fields)
-    if not matched:
+    work = []
+    for incident in incidents:
+        fields = incident_fields(dict(incident.obj))
+        matched = index.matching(fields)
+        if matched:
+            work.append((incident, fields, matched))
+    if not work:
         return []
-    toll, now = toll_of(fields), utcnow()
-    chosen: list[tuple[Subscription, str, AlertMessage]] = []
-    viewers: dict[str, Viewer] = {}
-    with in_transaction(db, f"the alerts of {fields['id']}") as conn:
+    now, viewers = utcnow(), {}
+    chosen: list[tuple[Subscription, str, AlertMessage, dict]] = []
+    with in_transaction(db, "the alerts of the incidents") as conn:
         viewer_of = viewer_of or _viewer_cache(conn)
-        previous = _previous(conn, fields["id"], [s.id for s in matched])
-        for sub in matched:
-            before = previous.get(sub.id)
-            if before is not None and toll <= before[0]:
-                continue
-            viewer = viewer_of(sub.username)
-            if viewer is None or not can_see(viewer, incident.facts, incident.collections):
-                continue
-            viewers[sub.username] = viewer
-            reason = "new" if before is None else "toll"
-            message = render_alert(fields, sub.language, base_url, reason=reason,
-                                   previous=before[1:] if before else None, subscription=sub.name)
-            chosen += [(sub, channel, message) for channel in _channels(sub)]
+        previous = _previous(conn, sorted({f["id"] for _, f, _ in work}),
+                             {s.id for _, _, matched in work for s in matched})
+        for incident, fields, matched in work:
+            chosen += _choose(incident, fields, matched, previous, base_url, viewer_of, viewers)
         ids = _claim(conn, [_log_row(sub, fields, channel, message.data["reason"], message, now)
-                            for sub, channel, message in chosen])
-        told = sorted({sub.username for sub, channel, _ in chosen if (sub.id, channel) in ids})
-        for username in told:  # an alert shows the incident: audited as a read, committed with the alert
-            record_read(conn, viewers[username], [fields["id"]], via="alert")
-    return [PendingAlert(ids[(sub.id, channel)], channel, sub, message)
-            for sub, channel, message in chosen if (sub.id, channel) in ids]
+                            for sub, channel, message, fields in chosen])
+        told: dict[str, set[str]] = {}
+        for sub, channel, _, fields in chosen:
+            if (sub.id, fields["id"], channel) in ids:
+                told.setdefault(sub.username, set()).add(fields["id"])
+        for username in sorted(told):  # an alert shows the incident: audited as a read, committed with the alert
+            record_read(conn, viewers[username], sorted(told[username]), via="alert")
+    return [PendingAlert(ids[(sub.id, fields["id"], channel)], channel, sub, message)
+            for sub, channel, message, fields in chosen if (sub.id, fields["id"], channel) in ids]
 
 
 def alert_incident(db: Db, incident: AlertIncident, index: SubscriptionIndex, *, base_url: str,

@@ -38,7 +38,7 @@ from marsad.access.context import Viewer, load_viewer
 from marsad.access.setup import REGIONAL_COLLECTION
 from marsad.config import Settings
 from marsad.errors import ConfigError, MarsadError, NotFound
-from marsad.monitor.alerts import AlertIncident, PendingAlert, SubscriptionIndex, public_base_url, record_alerts
+from marsad.monitor.alerts import AlertIncident, PendingAlert, SubscriptionIndex, public_base_url, record_batch_alerts
 from marsad.monitor.collect import poll_due
 from marsad.monitor.delivery import Dispatcher, dispatcher_from_settings
 from marsad.monitor.extract import extract_report
@@ -297,12 +297,9 @@ class Pipeline:
         index = SubscriptionIndex(active_subscriptions(conn))
         if not index.size:
             return []
-        viewer_of = _viewer_cache(conn)
-        pending: list[PendingAlert] = []
-        for incident, marking, collection in batch.latest.values():
-            event = AlertIncident.of(incident, tlp=marking.tlp, release_to=marking.release_to, collections=[collection])
-            pending += record_alerts(conn, event, index, base_url=self.base_url, viewer_of=viewer_of)
-        return pending
+        events = [AlertIncident.of(incident, tlp=marking.tlp, release_to=marking.release_to, collections=[collection])
+                  for incident, marking, collection in batch.latest.values()]
+        return record_batch_alerts(conn, events, index, base_url=self.base_url, viewer_of=_viewer_cache(conn))
 
     def _still_mine(self, conn, prepared: list[_Prepared]) -> list[_Prepared]:
         """The items this worker still holds (a lease that ran out may have passed them to another worker)."""

@@ -18,6 +18,7 @@ from marsad.monitor.alerts import (
     alert_incident,
     recent_alerts,
     record_alerts,
+    record_batch_alerts,
     public_base_url,
     subscription_matches,
 )
@@ -266,3 +267,24 @@ def test_alerts_and_subscription_changes_are_audited(world):
     assert [(e.action, e.detail.get("change") or e.detail.get("via")) for e in entries] == [
         ("admin", "subscription.add"), ("read", "alert")]
     assert entries[0].detail["subscription"] == sub.id
+
+
+def test_a_batch_of_incidents_is_alerted_with_one_audit_entry_per_user(world):
+    engine, collection, ids = world
+    create_subscription(engine, "jo", "all", {})
+    create_subscription(engine, "sa", "big", {"min_killed": 5})
+    index = SubscriptionIndex(active_subscriptions(engine))
+    small = incident(collection, by=ids["SA"], killed=1)
+    big = incident(collection, by=ids["SA"], killed=8, tlp="amber", release_to=["SA"])
+    sent = record_batch_alerts(engine, [small, big], index, base_url=BASE)
+    # jo may not see the amber one; sa's threshold leaves out the small one
+    assert sorted((p.subscription.username, p.channel) for p in sent) == [("jo", "inapp"), ("sa", "inapp")]
+    assert record_batch_alerts(engine, [small, big], index, base_url=BASE) == []  # no toll rise: nothing again
+    with engine.connect() as conn:
+        reads = conn.execute(select(audit_log.c.actor, audit_log.c.object_ids).where(audit_log.c.action == "read")
+                             .order_by(audit_log.c.seq)).all()
+    assert [(r.actor, list(r.object_ids)) for r in reads] == [("jo", [small.obj["id"]]), ("sa", [big.obj["id"]])]
+    higher = [incident(collection, by=ids["SA"], incident_id=small.obj["id"], killed=4),
+              incident(collection, by=ids["SA"], incident_id=big.obj["id"], killed=9, tlp="amber", release_to=["SA"])]
+    rises = record_batch_alerts(engine, higher, index, base_url=BASE)
+    assert sorted((p.subscription.username, p.message.data["reason"]) for p in rises) == [("jo", "toll"), ("sa", "toll")]
