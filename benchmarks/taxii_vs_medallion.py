@@ -4,7 +4,11 @@ Workload per server and size N (a fresh server each time): POST N indicators in 
 (default 100) through ``Collection.add_objects`` (status read back), GET the first page of ``--first-page``
 (default 100) objects (median of up to 5 tries), then page through everything with ``as_pages`` asking
 ``--page-size`` (default 1000) per request. Printed per run: POST objects/s, first-page ms, paging objects/s and the
-server process's peak RSS (VmHWM). Marsad runs on SQLite in a temporary folder (and on PostgreSQL if
+server process's memory: RSS once started, the peak during the workload alone (the kernel's high-water mark is
+reset after start-up through ``/proc/PID/clear_refs``, so an import-time spike does not hide growth with N) and
+the anonymous (heap) part of the RSS at the end (file-backed pages, e.g. SQLite's memory map, are the page cache
+shared with the kernel). Also the server's CPU seconds per 1,000 objects posted (``/proc/PID/stat``), a figure that
+holds on a busy machine where objects/s do not. Marsad runs on SQLite in a temporary folder (and on PostgreSQL if
 ``--postgres-url`` is given); medallion 3.0.0 on its memory backend.
 
     python benchmarks/taxii_vs_medallion.py                 # 1,000 and 5,000 both, Marsad alone at 100,000
@@ -50,6 +54,9 @@ class Result:
     first_page_ms: float
     page_per_s: float
     peak_rss_mb: float
+    start_rss_mb: float = float("nan")
+    end_anon_mb: float = float("nan")
+    post_cpu_ms_per_1000: float = float("nan")
 
 
 def free_port() -> int:
@@ -66,14 +73,36 @@ def indicator(n: int, run: str) -> dict:
             "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}
 
 
-def peak_rss_mb(pid: int) -> float:
+def memory_mb(pid: int, field: str = "VmHWM") -> float:
+    """One memory figure of ``/proc/PID/status`` (VmHWM: peak RSS, VmRSS, RssAnon) in MB; NaN if unreadable."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return float("nan")
+
+
+def peak_rss_mb(pid: int) -> float:
+    return memory_mb(pid, "VmHWM")
+
+
+def reset_peak(pid: int) -> None:
+    """Start the peak RSS anew from the current RSS (Linux: write 5 to clear_refs); best effort."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (NaN where /proc is missing)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
 
 
 def wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -151,6 +180,9 @@ def workload(server: str, n: int, collection_url: str, pid: int, batch: int, pag
              first_page: int) -> Result:
     collection = Collection(collection_url, user=USER, password=PASSWORD)
     run = uuid.uuid4().hex
+    start_rss = memory_mb(pid, "VmRSS")
+    reset_peak(pid)
+    cpu_before = cpu_seconds(pid)
     started = time.perf_counter()
     for start in range(0, n, batch):
         envelope = {"objects": [indicator(i, run) for i in range(start, min(n, start + batch))]}
@@ -158,6 +190,7 @@ def workload(server: str, n: int, collection_url: str, pid: int, batch: int, pag
         if status.success_count != len(envelope["objects"]):
             raise RuntimeError(f"{server}: only {status.success_count} of {len(envelope['objects'])} stored")
     post_seconds = time.perf_counter() - started
+    post_cpu = cpu_seconds(pid) - cpu_before
     print(f"  {server}: POST {n:,} in {post_seconds:.1f} s", file=sys.stderr, flush=True)
     firsts: list[float] = []
     while len(firsts) < 5 and sum(firsts) < 10:  # at most 5 tries, fewer when one takes seconds
@@ -171,7 +204,8 @@ def workload(server: str, n: int, collection_url: str, pid: int, batch: int, pag
     page_seconds = time.perf_counter() - t0
     if seen != n:
         raise RuntimeError(f"{server}: paging returned {seen} objects, expected {n}")
-    return Result(server, n, n / post_seconds, statistics.median(firsts) * 1000, n / page_seconds, peak_rss_mb(pid))
+    return Result(server, n, n / post_seconds, statistics.median(firsts) * 1000, n / page_seconds, peak_rss_mb(pid),
+                  start_rss, memory_mb(pid, "RssAnon"), post_cpu / n * 1e6)
 
 
 def run_one(server: str, n: int, args) -> Result:
@@ -195,7 +229,9 @@ def run_one(server: str, n: int, args) -> Result:
             if database_url:
                 drop_postgres(args.postgres_url, database_url)
     print(f"{result.server:10s} N={n:>9,}  POST {result.post_per_s:8.0f} obj/s  first page {result.first_page_ms:7.1f} ms"
-          f"  paging {result.page_per_s:8.0f} obj/s  peak RSS {result.peak_rss_mb:6.0f} MB", flush=True)
+          f"  paging {result.page_per_s:8.0f} obj/s  RSS start {result.start_rss_mb:4.0f} MB, workload peak "
+          f"{result.peak_rss_mb:4.0f} MB, end anon {result.end_anon_mb:4.0f} MB  server CPU "
+          f"{result.post_cpu_ms_per_1000:5.0f} ms/1,000 posted", flush=True)
     return result
 
 
@@ -254,14 +290,18 @@ def summary(results: list[Result], both: list[int], alone: list[int]) -> str:
     pairs = []
     for n in both:
         m, ref = by[("marsad", n)], by[("medallion", n)]
-        print(f"N={n:,}: Marsad/medallion POST x{m.post_per_s / ref.post_per_s:.1f}, first page "
-              f"x{ref.first_page_ms / m.first_page_ms:.1f} faster, paging x{m.page_per_s / ref.page_per_s:.1f}")
-        pairs += [f"post_ratio_{n}={m.post_per_s / ref.post_per_s:.2f}",
+        cpu_ratio = ref.post_cpu_ms_per_1000 / m.post_cpu_ms_per_1000
+        print(f"N={n:,}: Marsad/medallion POST x{m.post_per_s / ref.post_per_s:.1f} (server CPU per object "
+              f"x{cpu_ratio:.1f} less), first page x{ref.first_page_ms / m.first_page_ms:.1f} faster, "
+              f"paging x{m.page_per_s / ref.page_per_s:.1f}")
+        pairs += [f"post_ratio_{n}={m.post_per_s / ref.post_per_s:.2f}", f"post_cpu_ratio_{n}={cpu_ratio:.2f}",
                   f"page_ratio_{n}={m.page_per_s / ref.page_per_s:.2f}"]
     for r in results:
         tag = f"{r.server.replace('-', '_')}_{r.n}"
         pairs += [f"{tag}_post_per_s={r.post_per_s:.0f}", f"{tag}_first_page_ms={r.first_page_ms:.1f}",
-                  f"{tag}_page_per_s={r.page_per_s:.0f}", f"{tag}_peak_rss_mb={r.peak_rss_mb:.0f}"]
+                  f"{tag}_page_per_s={r.page_per_s:.0f}", f"{tag}_peak_rss_mb={r.peak_rss_mb:.0f}",
+                  f"{tag}_start_rss_mb={r.start_rss_mb:.0f}", f"{tag}_end_anon_mb={r.end_anon_mb:.0f}",
+                  f"{tag}_post_cpu_ms_per_1000={r.post_cpu_ms_per_1000:.0f}"]
     return " ".join(pairs)
 
 

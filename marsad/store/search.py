@@ -52,9 +52,13 @@ def _collect(value: Any, key: str, out: list[str]) -> None:
             _collect(item, key, out)
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=32_768)
 def _fold_word(word: str) -> str:
-    """The folded word, followed by its search key when that differs (Arabic words without their prefixes)."""
+    """The folded word, followed by its search key when that differs (Arabic words without their prefixes).
+
+    The cache is bounded low on purpose: a hub's vocabulary of recurring words fits, while the words seen once
+    (hosts, hashes, numbers) pass through it. At 262,144 entries it held 67 MB once full (TAXII benchmark
+    indicators), memory a long-running server kept for words it rarely sees again."""
     folded = fold(word)
     keys = {search_key(part) for part in folded.split()} - set(folded.split())
     return " ".join([folded, *sorted(keys)]) if keys else folded

@@ -55,16 +55,20 @@ class StatusRecord:
         return "pending" if self.pendings else "complete"
 
 
+#: built once: a statement whose values come at execution is compiled once and found in the cache by a cheap key
+_INSERT = insert(taxii_status)
+
+
 def save_status(conn: Connection, record: StatusRecord) -> StatusRecord:
     """Insert ``record`` inside the caller's transaction."""
-    conn.execute(insert(taxii_status).values(
-        id=record.id, collection_id=record.collection_id, owner=record.owner, status=record.status,
-        total_count=len(record.successes) + len(record.failures) + len(record.pendings),
-        success_count=len(record.successes), failure_count=len(record.failures),
-        pending_count=len(record.pendings), successes=list(record.successes), failures=list(record.failures),
-        pendings=list(record.pendings), request_timestamp=record.request_timestamp,
-        created=datetime.now(timezone.utc),
-    ))
+    conn.execute(_INSERT, {
+        "id": record.id, "collection_id": record.collection_id, "owner": record.owner, "status": record.status,
+        "total_count": len(record.successes) + len(record.failures) + len(record.pendings),
+        "success_count": len(record.successes), "failure_count": len(record.failures),
+        "pending_count": len(record.pendings), "successes": list(record.successes),
+        "failures": list(record.failures), "pendings": list(record.pendings),
+        "request_timestamp": record.request_timestamp, "created": datetime.now(timezone.utc),
+    })
     return record
 
 

@@ -10,15 +10,17 @@ writers and makes every transaction's ``date_added`` strictly later than the pre
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
-from sqlalchemy import ARRAY, Connection, any_, bindparam, insert, select, text, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import ARRAY, Connection, Engine, any_, bindparam, insert, select, text, update
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from marsad.errors import Conflict
+from marsad.errors import Conflict, MarsadError, StoreError
 from marsad.model.markings import tlp_of_id
 from marsad.store.collections import collection_objects, get_collection
 from marsad.store.incidents import project_incidents
@@ -27,7 +29,9 @@ from marsad.store.paging import version_of
 from marsad.store.rows import MarkingReader, ObjectRow, build_row
 from marsad.store.search import insert_indexed
 
-__all__ = ["ObjectOutcome", "PutResult", "put_objects", "lock_clock", "DefinitionSource"]
+__all__ = ["ObjectOutcome", "PutResult", "put_objects", "lock_clock", "DefinitionSource", "write_transaction"]
+
+log = logging.getLogger(__name__)
 
 #: where marking-definitions not in the bundle or the store come from: a mapping or a function of the id
 DefinitionSource = Mapping[str, Mapping] | Callable[[str], Mapping | None] | None
@@ -68,31 +72,69 @@ class PutResult:
         return self._with("conflict")
 
 
+@contextmanager
+def write_transaction(engine: Engine, action: str) -> Iterator[Connection]:
+    """One write transaction whose database failures reach callers as :class:`StoreError` ("nothing was
+    changed"), as :class:`marsad.store.Store` does, for callers that store objects together with other rows
+    (a TAXII status resource and its audit entry) all or nothing."""
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except MarsadError:
+        raise
+    except SQLAlchemyError as exc:
+        log.warning("store failure while %s: %s", action, exc)
+        busy = "locked" in str(exc) or "connect" in str(exc)
+        reason = "the database is busy or unavailable" if busy else "the database refused the operation"
+        raise StoreError(f"could not {action}: {reason}; nothing was changed") from None
+
+
+#: the clock's statements, built once (see :data:`_LOOKUPS`)
+_CLOCK_LOCK = update(store_clock).where(store_clock.c.id == 1).values(id=1).returning(store_clock.c.last_added)
+_CLOCK_SET = update(store_clock).where(store_clock.c.id == 1).values(last_added=bindparam("stamp"))
+
+
 def lock_clock(conn: Connection) -> datetime:
     """Lock the write clock (serialising writers) and return this transaction's strictly later date_added."""
-    locked = conn.execute(update(store_clock).where(store_clock.c.id == 1).values(id=1).returning(store_clock.c.last_added))
-    found = locked.all()
+    found = conn.execute(_CLOCK_LOCK).all()
     if not found:
         conn.execute(insert(store_clock).values(id=1, last_added=None))
     last = found[0].last_added if found else None
     now = datetime.now(timezone.utc)
     stamp = max(now, last + timedelta(microseconds=1)) if last else now
-    conn.execute(update(store_clock).where(store_clock.c.id == 1).values(last_added=stamp))
+    conn.execute(_CLOCK_SET, {"stamp": stamp})
     return stamp
 
 
-def _one_of(conn: Connection, column, values: list):
-    """``column IN values``: a single array parameter on PostgreSQL (one short, cached statement)."""
-    if conn.dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(values)
+def _in_list(column, name: str):
+    """``column IN :name`` for both dialects, built once (see :data:`_LOOKUPS`): an array parameter on
+    PostgreSQL, an expanding list on SQLite."""
+    return {"postgresql": column == any_(bindparam(name, type_=ARRAY(column.type))),
+            "sqlite": column.in_(bindparam(name, expanding=True))}
+
+
+#: the statements run for every put, built once so each execution skips construction and cache-key work
+_LOOKUPS = {
+    dialect: {
+        "existing": select(stix_objects.c.pk, stix_objects.c.stix_id, stix_objects.c.modified,
+                           stix_objects.c.content_hash).where(stix_in),
+        "present": select(collection_objects.c.object_pk).where(
+            collection_objects.c.collection_id == bindparam("collection"), pk_in),
+    }
+    for (dialect, stix_in), pk_in in zip(_in_list(stix_objects.c.stix_id, "ids").items(),
+                                          _in_list(collection_objects.c.object_pk, "ids").values())
+}
+
+
+def _lookup(conn: Connection, name: str):
+    return _LOOKUPS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"][name]
 
 
 def _existing(conn: Connection, ids: list[str]) -> dict[tuple, tuple[int, str]]:
     found: dict[tuple, tuple[int, str]] = {}
+    query = _lookup(conn, "existing")
     for start in range(0, len(ids), _CHUNK):
-        query = select(stix_objects.c.pk, stix_objects.c.stix_id, stix_objects.c.modified, stix_objects.c.content_hash)
-        for row in conn.execute(query.where(_one_of(conn, stix_objects.c.stix_id, ids[start : start + _CHUNK]))):
+        for row in conn.execute(query, {"ids": ids[start : start + _CHUNK]}):
             found[(row.stix_id, row.modified)] = (row.pk, row.content_hash)
     return found
 
@@ -255,12 +297,10 @@ def _add_to_collection(conn, collection_id: str, statuses: list[str], pks: list,
     """Add the non-conflicting versions to the collection; only versions stored before (not ``fresh``) are looked up."""
     wanted = sorted({pk for pk, status in zip(pks, statuses) if status != "conflict" and pk not in fresh})
     present: set[int] = set()
+    query = _lookup(conn, "present")
     for start in range(0, len(wanted), _CHUNK):
-        query = select(collection_objects.c.object_pk).where(
-            collection_objects.c.collection_id == collection_id,
-            _one_of(conn, collection_objects.c.object_pk, wanted[start : start + _CHUNK]),
-        )
-        present.update(conn.execute(query).scalars())
+        chunk = {"collection": collection_id, "ids": wanted[start : start + _CHUNK]}
+        present.update(conn.execute(query, chunk).scalars())
     members, done = [], set()
     for i, (pk, status) in enumerate(zip(pks, statuses)):
         if status != "conflict" and pk not in present and pk not in done:

@@ -172,6 +172,17 @@ def _reading(request: Request, api_root: str, collection_id: str, *, stix: bool)
     return viewer, media, access
 
 
+def _writing(request: Request, api_root: str, collection_id: str):
+    """Sign-in, media types and the write right, in one trip to the thread pool (before the body is read)."""
+    viewer = _viewer(request)
+    media = negotiate(request.headers.get("accept"))
+    _check_root(api_root)
+    check_content_type(request.headers.get("content-type"))
+    access = open_collection(request.app.state.engine, viewer, collection_id, need="write",
+                             remote_addr=_remote(request))
+    return viewer, media, access
+
+
 def _register_objects(app: FastAPI) -> None:
     base = "/taxii2/{api_root}/collections/{collection_id}/objects/"
 
@@ -187,13 +198,8 @@ def _register_objects(app: FastAPI) -> None:
     async def post_objects(api_root: str, collection_id: str, request: Request):
         """Add objects (5.4): 202 with a status resource; 413 for an oversized body, 415 for another type."""
         request_time = datetime.now(timezone.utc)
-        viewer = await run_in_threadpool(_viewer, request)
-        media = negotiate(request.headers.get("accept"))
-        _check_root(api_root)
-        check_content_type(request.headers.get("content-type"))
+        viewer, media, access = await run_in_threadpool(_writing, request, api_root, collection_id)
         state = request.app.state
-        access = await run_in_threadpool(open_collection, state.engine, viewer, collection_id, need="write",
-                                         remote_addr=_remote(request))
         body = await read_body(request, state.settings.max_content_length)
         status = await run_in_threadpool(add_objects, state.engine, state.settings, viewer, access.id, body,
                                          remote_addr=_remote(request), request_time=request_time, access=access)

@@ -105,3 +105,43 @@ def test_delete_chosen_versions_by_their_originator(world):
     with pytest.raises(NotFound):
         delete_object(world.engine, viewer(world, "sec"), "sa-jo", stix_id, everything)
     assert stamp(0)  # the versions were stamp(0) and stamp(5); both gone now
+
+
+def test_objects_status_and_audit_entry_are_stored_together_or_not_at_all(world, monkeypatch):
+    from marsad.access import audit
+    from marsad.store.audit import audit_log
+    from marsad.store.taxii_status import taxii_status
+
+    def rows(table) -> int:
+        with world.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(table)).scalar()
+
+    before = (count(world), rows(taxii_status), rows(audit_log))
+
+    def failing(*_args, **_kwargs):
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr(audit, "record_write", failing)
+    with pytest.raises(RuntimeError):
+        add_objects(world.engine, SETTINGS, viewer(world, "sa"), "regional", body([indicator(), indicator()]))
+    assert (count(world), rows(taxii_status), rows(audit_log)) == before
+    monkeypatch.undo()
+    status = add_objects(world.engine, SETTINGS, viewer(world, "sa"), "regional", body([indicator()]))
+    assert (count(world), rows(taxii_status), rows(audit_log)) == (before[0] + 1, before[1] + 1, before[2] + 1)
+    assert status["success_count"] == 1
+
+
+def test_planner_statistics_are_refreshed_as_objects_arrive(world, monkeypatch):
+    from marsad.exchange.taxii import writes as taxii_writes
+    from marsad.store import Store
+
+    refreshed = []
+    monkeypatch.setattr(taxii_writes, "ANALYSE_AFTER", 3)
+    monkeypatch.setattr(Store, "refresh_statistics", lambda self: refreshed.append(self.engine))
+    taxii_writes._ADDED.pop(world.engine, None)
+    add_objects(world.engine, SETTINGS, viewer(world, "sa"), "regional", body([indicator(), indicator()]))
+    assert refreshed == []
+    add_objects(world.engine, SETTINGS, viewer(world, "sa"), "regional", body([indicator(), indicator()]))
+    assert refreshed == [world.engine]  # 4 added since the last refresh: one refresh, the count starts anew
+    add_objects(world.engine, SETTINGS, viewer(world, "sa"), "regional", body([indicator()]))
+    assert refreshed == [world.engine]

@@ -201,3 +201,21 @@ def test_rejected_row_insert_is_a_store_error_with_nothing_stored(store, make, m
     monkeypatch.undo()
     assert store.count(versions="all") == taken
     assert store.put_objects([make(n=201)]).added  # the store still works after the failure
+
+
+def test_write_transaction_maps_database_failures_and_keeps_nothing(store, make):
+    from marsad.errors import StoreError
+    from marsad.store.writes import put_objects, write_transaction
+    from marsad.store.rows import default_marking_reader
+
+    before = store.count(versions="all")
+    with pytest.raises(StoreError) as raised:
+        with write_transaction(store.engine, "store the objects") as conn:
+            put_objects(conn, [make(n=300)], collection_id=None, all_or_nothing=True, reader=default_marking_reader)
+            conn.execute(text("SELECT * FROM no_such_table"))
+    assert raised.value.message.startswith("could not store the objects")
+    assert "nothing was changed" in raised.value.message
+    assert store.count(versions="all") == before
+    with pytest.raises(Conflict):  # Marsad's own errors pass through unchanged
+        with write_transaction(store.engine, "store the objects") as conn:
+            raise Conflict("same id and version, other content")

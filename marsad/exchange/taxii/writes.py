@@ -4,11 +4,15 @@ Why here: an envelope is checked whole before anything is stored (bad JSON, non-
 spec_version, too many objects: 400/413 and nothing stored), then stored in one transaction where each object
 gets its own outcome — re-sending a stored object is a success, the same id and version with other content
 is a failure of that object only. The outcome is kept as a status resource only its sender may read back.
+The objects, the status resource and the audit entry are written in one transaction: a write is never
+stored without its audit entry and status, nor the other way round.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import weakref
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -26,7 +30,10 @@ from marsad.exchange.taxii.resources import status_resource
 from marsad.model.bundle import parse_stix
 from marsad.store import Store
 from marsad.store.objects import stix_objects
+from marsad.store.rows import default_marking_reader
+from marsad.store.store import ANALYSE_AFTER
 from marsad.store.taxii_status import StatusRecord, load_status, save_status
+from marsad.store.writes import PutResult, put_objects, write_transaction
 
 __all__ = ["envelope_objects", "add_objects", "delete_object", "read_status"]
 
@@ -77,19 +84,45 @@ def add_objects(engine: Engine, settings: Settings, viewer: Viewer, collection_i
     raw = envelope_objects(body, max_bytes=settings.max_content_length, max_objects=settings.max_objects_per_bundle)
     objects = parse_stix(raw, max_objects=settings.max_objects_per_bundle, known_markings=_known_marking(engine)) \
         if raw else []
-    result = Store(engine).put_objects(objects, collection_id=access.id, all_or_nothing=False) if objects else None
-    outcomes = result.outcomes if result is not None else []
-    successes = [{"id": o.id, "version": o.version} | ({"message": "already stored"} if o.status == "unchanged"
-                                                     else {}) for o in outcomes if o.status != "conflict"]
-    failures = [{"id": o.id, "version": o.version, "message": o.message or "conflict"}
-                for o in outcomes if o.status == "conflict"]
-    record = StatusRecord(collection_id=access.id, owner=viewer.username, request_timestamp=request_time,
-                          successes=successes, failures=failures)
-    with engine.begin() as conn:
+    with write_transaction(engine, "store the objects") as conn:
+        result = put_objects(conn, objects, collection_id=access.id, all_or_nothing=False,
+                             reader=default_marking_reader) if objects else PutResult()
+        record = _status_record(result, access.id, viewer, request_time)
         save_status(conn, record)
-        audit.record_write(conn, viewer, [o.id for o in outcomes if o.status == "added"], remote_addr=remote_addr,
-                           collection=access.id, status=record.id, failures=len(failures))
-    return status_resource(record.id, request_time, successes, failures)
+        audit.record_write(conn, viewer, [o.id for o in result.outcomes if o.status == "added"],
+                           remote_addr=remote_addr, collection=access.id, status=record.id,
+                           failures=len(record.failures))
+    _count_added(engine, len(result.added))
+    return status_resource(record.id, request_time, record.successes, record.failures)
+
+
+def _status_record(result: PutResult, collection_id: str, viewer: Viewer, request_time: datetime) -> StatusRecord:
+    """Per object: a success (with "already stored" when it was), or a failure saying why."""
+    successes, failures = [], []
+    for o in result.outcomes:
+        if o.status == "conflict":
+            failures.append({"id": o.id, "version": o.version, "message": o.message or "conflict"})
+        elif o.status == "unchanged":
+            successes.append({"id": o.id, "version": o.version, "message": "already stored"})
+        else:
+            successes.append({"id": o.id, "version": o.version})
+    return StatusRecord(collection_id=collection_id, owner=viewer.username, request_timestamp=request_time,
+                        successes=successes, failures=failures)
+
+
+#: objects stored through TAXII per engine since its planner statistics were last refreshed
+_ADDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_ADDED_LOCK = threading.Lock()
+
+
+def _count_added(engine: Engine, count: int) -> None:
+    """Refresh the planner statistics after every ``ANALYSE_AFTER`` objects, as :class:`Store` does for its
+    own puts (a store that grows from empty would otherwise keep the plans of an empty one)."""
+    with _ADDED_LOCK:
+        total = _ADDED.get(engine, 0) + count
+        _ADDED[engine] = 0 if total >= ANALYSE_AFTER else total
+    if total >= ANALYSE_AFTER:
+        Store(engine).refresh_statistics()
 
 
 def read_status(engine: Engine, viewer: Viewer, status_id: str) -> dict:
