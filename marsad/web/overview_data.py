@@ -4,7 +4,7 @@ Why its own module: the overview is the page everyone opens first and the one th
 and every line here comes from the incident projection (:mod:`marsad.store.incidents`) filtered by
 :func:`marsad.analysis.trends.visibility` (the access layer's ``visible_clause``), and the incidents' names from
 ``Store.query`` with the same clause — a restricted incident is neither listed, nor counted, nor drawn.
-The queries are bounded (newest N by the indexed ``modified``; counts grouped by covered indexes), so the page
+The queries are bounded (newest N by primary key; top-N counts over the last two years on the month covering index), so the page
 stays fast with a hundred thousand incidents.
 """
 
@@ -52,10 +52,11 @@ class Breakdown:
 
 
 def latest_incidents(engine, viewer: Viewer, *, limit: int = 15) -> list[FeedItem]:
-    """The ``limit`` most recently updated incidents ``viewer`` may see, newest first (revoked ones left out)."""
+    """The ``limit`` most recently stored incident versions ``viewer`` may see, newest first (revoked left out)."""
     where = visibility(viewer)
-    stmt = (select(incident_facts).where(on_facts(where))
-            .order_by(incident_facts.c.modified.desc(), incident_facts.c.object_pk.desc()).limit(limit))
+    # newest stored version first: the primary key grows with every write, so the scan stops after ``limit``
+    # visible rows instead of sorting every visible incident by ``modified`` (no index there)
+    stmt = select(incident_facts).where(on_facts(where)).order_by(incident_facts.c.object_pk.desc()).limit(limit)
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     if not rows:
@@ -95,10 +96,19 @@ def _label(dimension: str, key: str, lang: str) -> str:
     return format_vocab(key, "attack_types", lang)
 
 
-def top_counts(engine, viewer: Viewer, dimension: str, lang: str, *, top: int = 8) -> Breakdown:
-    """The ``top`` values of ``dimension`` (country, group, attack_type) by visible incidents, with labels."""
+def top_counts(engine, viewer: Viewer, dimension: str, lang: str, *, top: int = 8, years: int = 2) -> Breakdown:
+    """The ``top`` values of ``dimension`` (country, group, attack_type) by visible incidents over the ``years``
+    years up to the latest visible incident (read per month, on the projection's covering month index)."""
+    where = visibility(viewer)
     with engine.connect() as conn:
-        cells = counts(conn, dimension, None, where=visibility(viewer))
-    cells = sorted((c for c in cells if c.key), key=lambda c: (-c.tally.incidents, str(c.key)))[:top]
-    return Breakdown(dimension, [(str(c.key), _label(dimension, str(c.key), lang), c.tally.incidents)
-                                 for c in cells])
+        last = latest_period(conn, "month", where=where)
+        if last is None:
+            return Breakdown(dimension, [])
+        cells = counts(conn, dimension, "month", where=where, start=shift_period(last, "month", -(12 * years - 1)),
+                       end=last)
+    totals: dict[str, int] = {}
+    for cell in cells:
+        if cell.key:
+            totals[str(cell.key)] = totals.get(str(cell.key), 0) + cell.tally.incidents
+    best = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return Breakdown(dimension, [(key, _label(dimension, key, lang), n) for key, n in best])
