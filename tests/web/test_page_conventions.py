@@ -1,4 +1,4 @@
-"""Page helpers: local redirects only after sign-in, navigation by role, HTML errors on pages only."""
+"""Page helpers (marsad/web/pages.py; the name test_pages.py is taken by tests/monitor): local redirects only after sign-in, navigation by role, HTML errors on pages only."""
 
 import pytest
 
