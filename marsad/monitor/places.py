@@ -24,6 +24,7 @@ import math
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,12 +167,10 @@ def _mentions(norm: str, capitals: set[str] | None) -> tuple[list[_Mention], lis
     text (None for Arabic, where every name counts)."""
     mentions: list[_Mention] = []
     demonyms: list[tuple[int, str]] = []
-    for hit in place_scanner().scan(norm):
+    for hit, written in _written_hits(norm, capitals):
         places, codes = _places_of(hit.payloads)
-        demonyms.extend((hit.start, code) for code in codes)
-        if not places:
-            continue
-        if not hit.arabic and (capitals is None or hit.key.split(" ", 1)[0] not in capitals):
+        demonyms.extend((hit.start, code) for code in codes)  # "irakien", "Iraqi": written either way
+        if not places or not written:
             continue
         places = list(places)
         mentions.append(_Mention(hit, places, _cue(norm, hit, places), True))
@@ -190,6 +189,22 @@ def _in_named_country(mention: _Mention, named: set[str]) -> bool:
 
 #: first words of personal names ("Abu Hadi") that are also the first words of village names
 _PERSON_PARTS = frozenset("abu abou bin ibn ben umm um sheikh cheikh".split())
+
+
+def _written_hits(norm: str, capitals: set[str] | None, offset: int = 0) -> Iterator[tuple[Hit, bool]]:
+    """Scanner hits and whether each counts as a place name: Arabic ones, and Latin ones written with a
+    capital; a many-word hit that is not ("northern Lebanon") gives way to the names inside it after its
+    first word ("Lebanon")."""
+    for hit in place_scanner().scan(norm):
+        if offset:
+            hit = hit._replace(start=hit.start + offset, end=hit.end + offset)
+        if hit.arabic or (capitals is not None and hit.key.split(" ", 1)[0] in capitals):
+            yield hit, True
+        elif " " in hit.key and capitals is not None and not any(p[0] == "@" for p in hit.payloads):
+            cut = hit.key.index(" ") + 1
+            yield from _written_hits(norm[hit.start - offset + cut:hit.end - offset], capitals, hit.start + cut)
+        else:
+            yield hit, False
 
 
 def _chain_cues(mentions: list[_Mention]) -> None:

@@ -146,3 +146,14 @@ def test_short_function_words_are_not_places(text, lang):
 def test_a_place_named_so_beats_a_larger_place_with_that_alternate_name(text, lang):
     """"Gao" is the town in Mali, not an alternate name of Guantanamo (Cuba), however large."""
     assert find_places(text, lang).country == "ML"
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("A bomb exploded near a mosque in Tripoli, the main city of northern Lebanon, killing two people.", "en"),
+    ("Une bombe a explosé près d'une mosquée à Tripoli, dans le nord du Liban.", "fr"),
+    ("انفجرت قنبلة قرب مسجد في طرابلس شمال لبنان.", "ar"),
+])
+def test_an_ambiguous_city_is_in_the_country_the_text_names(text, lang):
+    """Tripoli of Lebanon, not of Libya, when Lebanon is named ("northern Lebanon": the country inside)."""
+    found = find_places(text, lang)
+    assert (found.country, found.city) == ("LB", "Tripoli")
