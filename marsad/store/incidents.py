@@ -85,8 +85,9 @@ SOURCES = ("gtd", "acled", "extracted", "report")
 #: period name → column of ``incident_facts`` holding the period's first day
 PERIOD_COLUMNS = ("day", "week", "month", "year")
 _CHUNK = 500
-#: columns carried by the period indexes (sharing facts, the common breakdowns, the toll)
-_COVERED = ("audience", "tlp", "country", "perpetrator", "killed", "wounded", "created_by_ref")
+#: columns carried by the period indexes (sharing facts, the common breakdowns, the toll, and the key the policy's
+#: per-row subqueries and the term joins correlate on: PostgreSQL can then count from the index alone)
+_COVERED = ("audience", "tlp", "country", "perpetrator", "killed", "wounded", "created_by_ref", "object_pk")
 #: most rows a write settles (see :mod:`marsad.store.audiences`): bounds the cost a write adds
 _SETTLE_PER_WRITE = 20_000
 
@@ -219,19 +220,20 @@ def fact_values(pk: int, obj: Mapping[str, Any], tlp: str | None = None) -> tupl
 _COPIES = {"pk": "object_pk", "stix_id": "stix_id", "tlp": "tlp", "created_by_ref": "created_by_ref"}
 
 
-def _exact(where: ColumnElement[bool]) -> ColumnElement[bool]:
-    """``where`` re-pointed row by row onto ``incident_facts`` (the policy's subqueries correlate on ``object_pk``)."""
+def _exact(where: ColumnElement[bool], facts=incident_facts) -> ColumnElement[bool]:
+    """``where`` re-pointed row by row onto ``facts`` (``incident_facts`` or an alias of it; the policy's subqueries
+    then correlate on its ``object_pk``)."""
     def replace(element):
         if _is_reference_identity(element):
             return false()  # an incident is never an identity (and the index covering the counts lacks stix_id)
         if element is stix_objects:
-            return incident_facts
+            return facts
         if isinstance(element, Column) and element.table is stix_objects:
             if element.key == "type":
                 return literal("incident", String(100))
             if element.key not in _COPIES:
                 raise ValueError(f"stix_objects.{element.key} has no copy in incident_facts")
-            return incident_facts.c[_COPIES[element.key]]
+            return facts.c[_COPIES[element.key]]
         return None
     return visitors.replacement_traverse(where, {}, replace)
 
@@ -297,13 +299,18 @@ def on_facts(where: ColumnElement[bool]) -> ColumnElement[bool]:
     ``incident_facts``: same rows selected, no join. :class:`ValueError` if it reads a column not copied.
 
     Settled rows are decided by their audience (``audience IN`` the audiences ``where`` selects, see
-    :mod:`marsad.store.audiences`); unsettled ones by the clause itself, row by row."""
+    :mod:`marsad.store.audiences`); unsettled ones (few: found through a partial index) by the clause itself,
+    row by row, in a subquery of their own. Both subqueries are uncorrelated: the database runs each once, and a
+    count reads the covering index only (PostgreSQL would otherwise cost the per-row clause for every row)."""
     exact = _exact(where)
     try:
         chosen = select(sharing_audiences.c.id).where(on_audiences(where))
     except ValueError:
         return exact
-    return or_(incident_facts.c.audience.in_(chosen), and_(incident_facts.c.audience.is_(None), exact))
+    pending = incident_facts.alias("unsettled_facts")
+    unsettled = select(pending.c.object_pk).where(pending.c.audience.is_(None), _exact(where, pending))
+    return or_(incident_facts.c.audience.in_(chosen),
+               and_(incident_facts.c.audience.is_(None), incident_facts.c.object_pk.in_(unsettled)))
 
 
 def settle_incident_audiences(conn: Connection, *, limit: int | None = None) -> int:

@@ -21,7 +21,7 @@ branch_labels = None
 depends_on = None
 
 OLD_COVER = ["tlp", "country", "perpetrator", "killed", "wounded", "created_by_ref"]
-NEW_COVER = ["audience", *OLD_COVER]
+NEW_COVER = ["audience", *OLD_COVER, "object_pk"]
 
 
 def _cover(columns) -> None:
