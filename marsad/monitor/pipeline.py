@@ -42,7 +42,8 @@ from marsad.monitor.alerts import AlertIncident, PendingAlert, SubscriptionIndex
 from marsad.monitor.collect import poll_due
 from marsad.monitor.delivery import Dispatcher, dispatcher_from_settings
 from marsad.monitor.extract import extract_report
-from marsad.monitor.incident_files import FiledReport, file_report
+from marsad.monitor.filing_batch import file_reports
+from marsad.monitor.incident_files import FiledReport
 from marsad.monitor.near_duplicates import Fingerprint, find_duplicates, fingerprint, record_fingerprints
 from marsad.monitor.queue import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_ATTEMPTS, QueuedItem, claim, fail
 from marsad.monitor.reports import ItemMarking, apply_officer_fields, item_marking, report_id_of, report_object
@@ -59,7 +60,8 @@ log = logging.getLogger(__name__)
 
 #: batch size of :meth:`Pipeline.run_forever`: small, so an alert never waits for hundreds of other items
 LIVE_BATCH = 32
-#: what files a report into an incident (A2's :func:`file_report`; tests may pass another)
+#: what files one report into an incident (the signature of :func:`marsad.monitor.incident_files.file_report`);
+#: tests pass one to interfere with a single item
 Filer = Callable[..., Any]
 
 
@@ -130,8 +132,9 @@ class Pipeline:
     """Processes the queue: :meth:`run_once` until it is empty, :meth:`run_forever` as a service.
 
     ``worker`` names this process in leases (default: host, pid and a random suffix); ``deliver`` sends the
-    recorded alerts after each batch (False: record only, e.g. for tests and benchmarks); ``filer`` files a
-    report into an incident (default :func:`marsad.monitor.incident_files.file_report`).
+    recorded alerts after each batch (False: record only, e.g. for tests and benchmarks); the batch's reports are
+    filed together by :func:`marsad.monitor.filing_batch.file_reports` (the same outcome as one by one, with a
+    few statements per batch), or one by one by ``filer`` when one is given.
     """
 
     def __init__(self, engine: Engine, settings: Settings, *, worker: str | None = None, batch_size: int = 200,
@@ -141,7 +144,7 @@ class Pipeline:
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batch_size, self.deliver = max(1, batch_size), deliver
         self.dispatcher = dispatcher or dispatcher_from_settings(settings)
-        self.filer = filer or file_report
+        self.filer = filer
         self.lease_seconds, self.max_attempts = lease_seconds, max_attempts
         self.base_url = public_base_url(settings)
         self._collections: dict[str, str] = {}
@@ -250,12 +253,14 @@ class Pipeline:
             prepared = self._still_mine(conn, prepared)
             duplicates = find_duplicates(conn, [(p.queued.id, p.fingerprint) for p in prepared])
             batch = _Batch()
+            kept = [p for p in prepared if p.queued.id not in duplicates]
+            filings = self._file_reports(conn, [self._filed_report(conn, p) for p in kept])
             for p in prepared:
                 if p.queued.id in duplicates:
                     result.duplicates += 1
                     outcomes[p.queued.id] = {"status": "duplicate", "duplicate_of": duplicates[p.queued.id]}
-                else:
-                    outcomes[p.queued.id] = self._file_one(conn, p, batch, result)
+            for p, (report, filing) in zip(kept, filings):
+                outcomes[p.queued.id] = self._collect(conn, p, report, filing, batch, result)
             for collection, objects in batch.objects.items():
                 put_objects(conn, list(objects.values()), collection_id=collection, all_or_nothing=True,
                             reader=default_marking_reader)
@@ -266,16 +271,23 @@ class Pipeline:
         result.alerts += len(pending)
         return result, pending
 
-    def _file_one(self, conn, p: _Prepared, batch: _Batch, result: PipelineResult) -> dict:
-        """File one item's report into an incident (A2's rules) and add what to store to the batch."""
+    def _filed_report(self, conn, p: _Prepared) -> FiledReport:
         item, marking = p.queued.item, p.marking
-        report_id = report_id_of(item)
-        source = self._source_name(conn, item.source_id)
-        filing = self.filer(conn, FiledReport(
-            report_id=report_id, item_key=item.key, source=source, url=item.url, title=item.title, text=item.text,
-            language=p.record.get("lang"), published=item.published, received=p.queued.arrived_at,
-            record=p.record, tlp=marking.tlp, release_to=marking.release_to, created_by_ref=marking.created_by_ref,
-            marking_refs=marking.marking_refs), now=datetime.now(timezone.utc))
+        return FiledReport(
+            report_id=report_id_of(item), item_key=item.key, source=self._source_name(conn, item.source_id),
+            url=item.url, title=item.title, text=item.text, language=p.record.get("lang"), published=item.published,
+            received=p.queued.arrived_at, record=p.record, tlp=marking.tlp, release_to=marking.release_to,
+            created_by_ref=marking.created_by_ref, marking_refs=marking.marking_refs)
+
+    def _file_reports(self, conn, reports: list[FiledReport]) -> list[tuple[FiledReport, Any]]:
+        """File the batch's reports in order: all together, or one by one through ``filer``."""
+        if self.filer is None:
+            return list(zip(reports, file_reports(conn, reports, now=datetime.now(timezone.utc))))
+        return [(r, self.filer(conn, r, now=datetime.now(timezone.utc))) for r in reports]
+
+    def _collect(self, conn, p: _Prepared, report: FiledReport, filing, batch: _Batch, result: PipelineResult) -> dict:
+        """Count one item's filing and add what to store (its report, the incident version) to the batch."""
+        item, marking = p.queued.item, p.marking
         result.processed += 1
         if filing is None:
             result.not_incidents += 1
@@ -283,11 +295,11 @@ class Pipeline:
         result.opened += int(bool(filing.opened))
         result.updated += int(not filing.opened)
         collection = self._collection_id(conn, item.metadata.get("collection") or REGIONAL_COLLECTION)
-        report = report_object(item, marking, report_id=report_id, object_refs=[filing.incident_id],
-                               lang=p.record.get("lang"), source_name=source)
-        batch.add(collection, [*marking.definitions, report, *filing.objects])
+        obj = report_object(item, marking, report_id=report.report_id, object_refs=[filing.incident_id],
+                            lang=p.record.get("lang"), source_name=report.source)
+        batch.add(collection, [*marking.definitions, obj, *filing.objects])
         batch.latest[filing.incident_id] = (filing.incident, marking, collection)
-        return {"status": "done", "report_id": report_id, "incident_id": filing.incident_id}
+        return {"status": "done", "report_id": report.report_id, "incident_id": filing.incident_id}
 
     def _alert(self, conn, batch: _Batch) -> list[PendingAlert]:
         """Alerts for the latest version of each incident the batch touched (one alert per toll rise, not per

@@ -19,8 +19,8 @@ from marsad.config import Settings
 from marsad.errors import ConfigError
 from marsad.model.incident import incident_fields
 from marsad.model.markings import TLP_MARKING_IDS, Tlp, releasability_marking
-from marsad.monitor import pipeline as pipeline_module
 from marsad.monitor.collect import poll
+from marsad.monitor.incident_files import file_report
 from marsad.monitor.items import make_item
 from marsad.monitor.sources import add_source
 from marsad.monitor.pipeline import Pipeline, PipelineResult
@@ -176,7 +176,7 @@ def test_alerts_once_and_again_when_the_toll_rises(world):
 
 def test_a_poisonous_item_fails_alone_after_its_attempts(world, monkeypatch):
     engine, _, _ = world
-    real = pipeline_module.file_report
+    real = file_report
     calls = {"poison": 0}
 
     def filer(conn, report, *, now):
@@ -229,6 +229,7 @@ import pathlib, sys, time
 from marsad.config import Settings
 from marsad.errors import ConfigError
 from marsad.monitor import pipeline as pl
+from marsad.monitor.incident_files import file_report
 from marsad.store.engine import make_engine
 from marsad.store.migrate import upgrade
 url, marker, stop_at = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -239,7 +240,7 @@ def filer(conn, report, *, now):
     if calls == stop_at:  # inside the write transaction of the second batch, after the first committed
         pathlib.Path(marker).write_text("inside")
         time.sleep(120)
-    return pl.file_report(conn, report, now=now)
+    return file_report(conn, report, now=now)
 pl.Pipeline(make_engine(url), Settings(), worker="doomed", batch_size=4, deliver=False, filer=filer,
             lease_seconds=1).run_once()
 """

@@ -1,0 +1,103 @@
+"""Filing a batch gives what filing the same reports one by one gives (both backends), with few statements."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select
+from stix2validator import validate_instance
+
+from marsad.model.incident import make_incident
+from marsad.model.markings import TLP_MARKING_IDS, Tlp
+from marsad.monitor.filing_batch import file_reports, incident_version
+from marsad.monitor.incident_compose import FiledRow, compose
+from marsad.monitor.incident_files import file_report
+from marsad.store import make_engine
+from marsad.store.incident_reports import incident_band_keys, incident_file_reports, incident_files
+from marsad.store.migrate import upgrade
+from tests.monitor.filing_world import T0, report
+
+AMBER = (TLP_MARKING_IDS[Tlp.AMBER],)
+ORG = "identity--11111111-1111-4111-8111-111111111111"
+MOSUL = dict(city="Mosul", admin1="Nineveh", latitude=36.34, longitude=43.13, text="Gunmen attacked a checkpoint in Mosul.")
+
+
+def reports():
+    """Reports that open, merge (also into incidents opened earlier in the same batch), repeat, stay apart."""
+    return [
+        report(1, killed=3, wounded=10),
+        report(2, hours=5, killed=7, wounded=15),  # merges into 1, toll rises
+        report(3, **MOSUL),
+        report(4, hours=1, tlp="amber", marking=AMBER, created_by_ref=ORG),  # own incident, related-to 1's
+        report(5, hours=2, **{**MOSUL, "killed": 9}),  # merges into 3
+        report(6, date="2026-11-02", text="An old bombing in Kirkuk."),
+        report(7, is_incident=False),
+        report(2, hours=5, killed=7, wounded=15),  # already filed (earlier in the batch)
+        report(8, hours=20, date=None, killed=11),  # undated follow-up of 1
+        report(9, date="2026-11-01", date_precision="month", city=None, admin1=None, latitude=None, longitude=None,
+               text="Bombings in Iraq this month."),
+    ]
+
+
+def table_rows(engine):
+    with engine.connect() as conn:
+        return [sorted(tuple(r) for r in conn.execute(select(t))) for t in
+                (incident_files, incident_file_reports, incident_band_keys)]
+
+
+def comparable(filing):
+    return None if filing is None else (filing.incident_id, filing.opened, filing.toll_rose, filing.objects)
+
+
+@pytest.fixture
+def engines(database_url, tmp_path):
+    one = make_engine(database_url)
+    upgrade(one)
+    other = make_engine(f"sqlite:///{tmp_path / 'one-by-one.db'}")
+    upgrade(other)
+    yield one, other
+    one.dispose()
+    other.dispose()
+
+
+@pytest.mark.parametrize("split", [1, 3, 20])
+def test_a_batch_files_exactly_as_one_by_one(engines, split):
+    batched, single = engines
+    given, now = reports(), T0 + timedelta(days=1)
+    with single.begin() as conn:
+        expected = [comparable(file_report(conn, r, now=now)) for r in given]
+    got = []
+    for start in range(0, len(given), split):
+        with batched.begin() as conn:
+            got += [comparable(f) for f in file_reports(conn, given[start:start + split], now=now)]
+    assert got == expected
+    assert table_rows(batched) == table_rows(single)
+    assert [f[1] for f in got if f] == [True, False, True, True, False, True, False, False, True]
+
+
+def test_a_batch_takes_a_few_statements_not_some_per_report(engines):
+    engine, _ = engines
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(1))
+    with engine.begin() as conn:
+        filings = file_reports(conn, [report(n, hours=n, killed=n) for n in range(1, 41)], now=T0)
+    assert len({f.incident_id for f in filings}) == 1 and len(statements) <= 8
+
+
+def test_the_incident_built_directly_is_what_make_incident_validates():
+    rows = [FiledRow(r.report_id, r.received, r.published, r.title, r.record)
+            for r in (report(1, perpetrator="Islamic State of Iraq and the Levant (ISIL)"), report(2, hours=3, killed=9))]
+    comp = compose(rows, {"description": "Checked by an analyst"})
+    built = incident_version(comp, incident_id="incident--00000000-0000-4000-8000-000000000001", created=T0,
+                             modified=T0 + timedelta(hours=4), created_by_ref=ORG, marking_refs=AMBER)
+    fields = {k: v for k, v in comp.fields.items() if v not in (None, [])}
+    head = {k: fields.pop(k) for k in ("name", "description", "determination", "investigation_status")}
+    reference = make_incident(
+        head.pop("name"), **head, incident_id=built["id"], created=built["created"], modified=built["modified"],
+        created_by_ref=ORG, confidence=comp.confidence, report_refs=comp.report_refs, report_count=2,
+        agreement=comp.agreement, toll_history=comp.toll_history, toll_source=comp.toll_source,
+        edited_fields=comp.edited_fields, **fields)
+    assert built == {**reference, "object_marking_refs": list(AMBER)}
+    result = validate_instance(built)
+    assert result.is_valid, [str(e) for e in result.errors]
