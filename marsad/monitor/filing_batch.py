@@ -294,9 +294,9 @@ class _Writes:
     bands: list[dict] = field(default_factory=list)
 
 
-def _file_one(conn: Connection, view: _View, report: FiledReport, writes: _Writes, now: datetime) -> Filing:
-    text = f"{report.title}\n{report.text[:_TEXT_LIMIT]}"
-    sig, bands = filed_signature(report), near_duplicate_key(text)
+def _file_one(conn: Connection, view: _View, report: FiledReport, bands: list[str], writes: _Writes,
+              now: datetime) -> Filing:
+    sig = filed_signature(report)
     anchor = (report.published or report.received).astimezone(timezone.utc).date()
     facts = EventFacts.from_record(report.record, published=anchor, signature=sig)
     key = marking_key(report.tlp, report.release_to, report.created_by_ref)
@@ -366,12 +366,12 @@ def file_reports(conn: Connection, reports: Sequence[FiledReport], *, now: datet
     for start in range(0, len(ids), _CHUNK):
         filed.update(conn.execute(select(_r.report_id, _r.incident_id).where(
             _r.report_id.in_(ids[start:start + _CHUNK]))).all())
-    probes = []
+    probes, bands_of = [], {}
     for r in wanted:
         if r.report_id in filed:
             continue
         facts = EventFacts.from_record(r.record, published=(r.published or r.received).astimezone(timezone.utc).date())
-        bands = near_duplicate_key(f"{r.title}\n{r.text[:_TEXT_LIMIT]}")
+        bands = bands_of[r.report_id] = near_duplicate_key(f"{r.title}\n{r.text[:_TEXT_LIMIT]}")
         probes.append(_probe(marking_key(r.tlp, r.release_to, r.created_by_ref), facts, bands))
         if not (r.tlp == "clear" and not r.release_to and not r.created_by_ref):
             probes.append(_probe(_CLEAR, facts, bands))
@@ -385,7 +385,7 @@ def file_reports(conn: Connection, reports: Sequence[FiledReport], *, now: datet
             incident, objects, _, _ = compose_version(conn, filed[report.report_id], now=now, bump=False)
             out.append(Filing(filed[report.report_id], objects, False, False, incident))
         else:
-            filing = _file_one(conn, view, report, writes, now)
+            filing = _file_one(conn, view, report, bands_of[report.report_id], writes, now)
             filed[report.report_id] = filing.incident_id
             out.append(filing)
     _flush(conn, view, writes)
