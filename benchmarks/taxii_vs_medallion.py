@@ -14,6 +14,11 @@ holds on a busy machine where objects/s do not. Marsad runs on SQLite in a tempo
     python benchmarks/taxii_vs_medallion.py                 # 1,000 and 5,000 both, Marsad alone at 100,000
     python benchmarks/taxii_vs_medallion.py --quick         # 500 both, nothing else
     python benchmarks/taxii_vs_medallion.py --marsad-only 100000,1000000
+    python benchmarks/taxii_vs_medallion.py --floor         # also POST to a stand-in that stores nothing
+
+``--floor`` measures the ceiling the client itself sets: the same POST loop against an "echo" server that parses
+each envelope and answers a complete status without storing, checking or auditing anything. No server can post
+faster than that through taxii2-client on the same machine; the ratio echo/medallion bounds every POST ratio.
 
 The last line is one summary of key=value pairs.
 """
@@ -176,6 +181,40 @@ def start_medallion(folder: Path, port: int, page_size: int):
     return proc, f"{base}/bench/collections/{collection}/"
 
 
+ECHO_COLLECTION = "9c1a4d7e-5b6f-4e2a-8d3c-0f1e2d3c4b5a"
+
+
+def echo_app():
+    """The floor's stand-in server: a collection resource and an Add Objects that only parses and counts."""
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    media = "application/taxii+json;version=2.1"
+
+    async def collection(_request):
+        return Response(json.dumps({"id": ECHO_COLLECTION, "title": "echo", "can_read": True, "can_write": True}),
+                        media_type=media)
+
+    async def add(request):
+        objects = json.loads(await request.body())["objects"]
+        status = {"id": str(uuid.uuid4()), "status": "complete", "total_count": len(objects),
+                  "success_count": len(objects), "failure_count": 0, "pending_count": 0,
+                  "successes": [{"id": o["id"], "version": o["modified"]} for o in objects]}
+        return Response(json.dumps(status), 202, media_type=media)
+
+    return Starlette(routes=[Route("/taxii2/", collection), Route(f"/echo/{ECHO_COLLECTION}/", collection),
+                             Route(f"/echo/{ECHO_COLLECTION}/objects/", add, methods=["POST"])])
+
+
+def start_echo(folder: Path, port: int):
+    command = [sys.executable, str(Path(__file__).resolve()), "--echo-server", str(port)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(folder / "server.log", "wb"))
+    base = f"http://127.0.0.1:{port}"
+    wait_up(f"{base}/taxii2/", proc)
+    return proc, f"{base}/echo/{ECHO_COLLECTION}/"
+
+
 def workload(server: str, n: int, collection_url: str, pid: int, batch: int, page_size: int,
              first_page: int) -> Result:
     collection = Collection(collection_url, user=USER, password=PASSWORD)
@@ -192,6 +231,10 @@ def workload(server: str, n: int, collection_url: str, pid: int, batch: int, pag
     post_seconds = time.perf_counter() - started
     post_cpu = cpu_seconds(pid) - cpu_before
     print(f"  {server}: POST {n:,} in {post_seconds:.1f} s", file=sys.stderr, flush=True)
+    if server == "echo":  # stores nothing: nothing to read back
+        nan = float("nan")
+        return Result(server, n, n / post_seconds, nan, nan, peak_rss_mb(pid), start_rss, memory_mb(pid, "RssAnon"),
+                      post_cpu / n * 1e6)
     firsts: list[float] = []
     while len(firsts) < 5 and sum(firsts) < 10:  # at most 5 tries, fewer when one takes seconds
         t0 = time.perf_counter()
@@ -215,6 +258,8 @@ def run_one(server: str, n: int, args) -> Result:
         try:
             if server == "medallion":
                 proc, url = start_medallion(folder, port, args.page_size)
+            elif server == "echo":
+                proc, url = start_echo(folder, port)
             else:
                 proc, url = start_marsad(folder, database_url, port)
             try:
@@ -272,12 +317,19 @@ def main() -> None:
     parser.add_argument("--first-page", type=int, default=100, help="limit of the timed first page")
     parser.add_argument("--postgres-url", default=None, help="also run Marsad on PostgreSQL (admin URL)")
     parser.add_argument("--quick", action="store_true", help="500 objects on both servers only")
+    parser.add_argument("--floor", action="store_true", help="also POST to a server that stores nothing")
+    parser.add_argument("--echo-server", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.echo_server:
+        import uvicorn
+
+        uvicorn.run(echo_app(), host="127.0.0.1", port=args.echo_server, log_level="warning")
+        return
     both, alone = (sizes("500"), []) if args.quick else (sizes(args.sizes), sizes(args.marsad_only))
     marsads = ["marsad"] + (["marsad-pg"] if args.postgres_url else [])
     results: list[Result] = []
     for n in both:
-        for server in [*marsads, "medallion"]:
+        for server in [*marsads, "medallion"] + (["echo"] if args.floor else []):
             results.append(run_one(server, n, args))
     for n in alone:
         for server in marsads:
@@ -296,6 +348,10 @@ def summary(results: list[Result], both: list[int], alone: list[int]) -> str:
               f"paging x{m.page_per_s / ref.page_per_s:.1f}")
         pairs += [f"post_ratio_{n}={m.post_per_s / ref.post_per_s:.2f}", f"post_cpu_ratio_{n}={cpu_ratio:.2f}",
                   f"page_ratio_{n}={m.page_per_s / ref.page_per_s:.2f}"]
+        if ("echo", n) in by:
+            floor = by[("echo", n)].post_per_s / ref.post_per_s
+            print(f"N={n:,}: a server that stores nothing reaches x{floor:.1f} medallion's POST rate (the client's ceiling)")
+            pairs.append(f"floor_post_ratio_{n}={floor:.2f}")
     for r in results:
         tag = f"{r.server.replace('-', '_')}_{r.n}"
         pairs += [f"{tag}_post_per_s={r.post_per_s:.0f}", f"{tag}_first_page_ms={r.first_page_ms:.1f}",
