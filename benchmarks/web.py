@@ -137,7 +137,7 @@ def sign_in(app, username: str) -> TestClient:
 
 def visible_ids(client: TestClient, count: int) -> list[str]:
     """Ids of incidents this user may see (from the markers of a city box: individual markers)."""
-    found = client.get("/web/map/incidents.geojson?bbox=44,33,45,34&zoom=9&limit=2000").json()
+    found = client.get("/web/map/incidents.geojson?bbox=44.3,33.3,44.36,33.36&zoom=14&limit=2000").json()
     ids = [f["properties"]["id"] for f in found["features"] if f["properties"].get("id")]
     return random.Random(3).sample(ids, min(count, len(ids)))
 
