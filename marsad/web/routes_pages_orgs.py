@@ -20,7 +20,7 @@ from babel.dates import format_date as babel_date
 from fastapi import FastAPI, Query, Request
 from sqlalchemy import func, select
 
-from marsad.analysis.trends import counts, period_range, visibility
+from marsad.analysis.trends import Tally, counts, period_range, visibility
 from marsad.errors import NotFound
 from marsad.model.organisations import Registry, load_registry
 from marsad.store.incidents import incident_facts, on_facts
@@ -66,18 +66,18 @@ def profile_charts(conn, viewer, name: str, lang: str) -> dict:
     incidents ``viewer`` may see."""
     gettext = translations(lang).gettext
     where, only = visibility(viewer), {"group": name}
-    total = next(iter(counts(conn, None, None, where=where, filters=only)), None)
-    out = {"total": total.tally if total else None, "activity": None, "countries": None, "attacks": None}
-    if total is None:
+    everywhere = counts(conn, "country", None, where=where, filters=only)  # one country each: sums are totals
+    out = {"total": None, "activity": None, "countries": None, "attacks": None, "top_countries": []}
+    if not everywhere:
         return out
-    years = sorted(c.period for c in counts(conn, None, "year", where=where, filters=only))
-    period = "month" if years and (years[-1].year - years[0].year) < 3 else "year"
-    cells = counts(conn, "country", period, where=where, filters=only)
+    out["total"] = sum((c.tally for c in everywhere), Tally())
+    by_country = {c.key: c.tally.incidents for c in everywhere}
+    ranked = sorted(by_country, key=lambda k: (-by_country[k], str(k)))
+    out["top_countries"] = [k for k in ranked if k][:_TOP_COUNTRIES]
+    cells, period = counts(conn, "country", "year", where=where, filters=only), "year"
+    if cells and max(c.period for c in cells).year - min(c.period for c in cells).year < 3:
+        cells, period = counts(conn, "country", "month", where=where, filters=only), "month"
     if cells:
-        by_country: dict[str | None, int] = defaultdict(int)
-        for cell in cells:
-            by_country[cell.key] += cell.tally.incidents
-        ranked = sorted(by_country, key=lambda k: (-by_country[k], str(k)))
         top = ranked[:_TOP_COUNTRIES]
         periods = period_range(min(c.period for c in cells), max(c.period for c in cells), period)
         table = {key: dict.fromkeys(periods, 0) for key in [*top, "other"]}
@@ -91,6 +91,7 @@ def profile_charts(conn, viewer, name: str, lang: str) -> dict:
             title=gettext("Incidents by year") if period == "year" else gettext("Incidents by month"),
             table_summary=gettext("Show the figures"), period_heading=gettext("Period"), width=960,
             height=280)
+    if everywhere:
         out["countries"] = bars([(format_country(k, lang) or gettext("Unknown country"), by_country[k])
                                  for k in ranked[:10]], title=gettext("Countries"), fmt=_fmt(lang), rtl=lang == "ar",
                                 table_summary=gettext("Show the figures"), label_heading=gettext("Country"),
@@ -121,14 +122,14 @@ def _recent(conn, viewer, name: str, limit: int = 10) -> list[dict]:
              "city": r.city, "killed": r.killed, "wounded": r.wounded} for r in rows]
 
 
-def _co_active(conn, viewer, name: str, registry: Registry, limit: int = 8) -> list[tuple]:
-    """Other groups with visible incidents in the countries where ``name`` has visible incidents."""
+def _co_active(conn, viewer, name: str, countries: list[str], registry: Registry, limit: int = 8) -> list[tuple]:
+    """Other groups with visible incidents in ``countries`` (where ``name`` is most active, as the viewer sees)."""
+    if not countries:
+        return []
     facts = incident_facts.c
-    visible = on_facts(visibility(viewer))
-    where_active = select(facts.country).where(visible, facts.perpetrator == name, facts.country.is_not(None))
     rows = conn.execute(
         select(facts.perpetrator, func.count().label("n")).where(
-            visible, facts.country.in_(where_active.distinct().scalar_subquery()), facts.perpetrator != name,
+            on_facts(visibility(viewer)), facts.country.in_(countries), facts.perpetrator != name,
             facts.perpetrator.is_not(None))
         .group_by(facts.perpetrator).order_by(func.count().desc(), facts.perpetrator).limit(limit + 4)).all()
     found = []
@@ -187,7 +188,7 @@ def register(app: FastAPI) -> None:
         with engine.connect() as conn:
             charts = profile_charts(conn, viewer, name, lang)
             recent = _recent(conn, viewer, name) if charts["total"] else []
-            linked = _co_active(conn, viewer, name, registry) if charts["total"] else []
+            linked = _co_active(conn, viewer, name, charts["top_countries"], registry)
         lineage = registry.lineage(org.key)[1:]
         return render(request, "organisation.html", org=org, charts=charts, recent=recent, linked=linked,
                       parents=lineage, branches=registry.children(org.key), incident_url=incident_url)
