@@ -44,6 +44,8 @@ MAX_MARKERS = 2000
 #: cluster cell size at zoom 0, in degrees; halved at every zoom level
 CELL_DEGREES = 40.0
 _MAX_ZOOM = 18
+#: at this zoom or lower a view spans a region: clusters are read first (their counts are the total)
+_WIDE_ZOOM = 5
 #: individual markers shown by default before clustering (a browser draws these at once, the answer stays small)
 DEFAULT_MARKERS = 500
 _SAFE_ID = re.compile(r"[a-z0-9-]+--[0-9a-f-]{36}")
@@ -159,9 +161,15 @@ def incident_markers(conn: Connection, viewer: Viewer | None, *, box: Box | None
     zoom = min(max(int(zoom), 0), _MAX_ZOOM)
     where = _conditions(viewer, box, since, until, country)
     facts = incident_facts.c
-    total = conn.execute(select(func.count()).select_from(incident_facts).where(*where)).scalar_one()
-    if total > limit:
+    features, total = [], None
+    if zoom <= _WIDE_ZOOM:  # a region or more: almost always clusters, whose counts give the total in one scan
         features = list(_clusters(conn, where, zoom, MAX_MARKERS))
+        if len(features) < MAX_MARKERS:
+            total = sum(f["properties"]["count"] for f in features)
+    if total is None:
+        total = conn.execute(select(func.count()).select_from(incident_facts).where(*where)).scalar_one()
+    if total > limit:
+        features = features or list(_clusters(conn, where, zoom, MAX_MARKERS))
         mode = "clusters"
     else:
         stmt = (select(facts.stix_id, facts.latitude, facts.longitude, facts.occurred, facts.precision,
