@@ -17,9 +17,10 @@ tests file the same reports both ways and compare.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -37,7 +38,6 @@ from marsad.monitor.incident_files import (
     _actor,
     _index_values as index_values,
     _location,
-    _merge_signature as filed_signature,
     _stix_time,
     _window_params as window_params,
     compose_version,
@@ -45,11 +45,11 @@ from marsad.monitor.incident_files import (
     marking_key,
     relationship,
 )
-from marsad.monitor.merging import EventFacts, best_match
-from marsad.monitor.similarity import Signature, near_duplicate_key
+from marsad.monitor.merging import MERGE_K, EventFacts, best_match
+from marsad.monitor.similarity import Signature, near_duplicate_key, signature
 from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
 
-__all__ = ["file_reports"]
+__all__ = ["file_reports", "text_keys", "TextKeys", "incident_version"]
 
 _f, _r, _b, _e = incident_files.c, incident_file_reports.c, incident_band_keys.c, incident_edits.c
 _CHUNK = 500
@@ -95,6 +95,7 @@ class _View:
 
     rows: dict[str, Any] = field(default_factory=dict)
     by_day: dict[tuple[str, date], set[str]] = field(default_factory=lambda: defaultdict(set))
+    indexed: dict[str, tuple[str, date]] = field(default_factory=dict)
     touched: dict[str, _Incident] = field(default_factory=dict)
     bands: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     signatures: dict[str, list[tuple[datetime, str, bytes]]] = field(default_factory=lambda: defaultdict(list))
@@ -104,26 +105,38 @@ class _View:
         return touched.row if touched else self.rows.get(incident_id)
 
     def keep(self, row) -> None:
-        """Add a row read (or written) to the view and its (marking key, day) index."""
-        old = self.rows.get(row.incident_id)
-        if old is not None and old.occurred is not None:
-            self.by_day[(old.marking_key, old.occurred)].discard(row.incident_id)
+        """Add a row read (or written) to the view and index it."""
         self.rows[row.incident_id] = row
+        self.index(row)
+
+    def index(self, row) -> None:
+        """(Re)file a row under its (marking key, day) after its date changed."""
+        old = self.indexed.pop(row.incident_id, None)
+        if old is not None:
+            self.by_day[old].discard(row.incident_id)
         if row.occurred is not None:
+            self.indexed[row.incident_id] = (row.marking_key, row.occurred)
             self.by_day[(row.marking_key, row.occurred)].add(row.incident_id)
 
-    def in_days(self, key: str, params: dict):
-        """Ids of rows read (not touched since) dated in the probe's window or on its coarse days."""
+    def in_days(self, key: str, params: dict) -> set[str]:
+        """Ids of the rows (as read, or as this batch changed them) dated in the probe's window or coarse days."""
         lo, hi = params["lo"], params["hi"]
-        days = [lo + timedelta(days=n) for n in range((hi - lo).days + 1)]
-        for day in {*days, *params["coarse"]}:
-            for incident_id in self.by_day.get((key, day), ()):
-                if incident_id not in self.touched:
-                    yield incident_id
+        days = {lo + timedelta(days=n) for n in range((hi - lo).days + 1)} | set(params["coarse"])
+        return {i for day in days for i in self.by_day.get((key, day), ())}
+
+
+@functools.lru_cache(maxsize=4096)
+def _actor_target(perpetrator: str | None) -> str | None:
+    """The threat-actor an incident of ``perpetrator`` is attributed to (the registry search, once per name)."""
+    found = _actor({"id": "incident--0", "created": ""}, perpetrator, ())
+    return found[0]["target_ref"] if found else None
 
 
 def related_objects(incident: dict, comp: Composition, marking: Sequence[str]) -> list[dict]:
-    return [*_location(incident, comp.fields, marking), *_actor(incident, comp.fields.get("perpetrator"), marking)]
+    """The incident's location (and located-at) and its attributed-to relationship."""
+    target = _actor_target(comp.fields.get("perpetrator"))
+    actor = [relationship(incident, "attributed-to", target, marking)] if target else []
+    return [*_location(incident, comp.fields, marking), *actor]
 
 
 def incident_version(comp: Composition, *, incident_id: str, created: datetime, modified: datetime,
@@ -151,6 +164,17 @@ def incident_version(comp: Composition, *, incident_id: str, created: datetime, 
         GTD_EXTENSION_ID: gtd}
     obj["object_marking_refs"] = list(marking_refs)
     return obj
+
+
+#: a report text's merge signature and LSH band keys
+TextKeys = tuple[Signature, list[str]]
+
+
+def text_keys(title: str, text: str) -> TextKeys:
+    """The merge signature and band keys of a report (what ``file_report`` computes from its title and text):
+    CPU work a caller may do before its write transaction and pass to :func:`file_reports`."""
+    body = f"{title}\n{text[:_TEXT_LIMIT]}"
+    return signature(body, MERGE_K), near_duplicate_key(body)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -240,7 +264,7 @@ def _newest_signatures(entries: list[tuple[datetime, str, bytes]]) -> list[Signa
 
 def _candidates(view: _View, probe: _Probe) -> list[tuple[str, EventFacts]]:
     near, chosen = [], set()
-    ids = [*view.in_days(probe.key, probe.params), *view.touched] if probe.params is not None else []
+    ids = view.in_days(probe.key, probe.params) if probe.params is not None else ()
     for incident_id in ids:
         row = view.row(incident_id)
         is_near, is_coarse = _in_window(row, probe)
@@ -276,7 +300,7 @@ def _open(report: FiledReport, key: str, now: datetime) -> _Incident:
     return _Incident(row, [], {}, [], True)
 
 
-def _version(incident: _Incident, now: datetime) -> tuple[dict, list[dict], Composition]:
+def _version(view: _View, incident: _Incident, now: datetime) -> tuple[dict, list[dict], Composition]:
     """The incident's next version (composed from its reports and edits) and its row's new index values."""
     row = incident.row
     comp = compose(incident.rows, incident.edits)
@@ -285,6 +309,7 @@ def _version(incident: _Incident, now: datetime) -> tuple[dict, list[dict], Comp
                            created_by_ref=row.created_by_ref, marking_refs=row.marking_refs)
     for name, value in index_values(comp, incident.rows).items():
         setattr(row, name, value)
+    view.index(row)
     return obj, [obj, *related_objects(obj, comp, row.marking_refs)], comp
 
 
@@ -294,9 +319,9 @@ class _Writes:
     bands: list[dict] = field(default_factory=list)
 
 
-def _file_one(conn: Connection, view: _View, report: FiledReport, bands: list[str], writes: _Writes,
+def _file_one(conn: Connection, view: _View, report: FiledReport, keys: TextKeys, writes: _Writes,
               now: datetime) -> Filing:
-    sig = filed_signature(report)
+    sig, bands = keys
     anchor = (report.published or report.received).astimezone(timezone.utc).date()
     facts = EventFacts.from_record(report.record, published=anchor, signature=sig)
     key = marking_key(report.tlp, report.release_to, report.created_by_ref)
@@ -319,7 +344,7 @@ def _file_one(conn: Connection, view: _View, report: FiledReport, bands: list[st
     for band in bands:
         writes.bands.append({"band_key": band, "report_id": report.report_id})
         view.bands[band].add(incident.row.incident_id)
-    obj, objects, comp = _version(incident, now)
+    obj, objects, comp = _version(view, incident, now)
     if found is None and not (report.tlp == "clear" and not report.release_to and not report.created_by_ref):
         related = best_match(facts, _candidates(view, _probe(_CLEAR, facts, bands)))
         if related:
@@ -354,11 +379,13 @@ def _flush(conn: Connection, view: _View, writes: _Writes) -> None:
     view.touched.clear()
 
 
-def file_reports(conn: Connection, reports: Sequence[FiledReport], *, now: datetime) -> list[Filing | None]:
+def file_reports(conn: Connection, reports: Sequence[FiledReport], *, now: datetime,
+                 keys: Mapping[str, TextKeys] | None = None) -> list[Filing | None]:
     """File ``reports`` in order in the caller's transaction; one :class:`Filing` (or None: not an incident
     report) per report, as :func:`~marsad.monitor.incident_files.file_report` would give filing them one by one.
 
-    A report already filed (before or earlier in this batch) gives its incident's current version.
+    A report already filed (before or earlier in this batch) gives its incident's current version. ``keys``:
+    report id → :func:`text_keys` of its title and text, when computed beforehand (else computed here).
     """
     wanted = [r for r in reports if r.record.get("is_incident")]
     filed: dict[str, str] = {}
@@ -366,12 +393,14 @@ def file_reports(conn: Connection, reports: Sequence[FiledReport], *, now: datet
     for start in range(0, len(ids), _CHUNK):
         filed.update(conn.execute(select(_r.report_id, _r.incident_id).where(
             _r.report_id.in_(ids[start:start + _CHUNK]))).all())
-    probes, bands_of = [], {}
+    probes, keys = [], dict(keys or {})
     for r in wanted:
         if r.report_id in filed:
             continue
         facts = EventFacts.from_record(r.record, published=(r.published or r.received).astimezone(timezone.utc).date())
-        bands = bands_of[r.report_id] = near_duplicate_key(f"{r.title}\n{r.text[:_TEXT_LIMIT]}")
+        if r.report_id not in keys:
+            keys[r.report_id] = text_keys(r.title, r.text)
+        bands = keys[r.report_id][1]
         probes.append(_probe(marking_key(r.tlp, r.release_to, r.created_by_ref), facts, bands))
         if not (r.tlp == "clear" and not r.release_to and not r.created_by_ref):
             probes.append(_probe(_CLEAR, facts, bands))
@@ -385,7 +414,7 @@ def file_reports(conn: Connection, reports: Sequence[FiledReport], *, now: datet
             incident, objects, _, _ = compose_version(conn, filed[report.report_id], now=now, bump=False)
             out.append(Filing(filed[report.report_id], objects, False, False, incident))
         else:
-            filing = _file_one(conn, view, report, bands_of[report.report_id], writes, now)
+            filing = _file_one(conn, view, report, keys[report.report_id], writes, now)
             filed[report.report_id] = filing.incident_id
             out.append(filing)
     _flush(conn, view, writes)

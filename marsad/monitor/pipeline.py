@@ -42,7 +42,7 @@ from marsad.monitor.alerts import AlertIncident, PendingAlert, SubscriptionIndex
 from marsad.monitor.collect import poll_due
 from marsad.monitor.delivery import Dispatcher, dispatcher_from_settings
 from marsad.monitor.extract import extract_report
-from marsad.monitor.filing_batch import file_reports
+from marsad.monitor.filing_batch import TextKeys, file_reports, text_keys
 from marsad.monitor.incident_files import FiledReport
 from marsad.monitor.near_duplicates import Fingerprint, find_duplicates, fingerprint, record_fingerprints
 from marsad.monitor.queue import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_ATTEMPTS, QueuedItem, claim, fail
@@ -91,6 +91,7 @@ class _Prepared:
     marking: ItemMarking | None = None
     record: dict | None = None
     fingerprint: Fingerprint | None = None
+    keys: TextKeys | None = None
     error: str | None = None
 
 
@@ -122,7 +123,8 @@ def _prepare(queued: QueuedItem) -> _Prepared:
         if "error" in record:
             return _Prepared(queued, error=f"extraction refused the item: {record['error']}")
         record = apply_officer_fields(record, item.metadata.get("fields"))
-        return _Prepared(queued, marking, record, fingerprint(item))
+        keys = text_keys(item.title, item.text) if record.get("is_incident") else None
+        return _Prepared(queued, marking, record, fingerprint(item), keys)
     except Exception as exc:  # noqa: BLE001 - one bad item must not stop its batch
         log.exception("item %s could not be prepared", queued.id)
         return _Prepared(queued, error=_describe(exc))
@@ -254,7 +256,8 @@ class Pipeline:
             duplicates = find_duplicates(conn, [(p.queued.id, p.fingerprint) for p in prepared])
             batch = _Batch()
             kept = [p for p in prepared if p.queued.id not in duplicates]
-            filings = self._file_reports(conn, [self._filed_report(conn, p) for p in kept])
+            filings = self._file_reports(conn, [self._filed_report(conn, p) for p in kept],
+                                         {report_id_of(p.queued.item): p.keys for p in kept if p.keys})
             for p in prepared:
                 if p.queued.id in duplicates:
                     result.duplicates += 1
@@ -279,10 +282,11 @@ class Pipeline:
             received=p.queued.arrived_at, record=p.record, tlp=marking.tlp, release_to=marking.release_to,
             created_by_ref=marking.created_by_ref, marking_refs=marking.marking_refs)
 
-    def _file_reports(self, conn, reports: list[FiledReport]) -> list[tuple[FiledReport, Any]]:
-        """File the batch's reports in order: all together, or one by one through ``filer``."""
+    def _file_reports(self, conn, reports: list[FiledReport], keys: dict[str, TextKeys]) -> list[tuple[FiledReport, Any]]:
+        """File the batch's reports in order: all together (text keys computed before the transaction), or one
+        by one through ``filer``."""
         if self.filer is None:
-            return list(zip(reports, file_reports(conn, reports, now=datetime.now(timezone.utc))))
+            return list(zip(reports, file_reports(conn, reports, now=datetime.now(timezone.utc), keys=keys)))
         return [(r, self.filer(conn, r, now=datetime.now(timezone.utc))) for r in reports]
 
     def _collect(self, conn, p: _Prepared, report: FiledReport, filing, batch: _Batch, result: PipelineResult) -> dict:
