@@ -68,7 +68,7 @@ def test_pages_in_english_and_french(page_as, live_hub, screenshot):
     page.wait_for_timeout(500)
     screenshot(page, "incident-en")
     page.goto(f"{live_hub.url}/search?q=bomb")
-    assert page.locator(".results .item-title").all_inner_texts() == ["Car bomb in Kirkuk (report 1)"]
+    assert page.locator(".results a.item-title").all_inner_texts() == ["Car bomb in Kirkuk (report 1)"]  # + its report
     screenshot(page, "search-en")
     page.goto(f"{live_hub.url}/incidents/{amman}?lang=fr")
     assert "Jordanie" in page.inner_text("main") and page.get_attribute("html", "lang") == "fr"
