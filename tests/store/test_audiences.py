@@ -7,7 +7,7 @@ import random
 
 import pytest
 from hypothesis import given
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 
 from marsad.access import can_see, load_viewer, visible_clause
 from marsad.store import collection_objects, stix_objects
