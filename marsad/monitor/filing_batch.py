@@ -17,7 +17,6 @@ tests file the same reports both ways and compare.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -28,28 +27,27 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from marsad.model.ids import stable_id
-from marsad.model.incident import GTD_EXTENSION_ID, INCIDENT_CORE_EXTENSION_ID, _gtd_properties
 from marsad.monitor.incident_compose import EDITABLE_FIELDS, Composition, FiledRow, compose
 from marsad.monitor.incident_files import (
     CANDIDATE_LIMIT,
     SIGNATURES_PER_INCIDENT,
     FiledReport,
     Filing,
-    _actor,
-    _index_values as index_values,
-    _location,
-    _stix_time,
-    _window_params as window_params,
+    actor_target,
     compose_version,
     facts_of_file,
+    incident_version,
+    index_values,
+    location_objects,
     marking_key,
     relationship,
+    window_params,
 )
 from marsad.monitor.merging import MERGE_K, EventFacts, best_match
 from marsad.monitor.similarity import Signature, near_duplicate_key, signature
 from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
 
-__all__ = ["file_reports", "text_keys", "TextKeys", "incident_version"]
+__all__ = ["file_reports", "text_keys", "TextKeys"]
 
 _f, _r, _b, _e = incident_files.c, incident_file_reports.c, incident_band_keys.c, incident_edits.c
 _CHUNK = 500
@@ -125,45 +123,11 @@ class _View:
         return {i for day in days for i in self.by_day.get((key, day), ())}
 
 
-@functools.lru_cache(maxsize=4096)
-def _actor_target(perpetrator: str | None) -> str | None:
-    """The threat-actor an incident of ``perpetrator`` is attributed to (the registry search, once per name)."""
-    found = _actor({"id": "incident--0", "created": ""}, perpetrator, ())
-    return found[0]["target_ref"] if found else None
-
-
-def related_objects(incident: dict, comp: Composition, marking: Sequence[str]) -> list[dict]:
+def _related_objects(incident: dict, comp: Composition, marking: Sequence[str]) -> list[dict]:
     """The incident's location (and located-at) and its attributed-to relationship."""
-    target = _actor_target(comp.fields.get("perpetrator"))
+    target = actor_target(comp.fields.get("perpetrator"))
     actor = [relationship(incident, "attributed-to", target, marking)] if target else []
-    return [*_location(incident, comp.fields, marking), *actor]
-
-
-def incident_version(comp: Composition, *, incident_id: str, created: datetime, modified: datetime,
-                     created_by_ref: str | None, marking_refs: Sequence[str]) -> dict:
-    """The STIX incident of a composition, built as a dict (what make_incident gives, without stix2's
-    validation: the shape is ours and tested against make_incident)."""
-    fields = {k: v for k, v in comp.fields.items() if v not in (None, [])}
-    name = str(fields.pop("name")).strip()
-    head = {k: fields.pop(k, None) for k in ("description", "determination", "investigation_status")}
-    gtd = _gtd_properties({**fields, "report_refs": comp.report_refs, "report_count": len(comp.report_refs),
-                           "agreement": comp.agreement, "toll_history": comp.toll_history,
-                           "toll_source": comp.toll_source, "edited_fields": comp.edited_fields})
-    obj: dict[str, Any] = {"type": "incident", "spec_version": "2.1", "id": incident_id, "created": _stix_time(created),
-                           "modified": _stix_time(modified), "name": name}
-    if head["description"] is not None:
-        obj["description"] = head["description"]
-    if created_by_ref is not None:
-        obj["created_by_ref"] = created_by_ref
-    if comp.confidence is not None:
-        obj["confidence"] = comp.confidence
-    obj["extensions"] = {
-        INCIDENT_CORE_EXTENSION_ID: {"extension_type": "property-extension",
-                                     "determination": head["determination"] or "suspected",
-                                     "investigation_status": head["investigation_status"] or "new"},
-        GTD_EXTENSION_ID: gtd}
-    obj["object_marking_refs"] = list(marking_refs)
-    return obj
+    return [*location_objects(incident, comp.fields, marking), *actor]
 
 
 #: a report text's merge signature and LSH band keys
@@ -310,7 +274,7 @@ def _version(view: _View, incident: _Incident, now: datetime) -> tuple[dict, lis
     for name, value in index_values(comp, incident.rows).items():
         setattr(row, name, value)
     view.index(row)
-    return obj, [obj, *related_objects(obj, comp, row.marking_refs)], comp
+    return obj, [obj, *_related_objects(obj, comp, row.marking_refs)], comp
 
 
 @dataclass

@@ -31,7 +31,14 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, u
 
 from marsad.model.actors import threat_actor_id
 from marsad.model.ids import stable_id
-from marsad.model.incident import make_incident
+from marsad.errors import InputError
+from marsad.model.incident import (
+    DETERMINATIONS,
+    GTD_EXTENSION_ID,
+    INCIDENT_CORE_EXTENSION_ID,
+    INVESTIGATION_STATUSES,
+    gtd_extension,
+)
 from marsad.model.organisations import load_registry
 from marsad.monitor.incident_compose import EDITABLE_FIELDS, Composition, FiledRow, compose
 from marsad.monitor.merging import DATE_WINDOW, MERGE_K, UNDATED_LOOKBACK, EventFacts, best_match, date_interval
@@ -39,7 +46,8 @@ from marsad.monitor.similarity import Signature, near_duplicate_key, signature
 from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
 
 __all__ = ["FiledReport", "Filing", "file_report", "marking_key", "compose_version", "facts_of_file", "relationship",
-           "CANDIDATE_LIMIT", "SIGNATURES_PER_INCIDENT"]
+           "incident_version", "index_values", "location_objects", "actor_target", "window_params", "CANDIDATE_LIMIT",
+           "SIGNATURES_PER_INCIDENT"]
 
 #: at most this many candidates are scored per report (the newest first)
 CANDIDATE_LIMIT = 200
@@ -131,7 +139,7 @@ _INSERT_FILE, _INSERT_REPORT, _INSERT_BANDS = (insert(incident_files), insert(in
                                                insert(incident_band_keys))
 
 
-def _window_params(key: str, facts: EventFacts) -> dict | None:
+def window_params(key: str, facts: EventFacts) -> dict | None:
     """Parameters of the indexed lookups of open incidents of marking ``key`` whose date may be the report's:
     day-precise or undated ones within the window, month- or year-precise ones stored at the first of that
     month or year (a day-precise incident on such a first day comes too; :func:`~marsad.monitor.merging.match`
@@ -147,7 +155,7 @@ def _window_params(key: str, facts: EventFacts) -> dict | None:
 
 def _candidate_ids(conn: Connection, key: str, facts: EventFacts, band_keys: list[str]) -> list[str]:
     ids: set[str] = set()
-    params = _window_params(key, facts)
+    params = window_params(key, facts)
     if params is not None:
         for query in _WINDOW[bool(facts.country)]:
             ids.update(conn.execute(query, params).scalars())
@@ -181,7 +189,7 @@ def _edits_of(conn: Connection, incident_id: str) -> dict[str, Any]:
     return latest
 
 
-def _index_values(comp: Composition, rows: Sequence[FiledRow]) -> dict[str, Any]:
+def index_values(comp: Composition, rows: Sequence[FiledRow]) -> dict[str, Any]:
     """The candidate-index columns; an undated incident is indexed at its first report's publication date
     (precision "published", see :func:`marsad.monitor.merging.date_interval`)."""
     f = comp.fields
@@ -195,7 +203,7 @@ def _index_values(comp: Composition, rows: Sequence[FiledRow]) -> dict[str, Any]
             "perpetrator": f.get("perpetrator"), "killed": f.get("killed"), "wounded": f.get("wounded")}
 
 
-def _location(incident: dict, fields: Mapping[str, Any], marking: Sequence[str]) -> list[dict]:
+def location_objects(incident: dict, fields: Mapping[str, Any], marking: Sequence[str]) -> list[dict]:
     """The incident's STIX ``location`` (country, administrative area, city, coordinates) and ``located-at``;
     none when neither the country nor coordinates are known (STIX needs one of them)."""
     keys = ("country", "administrative_area", "city", "latitude", "longitude")
@@ -220,13 +228,51 @@ def relationship(incident: dict, kind: str, target: str, marking: Sequence[str])
     return rel
 
 
-def _actor(incident: dict, perpetrator: str | None, marking: Sequence[str]) -> list[dict]:
+@functools.lru_cache(maxsize=4096)
+def actor_target(perpetrator: str | None) -> str | None:
+    """The ``threat-actor`` id an incident of ``perpetrator`` is attributed to (an armed group, or an Al-Qaida /
+    Taliban listed entity of the registry), or None; the registry is searched once per name."""
     registry = _registry()
     org = registry.by_gtd_name(perpetrator or "") or next(iter(registry.find(perpetrator or "")), None)
     if org is None or not (org.kind == "armed-group" or (org.kind == "sanctioned-entity"
                                                          and org.un_list in ("Al-Qaida", "Taliban"))):
-        return []
-    return [relationship(incident, "attributed-to", threat_actor_id(org.key), marking)]
+        return None
+    return threat_actor_id(org.key)
+
+
+def _actor(incident: dict, perpetrator: str | None, marking: Sequence[str]) -> list[dict]:
+    target = actor_target(perpetrator)
+    return [relationship(incident, "attributed-to", target, marking)] if target else []
+
+
+def incident_version(comp: Composition, *, incident_id: str, created: datetime, modified: datetime,
+                     created_by_ref: str | None, marking_refs: Sequence[str], revoked: bool = False) -> dict:
+    """The STIX incident of a composition as a dict: what :func:`marsad.model.incident.make_incident` gives
+    (tested equal, and valid STIX), without stix2's object validation on every version — the shape is ours."""
+    fields = {k: v for k, v in comp.fields.items() if v not in (None, [])}
+    name = str(fields.pop("name", "")).strip()
+    head = {k: fields.pop(k, None) for k in ("description", "determination", "investigation_status")}
+    if not name:
+        raise InputError("an incident needs a name")
+    if (head["determination"] or "suspected") not in DETERMINATIONS:
+        raise InputError(f"determination must be one of {', '.join(DETERMINATIONS)}, not {head['determination']!r}")
+    if (head["investigation_status"] or "new") not in INVESTIGATION_STATUSES:
+        raise InputError(f"investigation_status must be one of {', '.join(INVESTIGATION_STATUSES)}")
+    gtd = gtd_extension({**fields, "report_refs": comp.report_refs, "report_count": len(comp.report_refs),
+                         "agreement": comp.agreement, "toll_history": comp.toll_history,
+                         "toll_source": comp.toll_source, "edited_fields": comp.edited_fields})
+    obj: dict[str, Any] = {"type": "incident", "spec_version": "2.1", "id": incident_id,
+                           "created": _stix_time(created), "modified": _stix_time(modified), "name": name}
+    optional = {"description": head["description"], "created_by_ref": created_by_ref,
+                "confidence": comp.confidence, "revoked": revoked or None}
+    obj.update({k: v for k, v in optional.items() if v is not None})
+    obj["extensions"] = {
+        INCIDENT_CORE_EXTENSION_ID: {"extension_type": "property-extension",
+                                     "determination": head["determination"] or "suspected",
+                                     "investigation_status": head["investigation_status"] or "new"},
+        GTD_EXTENSION_ID: gtd}
+    obj["object_marking_refs"] = list(marking_refs)
+    return obj
 
 
 def compose_version(conn: Connection, incident_id: str, *, now: datetime, bump: bool = True,
@@ -237,16 +283,10 @@ def compose_version(conn: Connection, incident_id: str, *, now: datetime, bump: 
     rows = _rows_of(conn, incident_id)
     comp = compose(rows, _edits_of(conn, incident_id))
     modified = max(now, row.modified + timedelta(milliseconds=1)) if bump else row.modified
-    fields = {k: v for k, v in comp.fields.items() if v not in (None, [])}
-    head = {k: fields.pop(k) for k in ("name", "description", "determination", "investigation_status") if k in fields}
-    incident = make_incident(
-        head.pop("name"), **head, incident_id=incident_id, created=_stix_time(row.created),
-        modified=_stix_time(modified), created_by_ref=row.created_by_ref, confidence=comp.confidence,
-        revoked=revoked, report_refs=comp.report_refs, report_count=len(comp.report_refs), agreement=comp.agreement,
-        toll_history=comp.toll_history, toll_source=comp.toll_source, edited_fields=comp.edited_fields, **fields)
-    incident["object_marking_refs"] = list(row.marking_refs)
-    conn.execute(_UPDATE, {"b_iid": incident_id, "modified": modified, **_index_values(comp, rows)})
-    objects = [incident, *_location(incident, comp.fields, row.marking_refs),
+    incident = incident_version(comp, incident_id=incident_id, created=row.created, modified=modified,
+                                created_by_ref=row.created_by_ref, marking_refs=row.marking_refs, revoked=revoked)
+    conn.execute(_UPDATE, {"b_iid": incident_id, "modified": modified, **index_values(comp, rows)})
+    objects = [incident, *location_objects(incident, comp.fields, row.marking_refs),
                *_actor(incident, comp.fields.get("perpetrator"), row.marking_refs)]
     return incident, objects, comp, row
 

@@ -4,10 +4,13 @@ Why this shape: a worker claims a batch from the durable queue (:mod:`marsad.mon
 work — fingerprints for near-duplicate detection and extraction — outside any transaction, so several workers
 extract in parallel. Then, in ONE write transaction that starts by taking the store's write lock
 (:func:`marsad.store.writes.lock_clock`, which serialises writers across processes), it re-checks that it
-still holds the items, drops near-identical copies (:mod:`marsad.monitor.near_duplicates`), files each report
-into an incident (:func:`marsad.monitor.incident_files.file_report`), stores the report, the incident version
-and its relationships (:func:`marsad.store.writes.put_objects`), records the alerts
-(:func:`marsad.monitor.alerts.record_alerts`) and marks the queue rows done. A worker killed at any point
+still holds the items, drops near-identical copies (:mod:`marsad.monitor.near_duplicates`), files the reports
+into incidents (:func:`marsad.monitor.filing_batch.file_reports`: the batch's candidates read once, its rows
+written once), stores the reports, the incident versions and their relationships
+(:func:`marsad.store.writes.put_objects`), records the alerts (:func:`marsad.monitor.alerts.record_batch_alerts`:
+one log insert and one audit entry per user alerted) and marks the queue rows done. Statements are per batch,
+not per item, so the write lock is held briefly and the CPU work stays outside it (extraction, fingerprints and
+the reports' merge signatures are computed before the transaction). A worker killed at any point
 commits all of that or none of it, so a restarted worker neither loses nor doubles an item. Delivery
 (webhooks, e-mail, the live stream) happens after the commit and never blocks the queue.
 

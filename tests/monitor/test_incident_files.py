@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 from stix2validator import validate_instance
 
-from marsad.model.incident import incident_fields
+from marsad.model.incident import incident_fields, make_incident
 from marsad.model.markings import TLP_MARKING_IDS, Tlp
 from marsad.monitor import incident_files as files
-from marsad.monitor.incident_files import file_report, marking_key
+from marsad.monitor.incident_compose import FiledRow, compose
+from marsad.monitor.incident_files import file_report, incident_version, marking_key
 from marsad.monitor.merging import EventFacts
 from marsad.store import make_engine
 from marsad.store.incident_reports import incident_file_reports, incident_files
@@ -119,3 +120,21 @@ def test_candidates_come_from_the_index_window_and_marking_only(engine):
     with engine.connect() as conn:
         ids = files._candidate_ids(conn, marking_key("clear", (), None), facts, [])
     assert ids == sorted([near, month])
+
+
+def test_the_incident_built_directly_is_what_make_incident_validates():
+    rows = [FiledRow(r.report_id, r.received, r.published, r.title, r.record)
+            for r in (report(1, perpetrator="Islamic State of Iraq and the Levant (ISIL)"), report(2, hours=3, killed=9))]
+    comp = compose(rows, {"description": "Checked by an analyst"})
+    built = incident_version(comp, incident_id="incident--00000000-0000-4000-8000-000000000001", created=T0,
+                             modified=T0 + timedelta(hours=4), created_by_ref=ORG, marking_refs=AMBER)
+    fields = {k: v for k, v in comp.fields.items() if v not in (None, [])}
+    head = {k: fields.pop(k) for k in ("name", "description", "determination", "investigation_status")}
+    reference = make_incident(
+        head.pop("name"), **head, incident_id=built["id"], created=built["created"], modified=built["modified"],
+        created_by_ref=ORG, confidence=comp.confidence, report_refs=comp.report_refs, report_count=2,
+        agreement=comp.agreement, toll_history=comp.toll_history, toll_source=comp.toll_source,
+        edited_fields=comp.edited_fields, **fields)
+    assert built == {**reference, "object_marking_refs": list(AMBER)}
+    result = validate_instance(built)
+    assert result.is_valid, [str(e) for e in result.errors]

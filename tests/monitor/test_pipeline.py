@@ -232,17 +232,25 @@ from marsad.monitor import pipeline as pl
 from marsad.monitor.incident_files import file_report
 from marsad.store.engine import make_engine
 from marsad.store.migrate import upgrade
-url, marker, stop_at = sys.argv[1], sys.argv[2], int(sys.argv[3])
+url, marker, stop_at, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 calls = 0
-def filer(conn, report, *, now):
+def stop_here():
     global calls
     calls += 1
     if calls == stop_at:  # inside the write transaction of the second batch, after the first committed
         pathlib.Path(marker).write_text("inside")
         time.sleep(120)
+def filer(conn, report, *, now):
+    stop_here()
     return file_report(conn, report, now=now)
-pl.Pipeline(make_engine(url), Settings(), worker="doomed", batch_size=4, deliver=False, filer=filer,
-            lease_seconds=1).run_once()
+real = pl.file_reports
+def batch_filer(conn, reports, **options):
+    filed = real(conn, reports, **options)  # written, not yet committed
+    stop_here()
+    return filed
+pl.file_reports = batch_filer
+pl.Pipeline(make_engine(url), Settings(), worker="doomed", batch_size=4, deliver=False,
+            filer=filer if mode == "one-by-one" else None, lease_seconds=1).run_once()
 """
 
 
@@ -262,12 +270,13 @@ def summary(engine):
     return statuses, sorted(reports), incidents
 
 
-def test_kill_9_mid_batch_loses_and_doubles_nothing(world, database_url, tmp_path):
+@pytest.mark.parametrize("mode, stop_at", [("one-by-one", "6"), ("batch", "2")])
+def test_kill_9_mid_batch_loses_and_doubles_nothing(world, database_url, tmp_path, mode, stop_at):
     engine, _, _ = world
     queue(engine, *kill_items())
     marker = tmp_path / "inside"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, database_url, str(marker), "6"], env=env)
+    child = subprocess.Popen([sys.executable, "-c", CHILD, database_url, str(marker), stop_at, mode], env=env)
     deadline = time.monotonic() + 120
     while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
