@@ -146,36 +146,57 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 # -- reading once per batch ------------------------------------------------------------------------------------
-def _window_terms(probes: Sequence[_Probe]) -> list:
-    """The WHERE terms of every probe's date window, merged per (marking key, country): overlapping ranges
-    become one range, coarse days one IN list."""
-    ranges: dict[tuple[str, str | None], list[tuple[date, date]]] = defaultdict(list)
-    coarse: dict[tuple[str, str | None], set[date]] = defaultdict(set)
+#: date ranges per window statement: each statement has exactly this many (the last repeated), so it always has
+#: one of two shapes (with or without the country condition) and SQLAlchemy compiles each shape once
+_TERMS = 64
+
+
+def _window_statement(with_country: bool):
+    """``SELECT … WHERE state = 'open' AND (range 0 OR … OR range 63)``, a range being marking key, a date
+    interval and (``with_country``) the country or none."""
+    terms = []
+    for n in range(_TERMS):
+        term = [_f.marking_key == bindparam(f"k{n}"), _f.occurred.between(bindparam(f"lo{n}"), bindparam(f"hi{n}"))]
+        if with_country:
+            term.append(or_(_f.country == bindparam(f"c{n}"), _f.country.is_(None)))
+        terms.append(and_(*term))
+    return select(incident_files).where(_f.state == "open", or_(*terms))
+
+
+_WINDOWS = {True: _window_statement(True), False: _window_statement(False)}
+
+
+def _window_ranges(probes: Sequence[_Probe]) -> dict[bool, list[dict]]:
+    """The date ranges of every probe's window and coarse days, merged per (marking key, country), as the
+    parameters of one range each: by whether they carry a country condition."""
+    spans: dict[tuple[str, str | None], list[tuple[date, date]]] = defaultdict(list)
     for probe in probes:
         if probe.params is not None:
-            group = (probe.key, probe.facts.country or None)
-            ranges[group].append((probe.params["lo"], probe.params["hi"]))
-            coarse[group].update(probe.params["coarse"])
-    terms = []
-    for (key, country), spans in ranges.items():
-        place = [] if country is None else [or_(_f.country == country, _f.country.is_(None))]
+            group = spans[(probe.key, probe.facts.country or None)]
+            group.append((probe.params["lo"], probe.params["hi"]))
+            group += [(day, day) for day in probe.params["coarse"]]
+    out: dict[bool, list[dict]] = {True: [], False: []}
+    for (key, country), ranges in spans.items():
         merged: list[list[date]] = []
-        for lo, hi in sorted(spans):
+        for lo, hi in sorted(ranges):
             if merged and lo <= merged[-1][1] + timedelta(days=1):
                 merged[-1][1] = max(merged[-1][1], hi)
             else:
                 merged.append([lo, hi])
-        terms += [and_(_f.marking_key == key, _f.occurred.between(lo, hi), *place) for lo, hi in merged]
-        terms.append(and_(_f.marking_key == key, _f.occurred.in_(sorted(coarse[(key, country)])), *place))
-    return terms
+        out[country is not None] += [{"k": key, "lo": lo, "hi": hi, "c": country} for lo, hi in merged]
+    return out
 
 
 def _read(conn: Connection, probes: Sequence[_Probe], view: _View) -> None:
     """Rows in the probes' windows, incidents sharing their band keys, the newest signatures of all of them."""
-    terms = _window_terms(probes)
-    for start in range(0, len(terms), 100):
-        for row in conn.execute(select(incident_files).where(_f.state == "open", or_(*terms[start:start + 100]))):
-            view.keep(row)
+    for with_country, ranges in _window_ranges(probes).items():
+        for start in range(0, len(ranges), _TERMS):
+            chunk = ranges[start:start + _TERMS]
+            chunk += [chunk[-1]] * (_TERMS - len(chunk))
+            params = {f"{name}{n}": value for n, r in enumerate(chunk) for name, value in r.items()
+                      if with_country or name != "c"}
+            for row in conn.execute(_WINDOWS[with_country], params):
+                view.keep(row)
     keys = sorted({k for p in probes for k in p.bands})
     by_band: set[str] = set()
     for start in range(0, len(keys), _CHUNK):
