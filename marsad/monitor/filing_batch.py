@@ -248,6 +248,8 @@ def _newest_signatures(entries: list[tuple[datetime, str, bytes]]) -> list[Signa
 
 
 def _candidates(view: _View, probe: _Probe) -> list[tuple[str, EventFacts]]:
+    """What ``incident_files`` would look up now: open incidents of the probe's marking in its date window
+    (the newest :data:`CANDIDATE_LIMIT`), on its coarse days, or sharing a band key; with their newest signatures."""
     near, chosen = [], set()
     ids = view.in_days(probe.key, probe.params) if probe.params is not None else ()
     for incident_id in ids:
@@ -300,12 +302,15 @@ def _version(view: _View, incident: _Incident, now: datetime) -> tuple[dict, lis
 
 @dataclass
 class _Writes:
+    """Rows to insert at the end of the batch."""
+
     reports: list[dict] = field(default_factory=list)
     bands: list[dict] = field(default_factory=list)
 
 
 def _file_one(conn: Connection, view: _View, report: FiledReport, keys: TextKeys, writes: _Writes,
               now: datetime) -> Filing:
+    """File one report against the view (merge or open, compose the next version); its rows wait in ``writes``."""
     sig, bands = keys
     anchor = (report.published or report.received).astimezone(timezone.utc).date()
     facts = EventFacts.from_record(report.record, published=anchor, signature=sig)
