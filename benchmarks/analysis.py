@@ -45,6 +45,7 @@ from marsad.model.markings import TLP_MARKING_IDS, Tlp
 from marsad.model.vocab import ATTACK_TYPES, THEMES, WEAPON_TYPES
 from marsad.store import open_store
 from marsad.store.incidents import analyze_incident_facts, incident_facts
+from bench_db import ensure_database
 
 COUNTRIES = ["IQ", "SY", "YE", "LY", "EG", "SO", "DZ", "TN", "MA", "JO", "LB", "SA", "SD", "MR", "PS", "KW",
              "BH", "QA", "AE", "OM", "DJ", "KM"]
@@ -84,16 +85,6 @@ def synthetic(n: int, seed: int = 7):
                 del obj["created_by_ref"]
         yield obj
 
-
-def _ensure_database(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
-        return
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).scalar():
-            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
 
 
 def _settle_and_analyse(store) -> None:
@@ -167,7 +158,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--url", default="sqlite:////tmp/bench_analysis_100k.db")
     args = parser.parse_args()
-    _ensure_database(args.url)
+    ensure_database(args.url)
     store = open_store(args.url)
     names = {c.alias: c.id for c in store.list_collections()}
     collection = names.get("bench") or store.create_collection("bench", alias="bench").id

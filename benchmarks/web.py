@@ -44,6 +44,7 @@ from marsad.model.vocab import ATTACK_TYPES, WEAPON_TYPES
 from marsad.store import open_store
 from marsad.store.incidents import analyze_incident_facts, incident_facts
 from marsad.web.app import create_app
+from bench_db import ensure_database
 
 PLACES = {"IQ": ("Baghdad", 33.31, 44.36), "SY": ("Aleppo", 36.2, 37.16), "YE": ("Aden", 12.79, 45.03),
           "LY": ("Tripoli", 32.89, 13.19), "EG": ("Arish", 31.13, 33.8), "SO": ("Mogadishu", 2.05, 45.32),
@@ -88,16 +89,6 @@ def synthetic(n: int, seed: int = 11):
     if len(batch) > 1:
         yield batch
 
-
-def _ensure_database(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
-        return
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).scalar():
-            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
 
 
 def prepare(url: str, n: int) -> tuple:
@@ -163,7 +154,7 @@ def main() -> None:
     parser.add_argument("--url", default="sqlite:////tmp/bench_web_100k.db")
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    _ensure_database(args.url)
+    ensure_database(args.url)
     store, load_s = prepare(args.url, args.n)
     settings = load_settings(data_dir=Path(tempfile.mkdtemp()), secret_key="bench-" + "k" * 40,
                              database_url=args.url)
