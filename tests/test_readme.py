@@ -3,6 +3,9 @@
 import re
 from pathlib import Path
 
+from typer.main import get_command
+
+from marsad.cli.main import app
 from marsad.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,3 +34,10 @@ def test_every_setting_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [name for name in Settings.model_fields if f"`MARSAD_{name.upper()}`" not in readme]
     assert not missing, f"document these settings in README.md: {missing}"
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = sorted(get_command(app).commands)
+    missing = [name for name in commands if f"`marsad {name}" not in readme]
+    assert commands and not missing, f"document these commands in README.md's table: {missing}"
