@@ -213,6 +213,9 @@ def _tokens(sentence: str) -> list[str]:
                                                    or tok[1:] in ARABIC_NUMBER_WORDS):
             out.append(tok[0])
             tok = tok[1:]
+        elif tok[:1] == "و" and len(tok) > 2 and tok[1:] in _FILLERS:  # "وما لا يقل عن": و + filler
+            out.append("و")
+            tok = tok[1:]
         if tok in DUALS:
             out.extend(("2", DUALS[tok]))
         else:
@@ -234,7 +237,8 @@ def _person_start(toks: list[str], i: int, lang: str) -> int | None:
     return None
 
 
-_COUNT_STARTS = frozenset((*_PERSON, *_AR_PERSON, *_ONE, *_ORDINALS, *_OTHERS, *NUMBER_STARTS, "both", "كلاهما"))
+_COUNT_STARTS = frozenset((*_PERSON, *_AR_PERSON, *_ONE, *_ORDINALS, *_OTHERS, *NUMBER_STARTS, "both", "كلاهما",
+                           "him"))
 
 
 def _read_at(toks: list[str], i: int, lang: str, spans: list) -> tuple[int, object, int] | None:
@@ -248,6 +252,8 @@ def _read_at(toks: list[str], i: int, lang: str, spans: list) -> tuple[int, obje
         return start, 1, i + 1
     if tok in _AR_PERSON and prev in _PRE:
         return i, 1, i + 1
+    if tok == "him":  # "killing him and two women": only right after a casualty word
+        return (i, 1, i + 1) if prev in _PRE else None
     if tok in ("both", "les deux", "كلاهما"):
         return i, 2, i + 1
     if tok in _OTHERS and not after_span:
@@ -327,7 +333,8 @@ def _forward(toks: list[str], spans: list, k: int) -> str | None:
             if tok in _AMBIGUOUS and not passive and nxt and nxt not in _AFTER_PASSIVE:
                 return None  # "gunmen killed 10 people", "two assailants shot and killed Ahmad": active verb
             return _POST[tok]
-        if tok in _LIST and k + 1 < len(spans) and next_start <= j + 2:
+        if tok in _LIST and k + 1 < len(spans) and (next_start <= j + 2 or tok in ("and", "et", "و") and all(
+                t in _FILLERS for t in toks[j + 1:next_start])):  # "four police and at least one attacker"
             return _forward(toks, spans, k + 1)
         if tok in (",", "and") and j + 1 < len(toks) and (toks[j + 1] in _AUX or toks[j + 1] in _POST):
             j += 1  # "X, a police commander, was killed", "shot and killed"
@@ -444,7 +451,8 @@ def find_casualties(text: str, lang: str) -> Casualties:
     perpetrators = False  # a counted sentence names the attackers ("in addition to the bomber", "blew himself up")
     attackers, attackers_told = 0, False  # dead attackers counted apart / counted with the victims
     unknown: set[str] = set()  # kinds stated only vaguely ("and wounded others", "des dizaines de blessés")
-    for sentence in _cue_sentences(norm, lang):
+    cues = _cue_sentences(norm, lang)
+    for sentence in cues:
         if any(g in sentence for g in _ZERO_GUARDS):
             zero.update(_zero_statements(sentence))
         if any(g in sentence for g in _BACKGROUND_GUARDS) and _BACKGROUND.search(sentence):
@@ -463,16 +471,19 @@ def find_casualties(text: str, lang: str) -> Casualties:
         additive = any(word in sentence for word in _ADDITIVE_WORDS)
         for kind, value in counts.items():
             totals[kind] = totals.get(kind, 0) + value if additive else max(totals.get(kind, 0), value)
+    if lang == "en" and (K not in totals or W not in totals):
+        _named_victims(text, totals, unknown)  # before the attackers: "killed Ahmad Khan … two attackers also died"
     if attackers and not attackers_told:
         totals[K] = totals.get(K, 0) + attackers
     if totals.get(K) and not perpetrators:
         totals[K] += _bombers(norm)
-    if lang == "en" and (K not in totals or W not in totals):
-        _named_victims(text, totals, unknown)
     if K not in totals and K not in unknown and _assassination(norm[:_LEAD_CHARS]):
         totals[K] = 1  # "assassinated the mayor", "اغتيال رئيس البلدية": GTD codes the named victim killed
     killed, wounded = totals.get(K), totals.get(W)
     stated = killed is not None or wounded is not None
+    if not stated and not unknown and not cues and (_no_harm(norm[:_LEAD_CHARS]) or
+                                                    _DAMAGE.search(norm, 0, _LEAD_CHARS)):
+        zero.add("both")
     if killed is None and K not in unknown and (stated or zero):
         killed = 0  # a report that states a toll and no deaths: GTD codes 0
     if wounded is None and W not in unknown and (stated or zero):
@@ -515,6 +526,28 @@ _FAILED_ASSASSINATION = re.compile(  # attempts, plots, and background (cells, s
     r"attempt|survived|escaped|foiled|plot|plann|cell|responsible for|involved in|accused of|suspected of|"
     r"wanted for|linked to|tentative|rescape|dejoue|projet|planifi|cellule|responsable d|soupconne|accuse|"
     r"محاول|نجا|نجاه|احباط|مخطط|خطط|تخطيط|خليه|مسؤول عن|متهم|المتهم|مطلوب")
+
+
+# a device found and made safe, hostages freed unharmed: when the report states no toll at all, nobody died
+_NO_HARM = re.compile(r"\b(?:defused|dismantled|deactivated|disarmed|unharmed|unhurt|safely released)\b|"
+                      r"\bdesamorce\w*|\bsains? et saufs?\b|\bindemnes?\b|"
+                      r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)(?:تفكيك|ابطال|فكك\w*|ابطل\w*)(?!\w)|(?<!\w)سالمين(?!\w)")
+_NO_HARM_GUARDS = ("defus", "dismantl", "deactivat", "disarm", "unharm", "unhurt", "safely", "desamorc", "sain",
+                   "indemne", "تفكيك", "ابطال", "فكك", "ابطل", "سالمين")
+# damage told as the outcome ("damaging the building", "des dégâts matériels", "أضرار مادية") in a report that
+# names no casualty at all: the report says what the attack did, and it killed nobody
+_DAMAGE = re.compile(r"\b(?:damag\w*|destroy\w*|set (?:on )?fire|set \w+ ablaze|torched|burn(?:ed|t) down)\b|"
+                     r"\bdegats\b|\bdommages?\b|\bendommag\w*|\bdetrui\w*|"
+                     r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)(?:اضرار|خساير ماديه|تدمير|دمار|احراق|اضرام)(?!\w)")
+_EXPLODED = re.compile(r"\bexplod|\bblast|\bexplos(?!if|ive)|\bdetonated\b(?! (?:it|them|the device)\b)|انفجر|انفجار")
+
+
+def _no_harm(lead: str) -> bool:
+    """Whether a report that counts nobody says the device was defused or the victims were unharmed (and no
+    device exploded), which GTD codes 0 killed and 0 wounded."""
+    if not any(word in lead for word in _NO_HARM_GUARDS) or not _NO_HARM.search(lead):
+        return False
+    return not _EXPLODED.search(lead)
 
 
 def _assassination(lead: str) -> bool:

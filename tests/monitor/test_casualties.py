@@ -203,3 +203,58 @@ def test_a_bomber_counted_within_the_figure_is_not_added(text, lang):
 def test_an_attacker_killed_by_the_guards_is_not_an_addition():
     text = "The explosives failed to detonate and the assailant was killed by security forces."
     assert find_casualties(text, "en").killed == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "killed"),
+    [
+        ("Rebels raided a post near Gao. Five soldiers and at least one rebel were killed in the fighting.", "en", 6),
+        ("Des rebelles ont attaqué un poste. Cinq soldats et au moins un assaillant ont été tués.", "fr", 6),
+        ("هاجم مسلحون حاجزا للجيش. وقتل خمسة جنود وما لا يقل عن ثلاثة مهاجمين في الاشتباك.", "ar", 8),
+    ],
+)
+def test_a_list_with_at_least_inside_is_summed(text, lang, killed):
+    assert find_casualties(text, lang).killed == killed
+
+
+def test_a_named_victim_and_attackers_killed_later_are_both_counted():
+    text = ("Gunmen shot and killed Karim Haddad, the district judge, in Sousse. Two attackers were also killed "
+            "when the police arrived.")
+    assert find_casualties(text, "en").killed == 3
+
+
+def test_him_after_a_killing_word_is_one_victim():
+    assert find_casualties("A device went off near a kiosk, killing him and two women nearby.", "en").killed == 3
+    assert find_casualties("Police said she was not with him when the bomb went off.", "en").killed is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Police found and defused an explosive device outside a bank in Sfax.", "en"),
+        ("Gunmen seized three engineers near the port; they were freed unharmed two days later.", "en"),
+        ("Un engin explosif a été désamorcé devant une banque à Sfax.", "fr"),
+        ("Les trois ingénieurs enlevés ont été retrouvés sains et saufs.", "fr"),
+        ("تمكنت قوات الأمن من تفكيك عبوة ناسفة قرب مدرسة في الموصل", "ar"),
+        ("A bomb went off outside a bank in Sfax, damaging the facade.", "en"),
+        ("Une bombe a explosé devant une banque, causant des dégâts matériels.", "fr"),
+        ("انفجرت عبوة ناسفة قرب مصرف في بغداد وأسفرت عن أضرار مادية", "ar"),
+    ],
+)
+def test_a_defused_device_or_damage_only_is_no_casualties(text, lang):
+    found = find_casualties(text, lang)
+    assert (found.killed, found.wounded) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("A bomb exploded near the market; police defused a second device.", "en"),
+        ("A car bomb exploded in a busy market, destroying shops; casualties are feared.", "en"),
+        ("Gunmen abducted three engineers near the port on Monday.", "en"),
+        ("Une bombe a explosé devant la mairie, les secours sont sur place.", "fr"),
+    ],
+)
+def test_no_stated_toll_stays_unknown(text, lang):
+    found = find_casualties(text, lang)
+    assert (found.killed, found.wounded) == (None, None)
