@@ -24,6 +24,15 @@ def is_sqlite(engine_or_url) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+#: SQLite page cache per connection (KiB, as a negative ``cache_size``). Bounded so a server's memory stays flat
+#: as the store grows: each pooled connection keeps its own cache, and at 64 MiB a 100,000-object store
+#: already held 367 MB at peak; past the bound, pages come from the operating system's file cache.
+CACHE_KIB = 16 * 1024
+#: SQLite memory map (bytes): reads skip a copy, but every mapped page a reader touches counts in the
+#: process's resident memory up to this bound, so it is kept small rather than at the store's size.
+MMAP_BYTES = 64 * 1024 * 1024
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -31,8 +40,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA temp_store=MEMORY")
-    cursor.execute("PRAGMA cache_size=-65536")
-    cursor.execute("PRAGMA mmap_size=268435456")
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+    cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     cursor.close()
 
 
