@@ -30,9 +30,9 @@ from marsad.analysis.similar import GroupActivity, SimilarIncident, find_similar
 from marsad.analysis.trends import visibility
 from marsad.errors import InputError
 from marsad.model.countries import country_name, is_country_code
-from marsad.model.gazetteer import load_gazetteer
 from marsad.model.incident import incident_fields
 from marsad.model.organisations import Registry, load_registry
+from marsad.model.place_names import arabic_place
 from marsad.model.vocab import VOCABULARIES
 from marsad.store.incidents import incident_source
 
@@ -110,22 +110,13 @@ def _labels(key: str, values, lang: str) -> list[str]:
     return [vocab.get(v).label(lang) if v in vocab else str(v) for v in values or ()]
 
 
-@lru_cache(maxsize=4096)
-def _arabic_place(name: str, country: str | None, kind: str, admin1: str | None) -> str:
-    """The Arabic name the bundled gazetteer gives a recorded (English) place name, else the name as recorded;
-    a city in the recorded admin1 is preferred. (Only Arabic: the gazetteer's other names are the English ones.)"""
-    found = [p for p in load_gazetteer().lookup(name, country=country, kind=kind) if p.name_ar]
-    found.sort(key=lambda p: p.admin1 != admin1)
-    return found[0].name_ar.replace("\u200c", " ") if found else name
-
-
 def _place(f: Mapping[str, Any], lang: str) -> str | None:
     code = f.get("country")
     country = country_name(code, lang) if code and is_country_code(code) else code
     city, admin1 = f.get("city"), f.get("admin1")
     if lang == "ar" and code:
-        admin1_ar = _arabic_place(admin1, code, "admin1", None) if bt.known(admin1) else admin1
-        city = _arabic_place(city, code, "city", admin1) if bt.known(city) else city
+        admin1_ar = arabic_place(admin1, code, "admin1", None) if bt.known(admin1) else admin1
+        city = arabic_place(city, code, "city", admin1) if bt.known(city) else city
         admin1 = admin1_ar
     parts = list(dict.fromkeys(p for p in (city, admin1, country) if bt.known(p)))
     return bt.words(lang)["sep"].join(parts) if parts else None

@@ -8,7 +8,7 @@ from :mod:`marsad.model.vocab`; an unknown value is shown as it is (escaped by t
 
 Every function is also a Jinja filter of the same name without ``format_`` (see ``rendering.py``):
 ``{{ value|date }}``, ``{{ value|datetime }}``, ``{{ n|number }}``, ``{{ code|country }}``,
-``{{ name|vocab("attack_types") }}``.
+``{{ name|vocab("attack_types") }}``, ``{{ city|place(country, "city", admin1) }}``.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from hijridate import Gregorian
 
 from marsad.analysis.briefs import group_name
 from marsad.model.countries import country_name, is_country_code
+from marsad.model.place_names import place_name
 from marsad.model.vocab import VOCABULARIES
 
 __all__ = ["arabic_digits", "parse_when", "format_date", "format_datetime", "format_hijri", "format_month",
-           "format_number", "format_country", "format_vocab", "format_group"]
+           "format_number", "format_country", "format_vocab", "format_group", "format_place",
+           "localise_marker_places"]
 
 _ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -132,3 +134,23 @@ def format_vocab(value: Any, vocabulary: str, lang: str = "ar") -> str:
     if vocab is not None and value in vocab:
         return vocab.get(value).label(lang)
     return str(value)
+
+
+def format_place(name: Any, country: Any = None, kind: str = "city", admin1: Any = None, *, lang: str = "ar") -> str:
+    """A recorded (English) city or admin1 name (``kind``) in ``country`` as the gazetteer names it in ``lang``
+    (Arabic on Arabic pages; as recorded otherwise or when unknown); empty for no name."""
+    return place_name(str(name) if name else None, lang, str(country) if country else None, kind,
+                      str(admin1) if admin1 else None)
+
+
+def localise_marker_places(collection: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The map's GeoJSON markers with each ``city``/``admin1`` property in ``lang`` (in place; returned), so
+    popups on Arabic pages show Arabic place names. Clusters carry no place and are left alone."""
+    for feature in collection.get("features") or ():
+        props = feature.get("properties") or {}
+        code, admin1 = props.get("country"), props.get("admin1")
+        if props.get("city"):
+            props["city"] = format_place(props["city"], code, "city", admin1, lang=lang)
+        if admin1:
+            props["admin1"] = format_place(admin1, code, "admin1", lang=lang)
+    return collection

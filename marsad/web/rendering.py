@@ -84,6 +84,7 @@ def make_environment(settings=None) -> Environment:
         "date": _lang_filter(formatting.format_date), "datetime": _lang_filter(formatting.format_datetime),
         "number": _lang_filter(formatting.format_number), "country": _lang_filter(formatting.format_country),
         "month": _lang_filter(formatting.format_month), "group": _lang_filter(formatting.format_group),
+        "place": _lang_filter(formatting.format_place),
         "vocab": _vocab_filter(),
     })
     env.globals.update(static=lambda path: f"/static/{path}?v={__version__}", LANGUAGES=LANGUAGES,

@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, Query, Request, Response
 
 from marsad.access.context import Viewer
 from marsad.model.membership import load_membership
+from marsad.web.formatting import localise_marker_places
 from marsad.web.i18n import request_language
 from marsad.web.maps import DEFAULT_MARKERS, MAX_MARKERS, incident_markers, incident_url, parse_box, shapes_payload
 from marsad.web.web_auth import current_viewer
@@ -55,5 +56,5 @@ def register(app: FastAPI) -> None:
         with app.state.engine.connect() as conn:
             found = incident_markers(conn, viewer, box=parse_box(bbox), zoom=zoom, since=since, until=until,
                                      country=country, limit=limit, url_for=incident_url, lang=lang)
-        body = json.dumps(found, ensure_ascii=False, separators=(",", ":"))
+        body = json.dumps(localise_marker_places(found, lang), ensure_ascii=False, separators=(",", ":"))
         return Response(body, media_type=GEOJSON, headers={"Cache-Control": "no-store"})

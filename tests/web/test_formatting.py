@@ -9,7 +9,9 @@ from marsad.web.formatting import (
     format_datetime,
     format_hijri,
     format_number,
+    format_place,
     format_vocab,
+    localise_marker_places,
     parse_when,
 )
 
@@ -46,3 +48,16 @@ def test_country_and_vocabulary_labels():
     assert format_country("identity--x", "ar") == "identity--x" and format_country(None) == ""
     assert format_vocab("Bombing/Explosion", "attack_types", "ar") == "تفجير"
     assert format_vocab("Something else", "attack_types", "ar") == "Something else"
+
+
+def test_place_names_in_the_page_language():
+    assert format_place("Baghdad", "IQ", lang="ar") == "بغداد"
+    assert format_place("Kirkuk", "IQ", "admin1", lang="ar") == "كركوك"
+    assert format_place("Baghdad", "IQ", lang="fr") == "Baghdad"
+    assert format_place(None, "IQ", lang="ar") == ""
+    markers = {"features": [{"properties": {"kind": "incident", "country": "IQ", "city": "Baghdad",
+                                            "admin1": "Baghdad"}},
+                            {"properties": {"kind": "cluster", "count": 3}}]}
+    localised = localise_marker_places(markers, "ar")
+    assert localised["features"][0]["properties"]["city"] == "بغداد"
+    assert localised["features"][1]["properties"] == {"kind": "cluster", "count": 3}

@@ -71,6 +71,9 @@ def test_markers_filters_language_and_clusters(client):
     english = http.get("/web/map/incidents.geojson?lang=en&country=SA", headers=auth["sa"]).json()
     assert english["features"][0]["properties"]["country_name"] == "Saudi Arabia"
     assert english["features"][0]["properties"]["url"] == f"/incidents/{ids['secret']}"
+    assert english["features"][0]["properties"]["city"] == "Riyadh"
+    arabic = http.get("/web/map/incidents.geojson?lang=ar&country=SA", headers=auth["sa"]).json()
+    assert arabic["features"][0]["properties"]["city"] == "الرياض"  # popups: the gazetteer's Arabic name
     clusters = http.get("/web/map/incidents.geojson?limit=1&zoom=0", headers=auth["sa"]).json()
     assert clusters["mode"] == "clusters" and sum(f["properties"]["count"] for f in clusters["features"]) == 2
     assert all("id" not in f["properties"] for f in clusters["features"])

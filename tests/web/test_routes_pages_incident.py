@@ -26,6 +26,16 @@ def test_page_in_three_languages(make_client, seeded):
     assert "Jordanie" in client.get(f"/incidents/{incident}?lang=fr").text
 
 
+def test_place_names_are_arabic_on_arabic_pages(make_client, seeded):
+    client = make_client()
+    sign_in(client, "jo_analyst")
+    tunis = seeded.incidents["tunis"]["id"]
+    arabic = client.get(f"/incidents/{tunis}").text
+    details = arabic[arabic.index('class="fields"'):]
+    assert "<bdi>تونس</bdi>" in details and "<bdi>Tunis</bdi>" not in arabic
+    assert "<bdi>Tunis</bdi>" in client.get(f"/incidents/{tunis}?lang=fr").text
+
+
 def test_hidden_and_unknown_incidents_answer_the_same(make_client, seeded):
     client = make_client()
     sign_in(client, "jo_analyst")

@@ -24,6 +24,13 @@ def test_feed_and_charts_leave_out_what_the_viewer_may_not_see(make_client, seed
     assert restricted not in jordan.get("/overview/feed").text
 
 
+def test_feed_place_names_in_the_page_language(make_client):
+    jordan = make_client()
+    sign_in(jordan, "jo_analyst")
+    assert "<bdi>تونس</bdi>" in jordan.get("/overview/feed").text
+    assert "<bdi>Tunis</bdi>" in jordan.get("/overview/feed?lang=en").text
+
+
 def test_counts_in_the_charts_match_what_is_visible(make_client):
     jordan = make_client()
     sign_in(jordan, "jo_analyst")

@@ -20,6 +20,13 @@ def test_arabic_with_and_without_diacritics_find_the_same(make_client):
     assert _titles(client.get("/search", params={"q": "ATTAQUÉ"}).text) == ["Attaque armée à Tunis"]
 
 
+def test_hits_show_place_names_in_the_page_language(make_client):
+    client = make_client()
+    sign_in(client, "jo_analyst")
+    assert "<bdi>تونس</bdi>" in client.get("/search", params={"q": "attaque"}).text
+    assert "<bdi>Tunis</bdi>" in client.get("/search", params={"q": "attaque", "lang": "fr"}).text
+
+
 def test_hidden_objects_neither_found_nor_counted(make_client, seeded):
     jordan, saudi = make_client(), make_client()
     sign_in(jordan, "jo_analyst")
