@@ -8,8 +8,11 @@ JSON Lines files into a drop folder, read by a folder source (one poll queues th
 
 Two phases per configuration:
 
-- **throughput** — every item queued at once; ``items_per_s`` = items / wall time of the workers; peak RSS
-  is the largest worker's (and the parent's, which reads the folder).
+- **throughput** — every item queued at once (one poll, in a process of its own so the workers, forked from
+  the parent, never inherit the polled items); ``items_per_s`` = items / wall time of the workers;
+  ``cpu_ms_per_item`` = the workers' own CPU time per item (meaningful on a loaded machine; PostgreSQL's
+  server CPU is not in it); ``worker_peak_mb`` = the largest worker's peak RSS (the extraction models it
+  shares with the parent included) and ``worker_growth_mb`` its growth while processing (flat = no leak).
 - **latency** — a further stream of items queued in small chunks at ``--rate`` items/s while the workers run
   as services (``run_forever``); latency = ``processed_at − arrived_at`` of each item, i.e. from its arrival in
   the queue to the commit of its report, incident and alert (recorded in the same transaction).
@@ -177,16 +180,30 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_s() -> float:
+    """This process's CPU time (user + system): meaningful when other work shares the machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+
+
 def drain_worker(url: str, name: str, batch: int, out) -> None:
     engine = make_engine(url)
+    began, start_mb = _cpu_s(), _rss_mb()
     result = Pipeline(engine, SETTINGS, worker=name, batch_size=batch).run_once()
-    out.put({"worker": name, "result": result.__dict__, "peak_mb": _peak_mb()})
+    out.put({"worker": name, "result": result.__dict__, "peak_mb": _peak_mb(), "cpu_s": _cpu_s() - began,
+             "growth_mb": _peak_mb() - start_mb})
 
 
 def service_worker(url: str, name: str, batch: int, stop, out) -> None:
     engine = make_engine(url)
+    began = _cpu_s()
     Pipeline(engine, SETTINGS, worker=name, batch_size=batch).run_forever(stop, poll_sources=False, idle_sleep=0.02)
-    out.put({"worker": name, "peak_mb": _peak_mb()})
+    out.put({"worker": name, "peak_mb": _peak_mb(), "cpu_s": _cpu_s() - began})
 
 
 def warm_up() -> None:
@@ -194,14 +211,21 @@ def warm_up() -> None:
     extract("A bomb exploded in Baghdad on Monday, killing 3 people.")
 
 
+def _poll_worker(url: str, folder: str, out) -> None:
+    engine = make_engine(url)
+    began = time.perf_counter()
+    polled = poll(engine, add_source(engine, "drop", "folder", folder))
+    out.put({"queued": len(polled.items), "read_s": time.perf_counter() - began, "peak_mb": _peak_mb()})
+
+
 def throughput(url: str, folder: Path, workers: int, batch: int) -> dict:
     engine = make_engine(url)
-    source = add_source(engine, "drop", "folder", str(folder))
-    began = time.perf_counter()
-    polled = poll(engine, source)
-    read_s = time.perf_counter() - began
     ctx = mp.get_context("fork")
     out = ctx.Queue()
+    reader = ctx.Process(target=_poll_worker, args=(url, str(folder), out))
+    reader.start()
+    polled = out.get()
+    reader.join()
     began = time.perf_counter()
     procs = [ctx.Process(target=drain_worker, args=(url, f"w{i}", batch, out)) for i in range(workers)]
     for p in procs:
@@ -215,8 +239,10 @@ def throughput(url: str, folder: Path, workers: int, batch: int) -> dict:
         alerts = conn.execute(select(alert_log.c.id).where(alert_log.c.channel == "inapp")).all()
     engine.dispose()
     total = {k: sum(r["result"][k] for r in reports) for k in reports[0]["result"]}
-    return {"queued": len(polled.items), "read_s": read_s, "wall_s": wall, "counts": counts, "result": total,
-            "alerts_logged": len(alerts), "peak_mb": max(r["peak_mb"] for r in reports)}
+    return {"queued": polled["queued"], "read_s": polled["read_s"], "poll_peak_mb": polled["peak_mb"], "wall_s": wall, "counts": counts, "result": total,
+            "alerts_logged": len(alerts), "peak_mb": max(r["peak_mb"] for r in reports),
+            "growth_mb": max(r["growth_mb"] for r in reports),
+            "cpu_s": sum(r["cpu_s"] for r in reports)}
 
 
 def latency(url: str, records: list[dict], workers: int, batch: int, rate: float) -> dict:
@@ -259,12 +285,10 @@ def latency(url: str, records: list[dict], workers: int, batch: int, rate: float
             "max": ms[-1], "rate": fed_rate, "peak_mb": max(r["peak_mb"] for r in reports)}
 
 
-def run(backend: str, workers: int, args, records: list[dict], stream: list[dict], workdir: Path) -> str:
+def run(backend: str, workers: int, args, folder: Path, stream: list[dict], workdir: Path) -> str:
     url, drop = fresh_database(backend, workdir)
     try:
         prepare_hub(url)
-        folder = workdir / f"drop-{backend}-{workers}"
-        write_files(folder, records)
         bulk = throughput(url, folder, workers, args.batch)
         rate = min(args.rate, 0.7 * bulk["queued"] / bulk["wall_s"]) if args.rate else 0.7 * bulk["queued"] / bulk["wall_s"]
         live = latency(url, stream, workers, args.batch, rate)
@@ -272,14 +296,18 @@ def run(backend: str, workers: int, args, records: list[dict], stream: list[dict
     finally:
         drop()
     items_per_s = bulk["queued"] / bulk["wall_s"]
-    print(f"[{backend} × {workers}] read+queued {bulk['queued']} items from files in {bulk['read_s']:.1f} s; "
-          f"processed in {bulk['wall_s']:.1f} s = {items_per_s:.0f} items/s; {bulk['result']}; queue {bulk['counts']}; "
-          f"in-app alerts {bulk['alerts_logged']}", flush=True)
+    cpu_ms = 1000 * bulk["cpu_s"] / max(1, bulk["queued"])
+    print(f"[{backend} × {workers}] read+queued {bulk['queued']} items from files in {bulk['read_s']:.1f} s "
+          f"(poll peak RSS {bulk['poll_peak_mb']:.0f} MB); "
+          f"processed in {bulk['wall_s']:.1f} s = {items_per_s:.0f} items/s, worker CPU {cpu_ms:.2f} ms/item; "
+          f"{bulk['result']}; queue {bulk['counts']}; in-app alerts {bulk['alerts_logged']}", flush=True)
     print(f"[{backend} × {workers}] live stream of {live['n']} items at {rate:.0f}/s: arrival→alert p50 "
-          f"{live['p50']:.0f} ms, p99 {live['p99']:.0f} ms, max {live['max']:.0f} ms", flush=True)
-    peak = max(bulk["peak_mb"], live["peak_mb"], _peak_mb())
+          f"{live['p50']:.0f} ms, p99 {live['p99']:.0f} ms, max {live['max']:.0f} ms; "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    peak = max(bulk["peak_mb"], live["peak_mb"])
     return (f"pipeline backend={backend} workers={workers} items={bulk['queued']} items_per_s={items_per_s:.0f} "
-            f"p50_ms={live['p50']:.0f} p99_ms={live['p99']:.0f} stream_rate={rate:.0f} peak_mb={peak:.0f}")
+            f"cpu_ms_per_item={cpu_ms:.2f} p50_ms={live['p50']:.0f} p99_ms={live['p99']:.0f} stream_rate={rate:.0f} "
+            f"worker_peak_mb={peak:.0f} worker_growth_mb={bulk['growth_mb']:.0f} parent_peak_mb={_peak_mb():.0f} load={os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:
@@ -290,14 +318,15 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--configs", default="sqlite:1,postgresql:1,postgresql:2")
     args = parser.parse_args()
-    records = generate(args.items, 1, "r")
     stream = generate(args.stream or max(200, args.items // 10), 2, "s")
-    warm_up()
     lines = []
     with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "drop"  # one drop folder for every configuration (seen items are per database)
+        write_files(folder, generate(args.items, 1, "r"))  # the records are not kept: the workers fork later
+        warm_up()
         for config in args.configs.split(","):
             backend, workers = config.split(":")
-            lines.append(run(backend, int(workers), args, records, stream, Path(tmp)))
+            lines.append(run(backend, int(workers), args, folder, stream, Path(tmp)))
     for line in lines:
         print(line)
 

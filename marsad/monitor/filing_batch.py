@@ -134,10 +134,16 @@ def _related_objects(incident: dict, comp: Composition, marking: Sequence[str]) 
 TextKeys = tuple[Signature, list[str]]
 
 
-def text_keys(title: str, text: str) -> TextKeys:
+def text_keys(title: str, text: str, text_signature: Signature | None = None) -> TextKeys:
     """The merge signature and band keys of a report (what ``file_report`` computes from its title and text):
-    CPU work a caller may do before its write transaction and pass to :func:`file_reports`."""
+    CPU work a caller may do before its write transaction and pass to :func:`file_reports`.
+
+    ``text_signature`` — the default-shingle signature of ``text`` alone, when the caller has it (the
+    near-duplicate fingerprint): without a title and under the size limit the band keys are its keys, and the
+    text is not shingled a second time."""
     body = f"{title}\n{text[:_TEXT_LIMIT]}"
+    if text_signature is not None and not title and len(text) <= _TEXT_LIMIT:
+        return signature(body, MERGE_K), near_duplicate_key(text_signature)
     return signature(body, MERGE_K), near_duplicate_key(body)
 
 

@@ -8,32 +8,47 @@ leaves its band keys (:func:`marsad.monitor.similarity.near_duplicate_key`) and 
 as its duplicate. The same URL with a different text (a page updated as the toll rises) is not a copy: it
 is filed, and merging takes its new figures. Items of one batch are checked against each other the same way. The lookup runs inside
 the pipeline's write transaction, after the store's write lock, so two workers never both file copies.
+
+Cost stays flat as the table grows: a key shared by many items (one URL for a whole JSON Lines file of
+records, a band of a boilerplate sentence) offers only its :data:`KEY_CANDIDATES` newest items, the
+candidates' signatures are kept in a bounded per-process cache (an item's text never changes), and a new
+item is compared with all its candidates in one vectorised step.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import Connection, insert, select
 
 from marsad.monitor.items import SourceItem
-from marsad.monitor.similarity import Signature, near_duplicate_key, similarity, signature, NEAR_DUPLICATE
+from marsad.monitor.similarity import NEAR_DUPLICATE, NUM_PERM, Signature, near_duplicate_key, signature
 from marsad.store.pipeline_items import pipeline_items, pipeline_near_keys
 
-__all__ = ["Fingerprint", "fingerprint", "find_duplicates", "record_fingerprints"]
+__all__ = ["Fingerprint", "fingerprint", "find_duplicates", "record_fingerprints", "KEY_CANDIDATES"]
 
 _CHUNK = 500
+#: candidates a key offers: its newest items (an updated page or a re-published story is compared with the
+#: latest ones; one URL for thousands of records must not make every new record read them all)
+KEY_CANDIDATES = 16
+#: signatures of stored items kept per process (about 0.6 kB each)
+_CACHE_SIZE = 20_000
+_cache: OrderedDict[tuple[int, str], Signature] = OrderedDict()
 
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """What identifies an item's text: its MinHash signature, its band keys and its URL key."""
+    """What identifies an item's text: its MinHash signature, its band keys, its URL key (and the item's
+    content hash, under which its signature is cached once it is recorded)."""
 
     signature: Signature
     keys: tuple[str, ...]
     url_key: str | None
+    content_hash: str = ""
 
 
 def _text_of(item: SourceItem) -> str:
@@ -44,7 +59,7 @@ def fingerprint(item: SourceItem) -> Fingerprint:
     """The item's fingerprint (computed outside any transaction: it is CPU work)."""
     sig = signature(_text_of(item))
     url_key = "url:" + hashlib.sha256(item.url.encode("utf-8")).hexdigest()[:40] if item.url else None
-    return Fingerprint(sig, tuple(near_duplicate_key(sig)), url_key)
+    return Fingerprint(sig, tuple(near_duplicate_key(sig)), url_key, item.content_hash)
 
 
 def _all_keys(fp: Fingerprint) -> list[str]:
@@ -52,23 +67,49 @@ def _all_keys(fp: Fingerprint) -> list[str]:
 
 
 def _stored(conn: Connection, keys: list[str]) -> dict[str, list[int]]:
+    """Item ids per key (the newest :data:`KEY_CANDIDATES` of each)."""
     found: dict[str, list[int]] = {}
     c = pipeline_near_keys.c
     for start in range(0, len(keys), _CHUNK):
         for row in conn.execute(select(c.band_key, c.item_id).where(c.band_key.in_(keys[start:start + _CHUNK]))):
             found.setdefault(row.band_key, []).append(row.item_id)
-    return found
+    return {key: sorted(ids)[-KEY_CANDIDATES:] for key, ids in found.items()}
+
+
+def _remember(key: tuple[int, str], sig: Signature) -> None:
+    _cache[key] = sig
+    if len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
 
 
 def _signatures(conn: Connection, ids: set[int]) -> dict[int, Signature]:
-    out: dict[int, Signature] = {}
-    wanted = sorted(ids)
+    """Signatures of stored items: cached by (id, content hash) — the hash makes a cached entry of another
+    database with the same id useless rather than wrong — else computed from their texts (read in chunks)."""
+    c = pipeline_items.c
+    wanted, out, missing = sorted(ids), {}, []
     for start in range(0, len(wanted), _CHUNK):
-        query = select(pipeline_items.c.id, pipeline_items.c.payload).where(
-            pipeline_items.c.id.in_(wanted[start:start + _CHUNK]))
+        for row in conn.execute(select(c.id, c.content_hash).where(c.id.in_(wanted[start:start + _CHUNK]))):
+            cached = _cache.get((row.id, row.content_hash))
+            if cached is None:
+                missing.append(row.id)
+            else:
+                out[row.id] = cached
+    for start in range(0, len(missing), _CHUNK):
+        query = select(c.id, c.content_hash, c.payload).where(c.id.in_(missing[start:start + _CHUNK]))
         for row in conn.execute(query):
             out[row.id] = signature(row.payload.get("text") or row.payload.get("title") or "")
+            _remember((row.id, row.content_hash), out[row.id])
     return out
+
+
+def _first_close(sig: Signature, ids: list[int], signatures: dict[int, Signature]) -> int | None:
+    """The smallest id among ``ids`` whose signature is near-identical to ``sig`` (all compared at once)."""
+    ids = [i for i in ids if i in signatures and not signatures[i].empty]
+    if sig.empty or not ids:
+        return None
+    equal = np.count_nonzero(np.stack([signatures[i].values for i in ids]) == sig.values, axis=1)
+    close = np.flatnonzero(equal >= NEAR_DUPLICATE * NUM_PERM)
+    return ids[close[0]] if close.size else None
 
 
 def find_duplicates(conn: Connection, items: Sequence[tuple[int, Fingerprint]]) -> dict[int, int]:
@@ -81,9 +122,8 @@ def find_duplicates(conn: Connection, items: Sequence[tuple[int, Fingerprint]]) 
     duplicates: dict[int, int] = {}
     for item_id, fp in items:
         signatures[item_id] = fp.signature
-        seen = {i for key in _all_keys(fp) for i in (*stored.get(key, ()), *in_batch.get(key, ()))}
-        close = [i for i in sorted(seen) if i in signatures and similarity(fp.signature, signatures[i]) >= NEAR_DUPLICATE]
-        original = close[0] if close else None
+        seen = {i for key in _all_keys(fp) for i in (*stored.get(key, ()), *in_batch.get(key, ())[-KEY_CANDIDATES:])}
+        original = _first_close(fp.signature, sorted(seen), signatures)
         if original is not None:
             duplicates[item_id] = original
             continue
@@ -94,6 +134,9 @@ def find_duplicates(conn: Connection, items: Sequence[tuple[int, Fingerprint]]) 
 
 def record_fingerprints(conn: Connection, items: Sequence[tuple[int, Fingerprint]]) -> None:
     """Remember the keys of items just filed (not of duplicates: the original stands for them)."""
+    for item_id, fp in items:
+        if fp.content_hash:
+            _remember((item_id, fp.content_hash), fp.signature)
     rows = [{"band_key": key, "item_id": item_id} for item_id, fp in items for key in _all_keys(fp)]
     if rows:
         conn.execute(insert(pipeline_near_keys), rows)

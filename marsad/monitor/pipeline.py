@@ -126,8 +126,10 @@ def _prepare(queued: QueuedItem) -> _Prepared:
         if "error" in record:
             return _Prepared(queued, error=f"extraction refused the item: {record['error']}")
         record = apply_officer_fields(record, item.metadata.get("fields"))
-        keys = text_keys(item.title, item.text) if record.get("is_incident") else None
-        return _Prepared(queued, marking, record, fingerprint(item), keys)
+        printed = fingerprint(item)
+        keys = text_keys(item.title, item.text, printed.signature if item.text else None) \
+            if record.get("is_incident") else None
+        return _Prepared(queued, marking, record, printed, keys)
     except Exception as exc:  # noqa: BLE001 - one bad item must not stop its batch
         log.exception("item %s could not be prepared", queued.id)
         return _Prepared(queued, error=_describe(exc))

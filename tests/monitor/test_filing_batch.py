@@ -80,3 +80,15 @@ def test_a_batch_takes_a_few_statements_not_some_per_report(engines):
     with engine.begin() as conn:
         filings = file_reports(conn, [report(n, hours=n, killed=n) for n in range(1, 41)], now=T0)
     assert len({f.incident_id for f in filings}) == 1 and len(statements) <= 8
+
+
+def test_text_keys_reuse_the_fingerprints_signature_only_where_it_is_the_same():
+    from marsad.monitor.filing_batch import text_keys
+    from marsad.monitor.similarity import signature
+
+    text = "Gunmen attacked a police checkpoint south of the city on Thursday, killing four officers."
+    alone = signature(text)
+    assert text_keys("", text, alone)[1] == text_keys("", text)[1]
+    assert text_keys("", text, alone)[0].to_bytes() == text_keys("", text)[0].to_bytes()
+    titled = text_keys("Checkpoint attack in the south", text, alone)
+    assert titled[1] == text_keys("Checkpoint attack in the south", text)[1] != text_keys("", text)[1]

@@ -6,7 +6,15 @@ import pytest
 from sqlalchemy import func, select
 
 from marsad.monitor.items import make_item
-from marsad.monitor.near_duplicates import find_duplicates, fingerprint, record_fingerprints
+from marsad.monitor.near_duplicates import (
+    KEY_CANDIDATES,
+    _cache,
+    _signatures,
+    _stored,
+    find_duplicates,
+    fingerprint,
+    record_fingerprints,
+)
 from marsad.monitor.queue import enqueue
 from marsad.store.engine import make_engine
 from marsad.store.migrate import upgrade
@@ -70,3 +78,27 @@ def test_same_url_with_new_text_is_not_a_copy(engine):
 def test_a_text_without_words_is_nobodys_copy():
     item = make_item(source_id=None, key="k", url=None, title="!!!", text="…", published=None, language=None)
     assert fingerprint(item).keys == ()
+
+
+def test_a_url_shared_by_many_items_offers_only_its_newest_and_still_finds_a_recent_copy(engine):
+    fillers = [f"Report number {n}: the market of district {n} reopened after repairs, officials said on day {n}."
+               for n in range(KEY_CANDIDATES + 5)]
+    first = queued(engine, *fillers, STORY, url="file:///drop/reports.jsonl")
+    with engine.begin() as conn:
+        record_fingerprints(conn, first)
+    later = queued(engine, COPY, OTHER, url="file:///drop/reports.jsonl")
+    with engine.begin() as conn:
+        assert find_duplicates(conn, later) == {later[0][0]: first[-1][0]}
+        assert len(_stored(conn, [first[0][1].url_key])[first[0][1].url_key]) == KEY_CANDIDATES
+
+
+def test_cached_signatures_are_those_of_the_stored_text(engine):
+    first = queued(engine, STORY, OTHER)
+    with engine.begin() as conn:
+        record_fingerprints(conn, first)  # cached now
+        cached = _signatures(conn, {i for i, _ in first})
+    _cache.clear()
+    with engine.begin() as conn:
+        read = _signatures(conn, {i for i, _ in first})
+    assert {i: s.to_bytes() for i, s in cached.items()} == {i: s.to_bytes() for i, s in read.items()}
+    assert read[first[0][0]].to_bytes() == first[0][1].signature.to_bytes()
