@@ -50,6 +50,11 @@ REGION = frozenset(
     "AF PK NG ML BF NE TD CM KE MZ CD TR IR ET CF SS".split()
 )
 
+#: weight of a country's second and later mentions (its first weighs 3): "the U.S. embassy … U.S. aid …"
+#: in a report on an attack in Lima should not outweigh Lima
+REPEAT_COUNTRY = 1.0
+#: country abbreviations written mostly as adjectives ("U.S. aid", "UK citizens"): weighed as demonyms
+_ATTRIBUTIVE = frozenset(("u s", "u s a", "us", "usa", "uk", "u k"))
 _KIND_ORDER = {"country": 0, "admin1": 1, "city": 2}
 _CAP_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w'’\-]*")
 _NON_WORDS = re.compile(r"\W+")
@@ -126,6 +131,17 @@ class _Mention:
     capitalised: bool
 
 
+_UPPER, _LOWER = re.compile(r"[A-Z]"), re.compile(r"[a-z]")
+
+
+def _all_caps(text: str) -> bool:
+    """Whether a Latin-script text is written in capitals (1980s-90s wire copy: "BOMB EXPLODED IN LIMA"), so
+    that a capital letter says nothing about a word being a name."""
+    sample = text[:3000]
+    upper = len(_UPPER.findall(sample))
+    return upper >= 40 and len(_LOWER.findall(sample)) < 0.1 * upper
+
+
 def _capitalised_tokens(text: str) -> set[str]:
     """The folded tokens of the words written with a capital letter ("Mosul" but not "and")."""
     words = " ".join(set(_CAP_WORD.findall(text)))  # folded in one go: fold works word by word
@@ -161,7 +177,7 @@ def _places_of(payloads: tuple) -> tuple[tuple[Place, ...], tuple[str, ...]]:
     return tuple(places), tuple(demonyms)
 
 
-def _mentions(norm: str, capitals: set[str] | None) -> tuple[list[_Mention], list[tuple[int, str]]]:
+def _mentions(norm: str, capitals: set[str] | None, caps: bool = False) -> tuple[list[_Mention], list[tuple[int, str]]]:
     """Gazetteer mentions in ``norm`` (a :func:`scan_text` result) kept after the collision filters, and
     demonyms as (position, country code). ``capitals``: the folded capitalised words of a Latin-script
     text (None for Arabic, where every name counts)."""
@@ -173,7 +189,7 @@ def _mentions(norm: str, capitals: set[str] | None) -> tuple[list[_Mention], lis
         if not places or not written:
             continue
         places = list(places)
-        mentions.append(_Mention(hit, places, _cue(norm, hit, places), True))
+        mentions.append(_Mention(hit, places, _cue(norm, hit, places), not caps))
     _chain_cues(mentions)
     named = {m.places[0].country for m in mentions if m.places[0].kind == "country"} | {c for _, c in demonyms}
     return [m for m in mentions if _credible(m) or _in_named_country(m, named)], demonyms
@@ -229,16 +245,23 @@ def _credible(mention: _Mention) -> bool:
         return mention.cue >= 1
     if mention.hit.arabic and best.country not in REGION and best.population < 500_000:
         return mention.cue >= 1  # "كورونا" is the virus, not Corona, California
+    if not mention.capitalised and " " not in key:  # ALL CAPS: "NORMAL", "NORTHERN" may be plain words
+        return mention.cue >= 1 or best.population >= 500_000
     return mention.cue >= 1 or best.population >= 50_000 or best.kind == "admin1"
 
 
 def _country_scores(mentions: list[_Mention], demonyms: list[tuple[int, str]], hint: str | None) -> Counter:
     scores: Counter = Counter()
+    named: set[str] = set()
     for rank, mention in enumerate(mentions):
         early = 0.5 if rank < 3 else 0.0
         best = mention.places[0]
-        if best.kind == "country":
-            scores[best.country] += 3.0 + early
+        if best.kind == "country" and mention.hit.key in _ATTRIBUTIVE:
+            demonyms = [*demonyms, (mention.hit.start, best.country)]  # "U.S. embassy": an adjective
+            continue
+        if best.kind == "country":  # a country named again and again is often the topic, not the place
+            scores[best.country] += (REPEAT_COUNTRY if best.country in named else 3.0) + early
+            named.add(best.country)
             continue
         largest: dict[str, float] = {}
         for place in mention.places:
@@ -435,9 +458,16 @@ def find_places(text: str, lang: str, *, hint_country: str | None = None) -> Pla
     hint = hint_country.upper() if hint_country else None
     dateline = find_dateline(text)
     chained = _chain(text, lang, dateline or (0, 0)) if lang != "ar" else None
-    if chained is not None and (dateline is None or chained.city or chained.admin1):
+    caps = chained is not None and _all_caps(text)
+    if chained is not None and (dateline is None or chained.city or chained.admin1) and not caps:
         return chained  # "in Mosul, Nineveh, Iraq": no scan needed
-    mentions, demonyms = _mentions(scan_text(text), _capitalised_tokens(text) if lang != "ar" else None)
+    caps = caps or (lang != "ar" and _all_caps(text))
+    mentions, demonyms = _mentions(scan_text(text), _capitalised_tokens(text) if lang != "ar" else None, caps)
+    if caps and chained is not None:  # in capitals any "QUITO, ECUADOR" chains: only the text's main country's
+        scores = _country_scores(mentions, demonyms, hint)
+        if scores and max(scores, key=scores.__getitem__) == chained.country:
+            return chained
+        chained = None
     if dateline is None:
         return _from_mentions(text, lang, mentions, demonyms, hint)
     low = len(fold(text[:dateline[0]])) if dateline[0] else 0

@@ -157,3 +157,26 @@ def test_an_ambiguous_city_is_in_the_country_the_text_names(text, lang):
     """Tripoli of Lebanon, not of Libya, when Lebanon is named ("northern Lebanon": the country inside)."""
     found = find_places(text, lang)
     assert (found.country, found.city) == ("LB", "Tripoli")
+
+
+def test_all_caps_wire_copy_ignores_plain_words_that_are_also_towns():
+    # ALL CAPS: "NORMAL" and "ENTERPRISE" (towns in the United States) are plain words here
+    text = ("A BOMB EXPLODED TODAY NEAR A POLICE STATION IN SAN MIGUEL, EL SALVADOR. THE ARMY SAID THE ATTACK "
+            "WAS NORMAL FOR THE SEASON AND THAT PRIVATE ENTERPRISE WAS NOT HARMED.")
+    assert find_places(text, "en").country == "SV"
+
+
+def test_a_country_named_again_and_again_does_not_outweigh_the_place():
+    text = ("Gunmen attacked a bank in Lima on Monday. The U.S. embassy said U.S. citizens were safe and U.S. "
+            "officials condemned the attack.")
+    assert find_places(text, "en").country == "PE"
+
+
+def test_all_caps_a_background_place_chain_gives_way_to_the_main_country():
+    text = ("UNE BOMBE A EXPLOSE A BAMAKO DEVANT LA MAIRIE. LE MINISTRE, DE RETOUR DE PARIS, FRANCE, A PROMIS "
+            "UNE ENQUETE. LA POLICE DU MALI A BOUCLE LE QUARTIER ET LE MALI A DECRETE UN DEUIL.")
+    assert find_places(text, "fr").country == "ML"
+
+
+def test_arabic_is_never_read_as_all_caps():
+    assert find_places("انفجرت عبوة ناسفة في الموصل شمال العراق", "ar").country == "IQ"
