@@ -214,8 +214,10 @@ def warm_up() -> None:
 def _poll_worker(url: str, folder: str, out) -> None:
     engine = make_engine(url)
     began = time.perf_counter()
-    polled = poll(engine, add_source(engine, "drop", "folder", folder))
-    out.put({"queued": len(polled.items), "read_s": time.perf_counter() - began, "peak_mb": _peak_mb()})
+    source, queued = add_source(engine, "drop", "folder", folder), 0
+    while polled := poll(engine, source).items:  # a folder poll reads a bounded number of items
+        queued += len(polled)
+    out.put({"queued": queued, "read_s": time.perf_counter() - began, "peak_mb": _peak_mb()})
 
 
 def throughput(url: str, folder: Path, workers: int, batch: int) -> dict:

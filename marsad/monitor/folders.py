@@ -33,6 +33,9 @@ __all__ = ["FolderBatch", "read_folder", "file_fingerprint", "FOLDER_SUFFIXES"]
 
 FOLDER_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".eml")
 MAX_FILES = 5_000
+#: new items read per call: a drop of a hundred thousand JSON Lines records is queued over several polls, so
+#: the poller never holds them all at once (memory stays flat however large the drop)
+MAX_ITEMS = 10_000
 
 
 @dataclass
@@ -134,10 +137,11 @@ def _candidates(root: Path) -> Iterator[Path]:
 
 
 def read_folder(directory: str | Path, *, source_id: int | None = None, known: Container[str] = frozenset(),
-                max_file_bytes: int = 20_000_000, max_files: int = MAX_FILES,
+                max_file_bytes: int = 20_000_000, max_files: int = MAX_FILES, max_items: int = MAX_ITEMS,
                 fetched_at: datetime | None = None) -> FolderBatch:
-    """Read the files of ``directory`` whose fingerprint is not in ``known`` (at most ``max_files`` new ones
-    per call, so a huge drop is spread over polls); never raises for one bad file."""
+    """Read the files of ``directory`` whose fingerprint is not in ``known`` (at most ``max_files`` new ones,
+    and no new file once ``max_items`` items were read, per call, so a huge drop is spread over polls); never
+    raises for one bad file."""
     root = Path(directory)
     batch = FolderBatch()
     if not root.is_dir():
@@ -153,6 +157,8 @@ def read_folder(directory: str | Path, *, source_id: int | None = None, known: C
             if len(batch.fingerprints) >= max_files:
                 batch.problems.append(f"more than {max_files} new files; the rest are read next time")
                 break
+            if len(batch.items) >= max_items:
+                break  # not a problem: the next poll reads on
             batch.fingerprints.append(fingerprint)
             if path.stat().st_size > max_file_bytes:
                 batch.problems.append(f"{relative}: over {max_file_bytes} bytes, skipped")

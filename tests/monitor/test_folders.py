@@ -106,3 +106,18 @@ def test_a_huge_drop_is_spread_over_several_reads(tmp_path):
         known.update(batch.fingerprints)
         texts += [i.text for i in batch.items]
     assert sorted(texts) == [f"report {n}" for n in range(5)]
+
+
+def test_a_huge_drop_of_records_is_read_a_few_files_at_a_time(tmp_path):
+    for n in range(4):
+        write(tmp_path, f"r{n}.jsonl", "\n".join(json.dumps({"id": f"{n}-{k}", "text": f"report {n}-{k}"})
+                                                 for k in range(3)))
+    known: set = set()
+    sizes, texts = [], []
+    for _ in range(3):
+        batch = read_folder(tmp_path, known=known, max_items=5)
+        known.update(batch.fingerprints)
+        sizes.append(len(batch.items))
+        texts += [i.text for i in batch.items]
+    assert sizes == [6, 6, 0]  # whole files: the second one crosses the limit, the third waits
+    assert sorted(texts) == sorted(f"report {n}-{k}" for n in range(4) for k in range(3))
