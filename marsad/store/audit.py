@@ -161,18 +161,25 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
 
 
+#: the statements of every append, built once (building one costs several times more than running it)
+_TOUCH_HEAD = update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq)
+_READ_HEAD = select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
+_INSERT_ENTRY = insert(audit_log)
+_MOVE_HEAD = update(audit_head).where(audit_head.c.id == 1)
+
+
 def _lock_chain(conn: Connection) -> None:
     """Serialise appends: nobody else can append until this transaction ends."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
     else:
         # a write as the first statement takes SQLite's write lock (waiting out busy_timeout) before we read
-        conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq))
+        conn.execute(_TOUCH_HEAD)
 
 
 def read_head(conn: Connection) -> ChainHead | None:
     """The recorded head of the chain, or None if nothing was ever appended."""
-    row = conn.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
+    row = conn.execute(_READ_HEAD).first()
     return ChainHead(int(row.seq), row.hash) if row else None
 
 
@@ -192,14 +199,14 @@ def append_entry(conn: Connection, *, at: datetime, actor: str, org: str | None,
     at = at.astimezone(timezone.utc)
     fields = entry_fields(seq, at, actor, org, action, list(object_ids), detail, remote_addr)
     digest = entry_hash(prev, fields)
-    conn.execute(insert(audit_log).values(
+    conn.execute(_INSERT_ENTRY, dict(
         seq=seq, at=at, actor=actor, org=org, action=action, object_ids=list(object_ids), detail=detail,
         remote_addr=remote_addr, prev_hash=prev, hash=digest,
     ))
     if head is None:
         conn.execute(insert(audit_head).values(id=1, seq=seq, hash=digest, updated=at))
     else:
-        conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest, updated=at))
+        conn.execute(_MOVE_HEAD, dict(seq=seq, hash=digest, updated=at))
     return StoredEntry(seq, at, actor, org, action, list(object_ids), detail, remote_addr, prev, digest)
 
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
-from sqlalchemy import ARRAY, Connection, Engine, any_, bindparam, insert, select, text, update
+from sqlalchemy import ARRAY, Connection, Engine, any_, bindparam, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from marsad.errors import Conflict, MarsadError, StoreError
 from marsad.model.markings import tlp_of_id
-from marsad.store.collections import collection_objects, get_collection
+from marsad.store.collections import collection_objects, collections, get_collection
 from marsad.store.incidents import project_incidents
 from marsad.store.objects import object_releases, stix_objects, store_clock
 from marsad.store.paging import version_of
@@ -120,6 +120,8 @@ _LOOKUPS = {
                            stix_objects.c.content_hash).where(stix_in),
         "present": select(collection_objects.c.object_pk).where(
             collection_objects.c.collection_id == bindparam("collection"), pk_in),
+        "collection": select(collections.c.id).where(
+            or_(collections.c.id == bindparam("key"), collections.c.alias == bindparam("key"))),
     }
     for (dialect, stix_in), pk_in in zip(_in_list(stix_objects.c.stix_id, "ids").items(),
                                           _in_list(collection_objects.c.object_pk, "ids").values())
@@ -327,7 +329,8 @@ def put_objects(
     """Store ``objects`` inside the caller's transaction (see :meth:`marsad.store.Store.put_objects`)."""
     stamp = lock_clock(conn)
     if collection_id is not None:
-        collection_id = get_collection(conn, collection_id).id
+        found = conn.execute(_lookup(conn, "collection"), {"key": collection_id}).first()
+        collection_id = found.id if found is not None else get_collection(conn, collection_id).id  # NotFound
     rows = [build_row(obj) for obj in objects]
     statuses, pks = _classify(rows, _existing(conn, sorted({row.key[0] for row in rows})))
     conflicts = [rows[i] for i, status in enumerate(statuses) if status == "conflict"]

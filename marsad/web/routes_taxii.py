@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from marsad.access.context import Viewer
 from marsad.errors import NotFound, TooLarge, InputError
 from marsad.exchange.taxii.access import open_collection, visible_collections
-from marsad.exchange.taxii.authn import CredentialCache, authenticate_request
+from marsad.exchange.taxii.authn import RIGHTS_TTL, CredentialCache, authenticate_request
 from marsad.exchange.taxii.filters import (
     DELETE_FILTERS,
     OBJECT_FILTERS,
@@ -103,7 +103,7 @@ def _check_root(api_root: str) -> None:
 
 def register(app: FastAPI) -> None:
     """Add the TAXII 2.1 routes to ``app`` (which carries ``settings`` and ``engine`` on its state)."""
-    app.state.taxii_credentials = CredentialCache()
+    app.state.taxii_credentials = CredentialCache(rights_ttl=RIGHTS_TTL)
     _register_server(app)
     _register_collections(app)
     _register_objects(app)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from marsad.access.accounts import create_api_key, revoke_api_key, set_active
 from marsad.access.memberships import remove_membership, set_membership
 from marsad.errors import AuthenticationError
+from marsad.exchange.taxii import authn
 from marsad.exchange.taxii.authn import CredentialCache, authenticate_request
 from marsad.store.audit import audit_log
 from taxii_world import PASSWORD, build_world
@@ -73,3 +74,25 @@ def test_failures_are_401_and_audited_without_the_secret(world):
                               .order_by(audit_log.c.seq.desc())).first()
     assert denial.remote_addr == "198.51.100.9" and denial.detail["attempted"] == "sign-in"
     assert "guess" not in str(denial.detail) and "Basic" == denial.detail["scheme"]
+
+
+def test_rights_ttl_reuses_the_rights_read_then_reads_them_again(world, monkeypatch):
+    cache = CredentialCache(ttl=60, rights_ttl=2)
+    first = authenticate_request(world.engine, cache, basic("jo_analyst"), None)
+    remove_membership(world.engine, "sa-jo", world.orgs["jo"].name)
+    try:
+        assert authenticate_request(world.engine, cache, basic("jo_analyst"), None) is first
+        assert cache.viewer(basic("sa_analyst")) is None  # another header: nothing reused
+        later = authn.time.monotonic() + 3
+        monkeypatch.setattr(authn.time, "monotonic", lambda: later)
+        again = authenticate_request(world.engine, cache, basic("jo_analyst"), None)
+        assert not again.can_read_collection(world.collections["sa-jo"])
+    finally:
+        set_membership(world.engine, "sa-jo", world.orgs["jo"].name, read=True, write=True)
+
+
+def test_rights_are_not_reused_without_a_rights_ttl(world):
+    cache = CredentialCache(ttl=60)
+    first = authenticate_request(world.engine, cache, basic("jo_analyst"), None)
+    assert cache.viewer(basic("jo_analyst")) is None
+    assert authenticate_request(world.engine, cache, basic("jo_analyst"), None) is not first
