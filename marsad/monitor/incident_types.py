@@ -4,7 +4,8 @@ Why linear models over shared features: they are trained on GTD summaries (Engli
 microseconds per report; for Arabic and French the concept-only variant reads the same concepts
 ("EXPLOSION", "POLICE"…) from the lexicon. Each list holds the most likely type and any other whose
 probability reaches SECOND_LABEL (GTD records up to three types per incident); "Unknown" is never added
-as a second label.
+as a second label. A type the report states outright ("were kidnapped", "اغتيال", "un kamikaze") overrides
+the model's first guess (:mod:`marsad.monitor.type_rules`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from marsad.monitor.features import Features, featurise
 from marsad.monitor.models import LinearModels, load_models, softmax
+from marsad.monitor.type_rules import apply_rules, evidence
 
 __all__ = ["IncidentTypes", "SECOND_LABEL", "types_from_features", "classify_types"]
 
@@ -51,8 +53,11 @@ def types_from_features(feats: Features, lang: str, models: LinearModels | None 
     models = models or load_models()
     raw = models.raw(feats, lang) if scores is None else scores
     probs: dict[str, float] = {}
-    lists = [_labels(*models.task(raw, task), probs) for task in _TASKS]
-    return IncidentTypes(lists[0], lists[1], lists[2], probs)
+    lists = dict(zip(_TASKS, (_labels(*models.task(raw, task), probs) for task in _TASKS)))
+    found = evidence(feats.tokens, lang if lang in ("ar", "fr") else "en")
+    if found:
+        lists = apply_rules(found, lists, probs)
+    return IncidentTypes(lists["attack"], lists["target"], lists["weapon"], probs)
 
 
 def classify_types(text: str, title: str | None = None, lang: str = "en") -> IncidentTypes:
