@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from marsad import __version__
 from marsad.web import formatting
+from marsad.web.error_messages import localise_error
 from marsad.web.i18n import LANG_COOKIE, LANGUAGES, direction, request_language, translations
 from marsad.web.web_auth import PRESESSION_COOKIE, cookie_secure, csrf_token, optional_viewer
 
@@ -84,7 +85,7 @@ def make_environment(settings=None) -> Environment:
         "date": _lang_filter(formatting.format_date), "datetime": _lang_filter(formatting.format_datetime),
         "number": _lang_filter(formatting.format_number), "country": _lang_filter(formatting.format_country),
         "month": _lang_filter(formatting.format_month), "group": _lang_filter(formatting.format_group),
-        "place": _lang_filter(formatting.format_place),
+        "place": _lang_filter(formatting.format_place), "error_text": _lang_filter(localise_error),
         "vocab": _vocab_filter(),
     })
     env.globals.update(static=lambda path: f"/static/{path}?v={__version__}", LANGUAGES=LANGUAGES,

@@ -56,3 +56,17 @@ def test_duplicates_and_bad_values_are_clear_errors(as_user):
     assert dup.status_code == 409 and "already exists" in dup.text
     bad = http.post("/admin/organisations", data={"csrf_token": token, "name": "<b>Bad</b>", "country": "ZZ"})
     assert bad.status_code == 400 and "<b>Bad</b>" not in bad.text
+
+
+def test_lower_layer_errors_in_the_page_language(make_client):
+    arabic = signed_in(make_client, "jo_admin", routes_pages_admin, lang="ar")
+    token = csrf(arabic.get("/admin").text)
+    dup = arabic.post("/admin/users", data={"csrf_token": token, "username": "jo_analyst", "org": "JO CT Unit",
+                                            "role": "analyst", "language": "ar"})
+    assert dup.status_code == 409 and "يوجد مستخدم باسم «jo_analyst» بالفعل." in dup.text
+    french = signed_in(make_client, "jo_admin", routes_pages_admin, lang="fr")
+    token = csrf(french.get("/admin").text)
+    bad = french.post("/admin/organisations", data={"csrf_token": token, "name": "Unité", "country": "ZZ"})
+    assert bad.status_code == 400 and "n’est pas un code d’État" in bad.text
+    denied = signed_in(make_client, "jo_analyst", routes_pages_admin, lang="ar").get("/admin")
+    assert denied.status_code == 403 and "دورك لا يسمح بهذا الإجراء" in denied.text
