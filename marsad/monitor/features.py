@@ -10,11 +10,12 @@ French — the "concept-only" models use nothing else.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from marsad.monitor.concepts import CONCEPTS
-from marsad.text import ARABIC_RE, fold
+from marsad.text import ARABIC_RE, fold, tokens
 
 __all__ = [
     "ConceptMatcher",
@@ -80,6 +81,12 @@ def arabic_forms(token: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+@lru_cache(maxsize=65536)
+def _arabic_forms_cached(token: str) -> tuple[str, ...]:
+    """:func:`arabic_forms`, kept for the words phrases are checked against again and again."""
+    return arabic_forms(token)
+
+
 class ConceptMatcher:
     """Finds concept mentions in folded tokens, with prefix, whole-word and phrase entries."""
 
@@ -93,7 +100,8 @@ class ConceptMatcher:
                 for entry in lexicon[name].get(lang, "").split("|"):
                     self._add(cid, entry)
         self._lengths = sorted({len(s) for s in self._prefix})
-        self._cache: dict[str, tuple[int, ...]] = {}
+        self._cache: dict[str, tuple] = {}
+        self._pairs: dict[tuple[str, str], tuple] = {}
 
     def _add(self, cid: int, entry: str) -> None:
         entry = entry.strip()
@@ -110,7 +118,7 @@ class ConceptMatcher:
         (self._exact if exact else self._prefix).setdefault(first, []).append(pid)
 
     def _first_hits(self, token: str) -> tuple[int, ...]:
-        """Patterns whose first word matches ``token`` (the caller looks in the cache first)."""
+        """Patterns whose first word matches ``token``."""
         found: list[int] = []
         for form in arabic_forms(token):
             found.extend(self._exact.get(form, ()))
@@ -118,46 +126,80 @@ class ConceptMatcher:
                 if length > len(form):
                     break
                 found.extend(self._prefix.get(form[:length], ()))
-        hits = tuple(dict.fromkeys(found))
+        return tuple(dict.fromkeys(found))
+
+    def _entry(self, token: str) -> tuple[tuple[int, ...], tuple[tuple[int, tuple], ...]]:
+        """What a position holding ``token`` can give, worked out once per token: the concepts of its
+        one-word patterns (distinct, in pattern order) and the (concept, other words) of its phrases;
+        ``()`` for a token that starts no pattern."""
+        singles: list[int] = []
+        phrases: list[tuple[int, tuple]] = []
+        for pid in self._first_hits(token):
+            cid, spec = self._patterns[pid]
+            if len(spec) == 1:
+                singles.append(cid)
+            else:
+                phrases.append((cid, spec[1:]))
+        entry = (tuple(dict.fromkeys(singles)), tuple(phrases)) if singles or phrases else ()
         if len(self._cache) < 200_000:
-            self._cache[token] = hits
-        return hits
+            self._cache[token] = entry
+        return entry
 
     @staticmethod
     def _word_matches(token: str, stem: str, exact: bool) -> bool:
         if token < "\u0600":  # Latin (or digits): no clitics to strip
             return token == stem if exact else token.startswith(stem)
-        for form in arabic_forms(token):
+        for form in _arabic_forms_cached(token):
             if (form == stem) if exact else form.startswith(stem):
                 return True
         return False
+
+    def _rest_matches(self, toks: list[str], j: int, rest: tuple) -> bool:
+        """Whether the words from ``toks[j]`` on match a phrase's other words ``rest``."""
+        if j + len(rest) > len(toks):
+            return False
+        for stem, exact in rest:
+            token = toks[j]
+            if token < "\u0600":
+                if not (token == stem if exact else token.startswith(stem)):
+                    return False
+            elif not self._word_matches(token, stem, exact):
+                return False
+            j += 1
+        return True
+
+    def _second_word(self, phrases: tuple, pair: tuple[str, str]) -> tuple[tuple[int, tuple], ...]:
+        """(concept, words after the second) of the ``phrases`` whose second word matches ``pair[1]``."""
+        alive = tuple((cid, rest[1:]) for cid, rest in phrases if self._word_matches(pair[1], *rest[0]))
+        if len(self._pairs) < 200_000:
+            self._pairs[pair] = alive
+        return alive
 
     def find(self, toks: list[str]) -> list[tuple[int, int]]:
         """(token position, concept id) for every mention in ``toks`` (folded tokens), in text order."""
         out: list[tuple[int, int]] = []
         n = len(toks)
-        patterns = self._patterns
-        cache = self._cache
-        get = cache.get
-        # positions whose token has hits or is not cached yet (most tokens are cached with no hit)
-        for i, hits in [(i, h) for i, t in enumerate(toks) if (h := get(t)) is None or h]:
-            if hits is None:
-                hits = self._first_hits(toks[i])
-                if not hits:
+        get = self._cache.get
+        pairs = self._pairs
+        # positions whose token starts a pattern or is not cached yet (most tokens are cached with none)
+        for i, entry in [(i, e) for i, t in enumerate(toks) if (e := get(t)) is None or e]:
+            if entry is None:
+                entry = self._entry(toks[i])
+                if not entry:
                     continue
-            singles: list[int] = []
-            phrases: list[int] = []
-            for pid in hits:
-                cid, spec = patterns[pid]
-                if len(spec) == 1:
-                    singles.append(cid)
-                elif i + len(spec) <= n and all(
-                    self._word_matches(toks[i + k], stem, ex) for k, (stem, ex) in enumerate(spec[1:], 1)
-                ):
-                    phrases.append(cid)
-            # the head word of a matched phrase counts for the phrase only ("car bomb" is not TRANSPORT)
-            for cid in dict.fromkeys(phrases or singles):
-                out.append((i, cid))
+            singles, phrases = entry
+            if phrases and i + 1 < n:
+                # the phrases whose second word matches the next token, worked out once per word pair
+                pair = (toks[i], toks[i + 1])
+                alive = pairs.get(pair)
+                if alive is None:
+                    alive = self._second_word(phrases, pair)
+                # the head word of a matched phrase counts for the phrase only ("car bomb" is not TRANSPORT)
+                matched = [cid for cid, more in alive if not more or self._rest_matches(toks, i + 2, more)]
+                if matched:
+                    out.extend([(i, cid) for cid in dict.fromkeys(matched)])
+                    continue
+            out.extend([(i, cid) for cid in singles])
         return out
 
 
@@ -191,6 +233,8 @@ def fold_tokens(text: str) -> list[str]:
     lower-casing, and ``\\w`` is ``[A-Za-z0-9_]``, so one translate and split give the same tokens."""
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+    if not unicodedata.is_normalized("NFC", text):
+        return tokens(text)  # decomposed accents make fold() decompose the whole text ("ﬁ" → "fi"): rare
     out: list[str] = []
     cache = _FOLD_CACHE
     for raw in _RAW_WORD.findall(text):

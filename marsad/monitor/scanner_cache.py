@@ -8,11 +8,18 @@ carries a digest of everything the scanner is built from (the source files named
 data — and the pyahocorasick version), so any change rebuilds it. The file is a pickle: it is written by
 this process's user with mode 0600 in a 0700 folder and read only when it is owned by that user and
 writable by no one else; any failure (read-only disk, stale or damaged file) means a plain rebuild.
+
+A fresh install has no cache yet, so a scanner may also ship with Marsad (``marsad/data/scanners``, written
+by ``python scripts/build_scanners.py``): its rows (automaton keys and payloads, plain text, never code) with
+a digest of the *content* of the same sources and of the rows themselves. It is used only when both
+digests match and costs a third of a build (it is not copied into the user's cache).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import os
 import pickle
 import stat
@@ -24,7 +31,12 @@ from pathlib import Path
 from marsad.config import default_data_dir
 from marsad.monitor.scanner import NameScanner
 
-__all__ = ["cached_scanner", "cache_folder"]
+__all__ = ["cached_scanner", "cache_folder", "SHIPPED_FOLDER", "ship_scanner", "shipped_scanner"]
+
+#: where scanners shipped with Marsad are kept (one ``<name>.tsv.gz`` each)
+SHIPPED_FOLDER = Path(__file__).resolve().parents[1] / "data" / "scanners"
+#: name → (sources, build) of every scanner asked for in this process, so that it can be shipped
+_REQUESTED: dict[str, tuple[tuple[Path, ...], Callable[[], NameScanner]]] = {}
 
 
 def cache_folder() -> Path:
@@ -85,14 +97,16 @@ def cached_scanner(name: str, sources: Iterable[Path], build: Callable[[], NameS
                    folder: Path | None = None) -> NameScanner:
     """The scanner ``build()`` makes, loaded from the cache file for ``name`` and the digest of ``sources``
     when there is one, else built and saved there (older files of the same name are removed)."""
+    sources = tuple(sources)
+    _REQUESTED[name] = (sources, build)
     folder = folder or cache_folder()
     try:
         path = folder / f"{name}-{_digest(sources)}.pickle"
     except OSError:
-        return build()
-    scanner = _load(path)
+        return shipped_scanner(name, sources) or build()
+    scanner = _load(path) or shipped_scanner(name, sources)
     if scanner is not None:
-        return scanner
+        return scanner  # a shipped scanner is not saved: writing the pickle costs more than it saves
     scanner = build()
     _save(path, scanner)
     try:
@@ -102,3 +116,50 @@ def cached_scanner(name: str, sources: Iterable[Path], build: Callable[[], NameS
     except OSError:
         pass
     return scanner
+
+
+def _content_digest(name: str, sources: Iterable[Path]) -> str:
+    """A digest of the bytes of every source (size and time say nothing once files are copied elsewhere)."""
+    digest = hashlib.sha256(name.encode())
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _rows_text(rows: list[tuple[str, tuple]]) -> str:
+    return "".join("\t".join((key, *payloads)) + "\n" for key, payloads in rows)
+
+
+def shipped_scanner(name: str, sources: Iterable[Path], folder: Path | None = None) -> NameScanner | None:
+    """The scanner shipped as ``<folder>/<name>.tsv.gz`` when it was made from sources with the same content
+    as ``sources`` and its rows are intact, else None."""
+    path = (folder or SHIPPED_FOLDER) / f"{name}.tsv.gz"
+    try:
+        if not path.is_file():
+            return None
+        header, _, body = gzip.decompress(path.read_bytes()).decode("utf-8").partition("\n")
+        about = json.loads(header)
+        if (about.get("sources") != _content_digest(name, sources)
+                or about.get("rows") != hashlib.sha256(body.encode("utf-8")).hexdigest()):
+            return None
+    except (OSError, ValueError, EOFError, AttributeError):
+        return None
+    rows = [line.split("\t") for line in body.split("\n")[:-1]]
+    return NameScanner.from_rows((row[0], tuple(row[1:])) for row in rows)
+
+
+def ship_scanner(name: str, folder: Path | None = None) -> Path:
+    """Build the scanner ``name`` (asked for by :func:`cached_scanner` in this process) and write it for
+    :func:`shipped_scanner`; ``ValueError`` when its payloads are not plain text."""
+    sources, build = _REQUESTED[name]
+    rows = build().rows()
+    for key, payloads in rows:
+        if any(not isinstance(p, str) or "\t" in p or "\n" in p for p in payloads) or "\t" in key or "\n" in key:
+            raise ValueError(f"scanner {name!r} cannot ship: key {key!r} has payloads {payloads!r}")
+    body = _rows_text(rows)
+    about = {"name": name, "sources": _content_digest(name, sources),
+             "rows": hashlib.sha256(body.encode("utf-8")).hexdigest(), "count": len(rows)}
+    path = (folder or SHIPPED_FOLDER) / f"{name}.tsv.gz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress((json.dumps(about) + "\n" + body).encode("utf-8"), 9, mtime=0))
+    return path

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marsad.errors import ConfigError
-from marsad.model.gazetteer import PLACE_KINDS, Place, load_gazetteer
+from marsad.model.gazetteer import PLACE_KINDS, Gazetteer, Place, load_gazetteer
+from marsad.text import fold
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +85,21 @@ def test_form_iterators_agree_with_lookup(gazetteer):
     rows = dict(gazetteer.form_places())
     assert [gazetteer.places[i] for i in rows["mosul"]] == gazetteer.lookup_folded("mosul")
     assert len(forms) == len(rows) == len(list(gazetteer.forms()))
+
+
+def test_unsorted_forms_are_looked_up_like_sorted_ones(gazetteer):
+    places = gazetteer.places[:50]
+    table = {}
+    for row, place in enumerate(places):
+        for form in {place.key, fold(place.name)}:
+            table.setdefault(form, []).append(row)
+    ordered = sorted(table)
+    shuffled = ordered[::-1]
+    for forms in (ordered, shuffled):
+        starts, rows = [0], []
+        for form in forms:
+            rows.extend(table[form])
+            starts.append(len(rows))
+        small = Gazetteer(places, forms, starts, rows)
+        assert all(small.lookup_folded(form) == [places[r] for r in table[form]] for form in forms)
+        assert small.lookup_folded("no such place") == [] and small.lookup_folded("") == []

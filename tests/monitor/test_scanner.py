@@ -62,3 +62,10 @@ def test_digit_only_latin_key_is_found_in_arabic_text():
 
 def test_mixed_script_text_finds_both_scripts():
     assert keys("انفجار في الموصل near Kirkuk and New York") == [("موصل", ("mosul",)), ("new york", ("ny",))]
+
+
+def test_rows_rebuild_the_same_scanner():
+    again = NameScanner.from_rows(SCANNER.rows())
+    assert again.rows() == SCANNER.rows() and again.size == SCANNER.size
+    for text in ("bombing in Mosul, New York and وبالموصل", "Al-Qaida in Iraq claimed it", "تعريف"):
+        assert again.scan(scan_text(text)) == SCANNER.scan(scan_text(text))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 
+import pytest
+
+from marsad.monitor import scanner_cache
+from marsad.monitor.places import place_scanner
 from marsad.monitor.scanner import NameScanner, scan_text
-from marsad.monitor.scanner_cache import cached_scanner
+from marsad.monitor.scanner_cache import cached_scanner, ship_scanner, shipped_scanner
 from marsad.text import fold
 
 
@@ -65,3 +70,54 @@ def test_unwritable_folder_still_gives_a_scanner(tmp_path):
     calls: list = []
     scanner = cached_scanner("demo", [source], _builder(calls), folder=blocker / "cache")
     assert calls == [1] and _keys(scanner, "Mosul")
+
+
+def _shipping(tmp_path, calls: list):
+    """A source, a cache folder and a shipped folder holding the scanner built from the source."""
+    source = tmp_path / "source.txt"
+    source.write_text("v1")
+    cached_scanner("demo", [source], _builder(calls), folder=tmp_path / "cache")
+    ship_scanner("demo", folder=tmp_path / "shipped")
+    return source
+
+
+def test_shipped_scanner_equals_the_built_one(tmp_path):
+    calls: list = []
+    source = _shipping(tmp_path, calls)
+    shipped = shipped_scanner("demo", [source], folder=tmp_path / "shipped")
+    built = _builder([])()
+    assert shipped is not None and shipped.rows() == built.rows()
+    for text in ("a bomb in Mosul", "وبالموصل", "Mosulx"):
+        assert _keys(shipped, text) == _keys(built, text)
+
+
+def test_shipped_scanner_is_refused_when_a_source_changed_or_the_rows_are_damaged(tmp_path):
+    calls: list = []
+    source = _shipping(tmp_path, calls)
+    source.write_text("v2")
+    assert shipped_scanner("demo", [source], folder=tmp_path / "shipped") is None
+    source.write_text("v1")
+    path = tmp_path / "shipped" / "demo.tsv.gz"
+    header, body = gzip.decompress(path.read_bytes()).decode().split("\n", 1)
+    path.write_bytes(gzip.compress((header + "\n" + body.replace("mosul", "basra", 1)).encode()))
+    assert shipped_scanner("demo", [source], folder=tmp_path / "shipped") is None
+    path.write_bytes(b"not gzip")
+    assert shipped_scanner("demo", [source], folder=tmp_path / "shipped") is None
+
+
+def test_scanner_with_other_payloads_cannot_ship(tmp_path):
+    source = tmp_path / "source.txt"
+    source.write_text("v1")
+    cached_scanner("odd", [source], lambda: NameScanner([("mosul", 7)]), folder=tmp_path / "cache")
+    with pytest.raises(ValueError):
+        ship_scanner("odd", folder=tmp_path / "shipped")
+
+
+def test_bundled_place_scanner_is_shipped_and_current():
+    """A stale shipped scanner is ignored (start-up builds it: over a second); regenerate it with
+    `python scripts/build_scanners.py` after changing anything it is built from."""
+    place_scanner()
+    sources, _ = scanner_cache._REQUESTED["place-scanner"]
+    shipped = shipped_scanner("place-scanner", sources)
+    assert shipped is not None, "marsad/data/scanners/place-scanner.tsv.gz is stale: run scripts/build_scanners.py"
+    assert shipped.rows() == place_scanner().rows()
