@@ -190,15 +190,15 @@ def _new_pks(conn: Connection, count: int) -> list[int]:
     batched INSERT … RETURNING costs more to build than the insert itself).
     """
     if conn.dialect.name == "sqlite":
-        top = conn.execute(
-            text("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stix_objects'), 0), "
-                 "coalesce((SELECT max(pk) FROM stix_objects), 0))")
-        ).scalar_one()
+        top = conn.execute(_TOP_PK).scalar_one()
         return list(range(top + 1, top + 1 + count))
-    drawn = conn.execute(
-        text("SELECT nextval(pg_get_serial_sequence('stix_objects', 'pk')) FROM generate_series(1, :n)"), {"n": count}
-    )
-    return sorted(drawn.scalars())
+    return sorted(conn.execute(_DRAW_PKS, {"n": count}).scalars())
+
+
+#: the statements of :func:`_new_pks`, built once
+_TOP_PK = text("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stix_objects'), 0), "
+               "coalesce((SELECT max(pk) FROM stix_objects), 0))")
+_DRAW_PKS = text("SELECT nextval(pg_get_serial_sequence('stix_objects', 'pk')) FROM generate_series(1, :n)")
 
 
 #: ``stix_objects`` columns in the order of :func:`_version_params`
