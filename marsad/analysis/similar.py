@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, select
 
 from marsad.analysis.brief_text import known
 from marsad.analysis.trends import Tally
@@ -127,6 +127,11 @@ def _pools(target: Mapping[str, Any], attack_types: Iterable[str]) -> list[Colum
     return pools
 
 
+#: the projection's columns a candidate needs (scoring and the answer): not the whole row
+_CANDIDATE_COLUMNS = ("object_pk", "stix_id", "occurred", "precision", "country", "admin1", "city", "perpetrator",
+                      "killed", "wounded")
+
+
 def _candidates(conn: Connection, target: Mapping[str, Any], attack_types: Iterable[str],
                 where: ColumnElement[bool]) -> dict[int, Any]:
     facts = incident_facts.c
@@ -137,15 +142,22 @@ def _candidates(conn: Connection, target: Mapping[str, Any], attack_types: Itera
         base += [facts.year >= first, facts.year <= target["occurred"], facts.occurred <= target["occurred"]]
         order.insert(0, facts.year.desc())
     found: dict[int, Any] = {}
+    columns = [facts[name] for name in _CANDIDATE_COLUMNS]
     for pool in _pools(target, attack_types):
-        query = select(incident_facts).where(pool, *base).order_by(*order).limit(POOL)
+        query = select(*columns).where(pool, *base).order_by(*order).limit(POOL)
         for row in conn.execute(query):
             found[row.object_pk] = row
     return found
 
 
-def _score(target: Mapping[str, Any], mine: Mapping[str, set[str]], row, theirs: Mapping[str, set[str]]
-           ) -> tuple[float, list[str]]:
+#: the most the shared types can add to a score (each Jaccard is at most 1)
+_MOST_FROM_TYPES = sum(WEIGHTS[reason] for reason in _VOCABS.values())
+#: candidates whose types are read at once (best group-and-place scores first)
+_TERMS_CHUNK = 100
+
+
+def _base_score(target: Mapping[str, Any], row) -> tuple[float, list[str]]:
+    """The group and place parts of the score (what the candidate's projected row alone decides)."""
     score, reasons = 0.0, []
     if is_named_group(target["perpetrator"]) and row.perpetrator == target["perpetrator"]:
         score, reasons = WEIGHTS["group"], ["group"]
@@ -155,6 +167,12 @@ def _score(target: Mapping[str, Any], mine: Mapping[str, set[str]], row, theirs:
             score += WEIGHTS[level]
             reasons.append(level)
             break
+    return score, reasons
+
+
+def _score(target: Mapping[str, Any], mine: Mapping[str, set[str]], row, theirs: Mapping[str, set[str]]
+           ) -> tuple[float, list[str]]:
+    score, reasons = _base_score(target, row)
     for vocab, reason in _VOCABS.items():
         share = _jaccard(mine[vocab], theirs[vocab])
         if share:
@@ -163,25 +181,43 @@ def _score(target: Mapping[str, Any], mine: Mapping[str, set[str]], row, theirs:
     return round(score, 2), reasons
 
 
+def _ranked(target: Mapping[str, Any], mine: Mapping[str, set[str]], row, theirs: Mapping[str, set[str]]
+            ) -> tuple | None:
+    score, reasons = _score(target, mine, row, theirs)
+    if score <= 0:
+        return None
+    gap = abs((target["occurred"] - row.occurred).days) if target["occurred"] and row.occurred else 10 ** 6
+    return (-score, gap, row.stix_id, SimilarIncident(
+        row.stix_id, row.occurred, row.precision, row.country, row.admin1, row.city, row.perpetrator,
+        tuple(sorted(theirs["attack_type"])), tuple(sorted(theirs["weapon_type"])),
+        tuple(sorted(theirs["target_type"])), row.killed, row.wounded, score, tuple(reasons)))
+
+
 def find_similar(conn: Connection, target: Mapping[str, Any], where: ColumnElement[bool], *,
                  limit: int = 10) -> list[SimilarIncident]:
     """The ``limit`` best-scored precedents of ``target`` (an ``incident_facts`` row as a mapping) among the
-    incidents ``where`` lets the caller see (a clause over ``stix_objects``)."""
+    incidents ``where`` lets the caller see (a clause over ``stix_objects``).
+
+    Exact, yet it reads the types of few candidates: they are scored best group-and-place part first, and once
+    ``limit`` precedents are known the rest is skipped as soon as even full type matches (+4.0) could not reach
+    the ``limit``-th score (a tie would still be read: it may win on the time gap)."""
+    limit = max(0, limit)
     mine = _terms(conn, [target["object_pk"]])[target["object_pk"]]
     rows = _candidates(conn, target, mine["attack_type"], where)
-    theirs = _terms(conn, list(rows))
-    ranked = []
-    for pk, row in rows.items():
-        score, reasons = _score(target, mine, row, theirs[pk])
-        if score <= 0:
-            continue
-        gap = abs((target["occurred"] - row.occurred).days) if target["occurred"] and row.occurred else 10 ** 6
-        ranked.append((-score, gap, row.stix_id, SimilarIncident(
-            row.stix_id, row.occurred, row.precision, row.country, row.admin1, row.city, row.perpetrator,
-            tuple(sorted(theirs[pk]["attack_type"])), tuple(sorted(theirs[pk]["weapon_type"])),
-            tuple(sorted(theirs[pk]["target_type"])), row.killed, row.wounded, score, tuple(reasons))))
+    base = {pk: _base_score(target, row)[0] for pk, row in rows.items()}
+    order = sorted(rows, key=lambda pk: -base[pk])
+    ranked: list[tuple] = []
+    for start in range(0, len(order) if limit else 0, _TERMS_CHUNK):
+        if len(ranked) >= limit:
+            ranked.sort(key=lambda item: item[:3])
+            del ranked[limit:]
+            if round(base[order[start]] + _MOST_FROM_TYPES, 2) < -ranked[-1][0]:
+                break
+        chunk = order[start:start + _TERMS_CHUNK]
+        theirs = _terms(conn, chunk)
+        ranked += filter(None, (_ranked(target, mine, rows[pk], theirs[pk]) for pk in chunk))
     ranked.sort(key=lambda item: item[:3])
-    return [item[3] for item in ranked[:max(0, limit)]]
+    return [item[3] for item in ranked[:limit]]
 
 
 def group_activity(conn: Connection, group: str | None, until: date, where: ColumnElement[bool]
@@ -192,13 +228,14 @@ def group_activity(conn: Connection, group: str | None, until: date, where: Colu
     if not is_named_group(group):
         return None
     facts = incident_facts.c
-    tallies = []
-    for days in (90, 365):
-        query = select(func.count(), func.coalesce(func.sum(facts.killed), 0),
-                       func.coalesce(func.sum(facts.wounded), 0)).where(
-            facts.perpetrator == group, facts.month.is_not(None), facts.occurred > until - timedelta(days=days),
-            facts.occurred <= until, facts.year.in_([date(until.year - 1, 1, 1), date(until.year, 1, 1)]),
-            on_facts(where))
-        n, k, w = conn.execute(query).one()
-        tallies.append(Tally(int(n), int(k), int(w)))
-    return GroupActivity(str(group), until, *tallies)
+    recent = facts.occurred > until - timedelta(days=90)
+
+    def within_90(value):
+        return func.coalesce(func.sum(case((recent, value), else_=0)), 0)
+    query = select(func.count(), func.coalesce(func.sum(facts.killed), 0), func.coalesce(func.sum(facts.wounded), 0),
+                   within_90(1), within_90(facts.killed), within_90(facts.wounded)).where(
+        facts.perpetrator == group, facts.month.is_not(None), facts.occurred > until - timedelta(days=365),
+        facts.occurred <= until, facts.year.in_([date(until.year - 1, 1, 1), date(until.year, 1, 1)]),
+        on_facts(where))  # one read of the year: the 90 days are counted inside the 365
+    n, k, w, n90, k90, w90 = (int(v) for v in conn.execute(query).one())
+    return GroupActivity(str(group), until, Tally(n90, k90, w90), Tally(n, k, w))

@@ -107,3 +107,33 @@ def test_precedents_and_activity_are_exactly_what_the_viewer_may_see(store, rows
     assert {s.incident_id for s in found} == seen
     in_90 = {o["id"] for o, r in zip(others, rows) if r[3] < 90} & seen
     assert activity.last_90.incidents == len(in_90) + 1 and activity.last_365.incidents == len(seen) + 1
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.booleans(), st.sampled_from(["Basra", "Mosul", None]),
+                               st.sampled_from(["Bombing/Explosion", "Armed Assault", "Hijacking"]),
+                               st.sampled_from(["Firearms", "Explosives", "Melee"]),
+                               st.sampled_from(["Military", "Police", "Business"]), st.integers(1, 900)),
+                     min_size=1, max_size=30),
+       limit=st.integers(1, 4))
+def test_the_best_few_are_the_head_of_the_full_ranking(store, rows, limit, monkeypatch):
+    """Skipping candidates that cannot reach the limit-th score (their types unread) changes nothing."""
+    import marsad.analysis.similar as similar
+    monkeypatch.setattr(similar, "_TERMS_CHUNK", 2)
+    collection = store.create_collection(f"c-{uuid.uuid4()}").id
+    group = f"Group {uuid.uuid4().hex[:8]}"
+    target = make_incident("target", incident_id=f"incident--{uuid.uuid4()}", occurred="2024-06-01", country="IQ",
+                           city="Basra", perpetrator=group, attack_types=["Bombing/Explosion"],
+                           weapon_types=["Explosives"], target_types=["Police"], tlp="clear")
+    others = [make_incident(f"x{n}", incident_id=f"incident--{uuid.uuid4()}",
+                            occurred=(date(2024, 6, 1) - timedelta(days=back)).isoformat(), country="IQ",
+                            city=city, perpetrator=group if same else "Unknown", attack_types=[attack],
+                            weapon_types=[weapon], target_types=[aim], tlp="clear")
+              for n, (same, city, attack, weapon, aim, back) in enumerate(rows)]
+    store.put_objects([target, *others], collection_id=collection)
+    viewer = Viewer("ali", org_id="a", identity_id=ORG_A, country="JO", member_read=frozenset({collection}))
+    where = visibility(viewer, collection)
+    with store.engine.connect() as conn:
+        facts = _facts(conn, target["id"])
+        everything = find_similar(conn, facts, where, limit=1000)
+        assert find_similar(conn, facts, where, limit=limit) == everything[:limit]
