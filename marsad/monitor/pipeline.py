@@ -173,10 +173,14 @@ class Pipeline:
         sets it too when called from the main thread). A failure of one round is logged, never fatal.
 
         Batches are smaller than :meth:`run_once`'s (default :data:`LIVE_BATCH`): an item's alert is committed
-        with its whole batch, so a live service trades a little throughput for seconds of latency.
+        with its whole batch, so a live service trades a little throughput for seconds of latency. A claim
+        takes what is pending up to that size, so a short queue gives short batches; when a claim comes back
+        full the queue is backing up (a burst, or the machine busy), and the next claim may be twice as large,
+        up to the worker's ``batch_size``, so fewer per-batch statements let it catch up (:func:`_next_size`).
         """
         self.check_ready()
-        size = batch_size or min(self.batch_size, LIVE_BATCH)
+        live = batch_size or min(self.batch_size, LIVE_BATCH)
+        size = live
         restore = None
         if threading.current_thread() is threading.main_thread():
             restore = signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -193,6 +197,7 @@ class Pipeline:
                     if batch:
                         self.process(batch)
                         busy = True
+                    size = _next_size(size, len(batch), live, max(live, self.batch_size))
                 except Exception:  # noqa: BLE001 - the service outlives a failed round (database restart…)
                     log.exception("pipeline round failed; retrying")
                 if not busy:
@@ -370,6 +375,11 @@ class Pipeline:
             name = conn.execute(select(sources_table.c.name).where(sources_table.c.id == source_id)).scalar()
             self._source_names[source_id] = name or f"source-{source_id}"
         return self._source_names[source_id]
+
+
+def _next_size(size: int, claimed: int, live: int, largest: int) -> int:
+    """The next live claim's size: doubled (up to ``largest``) after a full claim, back to ``live`` otherwise."""
+    return min(largest, size * 2) if claimed >= size else live
 
 
 def _viewer_cache(conn) -> Callable[[str], Viewer | None]:

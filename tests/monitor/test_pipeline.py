@@ -298,3 +298,13 @@ def test_kill_9_mid_batch_loses_and_doubles_nothing(world, database_url, tmp_pat
     expected_statuses, expected_reports, expected_incidents = summary(reference_engine)
     reference_engine.dispose()
     assert statuses == expected_statuses and reports == expected_reports and incidents == expected_incidents
+
+
+def test_a_live_worker_claims_more_while_the_queue_backs_up_and_less_once_it_is_short():
+    from marsad.monitor.pipeline import _next_size
+
+    sizes, size = [], 32
+    for claimed in (32, 64, 128, 200, 200, 7, 0):
+        size = _next_size(size, claimed, 32, 200)
+        sizes.append(size)
+    assert sizes == [64, 128, 200, 200, 200, 32, 32]
