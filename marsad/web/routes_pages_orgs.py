@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from types import SimpleNamespace
 
 from babel.dates import format_date as babel_date
 from fastapi import FastAPI, Query, Request
 from sqlalchemy import func, select
 
-from marsad.analysis.trends import Tally, counts, period_range, visibility
+from marsad.analysis.trends import Cell, Tally, counts, period_range, visibility
 from marsad.errors import NotFound
 from marsad.model.organisations import Registry, load_registry
 from marsad.store.incidents import incident_facts, on_facts
@@ -61,12 +62,30 @@ def _resolve(registry: Registry, name: str | None):
     return registry.by_gtd_name(name) or next(iter(registry.find(name)), None)
 
 
+def _countries_and_years(conn, where, name: str) -> tuple[list[Cell], list[Cell]]:
+    """(incidents of group ``name`` by country over all time, by country and year): one grouped read of the
+    group's rows (the by-country figures are the sums over years, undated incidents included)."""
+    facts = incident_facts.c
+    rows = conn.execute(
+        select(facts.country, facts.year, func.count(), func.coalesce(func.sum(facts.killed), 0),
+               func.coalesce(func.sum(facts.wounded), 0))
+        .where(facts.perpetrator == name, on_facts(where)).group_by(facts.country, facts.year)).all()
+    totals: dict[str | None, Tally] = {}
+    yearly = []
+    for country, year, n, killed, wounded in rows:
+        tally = Tally(int(n), int(killed), int(wounded))
+        totals[country] = totals.get(country, Tally()) + tally
+        if year is not None:
+            yearly.append(Cell(country, year, tally))
+    return [Cell(key, None, tally) for key, tally in totals.items()], yearly
+
+
 def profile_charts(conn, viewer, name: str, lang: str) -> dict:
     """Totals, charts (activity over time by country, top countries, attack types) of group ``name``, over the
     incidents ``viewer`` may see."""
     gettext = translations(lang).gettext
     where, only = visibility(viewer), {"group": name}
-    everywhere = counts(conn, "country", None, where=where, filters=only)  # one country each: sums are totals
+    everywhere, cells = _countries_and_years(conn, where, name)
     out = {"total": None, "activity": None, "countries": None, "attacks": None, "top_countries": []}
     if not everywhere:
         return out
@@ -74,7 +93,7 @@ def profile_charts(conn, viewer, name: str, lang: str) -> dict:
     by_country = {c.key: c.tally.incidents for c in everywhere}
     ranked = sorted(by_country, key=lambda k: (-by_country[k], str(k)))
     out["top_countries"] = [k for k in ranked if k][:_TOP_COUNTRIES]
-    cells, period = counts(conn, "country", "year", where=where, filters=only), "year"
+    period = "year"
     if cells and max(c.period for c in cells).year - min(c.period for c in cells).year < 3:
         cells, period = counts(conn, "country", "month", where=where, filters=only), "month"
     if cells:
@@ -107,12 +126,18 @@ def profile_charts(conn, viewer, name: str, lang: str) -> dict:
 
 
 def _recent(conn, viewer, name: str, limit: int = 10) -> list[dict]:
+    """The group's ``limit`` latest visible incidents (undated ones last). Read newest year first: the
+    (perpetrator, year) index then yields rows in order and only each year's rows are sorted (a dated incident
+    always has a year, an undated one never)."""
     facts = incident_facts.c
-    rows = conn.execute(
-        select(facts.object_pk, facts.stix_id, facts.occurred, facts.precision, facts.country, facts.city,
+    columns = (facts.object_pk, facts.stix_id, facts.occurred, facts.precision, facts.country, facts.city,
                facts.killed, facts.wounded)
-        .where(on_facts(visibility(viewer)), facts.perpetrator == name)
-        .order_by(facts.occurred.desc().nulls_last(), facts.object_pk.desc()).limit(limit)).all()
+    where = [on_facts(visibility(viewer)), facts.perpetrator == name]
+    rows = conn.execute(select(*columns).where(*where, facts.year.is_not(None))
+                        .order_by(facts.year.desc(), facts.occurred.desc(), facts.object_pk.desc()).limit(limit)).all()
+    if len(rows) < limit:
+        rows += conn.execute(select(*columns).where(*where, facts.year.is_(None))
+                             .order_by(facts.object_pk.desc()).limit(limit - len(rows))).all()
     names = {}
     if rows:
         for pk, obj in conn.execute(select(stix_objects.c.pk, stix_objects.c.object)
@@ -127,11 +152,16 @@ def _co_active(conn, viewer, name: str, countries: list[str], registry: Registry
     if not countries:
         return []
     facts = incident_facts.c
-    rows = conn.execute(
-        select(facts.perpetrator, func.count().label("n")).where(
-            on_facts(visibility(viewer)), facts.country.in_(countries), facts.perpetrator != name,
-            facts.perpetrator.is_not(None))
-        .group_by(facts.perpetrator).order_by(func.count().desc(), facts.perpetrator).limit(limit + 4)).all()
+    # grouped by country too, so the read follows the (country, year) index instead of walking every group's rows
+    counted: dict[str, int] = defaultdict(int)
+    for _, group, n in conn.execute(
+            select(facts.country, facts.perpetrator, func.count()).where(
+                on_facts(visibility(viewer)), facts.country.in_(countries), facts.perpetrator.is_not(None))
+            .group_by(facts.country, facts.perpetrator)):
+        if group != name:
+            counted[group] += int(n)
+    rows = [SimpleNamespace(perpetrator=group, n=n)
+            for group, n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[:limit + 4]]
     found = []
     for row in rows:
         org = _resolve(registry, row.perpetrator)
