@@ -93,6 +93,7 @@ _FILLERS = set(
 _BREAK = set(
     ". ; : ( ) but while when after before as including who which that where whom mais alors lorsque apres dont "
     "qui avant tandis".split()) | set(normalise("حيث بينما فيما بعد عندما الذي التي الذين بينهم منهم").split())
+_AND_FILLERS = frozenset("و" + word for word in _FILLERS if "\u0600" <= word[:1] <= "\u06ff")
 _LIST = {"and", ",", "et", "و", "&", "as", "well"}
 _RANGE_AFTER = {"to", "-", "–", "or", "a", "ou", "او", "الى", "الي", "و", "and", "et"}
 _RANGE_BEFORE = {"between", "entre", "بين"}
@@ -213,7 +214,7 @@ def _tokens(sentence: str) -> list[str]:
                                                    or tok[1:] in ARABIC_NUMBER_WORDS):
             out.append(tok[0])
             tok = tok[1:]
-        elif tok[:1] == "و" and len(tok) > 2 and tok[1:] in _FILLERS:  # "وما لا يقل عن": و + filler
+        elif tok in _AND_FILLERS:  # "وما لا يقل عن": و + filler
             out.append("و")
             tok = tok[1:]
         if tok in DUALS:
@@ -481,9 +482,10 @@ def find_casualties(text: str, lang: str) -> Casualties:
         totals[K] = 1  # "assassinated the mayor", "اغتيال رئيس البلدية": GTD codes the named victim killed
     killed, wounded = totals.get(K), totals.get(W)
     stated = killed is not None or wounded is not None
-    if not stated and not unknown and not cues and (_no_harm(norm[:_LEAD_CHARS]) or
-                                                    _DAMAGE.search(norm, 0, _LEAD_CHARS)):
-        zero.add("both")
+    if not stated and not unknown and not cues:
+        lead = norm[:_LEAD_CHARS]
+        if _no_harm(lead) or _damage(lead):
+            zero.add("both")
     if killed is None and K not in unknown and (stated or zero):
         killed = 0  # a report that states a toll and no deaths: GTD codes 0
     if wounded is None and W not in unknown and (stated or zero):
@@ -532,13 +534,15 @@ _FAILED_ASSASSINATION = re.compile(  # attempts, plots, and background (cells, s
 _NO_HARM = re.compile(r"\b(?:defused|dismantled|deactivated|disarmed|unharmed|unhurt|safely released)\b|"
                       r"\bdesamorce\w*|\bsains? et saufs?\b|\bindemnes?\b|"
                       r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)(?:تفكيك|ابطال|فكك\w*|ابطل\w*)(?!\w)|(?<!\w)سالمين(?!\w)")
-_NO_HARM_GUARDS = ("defus", "dismantl", "deactivat", "disarm", "unharm", "unhurt", "safely", "desamorc", "sain",
-                   "indemne", "تفكيك", "ابطال", "فكك", "ابطل", "سالمين")
+_NO_HARM_GUARDS = ("defused", "dismantled", "deactivated", "disarmed", "unharmed", "unhurt", "safely released",
+                   "desamorc", "et sauf", "indemne", "تفكيك", "ابطال", "فكك", "ابطل", "سالمين")
 # damage told as the outcome ("damaging the building", "des dégâts matériels", "أضرار مادية") in a report that
 # names no casualty at all: the report says what the attack did, and it killed nobody
 _DAMAGE = re.compile(r"\b(?:damag\w*|destroy\w*|set (?:on )?fire|set \w+ ablaze|torched|burn(?:ed|t) down)\b|"
                      r"\bdegats\b|\bdommages?\b|\bendommag\w*|\bdetrui\w*|"
                      r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)(?:اضرار|خساير ماديه|تدمير|دمار|احراق|اضرام)(?!\w)")
+_DAMAGE_GUARDS = ("damag", "destroy", "set fire", "on fire", "ablaze", "torched", "burn", "degat", "dommage",
+                  "endommag", "detrui", "اضرار", "خساير", "تدمير", "دمار", "احراق", "اضرام")
 _EXPLODED = re.compile(r"\bexplod|\bblast|\bexplos(?!if|ive)|\bdetonated\b(?! (?:it|them|the device)\b)|انفجر|انفجار")
 
 
@@ -548,6 +552,11 @@ def _no_harm(lead: str) -> bool:
     if not any(word in lead for word in _NO_HARM_GUARDS) or not _NO_HARM.search(lead):
         return False
     return not _EXPLODED.search(lead)
+
+
+def _damage(lead: str) -> bool:
+    """Whether the lead tells material damage ("damaging the building", "des dégâts", "أضرار مادية")."""
+    return any(word in lead for word in _DAMAGE_GUARDS) and _DAMAGE.search(lead) is not None
 
 
 def _assassination(lead: str) -> bool:
