@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, Select, column, func, 
 from marsad.store.objects import stix_objects
 from marsad.text import fold, search_key, tokens
 
-__all__ = ["search_text_of", "search_select", "fold_words", "MAX_SEARCH_TEXT", "insert_indexed"]
+__all__ = ["search_text_of", "search_select", "ranked_search", "fold_words", "MAX_SEARCH_TEXT", "insert_indexed"]
 
 #: folded text kept per version (characters); longer descriptions are cut
 MAX_SEARCH_TEXT = 32_000
@@ -141,3 +141,54 @@ def search_select(dialect: str, query: str, filters: list[ColumnElement], limit:
         .order_by(score.desc(), stix_objects.c.pk)
         .limit(limit)
     )
+
+
+#: matches ranked in the first round, as a multiple of the hits wanted (most are usually visible)
+_FIRST_ROUND = 4
+_CHECK_CHUNK = 500
+
+
+def _ranked_matches(conn: Connection, words: list[str], size: int | None, offset: int) -> list[tuple[int, float]]:
+    """(pk, score) of matching rows, best first (ties by pk): the text index alone, no row filter."""
+    if conn.dialect.name == "sqlite":
+        rank = literal_column("object_search.rank")
+        stmt = (select(_FTS.c.rowid, rank).select_from(_FTS)
+                .where(text("object_search MATCH :fts_query").bindparams(fts_query=_fts5_query(words)))
+                .order_by(rank, _FTS.c.rowid))
+        flip = -1.0
+    else:
+        vector = literal_column("stix_objects.search_vector")
+        tsquery = func.plainto_tsquery(literal_column("'simple'"), " ".join(words))
+        score = func.ts_rank(vector, tsquery)
+        stmt = select(stix_objects.c.pk, score).where(vector.op("@@")(tsquery)).order_by(score.desc(), stix_objects.c.pk)
+        flip = 1.0
+    return [(int(pk), flip * float(value)) for pk, value in conn.execute(stmt.limit(size).offset(offset or None))]
+
+
+def ranked_search(conn: Connection, query: str, filters: list[ColumnElement], limit: int) -> list[tuple]:
+    """(object, date_added, score) of the ``limit`` best rows matching ``query`` and passing ``filters``: the same
+    rows, order and scores as :func:`search_select`.
+
+    Why in rounds: a common word matches a third of a large store, and deciding the filters (sharing policy,
+    last visible version) for every match cost far more than ranking them. The matches are ranked by the text
+    index alone, then the filters are decided for the best ones, in rank order, until ``limit`` pass: first for
+    ``limit`` × 4 of them, then, if too few passed, for the rest."""
+    words = [search_key(word) for word in tokens(query)]
+    if not words:
+        return []
+    hits: list[tuple] = []
+    size: int | None = limit * _FIRST_ROUND
+    offset = 0
+    while True:
+        ranked = _ranked_matches(conn, words, size, offset)
+        for start in range(0, len(ranked), _CHECK_CHUNK):
+            chunk = ranked[start:start + _CHECK_CHUNK]
+            passing = {row.pk: row for row in conn.execute(
+                select(stix_objects.c.pk, stix_objects.c.object, stix_objects.c.date_added)
+                .where(stix_objects.c.pk.in_([pk for pk, _ in chunk]), *filters))}
+            hits += [(passing[pk].object, passing[pk].date_added, score) for pk, score in chunk if pk in passing]
+            if len(hits) >= limit:
+                return hits[:limit]
+        if size is None or len(ranked) < size:
+            return hits
+        offset, size = offset + size, None

@@ -213,10 +213,8 @@ class Store:
                 filters.append(exists(select(collection_objects.c.seq).where(
                     collection_objects.c.object_pk == stix_objects.c.pk, collection_objects.c.collection_id == collection
                 )))
-            stmt = _search.search_select(self.engine.dialect.name, text, filters, max(1, min(limit, queries.MAX_LIMIT)))
-            if stmt is None:
-                return []
-            return [SearchHit(row.object, row.date_added, float(row.score)) for row in conn.execute(stmt)]
+            hits = _search.ranked_search(conn, text, filters, max(1, min(limit, queries.MAX_LIMIT)))
+            return [SearchHit(obj, added, float(score)) for obj, added, score in hits]
 
     # -- collections --------------------------------------------------------------------------------------
     def create_collection(

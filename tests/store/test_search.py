@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -112,3 +114,25 @@ def test_arabic_prefixes_do_not_hide_objects(store):
     }])
     for query in ("القاعدة", "القاعده", "قاعدة", "وبالقاعدة", "الساحل"):
         assert [hit.id for hit in store.search(query)] == ["threat-actor--0b5b1c3e-7d1e-4f77-9a0c-3c1d2a6b7e11"], query
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kept=st.lists(st.booleans(), min_size=1, max_size=40), repeats=st.lists(st.integers(1, 4), min_size=40,
+                                                                                 max_size=40),
+       limit=st.integers(1, 6))
+def test_rounds_give_what_one_ranked_query_gives(store, make, kept, repeats, limit):
+    """Ranking first and filtering the best matches in rounds finds the same hits, order and scores as filtering
+    every match in one ranked query, even when most matches are filtered out (a second round)."""
+    from marsad.store import stix_objects
+    from marsad.store.search import ranked_search, search_select
+    word = f"w{uuid.uuid4().hex[:10]}"
+    objects = [make(name=" ".join([word] * repeats[i]) + (" keep" if keep else " drop"))
+               for i, keep in enumerate(kept)]
+    store.put_objects(objects)
+    keep = [o["id"] for o, k in zip(objects, kept) if k]
+    filters = [stix_objects.c.stix_id.in_(keep or ["none"])]
+    with store.engine.connect() as conn:
+        once = [tuple(row) for row in conn.execute(search_select(conn.dialect.name, word, filters, limit))]
+        rounds = ranked_search(conn, word, filters, limit)
+    assert [(o["id"], s) for o, _, s in rounds] == [(row[0]["id"], row[2]) for row in once]
+    assert len(rounds) == min(limit, len(keep))
