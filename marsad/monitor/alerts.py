@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -59,7 +59,9 @@ __all__ = [
     "record_batch_alerts",
     "alert_incident",
     "recent_alerts",
+    "latest_alert_id",
     "public_base_url",
+    "WARNING_PREFIX",
 ]
 
 
@@ -354,25 +356,43 @@ def alert_incident(db: Db, incident: AlertIncident, index: SubscriptionIndex, *,
     return pending
 
 
+#: alert log rows whose ``incident_id`` starts with this are early warnings (``marsad.web.warning_alerts``)
+WARNING_PREFIX = "warning:"
+
+
+def _own_inapp(viewer: Viewer):
+    return (select(alert_log.c.id, alert_log.c.incident_id, alert_log.c.message, alert_log.c.created,
+                   alert_subscriptions.c.name)
+            .join(alert_subscriptions, alert_subscriptions.c.id == alert_log.c.subscription_id)
+            .join(users, users.c.id == alert_subscriptions.c.user_id)
+            .where(users.c.username == viewer.username, alert_log.c.channel == "inapp"))
+
+
+def latest_alert_id(db: Db, viewer: Viewer) -> int:
+    """The highest in-app alert log id of the viewer (0 if none): where a new live stream starts reading."""
+    with connected(db) as conn:
+        return conn.execute(select(func.max(_own_inapp(viewer).subquery().c.id))).scalar() or 0
+
+
 def recent_alerts(db: Db, viewer: Viewer, *, limit: int = 50, after_id: int | None = None) -> list[dict]:
-    """The viewer's in-app alerts, newest first (or, with ``after_id``, those after it, oldest first).
+    """The viewer's in-app alerts, incident alerts and early warnings alike, newest first (or, with
+    ``after_id``, those after it, oldest first) — what the live stream replays.
 
     Sharing is decided again at read time: an alert whose incident the viewer may no longer see (rights
     withdrawn, incident re-marked or deleted) is left out, so a stored alert never outlives the right to see it.
+    A warning (``incident_id`` ``warning:…``) names no object: it was computed over this subscriber's own view
+    when recorded and is theirs alone (the join on the subscription's user), so it is kept; its message is in
+    the subscription's language like any other alert's.
     """
-    query = (select(alert_log.c.id, alert_log.c.incident_id, alert_log.c.message, alert_log.c.created,
-                    alert_subscriptions.c.name)
-             .join(alert_subscriptions, alert_subscriptions.c.id == alert_log.c.subscription_id)
-             .join(users, users.c.id == alert_subscriptions.c.user_id)
-             .where(users.c.username == viewer.username, alert_log.c.channel == "inapp"))
+    query = _own_inapp(viewer)
     if after_id is not None:
         query = query.where(alert_log.c.id > after_id).order_by(alert_log.c.id)
     else:
         query = query.order_by(alert_log.c.id.desc())
     with connected(db) as conn:
         rows = conn.execute(query.limit(max(1, min(limit, 500)))).all()
-        wanted = sorted({r.incident_id for r in rows})
+        wanted = sorted({r.incident_id for r in rows if not r.incident_id.startswith(WARNING_PREFIX)})
         visible = set(conn.execute(select(stix_objects.c.stix_id).distinct().where(
             stix_objects.c.stix_id.in_(wanted), visible_clause(viewer))).scalars()) if wanted else set()
     return [{"id": r.id, "subscription": r.name, "created": r.created.isoformat(), **dict(r.message)}
-            for r in rows if r.incident_id in visible]
+            for r in rows if r.incident_id in visible or r.incident_id.startswith(WARNING_PREFIX)]

@@ -3,7 +3,11 @@
 Why its own routes: subscribers manage their own subscriptions (``POST/GET /api/subscriptions``,
 ``DELETE /api/subscriptions/{id}``), read what they were sent (``GET /api/alerts``) and keep a page open on
 ``GET /api/alerts/stream`` (server-sent events: ``event: alert`` with the alert JSON, ``id`` the alert id; a
-reconnecting browser sends ``Last-Event-ID`` and first gets what it missed). Every route needs sign-in
+reconnecting browser sends ``Last-Event-ID`` and first gets what it missed). The stream carries incident alerts
+and early warnings (``kind: "warning"``), each in its subscription's language: alerts recorded in this process
+arrive at once through the broker; those recorded by another process (``marsad monitor`` workers,
+``marsad warnings --alert``) are read from the alert log every :data:`POLL_SECONDS` (sharing re-checked by
+:func:`~marsad.monitor.alerts.recent_alerts`), each alert sent once per stream. Every route needs sign-in
 (``Authorization: Basic …`` or ``Bearer msd_…``, or the web session cookie). The live hub (:class:`~marsad.monitor.delivery.AlertBroker`)
 is created when the routes are registered by ``create_app`` and kept on ``app.state.alert_broker``.
 """
@@ -11,6 +15,7 @@ is created when the routes are registered by ``create_app`` and kept on ``app.st
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 from typing import Any
 
@@ -20,15 +25,19 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from marsad.access.context import Viewer
-from marsad.monitor.alerts import recent_alerts
+from marsad.monitor.alerts import latest_alert_id, recent_alerts
 from marsad.monitor.delivery import AlertBroker
 from marsad.monitor.subscriptions import create_subscription, delete_subscription, list_subscriptions
 from marsad.web.web_auth import current_viewer
 
-__all__ = ["register", "SubscriptionRequest", "HEARTBEAT_SECONDS", "sse_event"]
+__all__ = ["register", "SubscriptionRequest", "HEARTBEAT_SECONDS", "POLL_SECONDS", "sse_event"]
 
 #: a comment line is sent this often on an idle stream, so proxies keep it open and disconnects are noticed
 HEARTBEAT_SECONDS = 15.0
+#: how often an open stream reads the alert log for alerts other processes recorded
+POLL_SECONDS = 5.0
+#: how many sent alert ids a stream remembers (to send each once when the broker and the log both carry it)
+_REMEMBERED = 2000
 
 
 class SubscriptionRequest(BaseModel):
@@ -64,24 +73,50 @@ def _last_event_id(request: Request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-async def _events(request: Request, broker: AlertBroker, username: str, queue: asyncio.Queue, missed: list[dict]):
+class _Sent:
+    """The alert ids a stream has sent (the newest :data:`_REMEMBERED`) and the highest one."""
+
+    def __init__(self, last: int):
+        self.last, self.ids = last, collections.deque(maxlen=_REMEMBERED)
+
+    def first_time(self, event: dict) -> bool:
+        if event["id"] in self.ids:
+            return False
+        self.ids.append(event["id"])
+        self.last = max(self.last, event["id"])
+        return True
+
+
+async def _events(request: Request, broker: AlertBroker, viewer: Viewer, queue: asyncio.Queue, missed: list[dict],
+                  sent: _Sent):
     try:
         yield ": marsad alerts\n\n"
         for event in missed:
-            yield sse_event(event)
+            if sent.first_time(event):
+                yield sse_event(event)
+        quiet = 0.0
         while True:
             try:
-                event = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
+                event = await asyncio.wait_for(queue.get(), timeout=POLL_SECONDS)
             except TimeoutError:
                 if await request.is_disconnected():
                     break
-                yield ": keep-alive\n\n"
+                logged = await run_in_threadpool(
+                    lambda: recent_alerts(request.app.state.engine, viewer, after_id=sent.last, limit=500))
+                fresh = [e for e in logged if sent.first_time(e)]
+                for event in fresh:
+                    yield sse_event(event)
+                quiet = 0.0 if fresh else quiet + POLL_SECONDS
+                if quiet >= HEARTBEAT_SECONDS:
+                    quiet = 0.0
+                    yield ": keep-alive\n\n"
                 continue
             if event is None:
                 break
-            yield sse_event(event)
+            if sent.first_time(event):
+                yield sse_event(event)
     finally:
-        broker.unlisten(username, queue)
+        broker.unlisten(viewer.username, queue)
 
 
 def register(app: FastAPI) -> None:
@@ -124,8 +159,12 @@ def register(app: FastAPI) -> None:
         broker: AlertBroker = app.state.alert_broker
         queue = broker.listen(viewer.username)
         after = _last_event_id(request)
-        missed = [] if after is None else await run_in_threadpool(
-            lambda: recent_alerts(app.state.engine, viewer, after_id=after, limit=500))
-        return StreamingResponse(_events(request, broker, viewer.username, queue, missed),
+        if after is None:  # a new stream: only what comes next (its starting point is the newest alert now)
+            missed, sent = [], _Sent(await run_in_threadpool(latest_alert_id, app.state.engine, viewer))
+        else:
+            missed = await run_in_threadpool(
+                lambda: recent_alerts(app.state.engine, viewer, after_id=after, limit=500))
+            sent = _Sent(after)
+        return StreamingResponse(_events(request, broker, viewer, queue, missed, sent),
                                  media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

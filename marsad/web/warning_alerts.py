@@ -20,7 +20,8 @@ Rules:
 - **Messages**: fixed ar/en/fr templates — the series, the count, the expected count, the period — with a link
   to the trend of that series.
 - **In-app**: rows whose ``incident_id`` starts with ``warning:`` are read by :func:`recent_warning_alerts`
-  (``GET /api/warnings/alerts``); :func:`marsad.monitor.alerts.recent_alerts` lists incident alerts only.
+  (``GET /api/warnings/alerts``); :func:`marsad.monitor.alerts.recent_alerts` (and so the live stream) lists
+  them with the incident alerts.
 """
 
 from __future__ import annotations

@@ -288,3 +288,29 @@ def test_a_batch_of_incidents_is_alerted_with_one_audit_entry_per_user(world):
               incident(collection, by=ids["SA"], incident_id=big.obj["id"], killed=9, tlp="amber", release_to=["SA"])]
     rises = record_batch_alerts(engine, higher, index, base_url=BASE)
     assert sorted((p.subscription.username, p.message.data["reason"]) for p in rises) == [("jo", "toll"), ("sa", "toll")]
+
+
+def _warning_row(engine, subscription_id: int, language: str, subject: str) -> int:
+    """An early-warning row as ``marsad.web.warning_alerts`` records it (incident id ``warning:…``, toll 0)."""
+    with engine.begin() as conn:
+        return conn.execute(alert_log.insert().returning(alert_log.c.id).values(
+            subscription_id=subscription_id, incident_id="warning:month:country:JO:2026-10-01", reason="new",
+            killed=None, wounded=None, toll=0, channel="inapp", status="delivered", attempts=1, error=None,
+            message={"kind": "warning", "language": language, "subject": subject},
+            created=alerts_module.utcnow(), delivered_at=alerts_module.utcnow())).scalar_one()
+
+
+def test_recent_alerts_list_warnings_with_incident_alerts_in_the_subscribers_language(world):
+    engine, collection, ids = world
+    jo = create_subscription(engine, "jo", "all", {}, language="fr")
+    event = stored_incident(engine, collection, by=ids["SA"])
+    record_alerts(engine, event, SubscriptionIndex(active_subscriptions(engine)), base_url=BASE)
+    warning_id = _warning_row(engine, jo.id, "fr", "Alerte précoce : Jordanie")
+    listed = recent_alerts(engine, _viewer(engine, "jo"))
+    assert [a["id"] for a in listed][0] == warning_id and len(listed) == 2
+    assert {a.get("kind", "incident") for a in listed} == {"warning", "incident"}
+    assert all(a["language"] == "fr" for a in listed)
+    assert [a["id"] for a in recent_alerts(engine, _viewer(engine, "jo"), after_id=warning_id - 1)] == [warning_id]
+    assert alerts_module.latest_alert_id(engine, _viewer(engine, "jo")) == warning_id
+    assert recent_alerts(engine, _viewer(engine, "sa")) == []  # another user's warning is never listed
+    assert alerts_module.latest_alert_id(engine, _viewer(engine, "sa")) == 0

@@ -127,3 +127,60 @@ def test_stream_sends_live_alerts_and_replays_missed_ones(client):
     data = [json.loads(block.split("data: ", 1)[1]) for block in events]
     assert [d["id"] for d in data][0] == first[0].log_id and len(data) == 2
     assert all(d["language"] == "fr" for d in data) and "event: alert" in events[1]
+
+
+def _warning(engine, username: str, language: str, month: int = 10) -> int:
+    """An early warning recorded as another process would (``marsad warnings --alert``): no broker event."""
+    from sqlalchemy import select
+
+    from marsad.store.accounts import users, utcnow
+    from marsad.store.alerts import alert_log, alert_subscriptions
+    with engine.begin() as conn:
+        sub = conn.execute(select(alert_subscriptions.c.id).join(users, users.c.id == alert_subscriptions.c.user_id)
+                           .where(users.c.username == username)).scalar_one()
+        return conn.execute(alert_log.insert().returning(alert_log.c.id).values(
+            subscription_id=sub, incident_id=f"warning:month:country:JO:2026-{month:02d}-01", reason="new", killed=None,
+            wounded=None, toll=0, channel="inapp", status="delivered", attempts=1, error=None,
+            message={"kind": "warning", "language": language, "subject": "Alerte précoce : Jordanie"},
+            created=utcnow(), delivered_at=utcnow())).scalar_one()
+
+
+def test_stream_carries_warnings_replayed_and_recorded_by_another_process(client, monkeypatch):
+    http, auth, app, world = client
+    engine = world[0]
+    http.post("/api/subscriptions", json={"name": "all", "language": "fr"}, headers=auth["jo"])
+    http.post("/api/subscriptions", json={"name": "all", "language": "en"}, headers=auth["sa"])
+    first = _alert(app, world)[0].log_id
+    replayed = _warning(engine, "jo", "fr")  # before the stream opens: replayed after Last-Event-ID
+    broker, polled, seen = app.state.alert_broker, threading.Event(), []
+    monkeypatch.setattr(routes_alerts, "POLL_SECONDS", 0.05)
+    real = routes_alerts.recent_alerts
+
+    def watching(*args, **kwargs):
+        found = real(*args, **kwargs)
+        seen.extend(a["id"] for a in found)
+        if later_id and later_id[0] in seen:
+            polled.set()
+        return found
+
+    monkeypatch.setattr(routes_alerts, "recent_alerts", watching)
+    later_id: list[int] = []
+
+    def later():
+        deadline = time.monotonic() + 5
+        while broker.listeners("jo") == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        try:
+            _warning(engine, "sa", "en")  # someone else's: never on jo's stream
+            later_id.append(_warning(engine, "jo", "fr", month=11))
+            polled.wait(10)
+        finally:
+            broker.close()
+
+    thread = threading.Thread(target=later)
+    thread.start()
+    answer = http.get("/api/alerts/stream", headers={**auth["jo"], "Last-Event-ID": str(first)})
+    thread.join()
+    data = [json.loads(block.split("data: ", 1)[1]) for block in answer.text.split("\n\n") if block.startswith("id: ")]
+    assert [d["id"] for d in data] == [replayed, later_id[0]]  # each once, in order, none of sa's
+    assert all(d["kind"] == "warning" and d["language"] == "fr" for d in data)
