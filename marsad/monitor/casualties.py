@@ -92,7 +92,8 @@ _FILLERS = set(
                   "اكثر").split())
 _BREAK = set(
     ". ; : ( ) but while when after before as including who which that where whom mais alors lorsque apres dont "
-    "qui avant tandis".split()) | set(normalise("حيث بينما فيما بعد عندما الذي التي الذين بينهم منهم").split())
+    "qui avant tandis without sans".split()) | {"دون", "لم", "ولم"} | set(
+    normalise("حيث بينما فيما بعد عندما الذي التي الذين بينهم منهم").split())
 _AND_FILLERS = frozenset("و" + word for word in _FILLERS if "\u0600" <= word[:1] <= "\u06ff")
 _LIST = {"and", ",", "et", "و", "&", "as", "well"}
 _RANGE_AFTER = {"to", "-", "–", "or", "a", "ou", "او", "الى", "الي", "و", "and", "et"}
@@ -167,7 +168,7 @@ _ZERO_GUARDS = ("no ", "nobody", "without", "aucun", "pas de", "sans ", "ni ", "
 _BACKGROUND_GUARDS = ("since", "so far", "this year", "in total", "over the past", "in recent", "depuis",
                       "cette annee", "منذ", "هذا العام", "خلال العام")
 _ADDITIVE_WORDS = ("also", "another", "additional", "in addition,", "egalement", "aussi", "كما", "ايضا")
-_IN_ADDITION_GUARDS = ("addition", "besides", "as well as", "outre", "en plus", "اضافه", "and the", "et le",
+_IN_ADDITION_GUARDS = ("addition", "besides", "as well as", "aside from", "apart from", "outre", "en plus", "اضافه", "and the", "et le",
                        "et l ", "والانتحاري")
 # "no casualties" statements: (literal that must occur, pattern starting with it) — each pattern has a literal
 # prefix, which the regex engine searches fast, and runs only when its literal is in the sentence.
@@ -197,9 +198,11 @@ _ZERO_PATTERNS = {
 _ZERO = {kind: [(literal, re.compile(pattern)) for literal, pattern in pairs]
          for kind, pairs in _ZERO_PATTERNS.items()}
 _IN_ADDITION = re.compile(
-    r"\b(?:in addition to|besides|as well as|outre|en plus d[eu]?s?) (?:the |les? |la |l )?"
+    r"\b(?:in addition to|besides|as well as|aside from|apart from|outre|en plus d[eu]?s?) "
+    r"(?P<death>(?:the )?deaths? of )?(?:the |les? |la |l )?"
     r"(?:(?P<n>\d+|two|three|four|five|six|deux|trois|quatre|cinq) )?(?:suicide |female |male )?"
-    r"(?:bombers?|assailants?|attackers?|perpetrators?|gunm[ae]n|kamikazes?|assaillants?)\b|"
+    r"(?:(?P<plural>bombers|assailants|attackers|perpetrators|gunmen|kamikazes|assaillants)|"
+    r"bomber|assailant|attacker|perpetrator|gunman|kamikaze|assaillant)\b|"
     # "killing six people and the bomber", "tuant six personnes et le kamikaze", "ستة أشخاص والانتحاري"
     r"\b(?:and|et) (?:the |le |l )(?:suicide )?(?:bomber|kamikaze|attacker|assailant|assaillant)\b|"
     r"(?:بالاضافه|اضافه) (?:الي )?(?:ال)?(?:انتحاري|منفذ|مهاجم)|(?<= )والانتحاري(?!\w)")
@@ -382,14 +385,20 @@ _UPDATE_WORDS = ("toll", "bilan", "حصيله", "rose to", "risen to", "climbed 
 _SMALL = {"two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4, "five": 5, "cinq": 5, "six": 6}
 
 
-def _sentence_counts(sentence: str, lang: str) -> tuple[dict[str, int], set[str], str]:
+def _sentence_counts(sentence: str, lang: str, norm: str = "") -> tuple[dict[str, int], set[str], str]:
     """Summed killed/wounded figures stated in one sentence, the kinds given only vaguely ("others"), and
-    whether the dead counted are attackers: "only" ("all nine bombers were killed"), "some" or "none"."""
-    extra = 0
+    whether the dead counted are attackers: "only" ("all nine bombers were killed"), "some" or "none".
+    ``norm``: the whole normalised report, where "in addition to the bombers" finds how many there were."""
+    extra, attackers_dead = 0, False
     if any(g in sentence for g in _IN_ADDITION_GUARDS) and (m := _IN_ADDITION.search(sentence)) and \
             _adds_attackers(sentence, m):
         extra = _SMALL.get(m["n"] or "", int(m["n"]) if (m["n"] or "").isdigit() else 1)
+        if not m["n"] and m["plural"]:  # "in addition to the bombers": as many as the report names, two at least
+            extra = max(2, _bombers(norm))
+        attackers_dead = bool(m["death"])  # "in addition to the death of the assailant, two were injured"
         sentence = sentence[:m.start()] + " " + sentence[m.end():]
+    if "to death" in sentence:  # "stabbed to death", "beaten to death": killed
+        sentence = _TO_DEATH.sub(" killed", sentence)
     if any(g in sentence for g in _ASIDE_GUARDS):
         sentence = _ASIDE.sub(" ", sentence)
     toks = _tokens(sentence)
@@ -410,8 +419,8 @@ def _sentence_counts(sentence: str, lang: str) -> tuple[dict[str, int], set[str]
             vague.add(kind)
         else:
             counts[kind] = counts.get(kind, 0) + int(value)  # type: ignore[arg-type]
-    if K in counts and extra:
-        counts[K] += extra  # "in addition to the bomber": GTD counts perpetrators among the dead
+    if extra and (K in counts or attackers_dead):
+        counts[K] = counts.get(K, 0) + extra  # "in addition to the bomber": GTD counts perpetrators among the dead
     elif K in counts and ("self" in sentence or "exploser" in sentence or "نفس" in sentence) and \
             _SELF_BLAST.search(sentence):
         counts[K] += 1  # "blew himself up, killing three": the bomber is among the dead
@@ -458,7 +467,7 @@ def find_casualties(text: str, lang: str) -> Casualties:
             zero.update(_zero_statements(sentence))
         if any(g in sentence for g in _BACKGROUND_GUARDS) and _BACKGROUND.search(sentence):
             continue
-        counts, vague, attackers_counted = _sentence_counts(sentence, lang)
+        counts, vague, attackers_counted = _sentence_counts(sentence, lang, norm)
         perpetrators = perpetrators or (bool(counts) and any(w in sentence for w in _PERPETRATOR_WORDS))
         unknown.update(vague)
         if not counts:
@@ -472,6 +481,12 @@ def find_casualties(text: str, lang: str) -> Casualties:
         additive = any(word in sentence for word in _ADDITIVE_WORDS)
         for kind, value in counts.items():
             totals[kind] = totals.get(kind, 0) + value if additive else max(totals.get(kind, 0), value)
+    if K not in totals and K not in unknown and (
+            (" only " in norm or "other than" in norm or " seul" in norm) and _ONLY_ATTACKER.search(norm, 0, _LEAD_CHARS)
+            or ("self" in norm or "exploser" in norm or "نفس" in norm) and _SELF_BLAST.search(norm, 0, _LEAD_CHARS)):
+        totals[K], perpetrators = 1, True  # the one dead is the attacker: not added again by _bombers
+        zero.discard("both")
+        zero.add(W)
     if lang == "en" and (K not in totals or W not in totals):
         _named_victims(text, totals, unknown)  # before the attackers: "killed Ahmad Khan … two attackers also died"
     if attackers and not attackers_told:
@@ -493,6 +508,13 @@ def find_casualties(text: str, lang: str) -> Casualties:
     return Casualties(killed, wounded, tuple(evidence))
 
 
+_TO_DEATH = re.compile(r"\s(?:were |was )?(?:stabbed|beaten|hacked|burned|burnt|stoned|bludgeoned|shot|clubbed) to death\b")
+# "the bomber was the only casualty", "no casualties other than the assailant": one dead, the attacker
+_ONLY_ATTACKER = re.compile(
+    r"\b(?:bomber|assailant|attacker|perpetrator|kamikaze|assaillant) (?:was|etait|a ete) (?:the|le|la) (?:only|seule?) "
+    r"(?:reported )?(?:casualty|fatality|victime|mort|person killed)|"
+    r"\bno (?:reported )?(?:casualties|deaths|fatalities) other than (?:the|that of the) "
+    r"(?:bomber|assailant|attacker|perpetrator)\b")
 _ATTACKER_STEMS = ("bomber", "assailant", "attacker", "perpetrator", "gunm", "himself", "herself", "kamikaze",
                    "assaillant", "terrorist", "انتحاري", "منفذ", "مهاجم", "نفسه")
 _PERPETRATOR_WORDS = ("bomber", "assailant", "attacker", "perpetrator", "himself", "herself", "themselves",

@@ -258,3 +258,24 @@ def test_a_defused_device_or_damage_only_is_no_casualties(text, lang):
 def test_no_stated_toll_stays_unknown(text, lang):
     found = find_casualties(text, lang)
     assert (found.killed, found.wounded) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "killed", "wounded"),
+    [
+        ("Suicide bombers drove two trucks into a base. In addition to the bombers, at least 12 soldiers were "
+         "killed.", "en", 14, 0),
+        ("Three suicide bombers struck a market. In addition to the assailants, nine people were killed.", "en", 12, 0),
+        ("A suicide bomber struck a checkpoint. In addition to the death of the assailant, two soldiers were "
+         "injured.", "en", 1, 2),
+        ("Three guards were stabbed to death at the gate of the depot.", "en", 3, 0),
+        ("A suicide bomber set off his vest near a post. The bomber was the only casualty.", "en", 1, 0),
+        ("A suicide bomber set off his vest near a post. There were no casualties other than the assailant.", "en",
+         1, 0),
+        ("Un kamikaze s'est fait exploser près d'un poste. Le kamikaze a été la seule victime.", "fr", 1, 0),
+        ("فجر انتحاري نفسه قرب حاجز أمني دون وقوع إصابات أخرى", "ar", 1, 0),
+    ],
+)
+def test_dead_attackers_told_apart_are_counted(text, lang, killed, wounded):
+    found = find_casualties(text, lang)
+    assert (found.killed, found.wounded) == (killed, wounded)
