@@ -15,7 +15,7 @@ from marsad import __version__
 from marsad.config import Settings
 from marsad.store.engine import make_engine
 from marsad.web import routes_alerts, routes_health, routes_incidents, routes_taxii, routes_wallets
-from marsad.web import routes_analysis, routes_suggest
+from marsad.web import routes_analysis, routes_share, routes_suggest
 from marsad.web import routes_pages_auth, routes_pages_incident, routes_pages_overview, routes_pages_search
 from marsad.web import (routes_map, routes_pages_admin, routes_pages_audit, routes_pages_orgs, routes_pages_reports,
                         routes_pages_sources, routes_pages_subscriptions)
@@ -60,4 +60,5 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
 ROUTE_MODULES = (routes_health, routes_taxii, routes_wallets, routes_alerts, routes_incidents, routes_analysis,
                  routes_pages_auth, routes_pages_overview, routes_pages_incident, routes_pages_search,
                  routes_map, routes_pages_reports, routes_pages_orgs, routes_pages_sources, routes_pages_subscriptions,
-                 routes_pages_audit, routes_pages_admin, routes_suggest)
+                 routes_pages_audit, routes_pages_admin, routes_suggest,
+                 routes_share)

@@ -53,6 +53,9 @@ _TABLE = (
     ("no_key", rf"^no API key with prefix {_Q}$", N_("There is no API key with the prefix “%(value)s”.")),
     ("short_password", r"^the password is too short: use at least (?P<n>\d+) characters$",
      N_("The password is too short: use at least %(n)s characters.")),
+    ("not_sharer", r"^['\"].*['\"] may not share this incident",
+     N_("Only the analysts, liaison officers and administrators of the organisation that recorded this incident "
+        "may share it.")),
     ("role_needed", r"^['\"].*['\"] may not .*: it needs the role ",
      N_("Your role does not allow this. Ask an administrator of your organisation if you need it.")),
     ("throttled", r"^too many failed sign-ins", N_("Too many failed sign-ins: wait a few minutes and try again.")),

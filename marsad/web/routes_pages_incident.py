@@ -23,14 +23,16 @@ from marsad.errors import InputError
 from marsad.model.incident import field_labels, incident_fields
 from marsad.monitor.curation import CURATOR_ROLES, confirm_incident, correct_incident
 from marsad.monitor.incident_views import get_incident
+from marsad.monitor.sharing import may_share
 from marsad.store import Store
 from marsad.web.i18n import request_language
 from marsad.web.incident_page_data import map_point, marking_of, stix_bundle, timeline
 from marsad.web.pages import form_post, page_router, page_viewer
 from marsad.web.rendering import render
+from marsad.web.routes_pages_reports import TLP_CHOICES, share_choices
 from marsad.web.web_auth import client_address
 
-__all__ = ["register", "CORRECTABLE"]
+__all__ = ["register", "CORRECTABLE", "incident_response"]
 
 #: the fields the page's correction form offers (a subset of curation.EDITABLE_FIELDS); numbers are whole
 CORRECTABLE = ("name", "killed", "wounded", "perpetrator", "city", "occurred")
@@ -70,17 +72,39 @@ def _page(engine, viewer, incident_id: str, lang: str, address: str) -> dict[str
             "similar": brief.similar}
 
 
+def _share_form(request: Request, viewer, data: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What the share panel needs: shown only to the originator's analysts, officers and administrators."""
+    if not may_share(viewer, data["incident"].get("created_by_ref")):
+        return {"can_share": False}
+    current = data["marking"]
+    order = [level for level, _ in TLP_CHOICES]
+    wider = [(level, meaning) for level, meaning in TLP_CHOICES
+             if order.index(level) <= order.index(current.tlp if current.tlp in order else "amber")]
+    states, orgs = share_choices(request.app, viewer, lang)
+    listed = set(current.release_to)
+    return {"can_share": True, "share_tlps": wider,
+            "share_states": [s for s in states if s[0] not in listed],
+            "share_orgs": [o for o in orgs if o[0] not in listed]}
+
+
+async def incident_response(request: Request, incident_id: str, *, status_code: int = 200, **extra: Any):
+    """The incident page (``extra``: ``saved``, ``error``, ``share_error``…); hidden and unknown answer 404."""
+    engine = request.app.state.engine
+    viewer = await run_in_threadpool(page_viewer, request)
+    lang = request_language(request, viewer.language)
+    data = await run_in_threadpool(_page, engine, viewer, incident_id, lang, client_address(request))
+    share = await run_in_threadpool(_share_form, request, viewer, data, lang)
+    return render(request, "incident.html", status_code=status_code, lang=lang,
+                  can_curate=viewer.has_role(*CURATOR_ROLES), correctable=CORRECTABLE, **share, **data, **extra)
+
+
 def register(app: FastAPI) -> None:
     router = page_router()
     engine = app.state.engine
 
     @router.get("/incidents/{incident_id}")
     async def incident_page(request: Request, incident_id: str, saved: str | None = None, error: str | None = None):
-        viewer = await run_in_threadpool(page_viewer, request)
-        lang = request_language(request, viewer.language)
-        data = await run_in_threadpool(_page, engine, viewer, incident_id, lang, client_address(request))
-        return render(request, "incident.html", lang=lang, can_curate=viewer.has_role(*CURATOR_ROLES),
-                      correctable=CORRECTABLE, saved=saved, error=error, **data)
+        return await incident_response(request, incident_id, saved=saved, error=error)
 
     @router.get("/incidents/{incident_id}/bundle.json")
     async def incident_bundle(request: Request, incident_id: str):

@@ -29,7 +29,7 @@ from marsad.web.pages import add_nav, form_post, page_router, page_viewer
 from marsad.web.rendering import render
 from marsad.web.web_auth import client_address
 
-__all__ = ["register", "TLP_CHOICES", "FIELD_LABELS", "form_data"]
+__all__ = ["register", "TLP_CHOICES", "FIELD_LABELS", "form_data", "share_choices"]
 
 #: the TLP levels offered, most open first, with a short explanation (msgids)
 TLP_CHOICES = (
@@ -65,13 +65,20 @@ def form_data(form) -> dict[str, Any]:
     return data
 
 
-def _choices(app: FastAPI, viewer: Viewer, lang: str) -> dict[str, Any]:
+def share_choices(app: FastAPI, viewer: Viewer, lang: str) -> tuple[list, list]:
+    """Recipients a release list may name: member states (code, name in ``lang``) and registered organisations
+    (identity id, name, country) — also offered when an incident's originator shares it more widely."""
     settings = getattr(app.state, "settings", None)
     membership = load_membership(getattr(settings, "membership_file", None))
     states = sorted(((m.code, m.names.get(lang) or m.names.get("en") or m.code) for m in membership.members),
                     key=lambda pair: pair[1])
     orgs = sorted(((o.identity_id, o.name, o.country) for o in list_organisations(app.state.engine)
                    if o.identity_id in viewer.member_identities), key=lambda t: t[1].lower())
+    return states, orgs
+
+
+def _choices(app: FastAPI, viewer: Viewer, lang: str) -> dict[str, Any]:
+    states, orgs = share_choices(app, viewer, lang)
     vocab = {key: [(t.name, t.label(lang)) for t in terms]
              for key, terms in (("attack_types", ATTACK_TYPES), ("target_types", TARGET_TYPES),
                                 ("weapon_types", WEAPON_TYPES))}

@@ -9,6 +9,7 @@ from marsad.access import accounts
 from marsad.access.auth import hash_password
 from marsad.access.context import Viewer
 from marsad.errors import MarsadError
+from marsad.monitor.sharing import not_sharer
 from marsad.store.engine import make_engine
 from marsad.store.base import metadata
 from marsad.web.error_messages import ERROR_MESSAGES, error_code, localise_error
@@ -50,6 +51,7 @@ def _lower_layer_errors(engine) -> dict[str, MarsadError]:
         "role_needed": _raised(lambda: Viewer(username="ali", org_id="o", roles=frozenset({"analyst"})).require_role(
             "admin", to="administer")),
         "throttled": _raised(lambda: throttle.check("ali", "10.0.0.1")),
+        "not_sharer": not_sharer(Viewer(username="ali")),
     }
 
 
