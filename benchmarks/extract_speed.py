@@ -6,14 +6,19 @@ Reports: benchmarks/data/speed_reports.jsonl — eight ar/fr/en reports with tit
 Marsad (not from any corpus; incidents and policy news), each copied with a distinct suffix so that no cache
 of the last few texts answers. Time is CPU time (``time.process_time``), the best of three passes, since the
 machine may be shared. Also prints the start-up cost (models and gazetteer, place scanner — from its cache when the
-data folder has one — and the first report). The last line is one ``summary key=value …`` line.
+data folder has one — and the first report) in this process, then in a fresh process with an empty data folder
+(a new install: ``fresh_load_s`` is models + gazetteer + place scanner + first report, ``fresh_import_s`` the
+imports before them, ``fresh_peak_mb`` its peak memory). The last line is one ``summary key=value …`` line.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -46,6 +51,28 @@ def _start_up() -> dict[str, float]:
     return {"gazetteer_s": gazetteer - started, "place_scanner_s": scanner - gazetteer, "first_report_rest_s": first - scanner}
 
 
+_FRESH = """
+import json, resource, time
+started = time.process_time()
+from marsad.monitor.extract import extract
+from marsad.monitor.models import load_models
+imported = time.process_time()
+load_models()
+extract("A bomb exploded in a market in Baghdad yesterday, killing three people.", published="2024-01-02")
+done = time.process_time()
+print(json.dumps({"fresh_import_s": imported - started, "fresh_load_s": done - imported,
+                  "fresh_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _fresh_start_up() -> dict[str, float]:
+    """Start-up in a new process whose data folder is empty (no cached scanner): a fresh install's first run."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = dict(os.environ, MARSAD_DATA_DIR=folder)
+        out = subprocess.run([sys.executable, "-c", _FRESH], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def _best(run, rounds: int) -> float:
     best = float("inf")
     for _ in range(3):
@@ -62,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     summary: dict[str, object] = {k: round(v, 3) for k, v in _start_up().items()}
     print("start-up (CPU s): " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+    fresh = {k: round(v, 3) for k, v in _fresh_start_up().items()}
+    print("fresh install, new process (CPU s, MB): " + ", ".join(f"{k} {v}" for k, v in fresh.items()))
+    summary.update(fresh)
 
     rows = [json.loads(line) for line in REPORTS.read_text(encoding="utf-8").splitlines() if line.strip()]
     published = date(2024, 6, 30)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from marsad.monitor.concepts import CONCEPTS
+from marsad.monitor.scanner import folded_text
 from marsad.text import ARABIC_RE, fold, tokens
 
 __all__ = [
@@ -247,12 +248,25 @@ def fold_tokens(text: str) -> list[str]:
     return out
 
 
+def _report_tokens(text: str, title: str | None) -> tuple[list[str], int]:
+    """The folded tokens of the title then the text, and how many are the title's.
+
+    A report in NFC (nearly all) is folded whole, as ``title\n\ntext``: the very string the place and group
+    scanners fold (:func:`marsad.monitor.scanner.folded_text` keeps it), so :mod:`marsad.monitor.extract`
+    folds each report once. Folding is then character by character, so the tokens are the title's followed
+    by the text's; a text with decomposed accents is folded part by part, as :func:`fold_tokens` does."""
+    full = f"{title}\n\n{text}" if title else text
+    if full.isascii() or unicodedata.is_normalized("NFC", full):
+        title_words = len(fold_tokens(title)) if title else 0
+        return _TOKEN.findall(folded_text(full)), title_words
+    title_toks = fold_tokens(title) if title else []
+    return title_toks + fold_tokens(text), len(title_toks)
+
+
 def featurise(text: str, title: str | None = None, lang: str = "en") -> Features:
     """Tokens, word features and concept features of a report (title, if any, counts as lead)."""
-    title_toks = fold_tokens(title) if title else []
-    body_toks = fold_tokens(text or "")
-    toks = title_toks + body_toks
-    lead_end = len(title_toks) + LEAD_WORDS
+    toks, title_words = _report_tokens(text or "", title)
+    lead_end = title_words + LEAD_WORDS
     matcher = concept_matcher(lang)
     names = matcher.concepts
     counts: dict[str, int] = {}

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marsad.monitor.concepts import CONCEPTS, INCIDENT_CONCEPTS, POLICY_CONCEPTS
-from marsad.monitor.features import arabic_forms, featurise, fold_tokens
+from marsad.monitor.features import _report_tokens, arabic_forms, featurise, fold_tokens
 from marsad.text import tokens
 
 
@@ -69,3 +69,11 @@ def test_fold_tokens_agrees_with_text_tokens(text):
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
 def test_ascii_fast_path_agrees_with_text_tokens(text):
     assert fold_tokens(text) == tokens(text)
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=80), st.text(alphabet=_ALPHABET, max_size=200))
+def test_report_folded_whole_gives_the_title_tokens_then_the_text_tokens(title, text):
+    toks, title_words = _report_tokens(text, title)
+    expected = fold_tokens(title) if title else []
+    assert title_words == len(expected)
+    assert toks == expected + fold_tokens(text)
