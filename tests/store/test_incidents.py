@@ -122,3 +122,19 @@ def test_malformed_values_never_break_a_write():
 ])
 def test_period_start(day, period, start):
     assert period_start(day, period) == start
+
+
+def test_on_facts_is_remembered_only_for_the_same_clause_and_values():
+    """The memo answers the same re-pointed clause for an equal clause, never for other bound values."""
+    from marsad.store import stix_objects
+    from marsad.store.incidents import _on_facts, on_facts
+
+    def clause(tlps, creator):
+        return (stix_objects.c.tlp.in_(tlps)) | (stix_objects.c.created_by_ref == creator)
+    first = on_facts(clause(["clear", "green"], "identity--a"))
+    assert on_facts(clause(["clear", "green"], "identity--a")) is first
+    for other in (clause(["clear"], "identity--a"), clause(["clear", "green"], "identity--b")):
+        again = on_facts(other)
+        assert again is not first
+        assert str(again.compile(compile_kwargs={"literal_binds": True})) == str(
+            _on_facts(other).compile(compile_kwargs={"literal_binds": True}))
