@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from marsad.model.countries import country_name, is_country_code
 from marsad.model.vocab import ATTACK_TYPES
 
-__all__ = ["AlertMessage", "render_alert", "TEMPLATES"]
+__all__ = ["AlertMessage", "render_alert", "message_from_log", "TEMPLATES"]
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
@@ -86,6 +86,33 @@ def _count(value, words: dict) -> str:
     return words["unreported"] if value is None else str(value)
 
 
+def _page(subject: str, lines: list[str], url: str, lang: str, link: str) -> str:
+    """The HTML form: every value escaped, right-to-left for Arabic."""
+    direction = "rtl" if lang == "ar" else "ltr"
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return (f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
+            f"<title>{html.escape(subject)}</title></head><body dir=\"{direction}\"><h1>{html.escape(subject)}</h1>"
+            f'{paragraphs}<p><a href="{html.escape(url, quote=True)}">{html.escape(link)}</a></p>'
+            "</body></html>")
+
+
+def message_from_log(stored: dict) -> AlertMessage:
+    """The message of an alert as the log stored it (:meth:`AlertMessage.as_json`), for a later delivery.
+
+    The log keeps subject, text, url, language and data, not the HTML: the HTML is rebuilt from the text's body
+    lines (between the subject and the link line), escaped, in the stored language's direction.
+    """
+    lang = stored.get("language") if stored.get("language") in TEMPLATES else "en"
+    subject, text, url = str(stored.get("subject") or ""), str(stored.get("text") or ""), str(stored.get("url") or "")
+    lines = [line for line in text.split("\n")[1:] if line.strip()]
+    link = TEMPLATES[lang]["link"]
+    if lines and lines[-1].startswith(f"{link}:"):
+        lines = lines[:-1]
+    data = {k: v for k, v in stored.items() if k not in ("subject", "text", "url", "language")}
+    return AlertMessage(subject=subject, text=text, html=_page(subject, lines, url, lang, link), url=url,
+                        language=lang, data=data)
+
+
 def render_alert(fields: dict, lang: str, base_url: str, *, reason: str = "new", previous: tuple | None = None,
                  subscription: str | None = None) -> AlertMessage:
     """The alert for ``fields`` (from :func:`marsad.model.incident.incident_fields`) in ``lang``.
@@ -107,12 +134,7 @@ def render_alert(fields: dict, lang: str, base_url: str, *, reason: str = "new",
     if subscription:
         lines.append(f"{words['subscription']}: {subscription}")
     text = "\n".join([subject, "", *lines, "", f"{words['link']}: {url}"])
-    direction = "rtl" if lang == "ar" else "ltr"
-    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
-    body = (f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(subject)}</title></head><body dir=\"{direction}\"><h1>{html.escape(subject)}</h1>"
-            f'{paragraphs}<p><a href="{html.escape(url, quote=True)}">{html.escape(words["link"])}</a></p>'
-            "</body></html>")
+    body = _page(subject, lines, url, lang, words["link"])
     data = {"incident_id": fields["id"], "reason": reason, "attack_types": list(fields.get("attack_types") or ()),
             "country": fields.get("country"), "city": fields.get("city"), "occurred": fields.get("occurred"),
             "perpetrator": fields.get("perpetrator"), "killed": fields.get("killed"), "wounded": fields.get("wounded")}

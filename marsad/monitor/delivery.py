@@ -7,12 +7,20 @@ down costs a recorded failure, not a crashed worker.
 - **Webhook**: ``POST`` of the alert JSON (UTF-8). ``X-Marsad-Timestamp`` is the Unix time of sending and
   ``X-Marsad-Signature: sha256=<hex>`` is HMAC-SHA256 with the subscription's secret over
   ``<timestamp>.<raw body>``, so a receiver can check both origin and freshness (:func:`verify_signature`,
-  5 minutes tolerance) and refuse replays. ``X-Marsad-Alert`` is the log id (to deduplicate retries). Hosts
+  5 minutes tolerance) and refuse replays. ``Idempotency-Key`` and ``X-Marsad-Alert`` are the log id: delivery
+  is at least once (a worker killed mid-send is followed by another that sends again), so a receiver keeps the
+  ids it has handled and ignores a repeat. Hosts
   that resolve to private, loopback or link-local addresses are refused unless ``allow_private`` is set.
 - **E-mail**: :mod:`smtplib`, a plain-text and an HTML part (UTF-8; the HTML is right-to-left for Arabic),
   through the server of the settings ``smtp_host``/``smtp_port``/``smtp_user``/``smtp_password``/
   ``smtp_starttls``, from ``mail_from`` (:func:`dispatcher_from_settings`); without ``smtp_host`` an e-mail
-  alert is recorded as failed ("no SMTP server configured"), never lost silently.
+  alert is recorded as failed ("no SMTP server configured"), never lost silently. ``Message-ID`` is derived from
+  the log id, so a mail client shows a resent alert once.
+- **Redelivery**: a failed try is not the end: the alert stays ``pending`` and is due again after an
+  exponential backoff, up to a bounded number of tries, then ``failed`` with its last error
+  (:mod:`marsad.monitor.delivery_log`). :func:`redeliver_due` — called by every pipeline worker's loop — sends
+  the due ones, including those whose worker died after the commit; each alert is leased to one worker at a
+  time, so no two workers send it at once.
 - **In-app**: :class:`AlertBroker`, an in-process publish/subscribe hub per web application (created by
   ``create_app``, kept on ``app.state``); the server-sent-events route listens on it. One process only: several
   processes would share alerts through PostgreSQL ``LISTEN/NOTIFY`` or Redis — not built.
@@ -36,14 +44,20 @@ from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import select
 
 from marsad.access.db import Db, in_transaction
 from marsad.config import Settings
-from marsad.monitor.alerts import PendingAlert
-from marsad.monitor.subscriptions import is_private_host
+from marsad.access.context import load_viewer
+from marsad.access.policy import visible_clause
+from marsad.errors import NotFound
+from marsad.monitor import delivery_log
+from marsad.monitor.alert_messages import message_from_log
+from marsad.monitor.alerts import WARNING_PREFIX, PendingAlert
+from marsad.monitor.delivery_log import Outcome
+from marsad.monitor.subscriptions import is_private_host, subscriptions_by_id
 from marsad.store.accounts import utcnow
-from marsad.store.alerts import alert_log
+from marsad.store.objects import stix_objects
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -57,6 +71,7 @@ __all__ = [
     "Dispatcher",
     "mailer_from_settings",
     "dispatcher_from_settings",
+    "redeliver_due",
 ]
 
 log = logging.getLogger(__name__)
@@ -90,6 +105,8 @@ class DeliveryResult:
     ok: bool
     attempts: int
     error: str | None = None
+    #: True when trying again cannot help (refused address, no SMTP server, a bug): failed at once
+    final: bool = False
 
 
 def _retrying(action: Callable[[], None], retries: int, backoff: float, sleep=time.sleep) -> DeliveryResult:
@@ -99,7 +116,7 @@ def _retrying(action: Callable[[], None], retries: int, backoff: float, sleep=ti
             action()
             return DeliveryResult(True, attempt)
         except _Refused as exc:
-            return DeliveryResult(False, attempt, str(exc))
+            return DeliveryResult(False, attempt, str(exc), final=True)
         except (OSError, httpx.HTTPError, smtplib.SMTPException, _Rejected) as exc:
             error = f"{exc.__class__.__name__}: {exc}"[:480]
             if attempt <= retries:
@@ -144,7 +161,7 @@ class WebhookSender:
             headers = {"Content-Type": "application/json; charset=utf-8", TIMESTAMP_HEADER: stamp,
                        SIGNATURE_HEADER: sign_payload(secret, stamp, body), "User-Agent": "Marsad-Alerts"}
             if alert_id is not None:
-                headers["X-Marsad-Alert"] = str(alert_id)
+                headers["X-Marsad-Alert"] = headers["Idempotency-Key"] = str(alert_id)
             with httpx.Client(timeout=self.timeout, transport=self._transport, follow_redirects=False) as client:
                 answer = client.post(url, content=body, headers=headers)
             if answer.status_code >= 300:
@@ -163,17 +180,20 @@ class EmailSender:
         self.retries, self.backoff, self.starttls, self._sleep = retries, backoff, starttls, sleep
         self.username, self.password = username, password
 
-    def message(self, to: str, subject: str, text: str, html: str) -> EmailMessage:
-        """The e-mail: a text part and an HTML alternative, both UTF-8."""
+    def message(self, to: str, subject: str, text: str, html: str, *, alert_id: int | None = None) -> EmailMessage:
+        """The e-mail: a text part and an HTML alternative, both UTF-8 (``Message-ID`` from ``alert_id``)."""
         mail = EmailMessage()
         mail["From"], mail["To"], mail["Subject"] = self.sender, to, subject
+        if alert_id is not None:
+            domain = self.sender.rpartition("@")[2] or "localhost"
+            mail["Message-ID"], mail["X-Marsad-Alert"] = f"<marsad-alert-{alert_id}@{domain}>", str(alert_id)
         mail.set_content(text, charset="utf-8")
         mail.add_alternative(html, subtype="html", charset="utf-8")
         return mail
 
-    def send(self, to: str, subject: str, text: str, html: str) -> DeliveryResult:
+    def send(self, to: str, subject: str, text: str, html: str, *, alert_id: int | None = None) -> DeliveryResult:
         """Send one e-mail; never raises."""
-        mail = self.message(to, subject, text, html)
+        mail = self.message(to, subject, text, html, alert_id=alert_id)
 
         def submit() -> None:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
@@ -250,15 +270,22 @@ class AlertBroker:
 class Dispatcher:
     """Delivers :class:`~marsad.monitor.alerts.PendingAlert` s on their channels and records each outcome.
 
-    In-app alerts are published first; webhooks and e-mails then go out in parallel (``workers`` threads), so one
-    slow or dead endpoint, retried with backoff, does not hold up the others. Outcomes are written in one
-    transaction on the calling thread.
+    In-app alerts are published first; webhooks and e-mails are then leased (so no other worker's
+    :func:`redeliver_due` sends them meanwhile) and go out in parallel (``workers`` threads), so one slow or dead
+    endpoint, retried with backoff, does not hold up the others. Outcomes are written in one transaction on the
+    calling thread; a failed alert is due again after ``backoff`` seconds doubling per try, ``failed`` after
+    ``max_attempts`` tries. ``check_every``: the least time between two looks for due alerts by a worker loop.
     """
 
     def __init__(self, *, webhooks: WebhookSender | None = None, mailer: EmailSender | None = None,
-                 broker: AlertBroker | None = None, workers: int = 8):
+                 broker: AlertBroker | None = None, workers: int = 8,
+                 max_attempts: int = delivery_log.MAX_ATTEMPTS, backoff: float = delivery_log.BACKOFF,
+                 max_backoff: float = delivery_log.MAX_BACKOFF, lease: float = delivery_log.DELIVERY_LEASE,
+                 check_every: float = 10.0):
         self.webhooks, self.mailer, self.broker = webhooks or WebhookSender(), mailer, broker
         self.workers = max(1, workers)
+        self.max_attempts, self.backoff, self.max_backoff, self.lease = max_attempts, backoff, max_backoff, lease
+        self.check_every, self._next_check = check_every, float("-inf")
 
     def _external(self, alert: PendingAlert) -> DeliveryResult:
         sub, message = alert.subscription, alert.message
@@ -267,11 +294,11 @@ class Dispatcher:
                 return self.webhooks.send(sub.webhook_url, sub.webhook_secret,
                                           {"alert_id": alert.log_id, **message.as_json()}, alert_id=alert.log_id)
             if self.mailer is None:
-                return DeliveryResult(False, 0, "no SMTP server configured")
-            return self.mailer.send(sub.email, message.subject, message.text, message.html)
+                return DeliveryResult(False, 0, "no SMTP server configured", final=True)
+            return self.mailer.send(sub.email, message.subject, message.text, message.html, alert_id=alert.log_id)
         except Exception as exc:  # noqa: BLE001 - a channel's bug must not stop the others
             log.exception("alert %s: delivery failed", alert.log_id)
-            return DeliveryResult(False, 1, f"internal error: {exc.__class__.__name__}")
+            return DeliveryResult(False, 1, f"internal error: {exc.__class__.__name__}", final=True)
 
     def deliver(self, db: Db, pending: Iterable[PendingAlert]) -> dict[int, DeliveryResult]:
         """Deliver each alert and record status, attempts, error and delivered_at; never raises for a channel.
@@ -286,17 +313,26 @@ class Dispatcher:
                     self.broker.publish(alert.subscription.username, {"id": alert.log_id, **alert.message.as_json()})
                 results[alert.log_id] = DeliveryResult(True, 1)
         external = [a for a in pending if a.channel != "inapp"]
-        if not external:
-            return results
-        with ThreadPoolExecutor(max_workers=min(self.workers, len(external))) as pool:
-            outcomes = list(pool.map(self._external, external))
-        with in_transaction(db, "the delivery status of alerts") as conn:
-            for alert, result in zip(external, outcomes):
-                results[alert.log_id] = result
-                conn.execute(update(alert_log).where(alert_log.c.id == alert.log_id).values(
-                    status="delivered" if result.ok else "failed", attempts=result.attempts,
-                    error=result.error, delivered_at=utcnow() if result.ok else None))
+        if external:
+            now = utcnow()
+            with in_transaction(db, "the delivery lease of alerts") as conn:
+                before = delivery_log.take(conn, [a.log_id for a in external], now, lease=self.lease)
+            results.update(self.send_leased([(a, before[a.log_id]) for a in external if a.log_id in before], db))
         return results
+
+    def send_leased(self, leased: list[tuple[PendingAlert, int]], db: Db, *, now=None) -> dict[int, DeliveryResult]:
+        """Send alerts this worker has leased (each with its tries made before) and record the outcomes (backoff
+        counted from ``now``, default: when the tries ended)."""
+        if not leased:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(leased))) as pool:
+            outcomes = list(pool.map(self._external, [alert for alert, _ in leased]))
+        with in_transaction(db, "the delivery status of alerts") as conn:
+            delivery_log.record_outcomes(
+                conn, {alert.log_id: (before, Outcome(r.ok, r.attempts, r.error, r.final))
+                       for (alert, before), r in zip(leased, outcomes)},
+                now or utcnow(), max_attempts=self.max_attempts, base=self.backoff, cap=self.max_backoff)
+        return {alert.log_id: r for (alert, _), r in zip(leased, outcomes)}
 
 
 def mailer_from_settings(settings: Settings) -> EmailSender | None:
@@ -312,3 +348,66 @@ def dispatcher_from_settings(settings: Settings, *, broker: AlertBroker | None =
                              webhooks: WebhookSender | None = None) -> Dispatcher:
     """The :class:`Dispatcher` of a running hub: e-mail through the configured SMTP server, webhooks, in-app."""
     return Dispatcher(webhooks=webhooks, mailer=mailer_from_settings(settings), broker=broker)
+
+
+def _still_visible(conn, username: str, incident_ids: set[str]) -> set[str]:
+    """The incidents among ``incident_ids`` the user may see now (none for an unknown or inactive user)."""
+    try:
+        viewer = load_viewer(conn, username)
+    except NotFound:
+        return set()
+    return set(conn.execute(select(stix_objects.c.stix_id).distinct().where(
+        stix_objects.c.stix_id.in_(sorted(incident_ids)), visible_clause(viewer))).scalars())
+
+
+def _leased_alerts(db: Db, rows: list) -> tuple[list[tuple[PendingAlert, int]], dict[int, tuple[int, Outcome]]]:
+    """The claimed rows as alerts to send, and the outcomes of those that must not be sent any more: the
+    subscription is gone or paused, or the subscriber may no longer see the incident (sharing is decided again,
+    as for the in-app list: a late delivery never outlives the right to see)."""
+    subs = subscriptions_by_id(db, {r.subscription_id for r in rows})
+    sendable, dropped, visible = [], {}, {}
+    with in_transaction(db, "the sharing check of alerts to redeliver") as conn:
+        for row in rows:
+            sub = subs.get(row.subscription_id)
+            if sub is None:
+                dropped[row.id] = (row.attempts, Outcome(False, 0, "the subscription is paused or gone", final=True))
+                continue
+            if not row.incident_id.startswith(WARNING_PREFIX):
+                if sub.username not in visible:
+                    visible[sub.username] = _still_visible(
+                        conn, sub.username, {r.incident_id for r in rows if not r.incident_id.startswith(WARNING_PREFIX)})
+                if row.incident_id not in visible[sub.username]:
+                    dropped[row.id] = (row.attempts, Outcome(False, 0, "no longer visible to the subscriber", final=True))
+                    continue
+            sendable.append((PendingAlert(row.id, row.channel, sub, message_from_log(dict(row.message))), row.attempts))
+    return sendable, dropped
+
+
+def redeliver_due(db: Db, dispatcher, *, now=None, limit: int = 50, enabled: bool = True) -> dict[int, DeliveryResult]:
+    """Send the webhook and e-mail alerts that are due (never tried because their worker died, or failed and
+    past their backoff), at most ``limit``, leased to this worker; returns the outcome per log id. Never raises.
+
+    Called by each pipeline worker's loop (``enabled`` False: nothing, for record-only pipelines); without an
+    explicit ``now`` it looks at most every ``dispatcher.check_every`` seconds. A dispatcher that is not a
+    :class:`Dispatcher` (a test's recorder) redelivers nothing.
+    """
+    if not enabled or not isinstance(dispatcher, Dispatcher):
+        return {}
+    if now is None:
+        if time.monotonic() < dispatcher._next_check:
+            return {}
+        dispatcher._next_check = time.monotonic() + dispatcher.check_every
+    try:
+        at = now or utcnow()
+        with in_transaction(db, "the redelivery lease of alerts") as conn:
+            rows = delivery_log.claim_due(conn, at, limit, lease=dispatcher.lease)
+        if not rows:
+            return {}
+        sendable, dropped = _leased_alerts(db, rows)
+        if dropped:
+            with in_transaction(db, "the alerts no longer deliverable") as conn:
+                delivery_log.record_outcomes(conn, dropped, at)
+        return dispatcher.send_leased(sendable, db, now=now)
+    except Exception:  # noqa: BLE001 - the worker's loop goes on; the leases run out and the alerts come back
+        log.exception("redelivery of due alerts failed")
+        return {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -43,6 +44,7 @@ __all__ = [
     "create_subscription",
     "list_subscriptions",
     "active_subscriptions",
+    "subscriptions_by_id",
     "delete_subscription",
 ]
 
@@ -228,6 +230,17 @@ def active_subscriptions(db: Db) -> list[Subscription]:
         rows = conn.execute(_select().where(alert_subscriptions.c.active.is_(True), users.c.active.is_(True))
                             .order_by(alert_subscriptions.c.id))
         return [_row(r) for r in rows]
+
+
+def subscriptions_by_id(db: Db, ids: Iterable[int]) -> dict[int, Subscription]:
+    """The active subscriptions of active users among ``ids`` (a paused or deleted one is absent)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    with connected(db) as conn:
+        rows = conn.execute(_select().where(alert_subscriptions.c.id.in_(wanted), alert_subscriptions.c.active.is_(True),
+                                            users.c.active.is_(True)))
+        return {r.id: _row(r) for r in rows}
 
 
 def delete_subscription(db: Db, username: str, subscription_id: int, *, actor: str | None = None,

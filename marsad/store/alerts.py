@@ -10,7 +10,10 @@ for a given toll, whatever the Python code upstream decided. The rules (what mat
   channels to use (in-app, a webhook URL and its signing secret, an e-mail address), the language of the
   messages, whether it is active.
 - ``alert_log``: one row per alert per channel: the incident, why (``new`` or ``toll`` rise), the toll at alert
-  time (killed, wounded, their sum ``toll``), the rendered message, the delivery status and attempts.
+  time (killed, wounded, their sum ``toll``), the rendered message, the delivery status, attempts (tries made),
+  the last error, and ``next_attempt_at``: when a pending webhook or e-mail alert is next due (NULL: now). Any
+  worker redelivers due alerts (:func:`marsad.monitor.delivery.redeliver_due`); taking one moves it to the end
+  of a delivery lease, so two workers never send it at once (index ``(status, next_attempt_at)``).
 """
 
 from __future__ import annotations
@@ -79,6 +82,8 @@ alert_log = Table(
     Column("message", JSONType, nullable=False),
     Column("created", UTCDateTime, nullable=False),
     Column("delivered_at", UTCDateTime, nullable=True),
+    Column("next_attempt_at", UTCDateTime, nullable=True,
+           comment="a pending external alert is due when NULL or past (delivery lease, then backoff)"),
     UniqueConstraint("subscription_id", "incident_id", "channel", "toll"),
     CheckConstraint(f"channel IN ({_in(CHANNELS)})", name="channel"),
     CheckConstraint(f"status IN ({_in(STATUSES)})", name="status"),
@@ -87,6 +92,7 @@ alert_log = Table(
 Index("ix_alert_subscriptions_user_id", alert_subscriptions.c.user_id)
 Index("ix_alert_log_incident_id", alert_log.c.incident_id)
 Index("ix_alert_log_created", alert_log.c.created)
+Index("ix_alert_log_due", alert_log.c.status, alert_log.c.next_attempt_at)
 
 #: the tables of this module, in creation order
 ALERT_TABLES = (alert_subscriptions, alert_log)

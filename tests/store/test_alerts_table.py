@@ -76,3 +76,29 @@ def test_deleting_the_user_deletes_subscriptions_and_log(engine):
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(alert_subscriptions)).scalar() == 0
         assert conn.execute(select(func.count()).select_from(alert_log)).scalar() == 0
+
+
+def test_migration_0012_adds_when_each_alert_is_next_due(database_url):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from marsad.store.migrate import alembic_config, current
+    engine = make_engine(database_url)
+    upgrade(engine, "0011")
+    create_organisation(engine, "SA unit", "SA")
+    create_user(engine, "sa", "SA unit", "analyst", None)
+    with engine.begin() as conn:  # an alert recorded before the revision: due at once afterwards (NULL)
+        sub_id = _subscription(conn)
+        conn.exec_driver_sql(
+            "INSERT INTO alert_log (subscription_id, incident_id, reason, toll, channel, status, attempts, message, "
+            f"created) VALUES ({sub_id}, 'incident--1', 'new', 0, 'webhook', 'pending', 0, '{{}}', "
+            "'2026-11-23 00:00:00+00:00')")
+    upgrade(engine)
+    assert current(engine) >= "0012"
+    assert "ix_alert_log_due" in {i["name"] for i in inspect(engine).get_indexes("alert_log")}
+    with engine.connect() as conn:
+        assert conn.execute(select(alert_log.c.next_attempt_at)).scalar_one() is None
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0011")
+    assert "next_attempt_at" not in {c["name"] for c in inspect(engine).get_columns("alert_log")}
+    engine.dispose()
