@@ -39,7 +39,7 @@ def _failed(request: Request, username: str, next_path: str, status: int, messag
 
 
 def register(app: FastAPI) -> None:
-    app.state.sign_in_throttle = SignInThrottle()
+    app.state.sign_in_throttle = SignInThrottle(app.state.engine)
     router = page_router()
 
     @router.get("/sign-in")

@@ -12,8 +12,12 @@ Why together: these four decide whether a browser request is the signed-in user'
   Requests with an API key (``Bearer``) need no token (a browser never adds one on its own); HTTP Basic is
   exempt only for non-form bodies (JSON), because a browser that once answered a Basic prompt re-sends it.
 * **Throttle**: 5 failed sign-ins per username, and 20 per client address, within 5 minutes answer 429 until the
-  window passes. Counters live in memory of one app (``app.state.sign_in_throttle``): a multi-process
-  deployment multiplies the allowance by the number of workers — acceptable for a slow argon2 check.
+  window passes. With a database (``SignInThrottle(engine)``, what the app uses) the failures are counted from
+  the audit trail — the ``deny`` entries (``attempted: login``) the sign-in route writes anyway — so every
+  process and every restart shares one count, without a table of its own; a successful sign-in (a ``login``
+  entry) clears the user's count. Each check reads at most the newest ``_SCAN`` entries of the window (by
+  ``seq``, for this user or this address): bounded, whatever the trail's size. Without a database (tests, tools)
+  the counters live in memory.
 * **Secret key**: ``settings.secret_key``, else a random key generated once into ``data_dir/secret_key`` (0600).
 """
 
@@ -26,15 +30,19 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from fastapi import Request
+from sqlalchemy import func, select
 from starlette.responses import Response
 
 from marsad.access.auth import authenticate_header
 from marsad.access.context import Viewer
+from marsad.access.db import Db, connected
 from marsad.access.sessions import SESSION_TTL, authenticate_session
 from marsad.errors import AccessDenied, AuthenticationError, MarsadError
+from marsad.store.audit import audit_log
 
 __all__ = ["SESSION_COOKIE", "PRESESSION_COOKIE", "CSRF_FIELD", "CSRF_HEADER", "SignInThrottle", "secret_key_of",
            "current_viewer", "optional_viewer", "set_session_cookie", "clear_session_cookie", "csrf_token",
@@ -160,10 +168,13 @@ async def check_csrf(request: Request) -> None:
 
 
 class SignInThrottle:
-    """Failed sign-ins counted per username and per client address in a sliding window (memory of one app)."""
+    """Failed sign-ins counted per username and per client address in a sliding window: from the audit trail when
+    given ``db`` (shared by every process), else in memory of one app."""
 
-    def __init__(self, per_user: int = 5, per_address: int = 20, window: float = 300.0, clock=time.monotonic):
-        self.per_user, self.per_address, self.window, self.clock = per_user, per_address, window, clock
+    def __init__(self, db: Db | None = None, *, per_user: int = 5, per_address: int = 20, window: float = 300.0,
+                 clock=time.monotonic, now=lambda: datetime.now(timezone.utc)):
+        self.db, self.per_user, self.per_address, self.window = db, per_user, per_address, window
+        self.clock, self.now = clock, now
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
@@ -173,21 +184,64 @@ class SignInThrottle:
             times.popleft()
         return times
 
-    def check(self, username: str, address: str) -> None:
-        """:class:`MarsadError` 429 while either counter is at its limit."""
+    def counts(self, username: str, address: str) -> tuple[int, int]:
+        """Recent failures of ``username`` (since its last successful sign-in) and from ``address``."""
+        if self.db is not None:
+            return _audited_failures(self.db, _user_key(username), address, self.now() - timedelta(
+                seconds=self.window))
         now = self.clock()
         with self._lock:
-            user = len(self._recent(f"u:{username.strip().lower()}", now))
-            addr = len(self._recent(f"a:{address}", now))
+            return len(self._recent(f"u:{_user_key(username)}", now)), len(self._recent(f"a:{address}", now))
+
+    def check(self, username: str, address: str) -> None:
+        """:class:`MarsadError` 429 while either counter is at its limit."""
+        user, addr = self.counts(username, address)
         if user >= self.per_user or addr >= self.per_address:
             raise MarsadError("too many failed sign-ins: wait a few minutes and try again", status=429)
 
     def failed(self, username: str, address: str) -> None:
+        """Count a failure (in memory only: with a database the route's ``deny`` audit entry is the count)."""
+        if self.db is not None:
+            return
         now = self.clock()
         with self._lock:
-            self._recent(f"u:{username.strip().lower()}", now).append(now)
+            self._recent(f"u:{_user_key(username)}", now).append(now)
             self._recent(f"a:{address}", now).append(now)
 
     def succeeded(self, username: str) -> None:
+        """Clear the user's count (with a database, the route's ``login`` entry does)."""
+        if self.db is not None:
+            return
         with self._lock:
-            self._failures.pop(f"u:{username.strip().lower()}", None)
+            self._failures.pop(f"u:{_user_key(username)}", None)
+
+
+#: audit entries read per check and key (newest first): more than any limit, so counts are exact up to it
+_SCAN = 200
+
+
+def _user_key(username: str) -> str:
+    return (username or "").strip().lower()[:64]
+
+
+def _is_failed_login(row) -> bool:
+    return row.action == "deny" and isinstance(row.detail, dict) and row.detail.get("attempted") == "login"
+
+
+def _audited_failures(db: Db, user: str, address: str, since: datetime) -> tuple[int, int]:
+    """(failed sign-ins of ``user`` since ``since`` and after its last successful one, those from ``address``),
+    from the newest audit entries: two bounded reads (``ORDER BY seq DESC LIMIT``) over the window."""
+    log = audit_log.c
+    recent = (log.at >= since, log.action.in_(("deny", "login")))
+    columns = (log.action, log.detail)
+    with connected(db) as conn:
+        by_user = conn.execute(select(*columns).where(*recent, func.lower(func.trim(log.actor)) == user)
+                               .order_by(log.seq.desc()).limit(_SCAN)).all()
+        by_address = conn.execute(select(*columns).where(*recent, log.action == "deny", log.remote_addr == address)
+                                  .order_by(log.seq.desc()).limit(_SCAN)).all() if address else []
+    user_failures = 0
+    for row in by_user:
+        if row.action == "login":
+            break
+        user_failures += _is_failed_login(row)
+    return user_failures, sum(map(_is_failed_login, by_address))

@@ -86,6 +86,54 @@ def test_throttle_per_user_and_per_address():
     throttle.check("d", "9.9.9.9")
 
 
+def test_throttle_counts_failures_from_the_audit_trail(seeded):
+    from datetime import datetime, timedelta, timezone
+
+    from marsad.access.audit import record, record_denial, record_login
+    from marsad.access.context import Viewer
+    engine = seeded.engine
+    later = [datetime.now(timezone.utc)]
+    throttle = SignInThrottle(engine, per_user=2, per_address=3, window=60, now=lambda: later[0])
+
+    def fail(user, address):
+        record_denial(engine, user, "login", reason="wrong username or password", remote_addr=address)
+
+    fail("Mona", "1.1.1.1")
+    record_denial(engine, "mona", "read", ["incident--x"], reason="hidden", remote_addr="1.1.1.1")  # not a sign-in
+    throttle.check("mona", "1.1.1.1")
+    fail(" mona", "2.2.2.2")
+    assert throttle.counts("MONA", "3.3.3.3") == (2, 0)
+    with pytest.raises(MarsadError) as refused:
+        throttle.check("mona", "3.3.3.3")
+    assert refused.value.status == 429
+    fail("x", "1.1.1.1")
+    fail("y", "1.1.1.1")
+    with pytest.raises(MarsadError):
+        throttle.check("z", "1.1.1.1")  # per address
+    record_login(engine, Viewer(username="mona"), method="password")
+    assert throttle.counts("mona", "9.9.9.9") == (0, 0)  # a successful sign-in clears the user's count
+    old = datetime.now(timezone.utc) - timedelta(seconds=120)
+    record(engine, "old", "deny", detail={"attempted": "login", "reason": "x"}, remote_addr="4.4.4.4", at=old)
+    assert throttle.counts("old", "4.4.4.4") == (0, 0)  # outside the window
+    later[0] += timedelta(seconds=61)
+    throttle.check("z", "1.1.1.1")
+
+
+def test_throttle_is_shared_by_every_app_on_the_database(make_client):
+    first, second = make_client(), make_client()
+    token = _token(first.get("/sign-in").text)
+    for _ in range(5):
+        wrong = first.post("/sign-in", data={"username": "jo_analyst", "password": "wrong password!",
+                                             "csrf_token": token}, follow_redirects=False)
+        assert wrong.status_code == 401
+    token = _token(second.get("/sign-in").text)
+    refused = second.post("/sign-in", data={"username": "jo_analyst", "password": PASSWORD, "csrf_token": token},
+                          follow_redirects=False)
+    assert refused.status_code == 429  # another process (app) on the same database refuses too
+    third = make_client()
+    sign_in(third, "sa_analyst")  # other users are not affected
+
+
 def test_secret_key_generated_once_into_the_data_folder(tmp_path):
     app = create_app(load_settings(data_dir=tmp_path))
     key = secret_key_of(app)
