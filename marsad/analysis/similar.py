@@ -150,8 +150,6 @@ def _candidates(conn: Connection, target: Mapping[str, Any], attack_types: Itera
     return found
 
 
-#: the most the shared types can add to a score (each Jaccard is at most 1)
-_MOST_FROM_TYPES = sum(WEIGHTS[reason] for reason in _VOCABS.values())
 #: candidates whose types are read at once (best group-and-place scores first)
 _TERMS_CHUNK = 100
 
@@ -199,11 +197,14 @@ def find_similar(conn: Connection, target: Mapping[str, Any], where: ColumnEleme
     incidents ``where`` lets the caller see (a clause over ``stix_objects``).
 
     Exact, yet it reads the types of few candidates: they are scored best group-and-place part first, and once
-    ``limit`` precedents are known the rest is skipped as soon as even full type matches (+4.0) could not reach
+    ``limit`` precedents are known the rest is skipped as soon as even full type matches (at most +4.0, only
+    for the vocabularies the incident has types in) could not reach
     the ``limit``-th score (a tie would still be read: it may win on the time gap)."""
     limit = max(0, limit)
     mine = _terms(conn, [target["object_pk"]])[target["object_pk"]]
     rows = _candidates(conn, target, mine["attack_type"], where)
+    # a Jaccard is 0 when the incident has no type of that vocabulary: only the others can add to a score
+    most_from_types = sum(WEIGHTS[reason] for vocab, reason in _VOCABS.items() if mine[vocab])
     base = {pk: _base_score(target, row)[0] for pk, row in rows.items()}
     order = sorted(rows, key=lambda pk: -base[pk])
     ranked: list[tuple] = []
@@ -211,7 +212,7 @@ def find_similar(conn: Connection, target: Mapping[str, Any], where: ColumnEleme
         if len(ranked) >= limit:
             ranked.sort(key=lambda item: item[:3])
             del ranked[limit:]
-            if round(base[order[start]] + _MOST_FROM_TYPES, 2) < -ranked[-1][0]:
+            if round(base[order[start]] + most_from_types, 2) < -ranked[-1][0]:
                 break
         chunk = order[start:start + _TERMS_CHUNK]
         theirs = _terms(conn, chunk)
