@@ -46,6 +46,7 @@ from marsad.monitor.incident_files import (
 from marsad.monitor.merging import MERGE_K, EventFacts, best_match
 from marsad.monitor.similarity import Signature, near_duplicate_key, signature
 from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
+from marsad.store.pipeline_items import insert_many
 
 __all__ = ["file_reports", "text_keys", "TextKeys"]
 
@@ -222,15 +223,20 @@ def _read(conn: Connection, probes: Sequence[_Probe], view: _View) -> None:
             view.signatures[incident_id].append((received, report_id, data))
 
 
+#: an incident's reports and edits (built once: an update reads them for every incident it changes)
+_REPORTS_OF = select(_r.report_id, _r.received, _r.published, _r.title, _r.record).where(
+    _r.incident_id == bindparam("iid"))
+_EDITS_OF = select(_e.field, _e.new).where(_e.incident_id == bindparam("iid")).order_by(_e.id)
+
+
 def _load(conn: Connection, view: _View, incident_id: str) -> _Incident:
     """An existing incident about to change: its row, all its reports and its analysts' edits."""
     if incident_id not in view.touched:
         row = view.rows[incident_id]
         values = vars(row) if isinstance(row, _Row) else row._asdict()
-        rows = [FiledRow(r.report_id, r.received, r.published, r.title, r.record) for r in conn.execute(
-            select(_r.report_id, _r.received, _r.published, _r.title, _r.record).where(_r.incident_id == incident_id))]
-        edits = {e.field: e.new for e in conn.execute(select(_e.field, _e.new).where(_e.incident_id == incident_id)
-                                                     .order_by(_e.id)) if e.field in EDITABLE_FIELDS}
+        rows = [FiledRow(r.report_id, r.received, r.published, r.title, r.record)
+                for r in conn.execute(_REPORTS_OF, {"iid": incident_id})]
+        edits = {e.field: e.new for e in conn.execute(_EDITS_OF, {"iid": incident_id}) if e.field in EDITABLE_FIELDS}
         view.touched[incident_id] = _Incident(_Row(**values), rows, edits, list(view.signatures[incident_id]),
                                               False)
     return view.touched[incident_id]
@@ -357,8 +363,7 @@ def _flush(conn: Connection, view: _View, writes: _Writes) -> None:
         conn.execute(insert(incident_files), new)
     if writes.reports:
         conn.execute(insert(incident_file_reports), writes.reports)
-    if writes.bands:
-        conn.execute(insert(incident_band_keys), writes.bands)
+    insert_many(conn, incident_band_keys, writes.bands)  # ~16 per report: one array statement on PostgreSQL
     changed = [{f"b_{k}": getattr(t.row, k) for k in (
         "occurred", "occurred_precision", "country", "admin1", "city", "latitude", "longitude", "attack_types",
         "perpetrator", "killed", "wounded")} | {"b_iid": t.row.incident_id, "b_modified": t.row.modified}

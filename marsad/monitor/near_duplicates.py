@@ -23,11 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from marsad.monitor.items import SourceItem
 from marsad.monitor.similarity import NEAR_DUPLICATE, NUM_PERM, Signature, near_duplicate_key, signature
-from marsad.store.pipeline_items import pipeline_items, pipeline_near_keys
+from marsad.store.pipeline_items import insert_many, pipeline_items, pipeline_near_keys
 
 __all__ = ["Fingerprint", "fingerprint", "find_duplicates", "record_fingerprints", "KEY_CANDIDATES"]
 
@@ -137,6 +137,5 @@ def record_fingerprints(conn: Connection, items: Sequence[tuple[int, Fingerprint
     for item_id, fp in items:
         if fp.content_hash:
             _remember((item_id, fp.content_hash), fp.signature)
-    rows = [{"band_key": key, "item_id": item_id} for item_id, fp in items for key in _all_keys(fp)]
-    if rows:
-        conn.execute(insert(pipeline_near_keys), rows)
+    insert_many(conn, pipeline_near_keys,
+                [{"band_key": key, "item_id": item_id} for item_id, fp in items for key in _all_keys(fp)])

@@ -23,6 +23,7 @@ a submission goes where its metadata says (``collection``), else there too.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -43,8 +44,8 @@ from marsad.config import Settings
 from marsad.errors import ConfigError, MarsadError, NotFound
 from marsad.monitor.alerts import AlertIncident, PendingAlert, SubscriptionIndex, public_base_url, record_batch_alerts
 from marsad.monitor.collect import poll_due
-from marsad.monitor.delivery import Dispatcher, dispatcher_from_settings
-from marsad.monitor.extract import extract_report
+from marsad.monitor.delivery import Dispatcher, dispatcher_from_settings, redeliver_due
+from marsad.monitor.extract import extract, extract_report
 from marsad.monitor.filing_batch import TextKeys, file_reports, text_keys
 from marsad.monitor.incident_files import FiledReport
 from marsad.monitor.near_duplicates import Fingerprint, find_duplicates, fingerprint, record_fingerprints
@@ -57,7 +58,7 @@ from marsad.store.rows import default_marking_reader
 from marsad.store.sources import sources as sources_table
 from marsad.store.writes import lock_clock, put_objects
 
-__all__ = ["PipelineResult", "Pipeline", "Filer", "LIVE_BATCH"]
+__all__ = ["PipelineResult", "Pipeline", "Filer", "LIVE_BATCH", "settle_heap"]
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +162,7 @@ class Pipeline:
     def run_once(self) -> PipelineResult:
         """Process everything queued (and claimable by this worker), then return what was done."""
         self.check_ready()
+        settle_heap()
         total = PipelineResult()
         while batch := claim(self.engine, self.worker, self.batch_size, lease_seconds=self.lease_seconds,
                              max_attempts=self.max_attempts):
@@ -179,6 +181,7 @@ class Pipeline:
         up to the worker's ``batch_size``, so fewer per-batch statements let it catch up (:func:`_next_size`).
         """
         self.check_ready()
+        settle_heap()
         live = batch_size or min(self.batch_size, LIVE_BATCH)
         size = live
         restore = None
@@ -192,6 +195,7 @@ class Pipeline:
                     if poll_sources and time.monotonic() - last_poll >= poll_every:
                         last_poll = time.monotonic()
                         poll_due(self.engine)
+                    redeliver_due(self.engine, self.dispatcher, enabled=self.deliver)  # H7: due webhook/e-mail alerts
                     batch = claim(self.engine, self.worker, size, lease_seconds=self.lease_seconds,
                                   max_attempts=self.max_attempts)
                     if batch:
@@ -375,6 +379,25 @@ class Pipeline:
             name = conn.execute(select(sources_table.c.name).where(sources_table.c.id == source_id)).scalar()
             self._source_names[source_id] = name or f"source-{source_id}"
         return self._source_names[source_id]
+
+
+_settled_in: int | None = None
+
+
+def settle_heap() -> None:
+    """Load the extraction models, then move everything alive into the garbage collector's permanent generation
+    (:func:`gc.freeze`), once per process.
+
+    Why: a worker's heap is mostly the models and tables loaded once (≈190,000 objects) that live as long as
+    the process; without this every full collection walks them all again, ≈0.2 ms of CPU per item (measured
+    over 1,000 items: GC 0.32 → 0.13 ms/item). A forked worker settles its own heap once more."""
+    global _settled_in
+    if _settled_in == os.getpid():
+        return
+    _settled_in = os.getpid()
+    extract("A bomb exploded in Baghdad on Monday, killing 3 people.")
+    gc.collect()
+    gc.freeze()
 
 
 def _next_size(size: int, claimed: int, live: int, largest: int) -> int:

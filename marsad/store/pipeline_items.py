@@ -18,11 +18,15 @@ Statuses: ``pending`` (waiting or leased), ``done`` (stored; ``report_id``/``inc
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Table
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Column, Connection, Index, Integer, String, Table, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, metadata
 
-__all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "PIPELINE_TABLES"]
+__all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "PIPELINE_TABLES", "insert_many"]
 
 #: the states of a queued item
 ITEM_STATUSES = ("pending", "done", "duplicate", "failed")
@@ -58,3 +62,27 @@ pipeline_near_keys = Table(
 
 #: the tables of this module, in creation order
 PIPELINE_TABLES = (pipeline_items, pipeline_near_keys)
+
+
+_UNNEST_INSERTS: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table``: on PostgreSQL ONE ``INSERT … SELECT unnest(…)``
+    with one array per column, elsewhere ``executemany``.
+
+    Why: the pipeline inserts ~17 key rows per item (band keys and a URL key); psycopg's ``executemany``
+    costs tens of microseconds of client CPU per row even pipelined, an array per column costs almost none.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), list(rows))
+        return
+    names = tuple(rows[0])
+    statement = _UNNEST_INSERTS.get((table.name, names))
+    if statement is None:
+        arrays = [func.unnest(bindparam(name, type_=ARRAY(table.c[name].type))) for name in names]
+        statement = insert(table).from_select(list(names), select(*arrays))
+        _UNNEST_INSERTS[(table.name, names)] = statement
+    conn.execute(statement, {name: [row[name] for row in rows] for name in names})

@@ -308,3 +308,14 @@ def test_a_live_worker_claims_more_while_the_queue_backs_up_and_less_once_it_is_
         size = _next_size(size, claimed, 32, 200)
         sizes.append(size)
     assert sizes == [64, 128, 200, 200, 200, 32, 32]
+
+
+def test_a_worker_settles_its_heap_once_so_full_collections_skip_the_models():
+    import gc
+
+    from marsad.monitor.pipeline import settle_heap
+
+    settle_heap()
+    frozen = gc.get_freeze_count()
+    settle_heap()
+    assert frozen > 10_000 and gc.get_freeze_count() == frozen

@@ -1,0 +1,38 @@
+"""insert_many stores exactly the rows given, on both backends (one array statement on PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from marsad.store.engine import make_engine
+from marsad.store.migrate import upgrade
+from marsad.store.pipeline_items import insert_many, pipeline_near_keys
+
+
+@pytest.fixture
+def engine(database_url):
+    made = make_engine(database_url)
+    upgrade(made)
+    with made.begin() as conn:
+        conn.execute(delete(pipeline_near_keys))
+    yield made
+    made.dispose()
+
+
+def test_insert_many_stores_every_row_and_nothing_for_none(engine):
+    rows = [{"band_key": f"{n:02d}:abc", "item_id": 10 ** 12 + n} for n in range(40)]
+    with engine.begin() as conn:
+        insert_many(conn, pipeline_near_keys, rows)
+        insert_many(conn, pipeline_near_keys, [])
+        stored = conn.execute(select(pipeline_near_keys.c.band_key, pipeline_near_keys.c.item_id)).all()
+    assert sorted(map(tuple, stored)) == sorted((r["band_key"], r["item_id"]) for r in rows)
+
+
+def test_insert_many_is_all_or_nothing_on_a_duplicate_key(engine):
+    with pytest.raises(IntegrityError):
+        with engine.begin() as conn:
+            insert_many(conn, pipeline_near_keys, [{"band_key": "k", "item_id": 1}, {"band_key": "k", "item_id": 1}])
+    with engine.connect() as conn:
+        assert conn.execute(select(pipeline_near_keys)).all() == []
