@@ -134,6 +134,12 @@ class _Mention:
 _UPPER_BYTES, _LOWER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz"
 
 
+#: weight of the wire dateline's country (a mention of a country weighs 3, a cued city up to 2.5)
+WIRE_HINT = 3.5
+#: the dateline of capitals wire copy: "SAN SALVADOR, 3 JAN 90 --", "LIMA (EFE), 15 JAN 90 --" (where it was filed)
+_WIRE_DATELINE = re.compile(r"\s*(?P<place>[A-Z][A-Z .'\-]{1,30}?)(?: \([A-Z .]+\))?, \d{1,2} [A-Z]{3}\b")
+
+
 def _all_caps(text: str) -> bool:
     """Whether a Latin-script text is written in capitals (1980s-90s wire copy: "BOMB EXPLODED IN LIMA"), so
     that a capital letter says nothing about a word being a name. (Counted by two bytes.translate deletions.)"""
@@ -250,7 +256,8 @@ def _credible(mention: _Mention) -> bool:
     return mention.cue >= 1 or best.population >= 50_000 or best.kind == "admin1"
 
 
-def _country_scores(mentions: list[_Mention], demonyms: list[tuple[int, str]], hint: str | None) -> Counter:
+def _country_scores(mentions: list[_Mention], demonyms: list[tuple[int, str]], hint: str | None,
+                    hint_weight: float = 2.0) -> Counter:
     scores: Counter = Counter()
     named: set[str] = set()
     for rank, mention in enumerate(mentions):
@@ -274,7 +281,7 @@ def _country_scores(mentions: list[_Mention], demonyms: list[tuple[int, str]], h
     for code, count in Counter(code for _, code in demonyms).items():
         scores[code] += min(count, 3) * 0.7
     if hint:
-        scores[hint] += 2.0
+        scores[hint] += hint_weight
     return scores
 
 
@@ -318,9 +325,9 @@ def _surface(text: str, key: str) -> str | None:
 
 
 def _from_mentions(text: str, lang: str, mentions: list[_Mention], demonyms: list[tuple[int, str]],
-                   hint: str | None) -> PlaceResult:
+                   hint: str | None, hint_weight: float = 2.0) -> PlaceResult:
     """The place the mentions (and demonyms) of ``text`` point to."""
-    scores = _country_scores(mentions, demonyms, hint)
+    scores = _country_scores(mentions, demonyms, hint, hint_weight)
     country = max(scores, key=lambda c: scores[c]) if scores else None
     admin1s = {(p.country, p.name) for m in mentions for p in m.places if p.kind == "admin1"}
     evidence = [f"country:{m.hit.key}" for m in mentions if m.places[0].kind == "country"][:3]
@@ -468,7 +475,11 @@ def find_places(text: str, lang: str, *, hint_country: str | None = None) -> Pla
             return chained
         chained = None
     if dateline is None:
-        return _from_mentions(text, lang, mentions, demonyms, hint)
+        wire = caps and hint is None and _WIRE_DATELINE.match(text)
+        if wire:  # "LIMA, 15 JAN 90 (EFE) --"
+            end = len(fold(text[:wire.end("place")]))
+            hint = _from_mentions(text, lang, [m for m in mentions if m.hit.start < end], [], None).country
+        return _from_mentions(text, lang, mentions, demonyms, hint, WIRE_HINT if wire else 2.0)
     low = len(fold(text[:dateline[0]])) if dateline[0] else 0
     high = len(fold(text[:dateline[1]]))
     filed = [m for m in mentions if low <= m.hit.start < high]

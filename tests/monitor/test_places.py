@@ -180,3 +180,15 @@ def test_all_caps_a_background_place_chain_gives_way_to_the_main_country():
 
 def test_arabic_is_never_read_as_all_caps():
     assert find_places("انفجرت عبوة ناسفة في الموصل شمال العراق", "ar").country == "IQ"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "country"),
+    [
+        ("LIMA, 15 JAN 90 (EFE) -- [TEXT] POLICE REPORTED THAT A BOMB EXPLODED IN FRONT OF A BANK TODAY. THE "
+         "UNITED STATES GOVERNMENT CONDEMNED THE ATTACK.", "en", "PE"),
+        ("BAMAKO, 3 MAR 24 -- UNE BOMBE A EXPLOSE PRES D'UN MARCHE. LA FRANCE A CONDAMNE L'ATTENTAT.", "fr", "ML"),
+    ],
+)
+def test_all_caps_wire_dateline_breaks_ties(text, lang, country):
+    assert find_places(text, lang).country == country
