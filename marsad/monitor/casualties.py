@@ -18,7 +18,9 @@ nothing):
   is its separate attackers' figure), so "killed 6 people … the bomber also died" is 7, in every language
   ("blew himself up, killing six", "tuant six personnes et le kamikaze", "مقتل ستة أشخاص والانتحاري"); a
   bomber counted within the figure ("six people, including the bomber") is not added again;
-* "no casualties" / "aucune victime" / "لم يسفر عن إصابات" give 0; background sentences ("since 2019",
+* "no casualties" / "aucune victime" / "لم يسفر عن إصابات" give 0, and so does a report with no casualty word
+  at all that says the device was defused, the hostages were freed unharmed or only damage was done
+  (:mod:`marsad.monitor.toll_statements`); background sentences ("since 2019",
   "so far this year") are skipped; vague amounts ("dozens", "عشرات") are not counts.
 
 Policy (GTD coders do the same): when a report gives one figure (say killed) and never mentions the other,
