@@ -46,10 +46,14 @@ _FAILED_ASSASSINATION = re.compile(  # attempts, plots, and background (cells, s
 
 
 # a device found and made safe, hostages freed unharmed: when the report states no toll at all, nobody died
-_NO_HARM = re.compile(r"\b(?:defused|dismantled|deactivated|disarmed|unharmed|unhurt|safely released)\b|"
+_NO_HARM = re.compile(r"\b(?:defused|dismantled|deactivated|disarmed|unharmed|unhurt|safely released|foiled|thwarted"
+                      r"|(?:was|were) (?:later |eventually |subsequently )?(?:released|freed|rescued))\b|\bdejoue\w*|"
+                      r"\b(?:a|ont) ete (?:liberee?s?|relachee?s?)\b|(?<!\w)(?:احبط\w*|احباط|افرج\w*|الافراج)(?!\w)|"
                       r"\bdesamorce\w*|\bsains? et saufs?\b|\bindemnes?\b|"
                       r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)(?:تفكيك|ابطال|فكك\w*|ابطل\w*)(?!\w)|(?<!\w)سالمين(?!\w)")
 _NO_HARM_GUARDS = ("defused", "dismantled", "deactivated", "disarmed", "unharmed", "unhurt", "safely released",
+                   "foiled", "thwarted", "released", "freed", "rescued", "dejoue", "libere", "relache", "احبط", "احباط",
+                   "افرج", "الافراج",
                    "desamorc", "et sauf", "indemne", "تفكيك", "ابطال", "فكك", "ابطل", "سالمين")
 # damage told as the outcome ("damaging the building", "des dégâts matériels", "أضرار مادية") in a report that
 # names no casualty at all: the report says what the attack did, and it killed nobody

@@ -45,6 +45,13 @@ def test_attacker_only(text, expected):
         ("une bombe a explose, causant des degats materiels.", False, True),
         ("انفجرت عبوة واسفرت عن اضرار مادية", False, True),
         ("a bomb exploded near the bank; police defused a second one.", False, False),
+        ("gunmen seized two engineers on monday; they were released on friday.", True, False),
+        ("police foiled an attack on the ministry.", True, False),
+        ("les deux otages ont ete liberes vendredi.", True, False),
+        ("la police a dejoue un attentat contre le ministere.", True, False),
+        ("افرج الخاطفون عن المهندسين يوم الجمعة", True, False),
+        ("احبطت الشرطة هجوما على الوزارة", True, False),
+        ("gunmen seized two engineers on monday.", False, False),
     ],
 )
 def test_no_harm_and_damage(text, harm, damaged):
