@@ -31,11 +31,11 @@ from urllib.parse import quote
 from sqlalchemy import Connection, Integer, cast, func, select
 
 from marsad.access.context import Viewer
-from marsad.analysis.trends import visibility
 from marsad.errors import InputError
 from marsad.model.countries import country_name, is_country_code
 from marsad.model.shapes import country_shapes
 from marsad.store.incidents import incident_facts, on_facts
+from marsad.web.viewer_clauses import viewer_visibility
 
 __all__ = ["MAX_MARKERS", "DEFAULT_MARKERS", "CELL_DEGREES", "Box", "parse_box", "shapes_payload", "incident_url", "incident_markers"]
 
@@ -101,7 +101,7 @@ def _country_name(code: str | None, lang: str) -> str | None:
 def _conditions(viewer: Viewer | None, box: Box | None, since: date | None, until: date | None,
                 country: str | None) -> list:
     facts = incident_facts.c
-    where = [on_facts(visibility(viewer)), facts.latitude.is_not(None), facts.longitude.is_not(None)]
+    where = [on_facts(viewer_visibility(viewer)), facts.latitude.is_not(None), facts.longitude.is_not(None)]
     if box is not None:
         where.append(facts.latitude.between(box.south, box.north))
         if box.west <= box.east:

@@ -17,12 +17,13 @@ from sqlalchemy import select
 
 from marsad.access.context import Viewer
 from marsad.analysis.briefs import group_name
-from marsad.analysis.trends import counts, latest_period, period_range, shift_period, visibility
+from marsad.analysis.trends import counts, latest_period, period_range, shift_period
 from marsad.model.incident import incident_fields
 from marsad.store import Store
 from marsad.store.incidents import incident_facts, on_facts
 from marsad.web.formatting import format_country, format_vocab
 from marsad.web.i18n import translations
+from marsad.web.viewer_clauses import viewer_visibility
 
 __all__ = ["FeedItem", "Breakdown", "latest_incidents", "monthly_counts", "top_counts"]
 
@@ -53,7 +54,7 @@ class Breakdown:
 
 def latest_incidents(engine, viewer: Viewer, *, limit: int = 15) -> list[FeedItem]:
     """The ``limit`` most recently stored incident versions ``viewer`` may see, newest first (revoked left out)."""
-    where = visibility(viewer)
+    where = viewer_visibility(viewer)
     # newest stored version first: the primary key grows with every write, so the scan stops after ``limit``
     # visible rows instead of sorting every visible incident by ``modified`` (no index there)
     stmt = select(incident_facts).where(on_facts(where)).order_by(incident_facts.c.object_pk.desc()).limit(limit)
@@ -76,7 +77,7 @@ def latest_incidents(engine, viewer: Viewer, *, limit: int = 15) -> list[FeedIte
 
 def monthly_counts(engine, viewer: Viewer, *, months: int = 24) -> tuple[list[date], list[int]]:
     """Incidents per month for the ``months`` months up to the latest month holding a visible incident."""
-    where = visibility(viewer)
+    where = viewer_visibility(viewer)
     with engine.connect() as conn:
         last = latest_period(conn, "month", where=where)
         if last is None:
@@ -99,7 +100,7 @@ def _label(dimension: str, key: str, lang: str) -> str:
 def top_counts(engine, viewer: Viewer, dimension: str, lang: str, *, top: int = 8, years: int = 2) -> Breakdown:
     """The ``top`` values of ``dimension`` (country, group, attack_type) by visible incidents over the ``years``
     years up to the latest visible incident (read per month, on the projection's covering month index)."""
-    where = visibility(viewer)
+    where = viewer_visibility(viewer)
     with engine.connect() as conn:
         last = latest_period(conn, "month", where=where)
         if last is None:

@@ -21,7 +21,7 @@ from babel.dates import format_date as babel_date
 from fastapi import FastAPI, Query, Request
 from sqlalchemy import func, select
 
-from marsad.analysis.trends import Cell, Tally, counts, period_range, visibility
+from marsad.analysis.trends import Cell, Tally, counts, period_range
 from marsad.errors import NotFound
 from marsad.model.organisations import Registry, load_registry
 from marsad.store.incidents import incident_facts, on_facts
@@ -33,6 +33,7 @@ from marsad.web.i18n import N_, request_language, translations
 from marsad.web.maps import incident_url
 from marsad.web.pages import add_nav, page_router, page_viewer
 from marsad.web.rendering import render
+from marsad.web.viewer_clauses import viewer_visibility
 
 __all__ = ["register", "group_name", "profile_charts", "LIST_SIZE"]
 
@@ -84,7 +85,7 @@ def profile_charts(conn, viewer, name: str, lang: str) -> dict:
     """Totals, charts (activity over time by country, top countries, attack types) of group ``name``, over the
     incidents ``viewer`` may see."""
     gettext = translations(lang).gettext
-    where, only = visibility(viewer), {"group": name}
+    where, only = viewer_visibility(viewer), {"group": name}
     everywhere, cells = _countries_and_years(conn, where, name)
     out = {"total": None, "activity": None, "countries": None, "attacks": None, "top_countries": []}
     if not everywhere:
@@ -132,7 +133,7 @@ def _recent(conn, viewer, name: str, limit: int = 10) -> list[dict]:
     facts = incident_facts.c
     columns = (facts.object_pk, facts.stix_id, facts.occurred, facts.precision, facts.country, facts.city,
                facts.killed, facts.wounded)
-    where = [on_facts(visibility(viewer)), facts.perpetrator == name]
+    where = [on_facts(viewer_visibility(viewer)), facts.perpetrator == name]
     rows = conn.execute(select(*columns).where(*where, facts.year.is_not(None))
                         .order_by(facts.year.desc(), facts.occurred.desc(), facts.object_pk.desc()).limit(limit)).all()
     if len(rows) < limit:
@@ -156,7 +157,7 @@ def _co_active(conn, viewer, name: str, countries: list[str], registry: Registry
     counted: dict[str, int] = defaultdict(int)
     for _, group, n in conn.execute(
             select(facts.country, facts.perpetrator, func.count()).where(
-                on_facts(visibility(viewer)), facts.country.in_(countries), facts.perpetrator.is_not(None))
+                on_facts(viewer_visibility(viewer)), facts.country.in_(countries), facts.perpetrator.is_not(None))
             .group_by(facts.country, facts.perpetrator)):
         if group != name:
             counted[group] += int(n)
@@ -171,7 +172,7 @@ def _co_active(conn, viewer, name: str, countries: list[str], registry: Registry
 
 
 def _listing(conn, viewer, registry: Registry, lang: str, q: str | None) -> list[dict]:
-    where = visibility(viewer)
+    where = viewer_visibility(viewer)
     active = {c.key: c.tally for c in counts(conn, "group", None, where=where)}
     start = date(date.today().year - 9, 1, 1)
     yearly: dict[str, dict[date, int]] = defaultdict(dict)
