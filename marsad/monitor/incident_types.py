@@ -16,7 +16,7 @@ import numpy as np
 
 from marsad.monitor.features import Features, featurise
 from marsad.monitor.models import LinearModels, load_models, softmax
-from marsad.monitor.type_rules import apply_rules, evidence
+from marsad.monitor.type_rules import apply_rules, could_apply, evidence
 
 __all__ = ["IncidentTypes", "SECOND_LABEL", "types_from_features", "classify_types"]
 
@@ -54,8 +54,8 @@ def types_from_features(feats: Features, lang: str, models: LinearModels | None 
     raw = models.raw(feats, lang) if scores is None else scores
     probs: dict[str, float] = {}
     lists = dict(zip(_TASKS, (_labels(*models.task(raw, task), probs) for task in _TASKS)))
-    found = evidence(feats.tokens, lang if lang in ("ar", "fr") else "en")
-    if found:
+    if could_apply(feats.counts, lists):
+        found = evidence(feats.tokens, lang if lang in ("ar", "fr") else "en")
         lists = apply_rules(found, lists, probs)
     return IncidentTypes(lists["attack"], lists["target"], lists["weapon"], probs)
 

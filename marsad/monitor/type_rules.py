@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["evidence", "apply_rules", "RULES"]
+__all__ = ["evidence", "apply_rules", "could_apply", "RULES"]
 
 _AR = r"(?:[وفب]?(?:ال)?)"  # Arabic proclitics on a folded token: و ف ب + article
 _LEX: dict[str, dict[str, str]] = {
@@ -99,6 +99,24 @@ RULES: dict[str, tuple[str, tuple[str, ...], str, str, tuple[str, ...] | None]] 
 ENABLED = ("kidnap", "assassination", "bomb_attack", "bomb_weapon", "fire_attack", "melee_weapon")
 #: the types are stated in the lead: only its first tokens are read (keeps the cost flat for long reports)
 LEAD_TOKENS = 200
+
+
+#: the lexicon concepts (:mod:`marsad.monitor.concepts`, counted by ``featurise`` anyway) without which an
+#: evidence kind cannot be present: a free gate before the regex
+_CONCEPTS = {"KIDNAP": ("KIDNAP",), "ASSASSIN": ("ASSASSINATION",), "BOMB": ("EXPLOSION", "SUICIDE", "CAR_BOMB"),
+             "FIRE": ("FIREARM", "GUNMEN"), "MELEE": ("MELEE",), "ARSON": ("ARSON",)}
+
+
+def could_apply(counts: dict[str, int], lists: dict[str, list[str]], enabled: tuple[str, ...] = ENABLED) -> bool:
+    """Whether any enabled rule could change ``lists``: its concept was seen and the model's first type is
+    one it replaces. Most reports fail this (the model already agrees), and skip the regex."""
+    for name in enabled:
+        need, _, field, label, replaces = RULES[name]
+        current = lists.get(field)
+        if current and current[0] != label and (replaces is None or current[0] in replaces) and any(
+                counts.get(c) for c in _CONCEPTS[need]):
+            return True
+    return False
 
 
 def evidence(tokens: list[str], lang: str) -> set[str]:
