@@ -510,7 +510,8 @@ def find_casualties(text: str, lang: str) -> Casualties:
     return Casualties(killed, wounded, tuple(evidence))
 
 
-_TO_DEATH = re.compile(r"\s(?:were |was )?(?:stabbed|beaten|hacked|burned|burnt|stoned|bludgeoned|shot|clubbed) to death\b")
+_TO_DEATH = re.compile(
+    r"\s(?:were |was )?(?:stabbed|beaten|hacked|burned|burnt|stoned|bludgeoned|shot|clubbed) to death\b")
 _ATTACKER_STEMS = ("bomber", "assailant", "attacker", "perpetrator", "gunm", "himself", "herself", "kamikaze",
                    "assaillant", "terrorist", "انتحاري", "منفذ", "مهاجم", "نفسه")
 _PERPETRATOR_WORDS = ("bomber", "assailant", "attacker", "perpetrator", "himself", "herself", "themselves",

@@ -26,7 +26,8 @@ SELF_BLAST = re.compile(r"\bblew (?:himself|herself) up|\bdetonated (?:himself|h
                         r"(?<!\w)[وف]?(?:فجر|فجرت) (?:\w+ ){0,2}?(?:نفسه|نفسها)(?!\w)")
 # "the bomber was the only casualty", "no casualties other than the assailant": one dead, the attacker
 _ONLY_ATTACKER = re.compile(
-    r"\b(?:bomber|assailant|attacker|perpetrator|kamikaze|assaillant) (?:was|etait|a ete) (?:the|le|la) (?:only|seule?) "
+    r"\b(?:bomber|assailant|attacker|perpetrator|kamikaze|assaillant) (?:was|etait|a ete) (?:the|le|la) "
+    r"(?:only|seule?) "
     r"(?:reported )?(?:casualty|fatality|victime|mort|person killed)|"
     r"\bno (?:reported )?(?:casualties|deaths|fatalities) other than (?:the|that of the) "
     r"(?:bomber|assailant|attacker|perpetrator)\b")
