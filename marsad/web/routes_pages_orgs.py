@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from marsad.analysis.trends import Cell, Tally, counts, period_range
 from marsad.errors import NotFound
 from marsad.model.organisations import Registry, load_registry
-from marsad.store.incidents import incident_facts, on_facts
+from marsad.store.incidents import incident_facts, incident_terms, on_facts
 from marsad.store.objects import stix_objects
 from marsad.text import fold
 from marsad.web.charts import Series, bars, sparkline, time_series
@@ -81,6 +81,16 @@ def _countries_and_years(conn, where, name: str) -> tuple[list[Cell], list[Cell]
     return [Cell(key, None, tally) for key, tally in totals.items()], yearly
 
 
+def _attack_types(conn, where, name: str) -> list[Cell]:
+    """Incidents of group ``name`` by attack type (an incident with two types counts once under each): the type
+    rows of the group's visible incidents, read as a semi-join on the terms' primary key."""
+    terms = incident_terms.c
+    group = select(incident_facts.c.object_pk).where(incident_facts.c.perpetrator == name, on_facts(where))
+    rows = conn.execute(select(terms.term, func.count()).where(terms.vocabulary == "attack_type",
+                                                               terms.object_pk.in_(group)).group_by(terms.term))
+    return [Cell(term, None, Tally(int(n))) for term, n in rows]
+
+
 def profile_charts(conn, viewer, name: str, lang: str) -> dict:
     """Totals, charts (activity over time by country, top countries, attack types) of group ``name``, over the
     incidents ``viewer`` may see."""
@@ -116,8 +126,7 @@ def profile_charts(conn, viewer, name: str, lang: str) -> dict:
                                  for k in ranked[:10]], title=gettext("Countries"), fmt=_fmt(lang), rtl=lang == "ar",
                                 table_summary=gettext("Show the figures"), label_heading=gettext("Country"),
                                 value_heading=gettext("Incidents"))
-    attacks = sorted(counts(conn, "attack_type", None, where=where, filters=only),
-                     key=lambda c: (-c.tally.incidents, str(c.key)))[:8]
+    attacks = sorted(_attack_types(conn, where, name), key=lambda c: (-c.tally.incidents, str(c.key)))[:8]
     if attacks:
         out["attacks"] = bars([(format_vocab(c.key, "attack_types", lang) or gettext("Unknown"), c.tally.incidents)
                                for c in attacks], title=gettext("Attack types"), fmt=_fmt(lang), rtl=lang == "ar",
