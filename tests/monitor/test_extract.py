@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import marsad.monitor as monitor
 from marsad.errors import InputError
 from marsad.model.vocab import ATTACK_TYPES, TARGET_TYPES, THEMES, WEAPON_TYPES
-from marsad.monitor.extract import FIELDS, IncidentRecord, extract, extract_batch, extract_lines, extract_report
+from marsad.monitor.extract import BATCH, FIELDS, IncidentRecord, extract, extract_batch, extract_lines, extract_report
 
 EN = ("Gunmen stormed a hotel in the capital on Saturday, killing eight guests and wounding 15 before "
       "security forces ended the siege, police said.")
@@ -131,3 +131,17 @@ def test_single_assassinated_victim_is_one_killed_none_wounded(text):
     out = extract(text, published="2024-05-12").to_dict()
     assert out["is_incident"]
     assert (out["killed"], out["wounded"]) == (1, 0)
+
+
+def test_batches_give_the_records_of_one_by_one():
+    """Reader by reader over a batch (and over batches longer than BATCH) = report by report."""
+    texts = [EN, POLICY_AR, FR, AR]
+    reports = [{"id": str(i), "text": texts[i % 4] + f" ({i})", "published": "2024-05-0" + str(1 + i % 9),
+                "title": "Attentat" if i % 3 == 0 else None} for i in range(2 * BATCH + 3)]
+    reports[5] = {"id": "bad", "text": EN, "published": "soon"}
+    reports[7] = "not an object"
+    one_by_one = [extract_report(r) for r in reports]
+    assert extract_batch(reports) == one_by_one
+    lines = [json.dumps(r, ensure_ascii=False) for r in reports]
+    assert [json.loads(x) for x in extract_lines(lines)] == one_by_one
+    assert extract(EN, published="2024-05-01").to_dict() == extract_report({"text": EN, "published": "2024-05-01"})
