@@ -1,6 +1,6 @@
 """Merge quality on real reports of the same incidents: MUC-3/4 documents and their answer keys.
 
-Usage: python benchmarks/merge_quality.py [--data ../shared/data] [--split tst2] [--tune tst1]
+Usage: python benchmarks/merge_quality.py [--data ../shared/data] [--split dev-b] [--tune dev-a] [--analyse dev-a]
 
 Gold: two documents report the same incident when their answer keys share a template with the same incident
 date and type and agreeing locations (equal, or one a part of the other: "PERU" and "PERU: LIMA: SAN ISIDRO";
@@ -14,7 +14,10 @@ gold pairs. A document the extractor reads as "not an incident" is in no predict
 Tuning: ``--tune tst1`` sweeps the merge threshold on TST1 and prints each figure; the reported figure is on
 ``--split`` (TST2 by default) with the threshold shipped in ``marsad.monitor.merging.THRESHOLD``, so figures
 are never measured on the data the threshold was chosen on. The MUC texts are internal-only data: they are
-read at run time from ../shared/data and never copied. Last line: ``merge_quality docs=… pairs_gold=…
+read at run time from ../shared/data and never copied. ``--analyse dev-a`` prints the error analysis the
+weights were chosen from: every pair of reports compared by :func:`marsad.monitor.merging.match` (report to
+report, without the incident's other reports), the vetoes that stop same-event pairs, and the mean agreement
+of each score part on same-event and other pairs that pass the vetoes. Last line: ``merge_quality docs=… pairs_gold=…
 precision=… recall=… f1=…``.
 """
 
@@ -25,6 +28,7 @@ import itertools
 import re
 import sys
 import tempfile
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -33,6 +37,7 @@ from marsad.model.markings import TLP_MARKING_IDS, Tlp
 from marsad.monitor import merging
 from marsad.monitor.extract import extract
 from marsad.monitor.incident_files import FiledReport, file_report
+from marsad.monitor.similarity import signature
 from marsad.store import make_engine
 from marsad.store.migrate import upgrade
 
@@ -170,11 +175,40 @@ def tune(data: Path, split: str, *, gold_relevance: bool) -> None:
     merging.THRESHOLD = shipped
 
 
+def analyse(data: Path, split: str, *, gold_relevance: bool) -> None:
+    """Which vetoes lose the same-event pairs, and how well each score part separates the rest (see above)."""
+    reports, gold, _ = load_split(data, split, gold_relevance=gold_relevance)
+    facts = {r.item_key: merging.EventFacts.from_record(
+        r.record, published=r.published.date(), signature=signature(f"{r.title}\n{r.text[:20_000]}", merging.MERGE_K))
+        for r in reports}
+    vetoes: Counter = Counter()
+    parts: dict[bool, dict[str, list[float]]] = {True: defaultdict(list), False: defaultdict(list)}
+    merged = Counter()
+    for a, b in itertools.combinations(sorted(facts), 2):
+        result, same = merging.match(facts[a], facts[b]), (a, b) in gold
+        if result.veto:
+            vetoes[(same, result.veto.split(" ")[0] if "apart" in result.veto else result.veto)] += 1
+            continue
+        merged[(same, result.merges)] += 1
+        for name, value in result.parts.items():
+            parts[same][name].append(value)
+    print(f"error analysis on {split}: {len(gold)} same-event pairs")
+    for (same, veto), n in sorted(vetoes.items(), key=lambda kv: -kv[1]):
+        if same:
+            print(f"  vetoed same-event pairs: {veto}: {n}")
+    print(f"  past the vetoes: same-event {merged[(True, True)]} merge / {merged[(True, False)]} not; "
+          f"others {merged[(False, True)]} merge / {merged[(False, False)]} not")
+    for name in merging.WEIGHTS:
+        mean = [sum(parts[k][name]) / max(1, len(parts[k][name])) for k in (True, False)]
+        print(f"  {name}: mean agreement {mean[0]:.3f} same-event, {mean[1]:.3f} others")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
     parser.add_argument("--split", default="dev-b", choices=sorted(SPLITS))
     parser.add_argument("--tune", default=None, choices=sorted(SPLITS))
+    parser.add_argument("--analyse", default=None, choices=sorted(SPLITS), help="print the error analysis of a split")
     parser.add_argument("--relevance", default=None, choices=("gold", "model"),
                         help="who decides a document reports an incident (default: gold on DEV, whose documents "
                              "trained the relevance model; the model on TST1/TST2)")
@@ -183,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "muc" / "raw").is_dir():
         print(f"no MUC data under {args.data}: nothing to measure", file=sys.stderr)
         return 1
+    if args.analyse:
+        analyse(args.data, args.analyse, gold_relevance=gold_relevance)
     if args.tune:
         if args.tune == args.split:
             parser.error("tune and measure on different splits")
