@@ -46,7 +46,7 @@ from marsad.monitor.incident_files import (
 from marsad.monitor.merging import MERGE_K, EventFacts, best_match
 from marsad.monitor.similarity import Signature, near_duplicate_key, signature
 from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
-from marsad.store.pipeline_items import insert_many
+from marsad.store.pipeline_items import among, insert_many
 
 __all__ = ["file_reports", "text_keys", "TextKeys"]
 
@@ -207,18 +207,19 @@ def _read(conn: Connection, probes: Sequence[_Probe], view: _View) -> None:
     keys = sorted({k for p in probes for k in p.bands})
     by_band: set[str] = set()
     for start in range(0, len(keys), _CHUNK):
-        for band, incident_id in conn.execute(select(_b.band_key, _r.incident_id).join(
-                incident_file_reports, _b.report_id == _r.report_id).where(_b.band_key.in_(keys[start:start + _CHUNK]))):
+        query = select(_b.band_key, _r.incident_id).join(incident_file_reports, _b.report_id == _r.report_id)
+        for band, incident_id in conn.execute(query.where(among(conn, _b.band_key, keys[start:start + _CHUNK]))):
             view.bands[band].add(incident_id)
             by_band.add(incident_id)
     missing = sorted(by_band - view.rows.keys())
     for start in range(0, len(missing), _CHUNK):
-        for row in conn.execute(select(incident_files).where(_f.incident_id.in_(missing[start:start + _CHUNK]))):
+        chunk = missing[start:start + _CHUNK]
+        for row in conn.execute(select(incident_files).where(among(conn, _f.incident_id, chunk))):
             view.keep(row)
     ids = sorted(view.rows)
     for start in range(0, len(ids), _CHUNK):
         query = select(_r.incident_id, _r.received, _r.report_id, _r.signature).where(
-            _r.incident_id.in_(ids[start:start + _CHUNK]), _r.signature.is_not(None))
+            among(conn, _r.incident_id, ids[start:start + _CHUNK]), _r.signature.is_not(None))
         for incident_id, received, report_id, data in conn.execute(query):
             view.signatures[incident_id].append((received, report_id, data))
 
@@ -393,7 +394,7 @@ def file_reports(conn: Connection, reports: Sequence[FiledReport], *, now: datet
     ids = sorted({r.report_id for r in wanted})
     for start in range(0, len(ids), _CHUNK):
         filed.update(conn.execute(select(_r.report_id, _r.incident_id).where(
-            _r.report_id.in_(ids[start:start + _CHUNK]))).all())
+            among(conn, _r.report_id, ids[start:start + _CHUNK]))).all())
     probes, keys = [], dict(keys or {})
     for r in wanted:
         if r.report_id in filed:

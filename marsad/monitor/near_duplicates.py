@@ -27,7 +27,7 @@ from sqlalchemy import Connection, select
 
 from marsad.monitor.items import SourceItem
 from marsad.monitor.similarity import NEAR_DUPLICATE, NUM_PERM, Signature, near_duplicate_key, signature
-from marsad.store.pipeline_items import insert_many, pipeline_items, pipeline_near_keys
+from marsad.store.pipeline_items import among, insert_many, pipeline_items, pipeline_near_keys
 
 __all__ = ["Fingerprint", "fingerprint", "find_duplicates", "record_fingerprints", "KEY_CANDIDATES"]
 
@@ -71,7 +71,8 @@ def _stored(conn: Connection, keys: list[str]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     c = pipeline_near_keys.c
     for start in range(0, len(keys), _CHUNK):
-        for row in conn.execute(select(c.band_key, c.item_id).where(c.band_key.in_(keys[start:start + _CHUNK]))):
+        chunk = keys[start:start + _CHUNK]
+        for row in conn.execute(select(c.band_key, c.item_id).where(among(conn, c.band_key, chunk))):
             found.setdefault(row.band_key, []).append(row.item_id)
     return {key: sorted(ids)[-KEY_CANDIDATES:] for key, ids in found.items()}
 
@@ -88,14 +89,14 @@ def _signatures(conn: Connection, ids: set[int]) -> dict[int, Signature]:
     c = pipeline_items.c
     wanted, out, missing = sorted(ids), {}, []
     for start in range(0, len(wanted), _CHUNK):
-        for row in conn.execute(select(c.id, c.content_hash).where(c.id.in_(wanted[start:start + _CHUNK]))):
+        for row in conn.execute(select(c.id, c.content_hash).where(among(conn, c.id, wanted[start:start + _CHUNK]))):
             cached = _cache.get((row.id, row.content_hash))
             if cached is None:
                 missing.append(row.id)
             else:
                 out[row.id] = cached
     for start in range(0, len(missing), _CHUNK):
-        query = select(c.id, c.content_hash, c.payload).where(c.id.in_(missing[start:start + _CHUNK]))
+        query = select(c.id, c.content_hash, c.payload).where(among(conn, c.id, missing[start:start + _CHUNK]))
         for row in conn.execute(query):
             out[row.id] = signature(row.payload.get("text") or row.payload.get("title") or "")
             _remember((row.id, row.content_hash), out[row.id])

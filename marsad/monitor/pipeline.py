@@ -53,7 +53,7 @@ from marsad.monitor.queue import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_ATTEMPTS, Qu
 from marsad.monitor.reports import ItemMarking, apply_officer_fields, item_marking, report_id_of, report_object
 from marsad.monitor.subscriptions import active_subscriptions
 from marsad.store.collections import get_collection
-from marsad.store.pipeline_items import pipeline_items
+from marsad.store.pipeline_items import among, pipeline_items
 from marsad.store.rows import default_marking_reader
 from marsad.store.sources import sources as sources_table
 from marsad.store.writes import lock_clock, put_objects
@@ -334,7 +334,7 @@ class Pipeline:
     def _still_mine(self, conn, prepared: list[_Prepared]) -> list[_Prepared]:
         """The items this worker still holds (a lease that ran out may have passed them to another worker)."""
         c = pipeline_items.c
-        query = select(c.id).where(c.id.in_([p.queued.id for p in prepared]), c.lease_owner == self.worker,
+        query = select(c.id).where(among(conn, c.id, [p.queued.id for p in prepared]), c.lease_owner == self.worker,
                                    c.status == "pending")
         if conn.dialect.name == "postgresql":
             query = query.with_for_update()
@@ -350,7 +350,7 @@ class Pipeline:
         known = {}
         if originals:
             rows = conn.execute(select(pipeline_items.c.id, pipeline_items.c.report_id, pipeline_items.c.incident_id)
-                                .where(pipeline_items.c.id.in_(sorted(originals))))
+                                .where(among(conn, pipeline_items.c.id, sorted(originals))))
             known = {r.id: {"report_id": r.report_id, "incident_id": r.incident_id} for r in rows}
         now = datetime.now(timezone.utc)
         params = []

@@ -21,12 +21,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Connection, Index, Integer, String, Table, bindparam, func, insert, select
+from sqlalchemy import (
+    CheckConstraint, Column, Connection, Index, Integer, String, Table, any_, bindparam, func, insert, select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, metadata
 
-__all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "PIPELINE_TABLES", "insert_many"]
+__all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "PIPELINE_TABLES", "insert_many", "among"]
 
 #: the states of a queued item
 ITEM_STATUSES = ("pending", "done", "duplicate", "failed")
@@ -86,3 +88,11 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         statement = insert(table).from_select(list(names), select(*arrays))
         _UNNEST_INSERTS[(table.name, names)] = statement
     conn.execute(statement, {name: [row[name] for row in rows] for name in names})
+
+
+def among(conn: Connection, column, values: Sequence[Any]):
+    """``column IN values``: on PostgreSQL ``column = ANY(:array)`` — one SQL text whatever the number of values,
+    so psycopg converts it once and the server prepares it once — elsewhere an expanding ``IN`` list."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(list(values))

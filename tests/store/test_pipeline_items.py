@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marsad.store.engine import make_engine
 from marsad.store.migrate import upgrade
-from marsad.store.pipeline_items import insert_many, pipeline_near_keys
+from marsad.store.pipeline_items import among, insert_many, pipeline_near_keys
 
 
 @pytest.fixture
@@ -36,3 +36,14 @@ def test_insert_many_is_all_or_nothing_on_a_duplicate_key(engine):
             insert_many(conn, pipeline_near_keys, [{"band_key": "k", "item_id": 1}, {"band_key": "k", "item_id": 1}])
     with engine.connect() as conn:
         assert conn.execute(select(pipeline_near_keys)).all() == []
+
+
+def test_among_selects_the_rows_whose_value_is_listed_whatever_the_count(engine):
+    with engine.begin() as conn:
+        insert_many(conn, pipeline_near_keys, [{"band_key": f"k{n}", "item_id": n} for n in range(10)])
+        c = pipeline_near_keys.c
+        for wanted in ([3], [1, 5, 9, 42], list(range(0, 10, 2)), []):
+            found = conn.execute(select(c.item_id).where(among(conn, c.item_id, wanted))).scalars().all()
+            assert sorted(found) == [n for n in wanted if n < 10]
+        keys = conn.execute(select(c.item_id).where(among(conn, c.band_key, ["k2", "k7", "nope"]))).scalars().all()
+        assert sorted(keys) == [2, 7]
