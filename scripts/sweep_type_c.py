@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--grid", default="0.1,0.25,0.5,1.0")
+    parser.add_argument("--tasks", default="attack,target,weapon")
+    parser.add_argument("--variants", default="full,concept")
     args = parser.parse_args(argv)
     grid = [float(c) for c in args.grid.split(",")]
     gtd = load_gtd(args.data, "train")
@@ -37,11 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     w_index, c_index = {w: i for i, w in enumerate(words)}, {c: i for i, c in enumerate(concepts)}
     print(f"dev-a {len(a_idx)} rows, dev-b {len(b_idx)} rows, {len(words)} words, {len(concepts)} concepts")
     for name, (key, vocab) in TYPE_TASKS.items():
+        if name not in args.tasks.split(","):
+            continue
         rows_a = [i for i in a_idx if gtd[i].labels.get(key) in vocab.names]
         rows_b = [i for i in b_idx if gtd[i].labels.get(key) in vocab.names]
         y_a = np.array([gtd[i].labels[key] for i in rows_a])
         y_b = np.array([gtd[i].labels[key] for i in rows_b])
-        for variant in ("full", "concept"):
+        for variant in args.variants.split(","):
             xa = _matrix([feats[i] for i in rows_a], w_index, variant == "full", len(concepts), c_index)
             xb = _matrix([feats[i] for i in rows_b], w_index, variant == "full", len(concepts), c_index)
             for c in grid:
