@@ -25,20 +25,20 @@ The rule, in two steps:
 
 Why date first and place light: place already acts through the vetoes (another country, another region, more
 than :data:`FAR_KM` km), and what is left of it barely separates same-event pairs from others (error analysis
-on MUC-3 DEV 1–650, report pairs that pass the vetoes: place agreement 0.94 on same-event pairs vs 0.86 on
-others; date 0.93 vs 0.67; type 0.69 vs 0.46; text 0.49 vs 0.36; group 0.5 on both — MUC perpetrators are
+on MUC-3 DEV 1–650, report pairs that pass the vetoes: place agreement 0.93 on same-event pairs vs 0.88 on
+others; date 0.94 vs 0.66; type 0.68 vs 0.46; text 0.45 vs 0.35; group 0.5 on both — MUC perpetrators are
 rarely named). A logistic regression on those parts gave place ≈ 0.08, date ≈ 0.55, type ≈ 0.09, text ≈ 0.28
 and nothing to group; the shipped weights round that, keep a little for group (named groups do occur in
 news), and with them a same-day report still needs some shared wording, and a report two days off needs more
 than the rest can give (so a one-day gap is the practical limit outside the window's vetoes).
-:data:`THRESHOLD` 0.70 sits in a plateau of pairwise F1 on DEV 1–650 (0.378 at 0.69, 0.383 at 0.70, 0.388 at
-0.71; the old weights: 0.329 at their best threshold 0.65); precision is favoured because a wrong merge hides
-an event from analysts whereas a missed merge only shows it twice. Figures are measured on DEV 651–1300, never
-tuned on (``benchmarks/merge_quality.py``). What the rule cannot recover: two thirds of the same-event pairs
-are vetoed by the extractor's country (a third of the losses: another country named in the text), dates
-(a fifth: a year off, or a week) or places — the extractor's errors, not the rule's; and word-set text
-similarity separates little on all-caps wire text (IDF weighting: AUC 0.76 vs 0.74 on pairs past the vetoes).
-Reports merge only within one marking: the caller looks candidates up by marking key.
+:data:`THRESHOLD` 0.70 sits in a plateau of pairwise F1 on DEV 1–650 (0.41 at 0.68, 0.44 at 0.70, 0.43 at
+0.72; the old weights 0.30/0.25/0.15/0.10/0.20 at their threshold 0.65: 0.37, same extractor); precision is
+favoured because a wrong merge hides an event from analysts whereas a missed merge only shows it twice.
+Figures are measured on DEV 651–1300, never tuned on (``benchmarks/merge_quality.py``).
+What the rule cannot recover (``merge_quality.py --analyse dev-a``): 178 of the 302 same-event pairs are vetoed — by the extractor's country (66: another country named in the text), dates (66: a year off, or a
+week) or places (46; making that veto a zero part instead gains nothing: F1 0.436 vs 0.444) — the extractor's
+errors, not the rule's; and word-set text similarity separates little on all-caps wire text (IDF weighting:
+AUC 0.76 vs 0.74 on pairs past the vetoes).
 """
 
 from __future__ import annotations
