@@ -32,7 +32,7 @@ import numpy as np
 from marsad.text import search_key, tokens
 
 __all__ = ["NUM_PERM", "BANDS", "ROWS", "NEAR_DUPLICATE", "Signature", "words", "shingles", "signature",
-           "similarity", "jaccard", "near_duplicate_key", "is_near_duplicate"]
+           "signature_of_words", "similarity", "jaccard", "near_duplicate_key", "is_near_duplicate"]
 
 NUM_PERM = 128
 BANDS = 16
@@ -79,9 +79,12 @@ def words(text: str) -> list[str]:
 def _shingle_array(text: str, k: int) -> np.ndarray:
     """Unique shingle hashes as uint64: each word CRC-32'd once, a run of k words combined as a polynomial
     in those hashes (vectorised; joining and hashing every k-word string costs ~3× more)."""
+    return _shingles_of_words(words(text), k)
+
+
+def _shingles_of_words(seq: list[str], k: int) -> np.ndarray:
     if k < 1:
         raise ValueError("k must be 1 or more")
-    seq = words(text)
     if not seq:
         return np.empty(0, dtype=np.uint32)
     word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in seq), dtype=np.uint64, count=len(seq))
@@ -111,6 +114,14 @@ def signature(text: str | set[int], k: int = 5) -> Signature:
     if isinstance(text, set):
         return _minhash(np.fromiter(text, dtype=np.uint32, count=len(text)))
     return _minhash(_shingle_array(text, k))
+
+
+def signature_of_words(seq: list[str], k: int = 5) -> Signature:
+    """The signature of a text from its :func:`words` — equal to ``signature(text, k)`` — so a caller that needs
+    several (the near-duplicate fingerprint at k = 5 and the merge signature at k = 1) folds the text once.
+    The words of a title and a body joined by a line break are the title's words then the body's, so the two
+    can be tokenised apart and concatenated."""
+    return _minhash(_shingles_of_words(list(seq), k))
 
 
 def _as_signature(value, k: int) -> Signature:

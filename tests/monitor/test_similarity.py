@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marsad.monitor.similarity import (BANDS, NUM_PERM, Signature, is_near_duplicate, jaccard, near_duplicate_key,
-                                       shingles, signature, similarity, words)
+                                       shingles, signature, signature_of_words, similarity, words)
 
 STORY = ("A car bomb exploded near the police station in the city centre on Monday morning, killing five people "
          "and wounding twelve others, the interior ministry said in a statement.")
@@ -78,3 +78,11 @@ def test_estimate_is_symmetric_bounded_and_close_to_exact_jaccard(a, b):
     # 128 slots: standard error ≤ 0.045; 0.25 is > 5 standard errors
     assert abs(estimate - jaccard(shingles(ta, 2), shingles(tb, 2))) <= 0.25
     assert len(signature(ta).values) == NUM_PERM
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=200), st.sampled_from([1, 2, 5]))
+def test_signature_of_words_equals_the_texts_signature_title_and_body_apart(title, body, k):
+    whole = signature(f"{title}\n{body}", k)
+    parts = signature_of_words(words(title) + words(body), k)
+    assert whole.empty == parts.empty and (whole.values == parts.values).all()
