@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from marsad.access.context import load_viewer
 from marsad.access.policy import can_see
 from marsad.errors import InputError
 from marsad.store.incidents import incident_facts, rebuild_incident_facts
 from marsad.store.objects import stix_objects
-from marsad.web.suggestions import MAX_SUGGESTIONS, Suggestion, _rank, suggest
+from marsad.web.suggestions import MAX_SUGGESTIONS, Suggestion, _rank, clear_cache, suggest
 from tests.access.conftest import _engines, cheap_password_hashing, engine  # noqa: F401 (fixtures)
-from tests.access.worlds import DB_SETTINGS, store_world, world_st
+from tests.access.worlds import COLLECTIONS, DB_SETTINGS, store_world, world_st
 
 
 def _name_incidents(conn) -> dict[str, int]:
@@ -48,6 +48,7 @@ def _texts(found: list[Suggestion], kind: str) -> set[str]:
 @settings(DB_SETTINGS, max_examples=15)
 @given(world=world_st)
 def test_nothing_suggested_from_an_incident_the_viewer_may_not_see(engine, world):  # noqa: F811
+    clear_cache()  # worlds replace rows in place: a cached list could match another world's data version
     with engine.begin() as conn:
         stored = store_world(conn, world)
         numbers = _name_incidents(conn)
@@ -78,3 +79,30 @@ def test_prefix_matches_first_then_by_count():
                   "Shabaab faction": (5, ["shabaab faction"]), "Other": (9, ["other"])}
     assert [s.text for s in _rank(candidates, "shabaab", "group")] == ["Shabaab faction", "Shabaab cell",
                                                                        "Al-Shabaab"]
+
+
+def test_candidates_are_cached_per_viewer_and_data_version(engine, monkeypatch):  # noqa: F811
+    from marsad.web import suggestions
+    world = {"orgs": [{"country": "SA", "secretariat": False, "member": ["read"] * 3, "grant": [None] * 3},
+                      {"country": "JO", "secretariat": False, "member": ["none"] * 3, "grant": [None] * 3}],
+             "open": [False, False, False],
+             "objects": [{"kind": "incident", "own_id": 0, "by": None, "tlp": "green", "release_to": [],
+                          "collections": [COLLECTIONS[0]], "sid": 0}]}
+    clear_cache()
+    with engine.begin() as conn:
+        store_world(conn, world)
+        _name_incidents(conn)
+    built = []
+    real = suggestions._group_candidates
+    monkeypatch.setattr(suggestions, "_group_candidates", lambda *a: built.append(1) or real(*a))
+    with engine.connect() as conn:
+        member, outsider = load_viewer(conn, "u0"), load_viewer(conn, "u1")
+        for q in ("z", "zq", "zqx"):
+            assert [s.text for s in suggest(conn, member, q, "group", "en")] == ["Zqxgroup0"]
+        assert suggest(conn, outsider, "zqx", "group", "en") == []  # another viewer: its own list
+    assert len(built) == 2
+    with engine.begin() as conn:  # the projection changed: a new data version
+        conn.execute(delete(incident_facts))
+    with engine.connect() as conn:
+        assert suggest(conn, member, "zqx", "group", "en") == []
+    assert len(built) == 3
