@@ -35,7 +35,7 @@ _CHUNK = 500
 #: candidates a key offers: its newest items (an updated page or a re-published story is compared with the
 #: latest ones; one URL for thousands of records must not make every new record read them all)
 KEY_CANDIDATES = 16
-#: signatures of stored items kept per process (about 0.6 kB each)
+#: signatures of stored items kept per process (about 1 kB each with their keys: at most ~20 MB)
 _CACHE_SIZE = 20_000
 _cache: OrderedDict[tuple[int, str], Signature] = OrderedDict()
 
