@@ -58,6 +58,9 @@ _TABLE = (
         "may share it.")),
     ("role_needed", r"^['\"].*['\"] may not .*: it needs the role ",
      N_("Your role does not allow this. Ask an administrator of your organisation if you need it.")),
+    ("csrf", r"^the form has expired or did not come from this site",
+     N_("The form has expired or did not come from this site: reload the page and try again.")),
+    ("no_incident", r"^no incident (?P<value>\S+)$", N_("There is no incident %(value)s that you may see.")),
     ("throttled", r"^too many failed sign-ins", N_("Too many failed sign-ins: wait a few minutes and try again.")),
 )
 ERROR_MESSAGES: tuple[ErrorMessage, ...] = tuple(

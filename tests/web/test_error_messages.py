@@ -3,17 +3,20 @@ raised by the real lower-layer code, so a reworded message that no longer matche
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from starlette.requests import Request
 
 from marsad.access import accounts
 from marsad.access.auth import hash_password
 from marsad.access.context import Viewer
 from marsad.errors import MarsadError
-from marsad.monitor.sharing import not_sharer
+from marsad.monitor.sharing import not_sharer, share_incident
 from marsad.store.engine import make_engine
 from marsad.store.base import metadata
 from marsad.web.error_messages import ERROR_MESSAGES, error_code, localise_error
-from marsad.web.web_auth import SignInThrottle
+from marsad.web.web_auth import SignInThrottle, check_csrf
 
 
 @pytest.fixture
@@ -52,6 +55,8 @@ def _lower_layer_errors(engine) -> dict[str, MarsadError]:
             "admin", to="administer")),
         "throttled": _raised(lambda: throttle.check("ali", "10.0.0.1")),
         "not_sharer": not_sharer(Viewer(username="ali")),
+        "csrf": _raised(lambda: asyncio.run(check_csrf(Request({"type": "http", "method": "POST", "headers": []})))),
+        "no_incident": _raised(lambda: share_incident(engine, Viewer(username="ali"), "incident--x", tlp="clear")),
     }
 
 
