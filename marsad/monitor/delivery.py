@@ -44,20 +44,14 @@ from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import select
 
 from marsad.access.db import Db, in_transaction
 from marsad.config import Settings
-from marsad.access.context import load_viewer
-from marsad.access.policy import visible_clause
-from marsad.errors import NotFound
 from marsad.monitor import delivery_log
-from marsad.monitor.alert_messages import message_from_log
-from marsad.monitor.alerts import WARNING_PREFIX, PendingAlert
+from marsad.monitor.alerts import PendingAlert
 from marsad.monitor.delivery_log import Outcome
-from marsad.monitor.subscriptions import is_private_host, subscriptions_by_id
+from marsad.monitor.subscriptions import is_private_host
 from marsad.store.accounts import utcnow
-from marsad.store.objects import stix_objects
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -350,39 +344,6 @@ def dispatcher_from_settings(settings: Settings, *, broker: AlertBroker | None =
     return Dispatcher(webhooks=webhooks, mailer=mailer_from_settings(settings), broker=broker)
 
 
-def _still_visible(conn, username: str, incident_ids: set[str]) -> set[str]:
-    """The incidents among ``incident_ids`` the user may see now (none for an unknown or inactive user)."""
-    try:
-        viewer = load_viewer(conn, username)
-    except NotFound:
-        return set()
-    return set(conn.execute(select(stix_objects.c.stix_id).distinct().where(
-        stix_objects.c.stix_id.in_(sorted(incident_ids)), visible_clause(viewer))).scalars())
-
-
-def _leased_alerts(db: Db, rows: list) -> tuple[list[tuple[PendingAlert, int]], dict[int, tuple[int, Outcome]]]:
-    """The claimed rows as alerts to send, and the outcomes of those that must not be sent any more: the
-    subscription is gone or paused, or the subscriber may no longer see the incident (sharing is decided again,
-    as for the in-app list: a late delivery never outlives the right to see)."""
-    subs = subscriptions_by_id(db, {r.subscription_id for r in rows})
-    sendable, dropped, visible = [], {}, {}
-    with in_transaction(db, "the sharing check of alerts to redeliver") as conn:
-        for row in rows:
-            sub = subs.get(row.subscription_id)
-            if sub is None:
-                dropped[row.id] = (row.attempts, Outcome(False, 0, "the subscription is paused or gone", final=True))
-                continue
-            if not row.incident_id.startswith(WARNING_PREFIX):
-                if sub.username not in visible:
-                    visible[sub.username] = _still_visible(
-                        conn, sub.username, {r.incident_id for r in rows if not r.incident_id.startswith(WARNING_PREFIX)})
-                if row.incident_id not in visible[sub.username]:
-                    dropped[row.id] = (row.attempts, Outcome(False, 0, "no longer visible to the subscriber", final=True))
-                    continue
-            sendable.append((PendingAlert(row.id, row.channel, sub, message_from_log(dict(row.message))), row.attempts))
-    return sendable, dropped
-
-
 def redeliver_due(db: Db, dispatcher, *, now=None, limit: int = 50, enabled: bool = True) -> dict[int, DeliveryResult]:
     """Send the webhook and e-mail alerts that are due (never tried because their worker died, or failed and
     past their backoff), at most ``limit``, leased to this worker; returns the outcome per log id. Never raises.
@@ -403,7 +364,7 @@ def redeliver_due(db: Db, dispatcher, *, now=None, limit: int = 50, enabled: boo
             rows = delivery_log.claim_due(conn, at, limit, lease=dispatcher.lease)
         if not rows:
             return {}
-        sendable, dropped = _leased_alerts(db, rows)
+        sendable, dropped = delivery_log.leased_alerts(db, rows)
         if dropped:
             with in_transaction(db, "the alerts no longer deliverable") as conn:
                 delivery_log.record_outcomes(conn, dropped, at)

@@ -17,6 +17,9 @@ The rules, all in SQL so they hold across processes:
   backoff (:func:`backoff_seconds`: :data:`BACKOFF` doubling per try made, at most :data:`MAX_BACKOFF`), until
   :data:`MAX_ATTEMPTS` tries were made — then ``failed`` with the last error kept. A try that cannot succeed
   (refused address, no SMTP server, a bug) fails at once.
+- **Still deliverable** (:func:`leased_alerts`): before a late send the subscription must still be active and
+  its owner still allowed to see the incident (sharing decided again, as for the in-app list); otherwise the
+  alert is ``failed`` with the reason.
 """
 
 from __future__ import annotations
@@ -28,10 +31,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Connection
 
+from marsad.access.context import load_viewer
+from marsad.access.db import Db, in_transaction
+from marsad.access.policy import visible_clause
+from marsad.errors import NotFound
+from marsad.monitor.alert_messages import message_from_log
+from marsad.monitor.alerts import WARNING_PREFIX, PendingAlert
+from marsad.monitor.subscriptions import subscriptions_by_id
 from marsad.store.alerts import alert_log
+from marsad.store.objects import stix_objects
 
 __all__ = ["DELIVERY_LEASE", "BACKOFF", "MAX_BACKOFF", "MAX_ATTEMPTS", "EXTERNAL", "Outcome", "backoff_seconds",
-           "due", "take", "claim_due", "record_outcomes"]
+           "due", "take", "claim_due", "record_outcomes", "leased_alerts"]
 
 #: seconds a worker holds an alert it is sending (longer than any sender's tries and timeouts)
 DELIVERY_LEASE = 300.0
@@ -43,6 +54,7 @@ MAX_BACKOFF = 3600.0
 MAX_ATTEMPTS = 8
 #: the channels delivered outside the database
 EXTERNAL = ("webhook", "email")
+_GONE, _HIDDEN = "the subscription is paused or gone", "no longer visible to the subscriber"
 
 
 @dataclass(frozen=True)
@@ -105,3 +117,36 @@ def record_outcomes(conn: Connection, outcomes: Mapping[int, tuple[int, Outcome]
             values = dict(status="pending", error=outcome.error,
                           next_attempt_at=now + timedelta(seconds=backoff_seconds(attempts, base=base, cap=cap)))
         conn.execute(update(alert_log).where(c.id == alert_id).values(attempts=attempts, **values))
+
+
+def _still_visible(conn, username: str, incident_ids: set[str]) -> set[str]:
+    """The incidents among ``incident_ids`` the user may see now (none for an unknown or inactive user)."""
+    try:
+        viewer = load_viewer(conn, username)
+    except NotFound:
+        return set()
+    return set(conn.execute(select(stix_objects.c.stix_id).distinct().where(
+        stix_objects.c.stix_id.in_(sorted(incident_ids)), visible_clause(viewer))).scalars())
+
+
+def leased_alerts(db: Db, rows: list) -> tuple[list[tuple[PendingAlert, int]], dict[int, tuple[int, Outcome]]]:
+    """The claimed rows as alerts to send, and the outcomes of those that must not be sent any more: the
+    subscription is gone or paused, or the subscriber may no longer see the incident (sharing is decided again,
+    as for the in-app list: a late delivery never outlives the right to see)."""
+    subs = subscriptions_by_id(db, {r.subscription_id for r in rows})
+    sendable, dropped, visible = [], {}, {}
+    incidents = {r.incident_id for r in rows if not r.incident_id.startswith(WARNING_PREFIX)}
+    with in_transaction(db, "the sharing check of alerts to redeliver") as conn:
+        for row in rows:
+            sub = subs.get(row.subscription_id)
+            if sub is None:
+                dropped[row.id] = (row.attempts, Outcome(False, 0, _GONE, final=True))
+                continue
+            if not row.incident_id.startswith(WARNING_PREFIX):
+                if sub.username not in visible:
+                    visible[sub.username] = _still_visible(conn, sub.username, incidents)
+                if row.incident_id not in visible[sub.username]:
+                    dropped[row.id] = (row.attempts, Outcome(False, 0, _HIDDEN, final=True))
+                    continue
+            sendable.append((PendingAlert(row.id, row.channel, sub, message_from_log(dict(row.message))), row.attempts))
+    return sendable, dropped

@@ -35,10 +35,12 @@ than the rest can give (so a one-day gap is the practical limit outside the wind
 0.72; the old weights 0.30/0.25/0.15/0.10/0.20 at their threshold 0.65: 0.37, same extractor); precision is
 favoured because a wrong merge hides an event from analysts whereas a missed merge only shows it twice.
 Figures are measured on DEV 651–1300, never tuned on (``benchmarks/merge_quality.py``).
-What the rule cannot recover (``merge_quality.py --analyse dev-a``): 178 of the 302 same-event pairs are vetoed — by the extractor's country (66: another country named in the text), dates (66: a year off, or a
-week) or places (46; making that veto a zero part instead gains nothing: F1 0.436 vs 0.444) — the extractor's
-errors, not the rule's; and word-set text similarity separates little on all-caps wire text (IDF weighting:
-AUC 0.76 vs 0.74 on pairs past the vetoes).
+What the rule cannot recover (``merge_quality.py --analyse dev-a``): 178 of the 302 same-event pairs are
+vetoed — by the extractor's country (66: another country named in the text), dates (66: a year off, or a
+week; in 45 of them one report's date is more than a week from its own publication) or places (46; making
+that veto a zero part instead gains nothing: F1 0.436 vs 0.444) — the extractor's errors, not the rule's; and
+word-set text similarity separates little on all-caps wire text (IDF weighting: AUC 0.76 vs 0.74 on pairs past
+the vetoes).
 """
 
 from __future__ import annotations

@@ -238,8 +238,8 @@ def subscriptions_by_id(db: Db, ids: Iterable[int]) -> dict[int, Subscription]:
     if not wanted:
         return {}
     with connected(db) as conn:
-        rows = conn.execute(_select().where(alert_subscriptions.c.id.in_(wanted), alert_subscriptions.c.active.is_(True),
-                                            users.c.active.is_(True)))
+        rows = conn.execute(_select().where(alert_subscriptions.c.id.in_(wanted),
+                                            alert_subscriptions.c.active.is_(True), users.c.active.is_(True)))
         return {r.id: _row(r) for r in rows}
 
 

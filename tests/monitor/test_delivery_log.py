@@ -37,8 +37,8 @@ def _dispatcher(**kwargs) -> Dispatcher:
 
 
 def _record(engine, collection, ids):
-    return record_alerts(engine, stored_incident(engine, collection, by=ids["SA"]), SubscriptionIndex(active_subscriptions(engine)),
-                         base_url=BASE)
+    return record_alerts(engine, stored_incident(engine, collection, by=ids["SA"]),
+                         SubscriptionIndex(active_subscriptions(engine)), base_url=BASE)
 
 
 def _row(engine, channel: str = "webhook"):
