@@ -32,8 +32,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from marsad.access.accounts import create_organisation, create_user, list_organisations
 from marsad.access.memberships import set_membership

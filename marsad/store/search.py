@@ -160,7 +160,8 @@ def _ranked_matches(conn: Connection, words: list[str], size: int | None, offset
         vector = literal_column("stix_objects.search_vector")
         tsquery = func.plainto_tsquery(literal_column("'simple'"), " ".join(words))
         score = func.ts_rank(vector, tsquery)
-        stmt = select(stix_objects.c.pk, score).where(vector.op("@@")(tsquery)).order_by(score.desc(), stix_objects.c.pk)
+        stmt = (select(stix_objects.c.pk, score).where(vector.op("@@")(tsquery))
+                .order_by(score.desc(), stix_objects.c.pk))
         flip = 1.0
     return [(int(pk), flip * float(value)) for pk, value in conn.execute(stmt.limit(size).offset(offset or None))]
 
