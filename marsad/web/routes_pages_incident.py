@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from marsad.access.accounts import list_organisations
 from marsad.access.audit import record_export, record_read
 from marsad.analysis.briefs import group_name, incident_brief
 from marsad.errors import InputError
@@ -87,6 +88,13 @@ def _share_form(request: Request, viewer, data: dict[str, Any], lang: str) -> di
             "share_orgs": [o for o in orgs if o[0] not in listed]}
 
 
+def _recipient_names(engine, viewer, release_to) -> dict[str, str]:
+    """Names of the registered organisations on the release list (their identities are reference data), so the
+    marking banner shows "JO CT Unit" rather than an ``identity--…`` id."""
+    wanted = {e for e in release_to if e.startswith("identity--") and e in viewer.member_identities}
+    return {o.identity_id: o.name for o in list_organisations(engine) if o.identity_id in wanted} if wanted else {}
+
+
 async def incident_response(request: Request, incident_id: str, *, status_code: int = 200, **extra: Any):
     """The incident page (``extra``: ``saved``, ``error``, ``share_error``…); hidden and unknown answer 404."""
     engine = request.app.state.engine
@@ -94,7 +102,8 @@ async def incident_response(request: Request, incident_id: str, *, status_code: 
     lang = request_language(request, viewer.language)
     data = await run_in_threadpool(_page, engine, viewer, incident_id, lang, client_address(request))
     share = await run_in_threadpool(_share_form, request, viewer, data, lang)
-    return render(request, "incident.html", status_code=status_code, lang=lang,
+    names = await run_in_threadpool(_recipient_names, engine, viewer, data["marking"].release_to)
+    return render(request, "incident.html", status_code=status_code, lang=lang, recipient_names=names,
                   can_curate=viewer.has_role(*CURATOR_ROLES), correctable=CORRECTABLE, **share, **data, **extra)
 
 

@@ -31,6 +31,10 @@ def test_widening_lets_a_newly_listed_state_see_it(make_client, seeded):
     assert done.status_code == 303 and done.headers["location"].endswith("?saved=shared")
     after = jordan.get(f"/incidents/{amber}")
     assert after.status_code == 200 and "checkpoint" in after.text
+    eg_unit = seeded.world.orgs["eg"]
+    saudi.post(f"/incidents/{amber}/share", data={"csrf_token": _token(saudi), "release_to": eg_unit.identity_id})
+    banner = saudi.get(f"/incidents/{amber}").text.split('class="tlp-release"', 1)[1].split("</span>", 1)[0]
+    assert f"<bdi>{eg_unit.name}</bdi>" in banner and "identity--" not in banner
     assert f'action="/incidents/{amber}/share"' not in after.text  # Jordan sees it but may not share it
 
 
