@@ -23,7 +23,10 @@ from marsad.monitor.collect import poll
 from marsad.monitor.incident_files import file_report
 from marsad.monitor.items import make_item
 from marsad.monitor.sources import add_source
+from marsad.monitor import pipeline as pipeline_module
+from marsad.monitor.extract import extract_report
 from marsad.monitor.pipeline import Pipeline, PipelineResult
+from marsad.monitor.queue import QueuedItem
 from marsad.monitor.queue import enqueue, queue_counts
 from marsad.monitor.subscriptions import create_subscription
 from marsad.store.alerts import alert_log
@@ -191,6 +194,29 @@ def test_a_poisonous_item_fails_alone_after_its_attempts(world, monkeypatch):
     failed = rows(engine)["poison"]
     assert failed.status == "failed" and "a bug this text triggers" in failed.error and failed.attempts == 2
     assert {r.status for k, r in rows(engine).items() if k != "poison"} == {"done"}
+
+
+def _queued(*items):
+    now = datetime.now(timezone.utc)
+    return [QueuedItem(id=n, item=i, arrived_at=now, attempts=1) for n, i in enumerate(items)]
+
+
+def test_a_batch_is_extracted_together_as_item_by_item():
+    batch = _queued(item("en", KIRKUK_EN), item("fr", KIRKUK_FR), item("p", POLICY), item("m", MOGADISHU))
+    together = pipeline_module._extracted(batch)
+    assert together == [extract_report(q.item.as_report()) for q in batch]
+
+
+def test_a_failing_batch_extraction_falls_back_to_one_by_one(monkeypatch):
+    batch = _queued(item("en", KIRKUK_EN), item("m", MOGADISHU))
+
+    def broken(reports):
+        raise RuntimeError("batch reader bug")
+
+    monkeypatch.setattr(pipeline_module, "extract_batch", broken)
+    assert pipeline_module._extracted(batch) == [None, None]
+    prepared = [pipeline_module._prepare(q, r) for q, r in zip(batch, pipeline_module._extracted(batch))]
+    assert all(p.error is None and p.record["id"] == q.item.key for p, q in zip(prepared, batch))
 
 
 def test_an_item_with_a_bad_marking_fails_with_its_reason(world):
