@@ -26,3 +26,18 @@ def test_shutdown_closes_route_resources(tmp_path):
     with TestClient(app):
         assert not app.state.alert_broker.closed
     assert app.state.alert_broker.closed
+
+
+def test_heap_settled_once_per_process(tmp_path, monkeypatch):
+    """The first app of a process freezes the long-lived heap (gc.freeze); later apps do not freeze again."""
+    import gc
+
+    from marsad.web import app as app_module
+
+    freezes = []
+    monkeypatch.setattr(app_module, "_settled_in", None)
+    monkeypatch.setattr(app_module.gc, "freeze", lambda: freezes.append(gc.get_count()))
+    create_app(load_settings(data_dir=tmp_path / "a"))
+    assert len(freezes) == 1
+    create_app(load_settings(data_dir=tmp_path / "b"))
+    assert len(freezes) == 1
