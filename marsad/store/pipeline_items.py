@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
-    CheckConstraint, Column, Connection, Index, Integer, String, Table, any_, bindparam, func, insert, select,
+    CheckConstraint, Column, Connection, Index, Integer, String, Table, bindparam, func, insert, select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -91,8 +91,18 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
 
 
 def among(conn: Connection, column, values: Sequence[Any]):
-    """``column IN values``: on PostgreSQL ``column = ANY(:array)`` — one SQL text whatever the number of values,
-    so psycopg converts it once and the server prepares it once — elsewhere an expanding ``IN`` list."""
+    """``column IN values``: on PostgreSQL ``column IN (SELECT unnest(:array))`` — one SQL text whatever the
+    number of values, so psycopg converts it once and the server prepares it once — elsewhere an expanding
+    ``IN`` list.
+
+    Why not ``column = ANY(:array)``: psycopg prepares a statement on its 5th execution and the server then
+    switches to a generic plan, made without the array. For ``= ANY($1)`` on a table without statistics (fresh
+    tables; autovacuum off or not yet run) that plan was a sequential scan testing each row against the array
+    element by element (only a constant array is hashed): 200-300 ms per 500-key band lookup once
+    ``incident_band_keys`` held ~10k rows, 17 of the 25 s a PostgreSQL worker spent on 2,000 items
+    (benchmarks/pipeline.py). ``IN (SELECT unnest(…))`` is a semi-join whose generic plan hashes the values or
+    probes the index per value, so it stays cheap whatever the statistics."""
     if conn.dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        array = bindparam(None, list(values), type_=ARRAY(column.type))
+        return column.in_(select(func.unnest(array)).scalar_subquery())
     return column.in_(list(values))

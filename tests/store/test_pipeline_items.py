@@ -47,3 +47,28 @@ def test_among_selects_the_rows_whose_value_is_listed_whatever_the_count(engine)
             assert sorted(found) == [n for n in wanted if n < 10]
         keys = conn.execute(select(c.item_id).where(among(conn, c.band_key, ["k2", "k7", "nope"]))).scalars().all()
         assert sorted(keys) == [2, 7]
+
+
+def test_among_generic_plan_never_searches_the_array_row_by_row(engine):
+    """psycopg prepares a statement on its 5th run and the server may then plan it without the values. With
+    ``= ANY($1)`` on a table without statistics that plan was a sequential scan testing every row against the
+    array one element at a time (200-300 ms per 500-key lookup in the pipeline); ``among`` must stay a join."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements and generic plans are PostgreSQL's")
+    from sqlalchemy.dialects import postgresql
+
+    c = pipeline_near_keys.c
+    with engine.begin() as conn:
+        insert_many(conn, pipeline_near_keys, [{"band_key": f"k{n}", "item_id": n} for n in range(3000)])
+        query = select(c.band_key, c.item_id).where(among(conn, c.band_key, ["k1"]))
+        sql = str(query.compile(dialect=postgresql.dialect(paramstyle="numeric_dollar")))
+        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+        conn.exec_driver_sql(f"PREPARE among_probe AS {sql}")
+        try:
+            plan = "\n".join(conn.exec_driver_sql(
+                "EXPLAIN EXECUTE among_probe(ARRAY[" + ",".join(f"'k{n}'" for n in range(0, 3000, 6)) + "])").scalars())
+            found = conn.execute(query.where(c.item_id < 0)).all()
+        finally:
+            conn.exec_driver_sql("DEALLOCATE among_probe")
+    assert "ANY" not in plan, plan
+    assert found == []
