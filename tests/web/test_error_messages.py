@@ -1,9 +1,12 @@
-"""Lower-layer errors (accounts, passwords, roles, throttle) shown on pages in the page's language: each error is
+"""Lower-layer errors (accounts, passwords, roles, throttle, sources, source readings, subscriptions) shown on
+pages in the page's language: each error is
 raised by the real lower-layer code, so a reworded message that no longer matches its pattern fails here."""
 
 from __future__ import annotations
 
 import asyncio
+
+import httpx
 
 import pytest
 from starlette.requests import Request
@@ -11,7 +14,13 @@ from starlette.requests import Request
 from marsad.access import accounts
 from marsad.access.auth import hash_password
 from marsad.access.context import Viewer
-from marsad.errors import MarsadError
+from marsad.errors import InputError, MarsadError, StoreError
+from marsad.monitor import collect as collect_module
+from marsad.monitor.feeds import parse_feed
+from marsad.monitor.fetch import FetchPolicy, fetch
+from marsad.monitor.pages import page_item
+from marsad.monitor.sources import add_source, remove_source
+from marsad.monitor.subscriptions import create_subscription, delete_subscription
 from marsad.monitor.sharing import not_sharer, share_incident
 from marsad.store.engine import make_engine
 from marsad.store.base import metadata
@@ -60,8 +69,95 @@ def _lower_layer_errors(engine) -> dict[str, MarsadError]:
     }
 
 
-def test_every_known_message_is_recognised_from_the_real_error(engine):
-    raised = _lower_layer_errors(engine)
+def _fetch_error(handler=None, url="https://news.example/feed", accept=(), **limits) -> MarsadError:
+    """The error :func:`fetch` raises for an answer made by ``handler`` (a public address, no retries)."""
+    policy = FetchPolicy(resolver=lambda host, port: ["93.184.216.34"], retries=0, sleep=lambda s: None, **limits)
+    client = httpx.Client(transport=httpx.MockTransport(handler or (lambda request: httpx.Response(200))))
+    return _raised(lambda: fetch(url, accept=accept, policy=policy, client=client))
+
+
+def _unexpected(engine, monkeypatch) -> MarsadError:
+    def broken(*args, **kwargs):
+        raise ValueError("parser bug")
+
+    monkeypatch.setattr(collect_module, "collect", broken)
+    source = add_source(engine, "broken", "feed", "https://news.example/broken")
+    _, message = collect_module._safely_collect(engine, source, None, conditional=False)
+    return MarsadError(message)
+
+
+def _redirect(request):
+    return httpx.Response(302, headers={"location": "https://news.example/again"})
+
+
+def _monitor_errors(engine, tmp_path, monkeypatch) -> dict[str, MarsadError]:
+    """Source, reading (fetch, feed, page, collect) and subscription errors, each raised by the real code."""
+    add_source(engine, "Taken", "feed", "https://news.example/rss")
+    create_subscription(engine, "ali", "Mine")
+
+    def sub(**kwargs):
+        return _raised(lambda: create_subscription(engine, "ali", kwargs.pop("name", "S"), **kwargs))
+
+    return {
+        "source_name": _raised(lambda: add_source(engine, " ", "feed", "https://news.example/")),
+        "source_kind": _raised(lambda: add_source(engine, "S", "radio", "https://news.example/")),
+        "source_interval": _raised(lambda: add_source(engine, "S", "feed", "https://news.example/",
+                                                      interval_seconds=1)),
+        "source_folder": _raised(lambda: add_source(engine, "S", "folder", str(tmp_path / "missing"))),
+        "source_url": _raised(lambda: add_source(engine, "S", "feed", "ftp://news.example/")),
+        "source_credentials": _raised(lambda: add_source(engine, "S", "feed", "https://u:p@news.example/")),
+        "source_taken": _raised(lambda: add_source(engine, "Taken", "feed", "https://news.example/")),
+        "no_source": _raised(lambda: remove_source(engine, "ghost")),
+        "source_store": StoreError("could not add source 'S': OperationalError"),  # the store failing: simulated
+        "fetch_resolve": _raised(lambda: fetch("https://nowhere.example/", policy=FetchPolicy(
+            resolver=lambda h, p: [], retries=0))),
+        "fetch_private": _raised(lambda: fetch("https://intranet.example/", policy=FetchPolicy(
+            resolver=lambda h, p: ["10.0.0.5"], retries=0))),
+        "fetch_not_url": _raised(lambda: fetch("ftp://news.example/")),
+        "fetch_credentials": _raised(lambda: fetch("https://u:p@news.example/")),
+        "fetch_too_large": _fetch_error(lambda r: httpx.Response(200, content=b"x" * 100), max_bytes=10),
+        "fetch_too_slow": _fetch_error(lambda r: httpx.Response(200, content=b"late"), deadline=0),
+        "fetch_redirects": _fetch_error(_redirect, max_redirects=2),
+        "fetch_status": _fetch_error(lambda r: httpx.Response(404)),
+        "fetch_media_type": _fetch_error(lambda r: httpx.Response(200, headers={"content-type": "image/png"}),
+                                         accept=("application/rss+xml",)),
+        "fetch_timeout": _fetch_error(_raise(httpx.ReadTimeout("slow"))),
+        "fetch_connection": _fetch_error(_raise(httpx.ConnectError("connection refused"))),
+        "collect_unexpected": _unexpected(engine, monkeypatch),
+        "feed_unsafe": _raised(lambda: parse_feed(b'<!DOCTYPE r [<!ENTITY a "b">]><rss>&a;</rss>',
+                                                  base_url="https://news.example/")),
+        "feed_malformed": _raised(lambda: parse_feed(b"<rss><channel>", base_url="https://news.example/")),
+        "feed_not_feed": _raised(lambda: parse_feed(b"<html></html>", base_url="https://news.example/")),
+        "feed_unreadable": InputError("https://news.example/: feed could not be read (SAXParseException)"),  # simulated
+        "page_no_text": _raised(lambda: page_item(b"<html><body></body></html>", url="https://news.example/p")),
+        "filter_texts": sub(filters={"groups": [""]}),
+        "filter_too_many": sub(filters={"groups": [f"g{i}" for i in range(500)]}),
+        "filter_country": sub(filters={"countries": ["ZZ"]}),
+        "filter_count": sub(filters={"min_killed": -1}),
+        "filter_regions": sub(filters={"regions": ["SA"]}),
+        "filters_object": sub(filters=["countries"]),
+        "filter_unknown": sub(filters={"colour": ["red"]}),
+        "webhook_url": sub(webhook_url="ftp://hooks.example/"),
+        "webhook_credentials": sub(webhook_url="https://u:p@hooks.example/"),
+        "webhook_private": sub(webhook_url="https://127.0.0.1/hook"),
+        "email": sub(email="not-an-address"),
+        "webhook_secret": sub(webhook_url="https://hooks.example/", webhook_secret="short"),
+        "channel": sub(inapp=False),
+        "subscription_name": sub(name=" "),
+        "subscription_language": sub(language="de"),
+        "subscription_taken": sub(name="Mine"),
+        "no_subscription": _raised(lambda: delete_subscription(engine, "ali", 999)),
+    }
+
+
+def _raise(exc):
+    def handler(request):
+        raise exc
+    return handler
+
+
+def test_every_known_message_is_recognised_from_the_real_error(engine, tmp_path, monkeypatch):
+    raised = {**_lower_layer_errors(engine), **_monitor_errors(engine, tmp_path, monkeypatch)}
     assert set(raised) == {m.code for m in ERROR_MESSAGES}
     for code, exc in raised.items():
         found = error_code(exc.message)
@@ -83,3 +179,17 @@ def test_arabic_and_french_with_the_values_named(engine):
 def test_unknown_messages_are_shown_as_they_are():
     assert localise_error("the disk is on fire", "ar") == "the disk is on fire"
     assert localise_error(None, "ar") == ""
+
+
+def test_source_and_subscription_errors_in_arabic_and_french(engine, tmp_path, monkeypatch):
+    raised = _monitor_errors(engine, tmp_path, monkeypatch)
+    assert localise_error(raised["source_taken"], "ar") == "يوجد مصدر باسم «Taken» بالفعل."
+    assert localise_error(raised["source_taken"], "fr") == "Une source nommée «\u00a0Taken\u00a0» existe déjà."
+    assert localise_error(raised["fetch_status"], "ar") == "ردّ الموقع برمز حالة HTTP \u200f٤٠٤."
+    assert localise_error(raised["fetch_status"], "fr") == "Le site a répondu avec le code HTTP 404."
+    assert "«ZZ»" in localise_error(raised["filter_country"], "ar")
+    assert "web\u00a0: " not in localise_error(raised["webhook_secret"], "fr")
+    for exc in raised.values():
+        for lang in ("ar", "fr"):
+            text = localise_error(exc, lang)
+            assert text != exc.message and "%(" not in text, (exc.message, lang)

@@ -54,7 +54,7 @@ def test_bad_source_is_a_clear_error_and_analysts_cannot_change(as_user):
     page = http.get("/sources")
     bad = http.post("/sources", data={"csrf_token": csrf(page.text), "name": "x", "kind": "feed",
                                       "location": "ftp://example.org/feed"})
-    assert bad.status_code == 400 and "is not an http(s) URL" in bad.text
+    assert bad.status_code == 400 and "is not an http:// or https:// address" in bad.text
     analyst = as_user("jo_analyst")
     token = csrf(analyst.get("/sources").text)
     refused = analyst.post("/sources", data={"csrf_token": token, "name": "y", "kind": "feed",
