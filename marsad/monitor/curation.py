@@ -150,8 +150,9 @@ def merge_incidents(db: Db, viewer: Viewer, keep_id: str, absorb_id: str) -> dic
         for incident_id in (keep_id, absorb_id):
             _visible(conn, db, viewer, incident_id, "incident.merge")
         f = incident_files.c
-        keys = dict(conn.execute(select(f.incident_id, f.marking_key).where(f.incident_id.in_([keep_id, absorb_id]))).all())
-        if keys[keep_id] != keys[absorb_id]:
+        keys = {r.incident_id: (r.marking_key, r.tlp, sorted(r.release_to or [])) for r in conn.execute(
+            select(f.incident_id, f.marking_key, f.tlp, f.release_to).where(f.incident_id.in_([keep_id, absorb_id])))}
+        if keys[keep_id] != keys[absorb_id]:  # the merge key, and the current marking (one of them may be widened)
             raise Conflict("incidents with different markings cannot be merged (it would share reports wider)")
         absorbed, absorbed_objects = _new_version(conn, absorb_id, now, revoked=True)
         absorbed_objects = [absorbed, relationship(absorbed, "duplicate-of", keep_id, absorbed["object_marking_refs"])]

@@ -41,6 +41,7 @@ from marsad.monitor.incident_files import (
     location_objects,
     marking_key,
     relationship,
+    versioned,
     window_params,
 )
 from marsad.monitor.merging import MERGE_K, EventFacts, best_match
@@ -310,7 +311,7 @@ def _version(view: _View, incident: _Incident, now: datetime) -> tuple[dict, lis
     for name, value in index_values(comp, incident.rows).items():
         setattr(row, name, value)
     view.index(row)
-    return obj, [obj, *_related_objects(obj, comp, row.marking_refs)], comp
+    return obj, versioned([obj, *_related_objects(obj, comp, row.marking_refs)], obj, row), comp
 
 
 @dataclass

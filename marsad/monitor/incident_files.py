@@ -46,6 +46,7 @@ from marsad.monitor.similarity import Signature, near_duplicate_key, signature
 from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
 
 __all__ = ["FiledReport", "Filing", "file_report", "marking_key", "compose_version", "facts_of_file", "relationship",
+           "widened", "versioned",
            "incident_version", "index_values", "location_objects", "actor_target", "window_params", "CANDIDATE_LIMIT",
            "SIGNATURES_PER_INCIDENT"]
 
@@ -245,6 +246,26 @@ def _actor(incident: dict, perpetrator: str | None, marking: Sequence[str]) -> l
     return [relationship(incident, "attributed-to", target, marking)] if target else []
 
 
+def widened(row) -> bool:
+    """True when the originator widened the file's marking (:mod:`marsad.monitor.sharing`): its ``tlp``,
+    ``release_to`` and ``marking_refs`` are the current marking, while ``marking_key`` stays the key it was opened
+    with, so reports with the original marking still merge into it."""
+    return marking_key(row.tlp, row.release_to or (), row.created_by_ref) != row.marking_key
+
+
+def versioned(objects: list[dict], incident: dict, row) -> list[dict]:
+    """``objects`` (the incident, its location and relationships) as written for ``row``.
+
+    Why: the location and relationships have stable ids and a fixed version (the incident's ``created``), so
+    filing again re-creates the same objects. Once the marking was widened they carry another marking, and the
+    same id and version with other content is a conflict: so they become versions of the incident's own
+    ``modified`` (each recomposition of a widened incident writes them again, under the current marking; a
+    repeated filing, ``bump=False``, gives the same versions)."""
+    if not widened(row):
+        return objects
+    return [o if o is incident else {**o, "modified": incident["modified"]} for o in objects]
+
+
 def incident_version(comp: Composition, *, incident_id: str, created: datetime, modified: datetime,
                      created_by_ref: str | None, marking_refs: Sequence[str], revoked: bool = False) -> dict:
     """The STIX incident of a composition as a dict: what :func:`marsad.model.incident.make_incident` gives
@@ -288,7 +309,7 @@ def compose_version(conn: Connection, incident_id: str, *, now: datetime, bump: 
     conn.execute(_UPDATE, {"b_iid": incident_id, "modified": modified, **index_values(comp, rows)})
     objects = [incident, *location_objects(incident, comp.fields, row.marking_refs),
                *_actor(incident, comp.fields.get("perpetrator"), row.marking_refs)]
-    return incident, objects, comp, row
+    return incident, versioned(objects, incident, row), comp, row
 
 
 def _open_file(conn: Connection, report: FiledReport, key: str, now: datetime) -> str:

@@ -7,12 +7,12 @@ change is a new STIX version (new ``modified``) written through :func:`marsad.st
 every collection that holds the incident, with its audit entry, in one transaction (as curation does,
 :mod:`marsad.monitor.curation`).
 
-Limit (merged incidents, ``incident_files``): the file row keeps its marking, because the incident's
-``location`` and ``relationship`` objects have fixed ids and versions (``incident_files.location_objects``)
-and recomposing them under another marking would conflict with the stored ones. So the widened version is
-shared, but a later recomposition (a new report, an analyst's edit) is written under the file's original
-marking again: the newly included recipients keep the version shared with them, not the later ones. Never
-wider than chosen, at worst narrower.
+Merged incidents (``incident_files``) keep their widened marking: the file row's ``tlp``, ``release_to`` and
+``marking_refs`` become the new marking, so every later recomposition (a new report filed by the pipeline, an
+analyst's edit, split or merge) is written under it; its ``marking_key`` stays the one it was opened with, so
+reports with the original marking still merge into it. The incident's ``location`` and relationships are written
+again under the new marking as versions of the incident's ``modified`` (``incident_files.versioned``): same id
+and version with other content stays a conflict, and nothing written before is changed.
 
 "Wider" is decided against the sharing rules (:mod:`marsad.access.policy`), not the TLP order alone, because a
 release list changes what a TLP means: AMBER with a list is for the listed only, without one for the
@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from marsad.access.audit import record_denial, record_write
 from marsad.access.context import Viewer
@@ -42,6 +42,7 @@ from marsad.access.db import Db, connected, in_transaction
 from marsad.access.policy import visible_clause
 from marsad.errors import AccessDenied, Conflict, NotFound
 from marsad.model.markings import KEEP, Tlp, mark, normalise_release_to, releasability_marking
+from marsad.monitor.incident_files import compose_version
 from marsad.store import collection_objects, stix_objects
 from marsad.store.incident_reports import incident_files
 from marsad.store.rows import default_marking_reader
@@ -127,14 +128,23 @@ def _stix_time(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def _new_version(conn: Connection, obj: dict, tlp: str | None, release_to: list[str], now: datetime) -> dict:
-    """The incident's next version: the same record under the wider marking, a later ``modified``."""
-    filed = conn.execute(select(incident_files.c.state).where(incident_files.c.incident_id == obj["id"])).first()
+def _new_version(conn: Connection, obj: dict, tlp: str | None, release_to: list[str], now: datetime) -> list[dict]:
+    """The incident's next version (first) and, for a merged incident, its location and relationships: the same
+    record under the wider marking, a later ``modified``; a merged incident's file row takes the new marking."""
+    f = incident_files.c
+    filed = conn.execute(select(f.state, f.tlp).where(f.incident_id == obj["id"])).first()
     if filed is not None and filed.state != "open":
         raise Conflict(f"incident {obj['id']} was merged into another one: share that one")
     marked = mark(obj, tlp=tlp if tlp is not None else KEEP, release_to=release_to or KEEP, resolve=_resolver(conn))
     old = datetime.fromisoformat(str(obj["modified"]).replace("Z", "+00:00"))
-    return {**marked, "modified": _stix_time(max(now, old + timedelta(milliseconds=1)))}
+    modified = max(now, old + timedelta(milliseconds=1))
+    modified = modified.replace(microsecond=modified.microsecond // 1000 * 1000)  # STIX times are to the ms
+    if filed is None:
+        return [{**marked, "modified": _stix_time(modified)}]
+    conn.execute(update(incident_files).where(f.incident_id == obj["id"]).values(
+        tlp=tlp or filed.tlp, release_to=list(release_to), marking_refs=list(marked.get("object_marking_refs") or []),
+        modified=modified))
+    return compose_version(conn, obj["id"], now=now, bump=False)[1]
 
 
 def share_incident(db: Db, viewer: Viewer, incident_id: str, *, tlp: str | None = None,
@@ -156,14 +166,15 @@ def share_incident(db: Db, viewer: Viewer, incident_id: str, *, tlp: str | None 
         refused = refusal(row.tlp, old_list, chosen_tlp, new_list)
         if refused is not None:
             raise refused
-        incident = _new_version(conn, dict(row.object), chosen_tlp, new_list, now)
+        written = _new_version(conn, dict(row.object), chosen_tlp, new_list, now)
+        incident = written[0]
         extra = [releasability_marking(new_list)] if new_list else []
         targets = sorted(set(conn.execute(
             select(collection_objects.c.collection_id)
             .join(stix_objects, stix_objects.c.pk == collection_objects.c.object_pk)
             .where(stix_objects.c.stix_id == incident_id)).scalars())) or [None]
         for collection_id in targets:
-            put_objects(conn, [*extra, incident], collection_id=collection_id, all_or_nothing=True,
+            put_objects(conn, [*extra, *written], collection_id=collection_id, all_or_nothing=True,
                         reader=default_marking_reader)
         record_write(conn, viewer, [incident_id], remote_addr=remote_addr, change="incident.share",
                      tlp=[row.tlp, chosen_tlp], release_to=[old_list, new_list])

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from marsad.access.audit import export_entries
 from marsad.access.context import Viewer, load_viewer
 from marsad.access.policy import ObjectFacts, can_see, visible_clause
-from marsad.errors import AccessDenied, NotFound
+from marsad.errors import AccessDenied, Conflict, NotFound
 from marsad.model.markings import TLP_MARKING_IDS, Tlp, releasability_marking
-from marsad.monitor.incident_files import file_report
+from marsad.monitor.curation import correct_incident, merge_incidents
+from marsad.monitor.filing_batch import file_reports
+from marsad.monitor.incident_files import file_report, marking_key
 from marsad.monitor.sharing import ShareRefused, refusal, share_incident
 from marsad.store import stix_objects
 from marsad.store.incident_reports import incident_files
@@ -110,4 +112,68 @@ def test_a_merged_incident_is_shared_as_a_new_version(world):
         row = conn.execute(select(incident_files).where(incident_files.c.incident_id == filing.incident_id)).one()
         stored = conn.execute(select(stix_objects.c.tlp).where(stix_objects.c.stix_id == filing.incident_id)
                               .order_by(stix_objects.c.modified.desc())).scalars().all()
-    assert stored == ["green", "amber"] and row.tlp == "amber"  # the file keeps its marking (module docstring)
+    assert stored == ["green", "amber"]
+    assert (row.tlp, row.marking_refs[0]) == ("green", TLP_MARKING_IDS[Tlp.GREEN])  # the file takes the new marking
+    assert row.marking_key == marking_key("amber", (), jo)  # ... and keeps its merge key
+
+
+def _file_and_store(world, filer, filed_report):
+    """File ``filed_report`` with ``filer`` (one by one or as a batch) and store what it wrote; the filing."""
+    with world.engine.begin() as conn:
+        filing = filer(conn, filed_report)
+        put_objects(conn, filing.objects, collection_id=world.world.collections["regional"], all_or_nothing=True,
+                    reader=default_marking_reader)
+    return filing
+
+
+FILERS = {"file_report": lambda conn, r: file_report(conn, r, now=r.received),
+          "file_reports": lambda conn, r: file_reports(conn, [r], now=r.received)[0]}
+
+
+def _latest_seen(world, viewer_name, stix_id):
+    """(``modified``, TLP) of the latest version of ``stix_id`` the viewer may see, or None."""
+    with world.engine.connect() as conn:
+        row = conn.execute(select(stix_objects.c.object, stix_objects.c.tlp).where(
+            stix_objects.c.stix_id == stix_id, visible_clause(_viewer(world, viewer_name)))
+            .order_by(stix_objects.c.modified.desc())).first()
+    return None if row is None else (row.object["modified"], row.tlp)
+
+
+@pytest.mark.parametrize("filer", sorted(FILERS))
+def test_a_widened_incident_keeps_its_marking_when_reports_and_edits_follow(world, filer):
+    jo = world.world.orgs["jo"].identity_id
+    red = dict(tlp="red", marking=(TLP_MARKING_IDS[Tlp.RED],), created_by_ref=jo)  # JO only
+    first = _file_and_store(world, FILERS[filer], report(7, **red))
+    assert _latest_seen(world, "sa_analyst", first.incident_id) is None
+    shared = share_incident(world.engine, _viewer(world, "jo_analyst"), first.incident_id, tlp="amber")
+    assert _latest_seen(world, "sa_analyst", first.incident_id) == (shared["modified"], "amber")
+
+    later = _file_and_store(world, FILERS[filer], report(8, hours=2, killed=9, **red))  # the original marking
+    assert later.incident_id == first.incident_id and not later.opened  # still merges (the key is kept)
+    assert later.incident["modified"] > shared["modified"]
+    assert {tuple(o["object_marking_refs"]) for o in later.objects} == {(TLP_MARKING_IDS[Tlp.AMBER],)}
+    related = [o for o in later.objects if o["type"] != "incident"]
+    assert related and all(o["modified"] == later.incident["modified"] for o in related)
+    assert _latest_seen(world, "sa_analyst", first.incident_id) == (later.incident["modified"], "amber")
+    assert all(_latest_seen(world, "sa_analyst", o["id"]) is not None for o in related)
+
+    again = _file_and_store(world, FILERS[filer], report(8, hours=2, killed=9, **red))  # filed again: same versions
+    assert again.objects == later.objects
+
+    corrected = correct_incident(world.engine, _viewer(world, "jo_analyst"), first.incident_id, {"killed": 11})
+    assert corrected["object_marking_refs"] == [TLP_MARKING_IDS[Tlp.AMBER]]
+    assert _latest_seen(world, "sa_analyst", first.incident_id) == (corrected["modified"], "amber")
+
+
+def test_a_widened_incident_is_not_merged_with_one_of_its_original_marking(world):
+    jo = world.world.orgs["jo"].identity_id
+    red = dict(tlp="red", marking=(TLP_MARKING_IDS[Tlp.RED],), created_by_ref=jo)
+    widened = _file_and_store(world, FILERS["file_report"], report(7, **red))
+    other = _file_and_store(world, FILERS["file_report"], report(9, city="Mosul", admin1="Nineveh", latitude=36.34,
+                                                                  longitude=43.13, hours=24 * 40, **red))
+    assert other.incident_id != widened.incident_id
+    analyst = _viewer(world, "jo_analyst")
+    share_incident(world.engine, analyst, widened.incident_id, tlp="amber")
+    for keep, absorb in ((widened.incident_id, other.incident_id), (other.incident_id, widened.incident_id)):
+        with pytest.raises(Conflict):
+            merge_incidents(world.engine, analyst, keep, absorb)
