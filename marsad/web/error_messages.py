@@ -1,10 +1,10 @@
 """Lower-layer error messages in the page's language.
 
 Why: :mod:`marsad.access.accounts`, :mod:`marsad.access.auth`, :class:`~marsad.access.context.Viewer`, the
-sign-in throttle, the monitor's sources, readings (fetch, feeds, pages, collect: a source's last error) and
-subscriptions raise :class:`~marsad.errors.MarsadError` with English messages — right for the command line,
-the logs and the JSON APIs, which keep them as they are. Pages show them to people reading Arabic or French, so
-here each known message is recognised by its shape (a stable code, the pattern of the English text, and the
+sign-in throttle, the monitor's sources, readings (fetch, feeds, pages, collect: a source's last error),
+subscriptions and incident curation raise :class:`~marsad.errors.MarsadError` with English messages — right
+for the command line, the logs and the JSON APIs, which keep them as they are. Pages show them to people
+reading Arabic or French, so here each known message is recognised by its shape (a stable code, the pattern of the English text, and the
 values it names) and replaced by a catalogue message (``marsad/locale``) with the same values. A message no
 pattern knows is shown as it is: better English than nothing. ``tests/web/test_error_messages.py`` raises each
 error through the lower layer, so a reworded lower-layer message that no longer matches fails a test.
@@ -126,6 +126,26 @@ _SUBSCRIPTION_TABLE = (
      N_("There is no subscription %(value)s.")),
 )
 
+# marsad.monitor.curation, incident_files, sharing: an analyst's correction or share on the incident page
+_CURATION_TABLE = (
+    ("no_change", r"^no change given$", N_("No change was given.")),
+    ("not_editable", rf"^{_Q} is not a field analysts may set$", N_("“%(value)s” is not a field analysts may set.")),
+    ("split_all", r"^a split moves some, not all, of the incident's own reports$",
+     N_("A split moves some of the incident’s own reports, not all of them.")),
+    ("merge_self", r"^an incident cannot be merged into itself$", N_("An incident cannot be merged into itself.")),
+    ("merge_markings", r"^incidents with different markings cannot be merged",
+     N_("Incidents with different markings cannot be merged: their reports would be shared more widely.")),
+    ("share_merged", r"^incident (?P<value>\S+) was merged into another one: share that one$",
+     N_("Incident %(value)s was merged into another one: share that one.")),
+    ("merged_into", r"^incident (?P<value>\S+) was merged into (?P<into>\S+)$",
+     N_("Incident %(value)s was merged into %(into)s.")),
+    ("incident_name", r"^an incident needs a name$", N_("An incident needs a name.")),
+    ("determination", rf"^determination must be one of .*, not {_Q}$", N_("Unknown determination “%(value)s”.")),
+    ("investigation_status", r"^investigation_status must be one of ",
+     N_("Unknown investigation status: choose one of those offered.")),
+)
+
+
 _TABLE = (
     ("state_code", rf"^{_Q} is not an ISO 3166-1 alpha-2 state code",
      N_("“%(value)s” is not a state code: use the two-letter ISO 3166-1 code (e.g. SA, EG, MA).")),
@@ -155,7 +175,7 @@ _TABLE = (
      N_("The form has expired or did not come from this site: reload the page and try again.")),
     ("no_incident", r"^no incident (?P<value>\S+)$", N_("There is no incident %(value)s that you may see.")),
     ("throttled", r"^too many failed sign-ins", N_("Too many failed sign-ins: wait a few minutes and try again.")),
-) + _SOURCE_TABLE + _FETCH_TABLE + _SUBSCRIPTION_TABLE
+) + _SOURCE_TABLE + _FETCH_TABLE + _SUBSCRIPTION_TABLE + _CURATION_TABLE
 ERROR_MESSAGES: tuple[ErrorMessage, ...] = tuple(
     ErrorMessage(code, re.compile(pattern, re.S), msgid) for code, pattern, msgid in _TABLE)
 

@@ -13,19 +13,25 @@ from starlette.requests import Request
 
 from marsad.access import accounts
 from marsad.access.auth import hash_password
-from marsad.access.context import Viewer
-from marsad.errors import InputError, MarsadError, StoreError
+from marsad.access.context import Viewer, load_viewer
+from marsad.errors import Conflict, InputError, MarsadError, StoreError
+from marsad.model.markings import TLP_MARKING_IDS, Tlp
 from marsad.monitor import collect as collect_module
+from marsad.monitor.curation import correct_incident, merge_incidents, split_incident
 from marsad.monitor.feeds import parse_feed
 from marsad.monitor.fetch import FetchPolicy, fetch
+from marsad.monitor.incident_files import file_report
 from marsad.monitor.pages import page_item
 from marsad.monitor.sources import add_source, remove_source
 from marsad.monitor.subscriptions import create_subscription, delete_subscription
 from marsad.monitor.sharing import not_sharer, share_incident
 from marsad.store.engine import make_engine
+from marsad.store.rows import default_marking_reader
+from marsad.store.writes import put_objects
 from marsad.store.base import metadata
 from marsad.web.error_messages import ERROR_MESSAGES, error_code, localise_error
 from marsad.web.web_auth import SignInThrottle, check_csrf
+from tests.monitor.filing_world import report
 
 
 @pytest.fixture
@@ -156,8 +162,45 @@ def _raise(exc):
     return handler
 
 
+def _filed(engine, filed_report) -> str:
+    with engine.begin() as conn:
+        filing = file_report(conn, filed_report, now=filed_report.received)
+        put_objects(conn, filing.objects, collection_id=None, all_or_nothing=True, reader=default_marking_reader)
+    return filing.incident_id
+
+
+def _curation_errors(engine) -> dict[str, MarsadError]:
+    """An analyst's corrections refused by the real curation code (two of the analyst's incidents, one merged
+    away)."""
+    with engine.connect() as conn:
+        analyst = load_viewer(conn, "ali")
+    own = dict(tlp="red", marking=(TLP_MARKING_IDS[Tlp.RED],), created_by_ref=analyst.identity_id)
+    kept = _filed(engine, report(1, **own))
+    absorbed = _filed(engine, report(2, city="Mosul", admin1="Nineveh", latitude=36.34, longitude=43.13,
+                                     hours=24 * 40, **own))
+    merge_incidents(engine, analyst, kept, absorbed)
+
+    def correct(incident_id, changes):
+        return _raised(lambda: correct_incident(engine, analyst, incident_id, changes))
+
+    return {
+        "no_change": correct(kept, {}),
+        "not_editable": correct(kept, {"colour": "red"}),
+        "split_all": _raised(lambda: split_incident(engine, analyst, kept, [])),
+        "merge_self": _raised(lambda: merge_incidents(engine, analyst, kept, kept)),
+        "merged_into": correct(absorbed, {"killed": 1}),
+        "incident_name": correct(kept, {"name": " "}),
+        "determination": correct(kept, {"determination": "maybe"}),
+        "investigation_status": correct(kept, {"investigation_status": "lost"}),
+        # simulated (they need incidents of two markings, or a sharer of a merged incident): the texts of the code
+        "merge_markings": Conflict("incidents with different markings cannot be merged (it would share reports wider)"),
+        "share_merged": Conflict(f"incident {absorbed} was merged into another one: share that one"),
+    }
+
+
 def test_every_known_message_is_recognised_from_the_real_error(engine, tmp_path, monkeypatch):
-    raised = {**_lower_layer_errors(engine), **_monitor_errors(engine, tmp_path, monkeypatch)}
+    raised = {**_lower_layer_errors(engine), **_monitor_errors(engine, tmp_path, monkeypatch),
+              **_curation_errors(engine)}
     assert set(raised) == {m.code for m in ERROR_MESSAGES}
     for code, exc in raised.items():
         found = error_code(exc.message)
@@ -189,6 +232,16 @@ def test_source_and_subscription_errors_in_arabic_and_french(engine, tmp_path, m
     assert localise_error(raised["fetch_status"], "fr") == "Le site a répondu avec le code HTTP 404."
     assert "«ZZ»" in localise_error(raised["filter_country"], "ar")
     assert "web\u00a0: " not in localise_error(raised["webhook_secret"], "fr")
+    for exc in raised.values():
+        for lang in ("ar", "fr"):
+            text = localise_error(exc, lang)
+            assert text != exc.message and "%(" not in text, (exc.message, lang)
+
+
+def test_curation_errors_in_arabic_and_french(engine):
+    raised = _curation_errors(engine)
+    assert localise_error(raised["determination"], "ar") == "تقدير غير معروف: «maybe»."
+    assert localise_error(raised["no_change"], "fr") == "Aucune modification n’a été indiquée."
     for exc in raised.values():
         for lang in ("ar", "fr"):
             text = localise_error(exc, lang)
