@@ -1,13 +1,13 @@
 """Lower-layer error messages in the page's language.
 
-Why: :mod:`marsad.access.accounts`, :mod:`marsad.access.auth`, :class:`~marsad.access.context.Viewer`, the
-sign-in throttle, the monitor's sources, readings (fetch, feeds, pages, collect: a source's last error),
-subscriptions and incident curation raise :class:`~marsad.errors.MarsadError` with English messages — right
-for the command line, the logs and the JSON APIs, which keep them as they are. Pages show them to people
-reading Arabic or French, so here each known message is recognised by its shape (a stable code, the pattern of
-the English text, and the values it names) and replaced by a catalogue message (``marsad/locale``) with the same values. A message no
-pattern knows is shown as it is: better English than nothing. ``tests/web/test_error_messages.py`` raises each
-error through the lower layer, so a reworded lower-layer message that no longer matches fails a test.
+Why: :mod:`marsad.access.accounts`, :mod:`marsad.access.auth`, :class:`~marsad.access.context.Viewer`, the sign-in
+throttle, the monitor's sources, readings (fetch, feeds, pages, collect: a source's last error), subscriptions and
+incident curation raise :class:`~marsad.errors.MarsadError` with English messages — right for the command line, the
+logs and the JSON APIs, which keep them as they are. Pages show them to people reading Arabic or French, so here
+each known message is recognised by its shape (a stable code, the pattern of the English text, and the values it
+names) and replaced by a catalogue message (``marsad/locale``) with the same values. A message no pattern knows is
+shown as it is: better English than nothing. ``tests/web/test_error_messages.py`` raises each error through the
+lower layer, so a reworded lower-layer message that no longer matches fails a test.
 
 Use ``{{ message|error_text }}`` in templates or :func:`localise_error` in code.
 """
