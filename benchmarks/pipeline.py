@@ -11,7 +11,9 @@ Two phases per configuration:
 - **throughput** — every item queued at once (one poll, in a process of its own so the workers, forked from
   the parent, never inherit the polled items); ``items_per_s`` = items / wall time of the workers;
   ``cpu_ms_per_item`` = the workers' own CPU time per item (meaningful on a loaded machine; PostgreSQL's
-  server CPU is not in it); ``worker_peak_mb`` = the largest worker's peak RSS (the extraction models it
+  server CPU is not in it: ``server_cpu_ms_per_item`` is the CPU of the workers' own PostgreSQL backends, read
+  from /proc when the server runs on this machine, so a worker's wall time can be split into its own CPU, the
+  server's work for it and real waiting); ``worker_peak_mb`` = the largest worker's peak RSS (the extraction models it
   shares with the parent included) and ``worker_growth_mb`` its growth while processing (flat = no leak).
 - **latency** — a further stream of items queued in small chunks at ``--rate`` items/s while the workers run
   as services (``run_forever``); latency = ``processed_at − arrived_at`` of each item, i.e. from its arrival in
@@ -44,7 +46,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
 from marsad.access.accounts import create_organisation, create_user
@@ -191,12 +193,40 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
 
 
+def _backend_cpu_s(pids: list[int]) -> float | None:
+    """CPU time (user + system) of these PostgreSQL backends so far; None if one cannot be read (remote server)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                parts = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += int(parts[11]) + int(parts[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _backends(engine) -> list[int]:
+    """Remembers the server process of each connection ``engine`` opens (PostgreSQL only)."""
+    pids: list[int] = []
+    if engine.dialect.name == "postgresql":
+        @event.listens_for(engine, "connect")
+        def remember(dbapi_connection, _record) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pids.append(cursor.fetchone()[0])
+            dbapi_connection.rollback()
+    return pids
+
+
 def drain_worker(url: str, name: str, batch: int, out) -> None:
     engine = make_engine(url)
+    pids = _backends(engine)
     began, start_mb = _cpu_s(), _rss_mb()
     result = Pipeline(engine, SETTINGS, worker=name, batch_size=batch).run_once()
+    server = _backend_cpu_s(pids) if pids else None  # the backends' whole life: they were opened for this run
     out.put({"worker": name, "result": result.__dict__, "peak_mb": _peak_mb(), "cpu_s": _cpu_s() - began,
-             "growth_mb": _peak_mb() - start_mb})
+             "growth_mb": _peak_mb() - start_mb, "server_cpu_s": server})
 
 
 def service_worker(url: str, name: str, batch: int, stop, out) -> None:
@@ -244,7 +274,9 @@ def throughput(url: str, folder: Path, workers: int, batch: int) -> dict:
     return {"queued": polled["queued"], "read_s": polled["read_s"], "poll_peak_mb": polled["peak_mb"], "wall_s": wall, "counts": counts, "result": total,
             "alerts_logged": len(alerts), "peak_mb": max(r["peak_mb"] for r in reports),
             "growth_mb": max(r["growth_mb"] for r in reports),
-            "cpu_s": sum(r["cpu_s"] for r in reports)}
+            "cpu_s": sum(r["cpu_s"] for r in reports),
+            "server_cpu_s": None if any(r["server_cpu_s"] is None for r in reports)
+            else sum(r["server_cpu_s"] for r in reports)}
 
 
 def latency(url: str, records: list[dict], workers: int, batch: int, rate: float) -> dict:
@@ -299,16 +331,17 @@ def run(backend: str, workers: int, args, folder: Path, stream: list[dict], work
         drop()
     items_per_s = bulk["queued"] / bulk["wall_s"]
     cpu_ms = 1000 * bulk["cpu_s"] / max(1, bulk["queued"])
+    server_ms = "n/a" if bulk["server_cpu_s"] is None else f"{1000 * bulk['server_cpu_s'] / max(1, bulk['queued']):.2f}"
     print(f"[{backend} × {workers}] read+queued {bulk['queued']} items from files in {bulk['read_s']:.1f} s "
           f"(poll peak RSS {bulk['poll_peak_mb']:.0f} MB); "
-          f"processed in {bulk['wall_s']:.1f} s = {items_per_s:.0f} items/s, worker CPU {cpu_ms:.2f} ms/item; "
+          f"processed in {bulk['wall_s']:.1f} s = {items_per_s:.0f} items/s, worker CPU {cpu_ms:.2f} ms/item, its server CPU {server_ms} ms/item; "
           f"{bulk['result']}; queue {bulk['counts']}; in-app alerts {bulk['alerts_logged']}", flush=True)
     print(f"[{backend} × {workers}] live stream of {live['n']} items at {rate:.0f}/s: arrival→alert p50 "
           f"{live['p50']:.0f} ms, p99 {live['p99']:.0f} ms, max {live['max']:.0f} ms; "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     peak = max(bulk["peak_mb"], live["peak_mb"])
     return (f"pipeline backend={backend} workers={workers} items={bulk['queued']} items_per_s={items_per_s:.0f} "
-            f"cpu_ms_per_item={cpu_ms:.2f} p50_ms={live['p50']:.0f} p99_ms={live['p99']:.0f} stream_rate={rate:.0f} "
+            f"cpu_ms_per_item={cpu_ms:.2f} server_cpu_ms_per_item={server_ms} p50_ms={live['p50']:.0f} p99_ms={live['p99']:.0f} stream_rate={rate:.0f} "
             f"worker_peak_mb={peak:.0f} worker_growth_mb={bulk['growth_mb']:.0f} parent_peak_mb={_peak_mb():.0f} load={os.getloadavg()[0]:.1f}")
 
 
