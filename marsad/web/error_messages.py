@@ -89,6 +89,11 @@ _FETCH_TABLE = (
      N_("This is not an RSS or Atom feed (its root element is <%(value)s>).")),
     ("feed_unreadable", r": feed could not be read \(", N_("The feed could not be read.")),
     ("page_no_text", r": no main text found on the page$", N_("No main text was found on the page.")),
+    ("folder_unreadable", r"^(?P<value>.*): not a readable folder$", N_("The folder %(value)s cannot be read.")),
+    ("folder_too_many", r"^more than (?P<n>\d+) new files; the rest are read next time$",
+     N_("More than %(n)s new files: the rest will be read next time.")),
+    ("folder_file_too_large", r"^(?P<value>.*): over (?P<n>\d+) bytes, skipped$",
+     N_("The file %(value)s is larger than %(n)s bytes: it was skipped.")),
 )
 
 # marsad.monitor.subscriptions: creating and deleting a subscription (/subscriptions)

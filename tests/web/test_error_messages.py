@@ -20,6 +20,7 @@ from marsad.monitor import collect as collect_module
 from marsad.monitor.curation import correct_incident, merge_incidents, split_incident
 from marsad.monitor.feeds import parse_feed
 from marsad.monitor.fetch import FetchPolicy, fetch
+from marsad.monitor.folders import read_folder
 from marsad.monitor.incident_files import file_report
 from marsad.monitor.pages import page_item
 from marsad.monitor.sources import add_source, remove_source
@@ -92,6 +93,15 @@ def _unexpected(engine, monkeypatch) -> MarsadError:
     return MarsadError(message)
 
 
+def _drop(tmp_path, files: int):
+    """A folder of ``files`` small JSON Lines reports."""
+    folder = tmp_path / f"drop{files}"
+    folder.mkdir()
+    for n in range(files):
+        (folder / f"r{n}.jsonl").write_text('{"title": "t", "text": "a report"}\n', encoding="utf-8")
+    return folder
+
+
 def _redirect(request):
     return httpx.Response(302, headers={"location": "https://news.example/again"})
 
@@ -136,6 +146,9 @@ def _monitor_errors(engine, tmp_path, monkeypatch) -> dict[str, MarsadError]:
         "feed_not_feed": _raised(lambda: parse_feed(b"<html></html>", base_url="https://news.example/")),
         "feed_unreadable": InputError("https://news.example/: feed could not be read (SAXParseException)"),  # simulated
         "page_no_text": _raised(lambda: page_item(b"<html><body></body></html>", url="https://news.example/p")),
+        "folder_unreadable": MarsadError(read_folder(tmp_path / "missing").problems[0]),
+        "folder_too_many": MarsadError(read_folder(_drop(tmp_path, 3), max_files=1).problems[0]),
+        "folder_file_too_large": MarsadError(read_folder(_drop(tmp_path, 1), max_file_bytes=2).problems[0]),
         "filter_texts": sub(filters={"groups": [""]}),
         "filter_too_many": sub(filters={"groups": [f"g{i}" for i in range(500)]}),
         "filter_country": sub(filters={"countries": ["ZZ"]}),
