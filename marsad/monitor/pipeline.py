@@ -201,15 +201,15 @@ class Pipeline:
         full the queue is backing up (a burst, or the machine busy), and the next claim may be twice as large,
         up to the worker's ``batch_size``, so fewer per-batch statements let it catch up (:func:`_next_size`).
         """
-        self.check_ready()
-        settle_heap()
         live = batch_size or min(self.batch_size, LIVE_BATCH)
         size = live
         restore = None
-        if threading.current_thread() is threading.main_thread():
+        if threading.current_thread() is threading.main_thread():  # before the models load (seconds when busy)
             restore = signal.signal(signal.SIGTERM, lambda *_: stop.set())
         last_poll = float("-inf")
         try:
+            self.check_ready()
+            settle_heap()
             while not stop.is_set():
                 busy = False
                 try:
