@@ -22,10 +22,8 @@ cascade); :func:`rebuild_incident_facts` recomputes the whole projection from ``
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-import threading
 import weakref
 from typing import Any
 
@@ -56,6 +54,7 @@ from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList, ColumnClause
 from sqlalchemy.sql.selectable import FromClause
 
+from marsad.memo import BoundedMemo
 from marsad.model.incident import incident_fields
 from marsad.store.audiences import audience_collections, audience_releases, settle_audiences, sharing_audiences
 from marsad.store.base import BigIntPK, UTCDateTime, metadata
@@ -297,9 +296,7 @@ def on_audiences(where: ColumnElement[bool]) -> ColumnElement[bool]:
 
 
 #: re-pointed clauses by (cache key, bound values) of the clause given: see :func:`on_facts`
-_ON_FACTS: OrderedDict[tuple, ColumnElement[bool]] = OrderedDict()
-_ON_FACTS_SIZE = 256
-_ON_FACTS_LOCK = threading.Lock()
+_ON_FACTS: BoundedMemo[ColumnElement[bool]] = BoundedMemo(256)
 
 
 def _hashable(value: Any) -> Any:
@@ -331,11 +328,7 @@ def on_facts(where: ColumnElement[bool]) -> ColumnElement[bool]:
     key = _memo_key(where)
     if key is None:
         return _on_facts(where)
-    with _ON_FACTS_LOCK:
-        found = _ON_FACTS.get(key)
-        if found is not None:
-            _ON_FACTS.move_to_end(key)
-            return found
+    return _ON_FACTS.get(key, lambda: _on_facts(where))
     found = _on_facts(where)
     with _ON_FACTS_LOCK:
         _ON_FACTS[key] = found

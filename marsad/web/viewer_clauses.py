@@ -10,20 +10,17 @@ the stored objects is remembered here.
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 
 from sqlalchemy import ColumnElement
 
 from marsad.access.context import Viewer
 from marsad.analysis.trends import visibility
+from marsad.memo import BoundedMemo
 
 __all__ = ["viewer_visibility"]
 
-_SIZE = 128
-_CLAUSES: OrderedDict[tuple, ColumnElement[bool]] = OrderedDict()
-_LOCK = threading.Lock()
+_CLAUSES: BoundedMemo[ColumnElement[bool]] = BoundedMemo(128)
 
 
 def _frozen(value):
@@ -44,12 +41,7 @@ def viewer_visibility(viewer: Viewer | None) -> ColumnElement[bool]:
     """:func:`marsad.analysis.trends.visibility` of ``viewer`` (no collection), remembered by the viewer's fields."""
     if viewer is None:
         return visibility(None)
-    key = _key(viewer)
-    with _LOCK:
-        found = _CLAUSES.get(key)
-        if found is not None:
-            _CLAUSES.move_to_end(key)
-            return found
+    return _CLAUSES.get(_key(viewer), lambda: visibility(viewer))
     found = visibility(viewer)
     with _LOCK:
         _CLAUSES[key] = found

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert
 
-from marsad.access.policy import ObjectFacts
+from marsad.access.policy import ObjectFacts, can_see
 from marsad.store.accounts import collection_members, collection_policy, organisations, read_grants, users
 from marsad.store.collections import collection_objects, collections
 from marsad.store.objects import object_releases, stix_objects
@@ -99,3 +99,13 @@ def store_world(conn, world) -> dict[int, tuple[ObjectFacts, frozenset[str], str
     return stored
 
 
+
+
+def visible_incidents(stored, who) -> set[str]:
+    """Ids of the incidents whose latest stored version (of :func:`store_world`'s answer) ``who`` may see: what
+    the counting projection holds for them."""
+    latest = {}
+    for pk, (facts, cols, version) in stored.items():
+        if facts.type == "incident" and (facts.stix_id not in latest or (version, pk) > latest[facts.stix_id][0]):
+            latest[facts.stix_id] = ((version, pk), facts, cols)
+    return {sid for sid, (_, facts, cols) in latest.items() if can_see(who, facts, cols)}

@@ -11,12 +11,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from marsad.access.context import load_viewer
-from marsad.access.policy import can_see
 from marsad.errors import InputError
 from marsad.store.incidents import incident_facts, rebuild_incident_facts
 from marsad.web.maps import MAX_MARKERS, Box, incident_markers, parse_box, shapes_payload
 from tests.access.conftest import _engines, cheap_password_hashing, engine  # noqa: F401 (fixtures)
-from tests.access.worlds import COLLECTIONS, DB_SETTINGS, store_world, world_st
+from tests.access.worlds import COLLECTIONS, DB_SETTINGS, store_world, visible_incidents, world_st
 
 #: positions given to the incidents of a generated world (some have none and never become markers)
 PLACES = [(33.3, 44.4), (33.31, 44.41), (15.3, 44.2), (36.8, 10.2), None]
@@ -56,15 +55,6 @@ def _place_incidents(conn, positions) -> dict[str, tuple[float, float] | None]:
     return placed
 
 
-def _visible_incidents(stored, who) -> set[str]:
-    """Ids of incidents whose latest stored version ``who`` may see (what the projection counts)."""
-    latest = {}
-    for pk, (facts, cols, version) in stored.items():
-        if facts.type == "incident" and (facts.stix_id not in latest or (version, pk) > latest[facts.stix_id][0]):
-            latest[facts.stix_id] = ((version, pk), facts, cols)
-    return {sid for sid, (_, facts, cols) in latest.items() if can_see(who, facts, cols)}
-
-
 @settings(DB_SETTINGS, max_examples=10)
 @given(world=world_st, offset=st.integers(0, len(PLACES) - 1))
 def test_markers_are_exactly_the_visible_placed_incidents(engine, world, offset):  # noqa: F811
@@ -75,7 +65,7 @@ def test_markers_are_exactly_the_visible_placed_incidents(engine, world, offset)
     with engine.connect() as conn:
         for i in range(len(world["orgs"])):
             who = load_viewer(conn, f"u{i}")
-            expected = {sid for sid in _visible_incidents(stored, who) if placed.get(sid)}
+            expected = {sid for sid in visible_incidents(stored, who) if placed.get(sid)}
             found = incident_markers(conn, who)
             ids = [f["properties"]["id"] for f in found["features"]]
             assert sorted(ids) == sorted(expected) and found["total"] == len(expected)

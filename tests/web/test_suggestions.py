@@ -8,13 +8,12 @@ from hypothesis import given, settings
 from sqlalchemy import delete, select, update
 
 from marsad.access.context import load_viewer
-from marsad.access.policy import can_see
 from marsad.errors import InputError
 from marsad.store.incidents import incident_facts, rebuild_incident_facts
 from marsad.store.objects import stix_objects
 from marsad.web.suggestions import MAX_SUGGESTIONS, Suggestion, _rank, clear_cache, suggest
 from tests.access.conftest import _engines, cheap_password_hashing, engine  # noqa: F401 (fixtures)
-from tests.access.worlds import COLLECTIONS, DB_SETTINGS, store_world, world_st
+from tests.access.worlds import COLLECTIONS, DB_SETTINGS, store_world, visible_incidents, world_st
 
 
 def _name_incidents(conn) -> dict[str, int]:
@@ -32,15 +31,6 @@ def _name_incidents(conn) -> dict[str, int]:
     return numbers
 
 
-def _visible_incidents(stored, who) -> set[str]:
-    """Ids of incidents whose latest stored version ``who`` may see (what the projection holds)."""
-    latest = {}
-    for pk, (facts, cols, version) in stored.items():
-        if facts.type == "incident" and (facts.stix_id not in latest or (version, pk) > latest[facts.stix_id][0]):
-            latest[facts.stix_id] = ((version, pk), facts, cols)
-    return {sid for sid, (_, facts, cols) in latest.items() if can_see(who, facts, cols)}
-
-
 def _texts(found: list[Suggestion], kind: str) -> set[str]:
     return {s.text for s in found if s.kind == kind}
 
@@ -55,7 +45,7 @@ def test_nothing_suggested_from_an_incident_the_viewer_may_not_see(engine, world
     with engine.connect() as conn:
         for i in range(len(world["orgs"])):
             who = load_viewer(conn, f"u{i}")
-            visible = sorted(numbers[sid] for sid in _visible_incidents(stored, who))
+            visible = sorted(numbers[sid] for sid in visible_incidents(stored, who))
             groups = suggest(conn, who, "zqxg", "group", "en", MAX_SUGGESTIONS)
             assert _texts(groups, "group") == {f"Zqxgroup{n}" for n in visible} and len(groups) == len(visible)
             places = suggest(conn, who, "ZQXTOWN", "place", "ar", MAX_SUGGESTIONS)
