@@ -32,4 +32,4 @@ def test_version_clauses_per_scope_and_keyword_and_bounded_size():
     assert cache.version(BASE, Scope("c1", where=visible), "last") is last
     assert cache.version(BASE, scope, "first") is not last
     assert cache.version(BASE, Scope("c1", ids=["indicator--1"], where=visible), "last") is not last
-    assert len(cache._items) == 3
+    assert len(cache._memo) == 3

@@ -11,14 +11,13 @@ expressions are immutable, so sharing them between threads is safe.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 
 from sqlalchemy import ColumnElement
 
 from marsad.access.context import Viewer
 from marsad.access.policy import visible_clause
+from marsad.memo import BoundedMemo
 from marsad.store.selection import Scope, version_filter
 
 __all__ = ["ClauseCache", "viewer_key", "CLAUSES"]
@@ -36,24 +35,14 @@ def _tuple(values: Sequence[str] | None) -> tuple | None:
 
 
 class ClauseCache:
-    """A bounded, thread-safe LRU of SQL clauses."""
+    """A bounded, thread-safe LRU of SQL clauses (a :class:`marsad.memo.BoundedMemo`)."""
 
     def __init__(self, size: int = 256):
         self.size = size
-        self._items: OrderedDict[Hashable, ColumnElement] = OrderedDict()
-        self._lock = threading.Lock()
+        self._memo: BoundedMemo[ColumnElement] = BoundedMemo(size)
 
     def _get(self, key: Hashable, build: Callable[[], ColumnElement]) -> ColumnElement:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        made = build()
-        with self._lock:
-            self._items[key] = made
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return made
+        return self._memo.get(key, build)
 
     def visible(self, viewer: Viewer, collection_id: str) -> ColumnElement[bool]:
         """The sharing policy for ``viewer`` in ``collection_id``."""
@@ -67,8 +56,7 @@ class ClauseCache:
         return self._get(key, lambda: version_filter(scope, keyword))
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._memo.clear()
 
 
 #: the process-wide cache the TAXII reads use
