@@ -32,11 +32,18 @@ _ARABIC_LINE = re.compile(
     r"(?m)^[ \t]*(?P<place>[\u0621-\u064a\u0671-\u06d3]+(?:[ \t][\u0621-\u064a\u0671-\u06d3]+)?)[ \t]*"
     rf"(?:{_PAREN})?[-–—:][ \t]*")
 
+_CAPITAL = re.compile("[A-Z]")
+
 
 def find_dateline(text: str) -> tuple[int, int] | None:
     """[start, end) of the dateline at the head of ``text`` (place, country, agency or date, dash), or None."""
     head = text[:DATELINE_WINDOW]
-    patterns = [_CAPS_LINE, _NAME_LINE] if head.isascii() else [_CAPS_LINE, _NAME_LINE, _ARABIC_LINE]
+    if head.isascii():
+        patterns = [_CAPS_LINE, _NAME_LINE]
+    elif _CAPITAL.search(head):
+        patterns = [_CAPS_LINE, _NAME_LINE, _ARABIC_LINE]
+    else:  # both Latin patterns start with a capital A–Z (an Arabic head seldom holds one)
+        patterns = [_ARABIC_LINE]
     gazetteer = load_gazetteer()
     for pattern in patterns:
         for match in pattern.finditer(head):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from marsad.monitor.concepts import CONCEPTS
-from marsad.monitor.scanner import folded_text
+from marsad.monitor.scanner import folded_text, scan_text
 from marsad.text import ARABIC_RE, fold, tokens
 
 __all__ = [
@@ -258,7 +258,11 @@ def _report_tokens(text: str, title: str | None) -> tuple[list[str], int]:
     full = f"{title}\n\n{text}" if title else text
     if full.isascii() or unicodedata.is_normalized("NFC", full):
         title_words = len(fold_tokens(title)) if title else 0
-        return _TOKEN.findall(folded_text(full)), title_words
+        if "_" in folded_text(full):
+            return _TOKEN.findall(folded_text(full)), title_words
+        # the scanners' form of the text (kept for them) is the folded text with every non-word character a
+        # space: its words are the \w+ runs of the folded text when it holds no "_" (five times cheaper)
+        return scan_text(full).split(), title_words
     title_toks = fold_tokens(title) if title else []
     return title_toks + fold_tokens(text), len(title_toks)
 

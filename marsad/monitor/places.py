@@ -56,14 +56,21 @@ REPEAT_COUNTRY = 1.0
 #: country abbreviations written mostly as adjectives ("U.S. aid", "UK citizens"): weighed as demonyms
 _ATTRIBUTIVE = frozenset(("u s", "u s a", "us", "usa", "uk", "u k"))
 _KIND_ORDER = {"country": 0, "admin1": 1, "city": 2}
-_CAP_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w'’\-]*")
+#: a word starting with a capital (``\b[A-Z…][\w'’-]*``, the word-start test written after the capital so
+#: that the regex engine jumps from capital to capital: four times faster)
+_CAP_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ](?<!\w[A-ZÀ-ÖØ-Þ])[\w'’\-]*")
 _NON_WORDS = re.compile(r"\W+")
 _SEG = (
     r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[ \t]+(?:(?:de|del|da|do|des|du|la|le|el|al|ad|as|ash|at|an|az|ar|ul|e|i|y|of|and|bin|ibn|ben|sur|en)[ \t]+)?"
     r"[A-ZÀ-ÖØ-Þ0-9][\w'’\-]*)*"
     r"(?:[ \t]+(?:" + "|".join(sorted(NAME_TYPES, key=len, reverse=True)) + r"))?"
 )
-_CHAIN = re.compile(rf"(?<![\w,])({_SEG})((?:,[ \t]+{_SEG})+)")
+# the "not after a word or a comma" test follows the first capital, so the engine jumps from capital to capital
+_CHAIN = re.compile(rf"(?=[A-ZÀ-ÖØ-Þ])(?<![\w,])({_SEG})((?:,[ \t]+{_SEG})+)")
+#: ", Name": every chain holds one
+_COMMA_NAME = re.compile(r",[ \t]+[A-ZÀ-ÖØ-Þ]")
+#: a character no chain can hold (chains are made of word characters, ' ’ -, spaces, tabs and commas)
+_NOT_CHAIN = re.compile(r"[^\w'’\- \t,]")
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’\-]*){0,3}"
 _BEFORE_CHAIN = re.compile(
     rf"(?:(?:village|town|city|hamlet) of[ \t]+(?P<name>{_NAME})[ \t]+(?:in|near|of)"
@@ -363,11 +370,26 @@ def _segment(raw: str) -> tuple[str, str | None]:
     return raw, None
 
 
+def _chain_matches(text: str) -> Iterator[re.Match]:
+    """``_CHAIN.finditer(text)``, run only over the stretches of chain characters that hold a ", Name" (most
+    text holds none: trying the chain at every capital of a report cost a quarter of the place reader)."""
+    end = 0
+    for comma in _COMMA_NAME.finditer(text):
+        at = comma.start()
+        if at < end:
+            continue
+        stop = _NOT_CHAIN.search(text[at::-1]) if at else None
+        start = at - stop.start() + 1 if stop else 0
+        stop = _NOT_CHAIN.search(text, at)
+        end = stop.start() if stop else len(text)
+        yield from _CHAIN.finditer(text, start, end)
+
+
 def _chain(text: str, lang: str, skip: tuple[int, int] = (0, 0)) -> PlaceResult | None:
     """The first "X, Y, Country" chain of capitalised names ending in a known country, except one starting
     in ``skip`` (the dateline)."""
     gazetteer = load_gazetteer()
-    for match in _CHAIN.finditer(text):
+    for match in _chain_matches(text):
         if skip[0] <= match.start() < skip[1]:
             continue
         segments = [_segment(s) for s in [match.group(1), *match.group(2).split(",")[1:]]]
