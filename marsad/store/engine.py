@@ -7,6 +7,8 @@ PostgreSQL needs the psycopg 3 driver. Everything above the store gets an engine
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -15,7 +17,9 @@ from sqlalchemy.exc import ArgumentError
 
 from marsad.errors import ConfigError
 
-__all__ = ["make_engine", "is_sqlite"]
+__all__ = ["make_engine", "is_sqlite", "WalCheckpointer"]
+
+log = logging.getLogger(__name__)
 
 
 def is_sqlite(engine_or_url) -> bool:
@@ -67,3 +71,72 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             parsed = parsed.set(drivername="postgresql+psycopg")
         return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
     raise ConfigError(f"unsupported database {backend!r}: use sqlite:/// or postgresql+psycopg://")
+
+
+#: WAL pages a connection may leave before its own commit checkpoints, while a :class:`WalCheckpointer` runs:
+#: a backstop (≈64 MiB at 4 KiB pages) should the background thread fall behind, not the usual path
+BACKSTOP_PAGES = 16_000
+#: seconds between two background checkpoints
+CHECKPOINT_EVERY = 0.25
+
+
+def _backstop_pragma(dbapi_connection, _record) -> None:
+    dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+
+
+class WalCheckpointer:
+    """Checkpoints a SQLite engine's write-ahead log from a background thread instead of inside requests.
+
+    Why: SQLite's automatic checkpoint runs inside the commit that pushes the WAL past 1,000 pages, copying the
+    log into the database and syncing both files — on the TAXII benchmark that made the request's commit cost
+    28-41 µs per object posted (wall) instead of 15. A server owns one of these for its engine (started and
+    stopped by the app's lifespan, nothing global): while it runs, the engine's new connections only checkpoint
+    past :data:`BACKSTOP_PAGES`, and the thread runs a PASSIVE checkpoint (never blocking readers or the writer)
+    every :data:`CHECKPOINT_EVERY` seconds. The WAL still restarts from its beginning once fully checkpointed.
+    Engines other than a SQLite file are left as they are.
+    """
+
+    def __init__(self, engine: Engine, *, interval: float = CHECKPOINT_EVERY):
+        self.engine, self.interval = engine, interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def applies(self) -> bool:
+        database = self.engine.url.database
+        return is_sqlite(self.engine) and bool(database) and database != ":memory:" and "mode=memory" not in database
+
+    def start(self) -> None:
+        """Move checkpoints off the engine's connections (pooled ones are closed) and start the thread."""
+        if not self.applies or self._thread is not None:
+            return
+        event.listen(self.engine, "connect", _backstop_pragma)
+        self.engine.dispose(close=True)  # idle pooled connections still carry the default; new ones get the backstop
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="marsad-wal-checkpoint", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread after one last checkpoint, and give the engine's connections their default back."""
+        if self._thread is None:
+            return
+        self._stop.set()
+        self._thread.join(timeout=30)
+        self._thread = None
+        event.remove(self.engine, "connect", _backstop_pragma)
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """One PASSIVE checkpoint: as much of the log as no reader still needs is copied into the database."""
+        try:
+            connection = self.engine.raw_connection()
+            try:
+                connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            finally:
+                connection.close()
+        except Exception as exc:  # noqa: BLE001 - a failed checkpoint is retried; the backstop still holds
+            log.warning("background WAL checkpoint failed: %s", exc)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.checkpoint()

@@ -17,7 +17,7 @@ from marsad import __version__
 from marsad.config import Settings
 from marsad.model.gazetteer import load_gazetteer
 from marsad.model.organisations import load_registry
-from marsad.store.engine import make_engine
+from marsad.store.engine import WalCheckpointer, make_engine
 from marsad.web import routes_alerts, routes_health, routes_incidents, routes_taxii, routes_wallets
 from marsad.web import routes_analysis, routes_share, routes_suggest
 from marsad.web import routes_pages_auth, routes_pages_incident, routes_pages_overview, routes_pages_search
@@ -37,7 +37,12 @@ def create_app(settings: Settings, *, engine=None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        yield
+        checkpointer = WalCheckpointer(engine)  # SQLite: WAL checkpoints off the request path (store/engine.py)
+        checkpointer.start()
+        try:
+            yield
+        finally:
+            checkpointer.stop()
         for close in reversed(app.state.closers):  # route modules' resources, newest first
             close()
         engine.dispose()

@@ -28,6 +28,20 @@ def test_shutdown_closes_route_resources(tmp_path):
     assert app.state.alert_broker.closed
 
 
+def test_lifespan_runs_the_wal_checkpointer(tmp_path):
+    """While the app runs, SQLite checkpoints happen in a background thread, not in requests' commits."""
+    import threading
+
+    app = create_app(load_settings(data_dir=tmp_path))
+    running = lambda: any(t.name == "marsad-wal-checkpoint" for t in threading.enumerate())  # noqa: E731
+    with TestClient(app) as client:
+        assert running()
+        with app.state.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() > 1000
+        assert client.get("/health").status_code == 200
+    assert not running()
+
+
 def test_heap_settled_once_per_process(tmp_path, monkeypatch):
     """The first app of a process freezes the long-lived heap (gc.freeze); later apps do not freeze again."""
     import gc
