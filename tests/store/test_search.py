@@ -7,7 +7,8 @@ import uuid
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from marsad.store.search import search_text_of
+from marsad.store import search as search_module
+from marsad.store.search import fold_words, search_text_of
 
 ARABIC = "هجومٌ إرهابيّ على مدرسةٍ في مدينة الموصل نفّذته جماعة مسلّحة"
 FRENCH = "Attentat à la bombe contre l'hôpital régional de Sévaré"
@@ -136,3 +137,18 @@ def test_rounds_give_what_one_ranked_query_gives(store, make, kept, repeats, lim
         rounds = ranked_search(conn, word, filters, limit)
     assert [(o["id"], s) for o, _, s in rounds] == [(row[0]["id"], row[2]) for row in once]
     assert len(rounds) == min(limit, len(keep))
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(list("aAbZ09 '\t\n\x1f.-:[]=_lLdDquQU") + ["jusqu", "l'", "d'", "qu'"])).map("".join))
+def test_ascii_fast_path_folds_as_word_by_word(text):
+    """ASCII text skips the word cache; the folded text must be what the cached word-by-word folding gives."""
+    assert fold_words(text) == " ".join(filter(None, map(search_module._fold_word, text.split())))
+
+
+def test_indicator_text_folded_without_filling_the_word_cache():
+    search_module._fold_word.cache_clear()
+    text = search_text_of({"type": "indicator", "name": "Bench Indicator 7",
+                           "pattern": "[domain-name:value = 'Host7.Example.org'] AND [x:y = 'l'attaque']"})
+    assert text == "bench indicator 7 [domain-name:value = 'host7.example.org'] and [x:y = 'l attaque']"
+    assert search_module._fold_word.cache_info().currsize == 0
