@@ -49,6 +49,7 @@ _LATIN_MAP.update({"ß": "ss", "œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł
 _LATIN_ACCENTED = re.compile("[" + "".join(sorted(_LATIN_MAP)) + "]")
 _COMMON_ACCENTS = [(c, _LATIN_MAP[c]) for c in "éèêëàâäîïôöùûüçñíóáúœ"]
 _COMBINING = re.compile("[\u0300-\u036f]")
+_ACCENT_OR_MARK = re.compile("[\u0300-\u036f" + "".join(sorted(_LATIN_MAP)) + "]")
 
 
 def _replace_all(text: str, pairs) -> str:
@@ -76,10 +77,17 @@ def fold_latin(text: str) -> str:
     text = text.lower()
     if text.isascii():
         return text
+    return _fold_lowered_latin(text)
+
+
+def _fold_lowered_latin(text: str) -> str:
+    """:func:`fold_latin` of a text already lower-cased and not ASCII (lowering twice changes nothing)."""
     if not unicodedata.is_normalized("NFC", text):  # decomposed accents (rare): strip the marks directly
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = _replace_all(text, _APOSTROPHES)
     text = _replace_all(text, _COMMON_ACCENTS)
+    if not _ACCENT_OR_MARK.search(text):  # one scan for both of the rare cases below
+        return text
     if _LATIN_ACCENTED.search(text):
         text = _LATIN_ACCENTED.sub(lambda m: _LATIN_MAP[m.group(0)], text)
     if _COMBINING.search(text):  # marks left on letters with no precomposed form ("0́")
@@ -92,7 +100,8 @@ def fold_chars(text: str) -> str:
     text = text.lower()
     if text.isascii():
         return text
-    return fold_latin(fold_arabic(text))  # each stage only scans for characters it would change
+    text = fold_arabic(text)  # each stage only scans for characters it would change
+    return text if text.isascii() else _fold_lowered_latin(text)
 
 
 def fold(text: str) -> str:
