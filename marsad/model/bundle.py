@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 
 import stix2
 import stix2.registry
@@ -46,9 +47,9 @@ from marsad.model.markings import (
 __all__ = ["parse_stix", "decode_stix", "check_object", "STIX_ID_RE"]
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
-STIX_ID_RE = re.compile(rf"^([a-z0-9][a-z0-9-]{{1,248}}[a-z0-9])--{_UUID}$")
-_TIMESTAMP = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?Z$")
-_PROPERTY_NAME = re.compile(r"^[A-Za-z0-9_]{1,250}$")
+STIX_ID_RE = re.compile(rf"^([a-z0-9][a-z0-9-]{{1,248}}[a-z0-9])--{_UUID}\Z")  # \Z: "$" lets a final newline in
+_TIMESTAMP = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?Z\Z")
+_PROPERTY_NAME = re.compile(r"^[A-Za-z0-9_]{1,250}\Z")
 _MAX_DETAILS = 100
 _BUILTIN_MARKINGS = frozenset(TLP_MARKING_IDS.values())
 
@@ -83,12 +84,24 @@ def _shapes() -> dict[str, _Shape]:
 
 
 _SHAPES = _shapes()
+#: the property names of the STIX 2.1 types (all pass :data:`_PROPERTY_NAME`): a set lookup instead of a regex
+#: match for nearly every property of every object
+_KNOWN_NAMES = frozenset(name for shape in _SHAPES.values()
+                         for name in (*shape.required, *shape.timestamps, *shape.refs, *shape.lists, *shape.integers,
+                                      *shape.booleans, *shape.strings, "id", "type", "object_marking_refs")
+                         if _PROPERTY_NAME.match(name) and "\n" not in name)
 _CUSTOM = _Shape(type("Custom", (), {"_properties": {}, "_type": "x-custom"}), sco=False)
 _CUSTOM.required = ["spec_version"]
 
 
 def _parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+@lru_cache(maxsize=4096)
+def _is_timestamp(value: str) -> bool:
+    """Whether ``value`` is a STIX timestamp; cached because a bundle's objects share their times."""
+    return _TIMESTAMP.match(value) is not None
 
 
 def _check_refs(obj: dict, shape: _Shape) -> str | None:
@@ -112,11 +125,11 @@ def _check_values(obj: dict, shape: _Shape) -> str | None:
     for name, value in obj.items():
         if value is None:
             return f"property {name} is null (STIX leaves absent properties out)"
-        if not _PROPERTY_NAME.match(name):
+        if name not in _KNOWN_NAMES and not _PROPERTY_NAME.match(name):
             return f"property name {name!r} is not allowed"
     for name in shape.timestamps:
         value = obj.get(name)
-        if value is not None and not (isinstance(value, str) and _TIMESTAMP.match(value)):
+        if value is not None and not (isinstance(value, str) and _is_timestamp(value)):
             return f"{name} is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s]Z): {value!r}"
     for name in shape.lists:
         value = obj.get(name)
@@ -189,7 +202,9 @@ def check_object(obj: object, *, thorough: bool = False) -> str | None:
     reason = _check_values(obj, shape) or _check_refs(obj, shape) or _check_extensions(obj)
     if reason:
         return reason
-    if "created" in obj and "modified" in obj and _parse_time(obj["modified"]) < _parse_time(obj["created"]):
+    created, modified = obj.get("created"), obj.get("modified")
+    if created is not None and modified is not None and modified != created \
+            and _parse_time(modified) < _parse_time(created):
         return "modified is earlier than created"
     if thorough:
         try:

@@ -71,11 +71,24 @@ def test_invalid_object_named_with_reason():
         ({"confidence": "high"}, "confidence"),
         ({"object_marking_refs": ["identity--" + str(uuid.uuid4())]}, "marking-definition"),
         ({"description": None}, "null"),
+        ({"x-bad-name": "v"}, "not allowed"),
+        ({"name\n": "v"}, "not allowed"),
+        ({"created": T + "\n"}, "created"),
+        ({"created_by_ref": f"identity--{uuid.uuid4()}\n"}, "created_by_ref"),
     ],
 )
 def test_invalid_properties(change, reason):
     with pytest.raises(InvalidSTIX, match=reason):
         parse_stix(incident(**change))
+
+
+def test_checks_hold_when_values_repeat():
+    """Timestamps checked once are remembered; names and times seen valid never let an invalid one through."""
+    for _ in range(2):
+        assert check_object(incident(x_custom_note="ok")) is None
+        assert "earlier" in check_object(incident(created="2024-03-02T00:00:00Z", modified=T))
+        assert "not a STIX timestamp" in check_object(incident(created="2024-03-01T10:00:00.000"))
+        assert check_object(incident(created=T, modified=T)) is None
 
 
 @pytest.mark.parametrize("version", [None, "2.0"])
