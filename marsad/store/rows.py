@@ -27,9 +27,13 @@ __all__ = [
 MarkingReader = Callable[[Mapping[str, Any], Mapping[str, Mapping]], tuple[str | None, list[str] | None]]
 
 
+#: the encoder :func:`json.dumps` would build for these options on every call, built once
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(obj: Mapping[str, Any]) -> str:
     """Sorted keys, no insignificant spaces, UTF-8 kept: equal objects give equal text."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(obj)
 
 
 def content_hash(obj: Mapping[str, Any]) -> str:

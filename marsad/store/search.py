@@ -44,12 +44,12 @@ def _collect(value: Any, key: str, out: list[str]) -> None:
     if isinstance(value, str):
         if not _NOT_TEXT.match(value):
             out.append(value)
-    elif isinstance(value, Mapping):
-        for k, v in value.items():
-            _collect(v, str(k), out)
     elif isinstance(value, list):
         for item in value:
             _collect(item, key, out)
+    elif isinstance(value, dict) or (not isinstance(value, (int, float)) and isinstance(value, Mapping)):
+        for k, v in value.items():  # (the Mapping test is slow for numbers, and JSON holds plain dicts)
+            _collect(v, str(k), out)
 
 
 @lru_cache(maxsize=32_768)
@@ -83,9 +83,11 @@ def search_text_of(obj: Mapping[str, Any]) -> str:
     """The folded text indexed for ``obj``: names, aliases, labels, descriptions first, then other strings."""
     strings: list[str] = []
     for key in _FIRST_KEYS:
-        _collect(obj.get(key), key, strings)
+        value = obj.get(key)
+        if value is not None:
+            _collect(value, key, strings)
     for key, value in obj.items():
-        if key not in _FIRST_KEYS:
+        if key not in _FIRST_KEYS and key not in _SKIP_KEYS:
             _collect(value, key, strings)
     return fold_words(" ".join(strings)[: MAX_SEARCH_TEXT * 2])[:MAX_SEARCH_TEXT]
 
