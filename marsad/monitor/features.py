@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import compress
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -180,15 +181,14 @@ class ConceptMatcher:
         """(token position, concept id) for every mention in ``toks`` (folded tokens), in text order."""
         out: list[tuple[int, int]] = []
         n = len(toks)
-        get = self._cache.get
         pairs = self._pairs
-        # positions whose token starts a pattern or is not cached yet (most tokens are cached with none)
-        for i, entry in [(i, e) for i, t in enumerate(toks) if (e := get(t)) is None or e]:
-            if entry is None:
-                entry = self._entry(toks[i])
-                if not entry:
-                    continue
-            singles, phrases = entry
+        # every token's entry looked up in C (map), then only the positions whose token starts a pattern
+        # visited (compress): most tokens are cached with none, and a Python loop over them all cost more
+        entries = list(map(self._cache.get, toks))
+        if None in entries:  # tokens not cached yet
+            entries = [self._entry(t) if e is None else e for t, e in zip(toks, entries)]
+        for i in compress(range(n), entries):
+            singles, phrases = entries[i]
             if phrases and i + 1 < n:
                 # the phrases whose second word matches the next token, worked out once per word pair
                 pair = (toks[i], toks[i + 1])
@@ -222,8 +222,13 @@ class Features:
     tokens: list[str] = field(default_factory=list)
 
 
-def _near(pos: int, numbers: set[int]) -> bool:
-    return any((pos + d) in numbers for d in (-4, -3, -2, -1, 1, 2, 3, 4))
+def _near(pos: int, toks: list[str]) -> bool:
+    """Whether a number (digits or a number word) is within NUMBER_WINDOW tokens of ``toks[pos]`` (looked at
+    only around the few casualty mentions, not worked out for every token)."""
+    for j in range(max(0, pos - NUMBER_WINDOW), min(len(toks), pos + NUMBER_WINDOW + 1)):
+        if j != pos and (toks[j] in NUMBER_WORDS or toks[j].isdigit()):
+            return True
+    return False
 
 
 
@@ -275,14 +280,12 @@ def featurise(text: str, title: str | None = None, lang: str = "en") -> Features
     names = matcher.concepts
     counts: dict[str, int] = {}
     concept_feats: set[str] = set()
-    number_words = NUMBER_WORDS
-    numbers = {i for i, t in enumerate(toks) if t in number_words or t.isdigit()}
     for pos, cid in matcher.find(toks):
         name = names[cid]
         counts[name] = counts.get(name, 0) + 1
         if pos < lead_end:
             concept_feats.add("t:" + name)
-        if name in _NUMBERED and _near(pos, numbers):
+        if name in _NUMBERED and _near(pos, toks):
             concept_feats.add("n:" + name)
     for name, c in counts.items():
         concept_feats.add("c:" + name)
