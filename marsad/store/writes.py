@@ -261,8 +261,10 @@ def _version_params(conn: Connection, rows: list[ObjectRow], pks: list[int], sta
         v = row.values
         if v["created"] not in created:
             created[v["created"]] = to_db(v["created"])
+        if v["modified"] not in created:  # (a bundle's versions share a few times, and modified is often created)
+            created[v["modified"]] = to_db(v["modified"])
         params.append((
-            pk, v["stix_id"], v["type"], v["spec_version"], created[v["created"]], to_db(v["modified"]), added,
+            pk, v["stix_id"], v["type"], v["spec_version"], created[v["created"]], created[v["modified"]], added,
             v["created_by_ref"], tlp, None if release_to is None else as_json(release_to), as_json(v["marking_refs"]),
             flag(v["revoked"]), v["content_hash"], v["search_text"], row.json,
         ))
