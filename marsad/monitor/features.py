@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import compress
+from itertools import compress, repeat
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -170,12 +170,14 @@ class ConceptMatcher:
             j += 1
         return True
 
-    def _second_word(self, phrases: tuple, pair: tuple[str, str]) -> tuple[tuple[int, tuple], ...]:
-        """(concept, words after the second) of the ``phrases`` whose second word matches ``pair[1]``."""
+    def _second_word(self, phrases: tuple, pair: tuple[str, str]) -> tuple:
+        """(concept, words after the second) of the ``phrases`` whose second word matches ``pair[1]``, and,
+        when none of them has more words to check, the distinct concepts they give (else None)."""
         alive = tuple((cid, rest[1:]) for cid, rest in phrases if self._word_matches(pair[1], *rest[0]))
+        done = None if any(more for _, more in alive) else tuple(dict.fromkeys(cid for cid, _ in alive))
         if len(self._pairs) < 200_000:
-            self._pairs[pair] = alive
-        return alive
+            self._pairs[pair] = (done, alive)
+        return done, alive
 
     def find(self, toks: list[str]) -> list[tuple[int, int]]:
         """(token position, concept id) for every mention in ``toks`` (folded tokens), in text order."""
@@ -192,15 +194,15 @@ class ConceptMatcher:
             if phrases and i + 1 < n:
                 # the phrases whose second word matches the next token, worked out once per word pair
                 pair = (toks[i], toks[i + 1])
-                alive = pairs.get(pair)
-                if alive is None:
-                    alive = self._second_word(phrases, pair)
+                found = pairs.get(pair)
+                done, alive = self._second_word(phrases, pair) if found is None else found
                 # the head word of a matched phrase counts for the phrase only ("car bomb" is not TRANSPORT)
-                matched = [cid for cid, more in alive if not more or self._rest_matches(toks, i + 2, more)]
-                if matched:
-                    out.extend([(i, cid) for cid in dict.fromkeys(matched)])
+                if done is None:
+                    done = dict.fromkeys(cid for cid, more in alive if not more or self._rest_matches(toks, i + 2, more))
+                if done:
+                    out.extend(zip(repeat(i), done))
                     continue
-            out.extend([(i, cid) for cid in singles])
+            out.extend(zip(repeat(i), singles))
         return out
 
 

@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from marsad.model.organisations import Organisation, load_registry
+from marsad.model.organisations import Organisation, Registry, load_registry
 from marsad.monitor.scanner import NameScanner, folded_text, scan_text
 from marsad.text import fold
 
@@ -153,11 +153,16 @@ def _branch(org: Organisation, country: str | None) -> Organisation:
     """The branch of ``org`` in ``country`` where the registry has one (searched down the tree)."""
     if not country:
         return org
-    registry = load_registry()
-    for child in registry.children(org.key):
+    for child in _children(load_registry(), org.key):
         if country in child.branch_countries:
             return _branch(child, country)
     return org
+
+
+@functools.lru_cache(maxsize=1024)
+def _children(registry: Registry, key: str) -> tuple[Organisation, ...]:
+    """``registry.children(key)``, kept (the registry is read once and never changes; it scans every group)."""
+    return tuple(registry.children(key))
 
 
 def find_perpetrator(text: str, lang: str, *, country: str | None = None) -> PerpetratorResult:

@@ -146,14 +146,24 @@ def _matcher(lang: str) -> ConceptMatcher:
 
 
 def _rule_holds(groups: tuple[str, ...], positions: dict[str, list[int]]) -> bool:
-    if any(g not in positions for g in groups):
-        return False
+    """Whether a mention of the rule's first group has a mention of every other group within WINDOW words
+    (plain loops: nested generators cost more than the few comparisons they make)."""
+    for group in groups:
+        if group not in positions:
+            return False
     if len(groups) == 1:
         return True
-    first, rest = groups[0], groups[1:]
-    return any(
-        all(any(abs(p - q) <= WINDOW for q in positions[g]) for g in rest) for p in positions[first]
-    )
+    others = [positions[g] for g in groups[1:]]
+    for p in positions[groups[0]]:
+        for qs in others:
+            for q in qs:
+                if -WINDOW <= p - q <= WINDOW:
+                    break
+            else:
+                break  # no mention of this group near p
+        else:
+            return True
+    return False
 
 
 def themes_from_tokens(toks: list[str], lang: str) -> list[str]:
@@ -164,7 +174,13 @@ def themes_from_tokens(toks: list[str], lang: str) -> list[str]:
         positions.setdefault(matcher.concepts[cid], []).append(pos)
     if not positions:
         return []
-    return [name for name in THEMES.names if any(_rule_holds(r, positions) for r in THEME_RULES[name])]
+    found = []
+    for name in THEMES.names:
+        for rule in THEME_RULES[name]:
+            if _rule_holds(rule, positions):
+                found.append(name)
+                break
+    return found
 
 
 def find_themes(text: str, lang: str = "other", title: str | None = None) -> list[str]:
