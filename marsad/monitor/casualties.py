@@ -23,10 +23,10 @@ nothing):
   (:mod:`marsad.monitor.toll_statements`); background sentences ("since 2019",
   "so far this year") are skipped; vague amounts ("dozens", "عشرات") are not counts.
 
-Policy (GTD coders do the same): when a report gives one figure (say killed) and never mentions the other,
-the other is 0 if the report is about an incident with a stated toll, and ``None`` when nothing is stated.
-(GTD's codebook codes 0 when its sources show no evidence of deaths; a first news flash often has no toll
-*yet*, so ``None`` keeps "not stated" apart from "none"; ``benchmarks/extraction.py`` prints both readings.)
+Policy (the GTD codebook's: ``nkill``/``nwound`` stay blank only where deaths/injuries are evidenced without a
+usable figure): a report giving one figure and never the other gives 0 for the other; one telling its victims'
+fate with no death word (injured, abducted, a stopped attempt: :func:`~marsad.monitor.toll_statements.fate_zeros`)
+is 0 killed, and likewise 0 wounded. A flash telling no fate keeps ``None`` ("not stated yet" is not "none").
 A carried-out assassination with no count ("assassinated the mayor", "اغتيال رئيس البلدية", "le maire a été
 assassiné") states one killed, like a named victim ("shot and killed Ahmad Khan, a teacher").
 """
@@ -51,6 +51,7 @@ from marsad.monitor.toll_statements import SELF_BLAST as _SELF_BLAST
 from marsad.monitor.toll_statements import assassination as _assassination
 from marsad.monitor.toll_statements import attacker_only as _attacker_only
 from marsad.monitor.toll_statements import damage as _damage
+from marsad.monitor.toll_statements import fate_zeros as _fate_zeros
 from marsad.monitor.toll_statements import no_harm as _no_harm
 
 __all__ = ["Casualties", "find_casualties"]
@@ -503,6 +504,10 @@ def find_casualties(text: str, lang: str) -> Casualties:
         lead = norm[:_LEAD_CHARS]
         if _no_harm(lead) or _damage(lead):
             zero.add("both")
+    need_k, need_w = killed is None and K not in unknown, wounded is None and W not in unknown
+    if need_k or need_w:  # a fate told with no death (injury) word anywhere: GTD codes 0
+        zero_k, zero_w = _fate_zeros(norm, lang, need_k, need_w)
+        killed, wounded = 0 if zero_k else killed, 0 if zero_w else wounded
     if killed is None and K not in unknown and (stated or zero):
         killed = 0  # a report that states a toll and no deaths: GTD codes 0
     if wounded is None and W not in unknown and (stated or zero):

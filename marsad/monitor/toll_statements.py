@@ -9,7 +9,14 @@ killed"); these readers answer the cases where no figure is given but the outcom
   one killed (GTD counts attackers among the dead);
 * a device defused, hostages freed unharmed, or only material damage ("damaging the facade", "des dégâts
   matériels", "أضرار مادية") in a report that names no casualty at all: nobody killed or wounded, which is
-  what GTD codes; a report with none of these and no toll keeps ``None`` ("not stated yet").
+  what GTD codes; a report with none of these and no toll keeps ``None`` ("not stated yet");
+* the GTD codebook's rule for ``nkill``/``nwound``: the field is blank only where there is evidence of deaths
+  (injuries) but no usable figure; a source with no such evidence is coded 0. So a report that tells what
+  befell its victims — injuries ("was shot in the leg", "des dizaines de blessés", "أصيب"), an abduction, a
+  failed or stopped attempt — and has no death word anywhere is 0 killed (:func:`no_death_told`,
+  :func:`fate_told`); one that tells deaths, an abduction or a foiled attempt and no injury word is 0
+  wounded (:func:`no_injury_told`; both at once: :func:`fate_zeros`). A bare flash ("a bomb exploded near the ministry") tells no fate and
+  keeps ``None``.
 
 Every reader takes the normalised lead (:func:`marsad.monitor.numbers.normalise`) and checks cheap literal
 guards before its pattern, so reports without such words cost a few substring searches.
@@ -19,7 +26,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SELF_BLAST", "assassination", "attacker_only", "damage", "no_harm"]
+from marsad.monitor.numbers import normalise
+
+__all__ = ["SELF_BLAST", "assassination", "attacker_only", "damage", "fate_told", "fate_zeros",
+           "no_death_told", "no_harm", "no_injury_told"]
 
 _SENTENCE_CHARS = ".!?\n"
 SELF_BLAST = re.compile(r"\bblew (?:himself|herself) up|\bdetonated (?:himself|herself)|s est fait exploser|"
@@ -102,3 +112,86 @@ def assassination(lead: str) -> bool:
         if not _FAILED_ASSASSINATION.search(lead, start, min(ends) if ends else len(lead)):
             return True
     return False
+
+
+def _ar(words: str) -> str:
+    """Arabic stems as :func:`marsad.monitor.numbers.normalise` leaves them, joined as alternatives matched
+    inside words (clitics and suffixes vary: "ومقتل", "قتلاهم")."""
+    return "|".join(normalise(words).split())
+
+
+# any word telling a death — counted or not, of victims or attackers ("casualties" and "toll" count: a report
+# that fears casualties has not said there were none)
+_DEATH = {
+    "en": r"\b(?:kill|dead\b|died\b|dies\b|die\b|death|fatal|slain|perish|lost (?:his|her|their) li|executed|"
+          r"execution|behead|decapitat|assassin|bod(?:y|ies)\b|corpses?\b|massacre|murder|gunned down|throats?\b|"
+          r"strangl|buried alive|lifeless|lynch|casualt|toll\b|martyr)",
+    "fr": r"\b(?:tue|tues|tuee|tuees|tuant|tuer|tuerie|morte?s?\b|deces|decede|peri\b|perissent|assassin|abattu|"
+          r"cadavre|corps\b|egorg|decapit|executee?s?\b|execution|massacr|meurtr|sans vie|victime|bilan|martyr)",
+    "ar": _ar("قتل قتيل مصرع حتف استشهد استشهاد شهيد شهداء جثة جثث ذبح نحر إعدام أعدم وفاة توفي مجزرة ضحايا "
+              "ضحية اغتي اغتال"),
+}
+# any word telling an injury (or a shooting or beating that did not kill: "was shot in both knees")
+_INJURY = {
+    "en": r"\b(?:wound|injur|hurt\b|maim|hospital|stabb|shot\b|beaten|beat\b|assaulted|tortur|burns\b|casualt|"
+          r"sick\b|bruis)",
+    "fr": r"\b(?:bless|hospitalis|poignard|roue de coups|tabass|tortur|victime|atteinte? par balle)",
+    "ar": _ar("جرح جريح أصاب أصيب مصاب إصابة مستشفى طعن تعذيب ضحايا ضحية"),
+}
+# a fate that is not death: an abduction, an attempt that failed or was stopped ("arrested while trying to plant
+# a bomb"; an arrest alone is the perpetrators' fate, not the victims')
+_NOT_DEATH = {
+    "en": r"\b(?:kidnap|abduct|hostage|taken captive|intercept|not harmed|failed to (?:detonate|"
+          r"explode)|(?:arrest|apprehend|detain)\w*(?: \w+){0,8} (?:attempting|trying|"
+          r"attempted|tried|before)\b)",
+    "fr": r"\b(?:enlev|kidnapp|otage|rapt\b|sequestr|intercept|n a pas explose|"
+          r"(?:interpell|arret)\w*(?: \w+){0,8} (?:alors qu|avant|en train de|tentai|s appret))",
+    "ar": _ar("خطف اختطف مختطف رهائن رهينة") + "|لم (?:ي|ت)نفجر|"
+          + "(?:" + _ar("القبض اعتقال اعتقل توقيف أوقف") + r")\w*(?: \w+){0,8} (?:قبل|اثناء|وهو|وهم)(?!\w)",
+}
+
+
+def _union(table: dict[str, str]) -> dict[str, re.Pattern]:
+    out = {lang: re.compile(p) for lang, p in table.items()}
+    out["other"] = re.compile("|".join(table.values()))
+    return out
+
+
+_DEATH_RE, _INJURY_RE, _NOT_DEATH_RE = _union(_DEATH), _union(_INJURY), _union(_NOT_DEATH)
+
+
+def _has(table: dict[str, re.Pattern], norm: str, lang: str) -> bool:
+    return table.get(lang, table["other"]).search(norm) is not None
+
+
+def no_death_told(norm: str, lang: str) -> bool:
+    """Whether the normalised report has no word of death at all (language "ar", "en", "fr"; else all three)."""
+    return not _has(_DEATH_RE, norm, lang)
+
+
+def no_injury_told(norm: str, lang: str) -> bool:
+    """Whether the normalised report has no word of injury at all."""
+    return not _has(_INJURY_RE, norm, lang)
+
+
+def fate_told(norm: str, lang: str, injuries: bool) -> bool:
+    """Whether the report tells what befell its victims other than death: an abduction, a failed or stopped
+    attempt (or a device defused, hostages freed unharmed: :func:`no_harm`), or (``injuries``) injuries."""
+    return injuries and _has(_INJURY_RE, norm, lang) or _has(_NOT_DEATH_RE, norm, lang) or no_harm(norm)
+
+
+def fate_zeros(norm: str, lang: str, killed: bool, wounded: bool) -> tuple[bool, bool]:
+    """(killed is 0, wounded is 0) by the codebook rule above, for the kinds asked (``killed``, ``wounded``:
+    the kinds the report gave no figure for). Each pattern runs at most once, the death one only when a fate
+    is told: a report telling nothing (most policy news) costs one injury and one fate scan."""
+    injury = _has(_INJURY_RE, norm, lang)
+    other = None
+    if wounded and not injury:
+        other = _has(_NOT_DEATH_RE, norm, lang) or no_harm(norm)
+    zero_w = bool(wounded and not injury and other)
+    zero_k = False
+    if killed:
+        if other is None and not injury:
+            other = _has(_NOT_DEATH_RE, norm, lang) or no_harm(norm)
+        zero_k = bool((injury or other) and not _has(_DEATH_RE, norm, lang))
+    return zero_k, zero_w

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from marsad.monitor.numbers import normalise
-from marsad.monitor.toll_statements import assassination, attacker_only, damage, no_harm
+from marsad.monitor.toll_statements import (
+    assassination,
+    attacker_only,
+    damage,
+    fate_told,
+    no_death_told,
+    no_harm,
+    no_injury_told,
+)
 
 
 @pytest.mark.parametrize(
@@ -58,3 +66,42 @@ def test_no_harm_and_damage(text, harm, damaged):
     lead = normalise(text)
     assert no_harm(lead) is harm
     assert damage(lead) is damaged
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "death", "injury"),
+    [
+        ("Three soldiers were killed and two wounded.", "en", True, True),
+        ("The bodies of two shepherds were found near the village.", "en", True, False),
+        ("A man was shot in both knees.", "en", False, True),
+        ("Le soldat a été tué et son collègue blessé.", "fr", True, True),
+        ("Les corps de deux bergers ont été retrouvés.", "fr", True, False),
+        ("Un mortier est tombé sur la caserne.", "fr", False, False),  # "mortier" is no "mort"
+        ("لقي جندي مصرعه وأصيب آخر", "ar", True, True),
+        ("عثر على جثث ثلاثة رعاة", "ar", True, False),
+        ("أصيب شرطي بجروح طفيفة", "ar", False, True),
+        ("Soldiers patrolled the area.", "en", False, False),  # "soldiers" holds "die" inside a word
+    ],
+)
+def test_death_and_injury_words(text, lang, death, injury):
+    norm = normalise(text)
+    assert no_death_told(norm, lang) is not death
+    assert no_injury_told(norm, lang) is not injury
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "injuries", "expected"),
+    [
+        ("Gunmen kidnapped a doctor in the town.", "en", False, True),
+        ("Un médecin a été enlevé par des hommes armés.", "fr", False, True),
+        ("خطف مسلحون طبيبا في البلدة", "ar", False, True),
+        ("A man was stabbed outside the mosque.", "en", True, True),
+        ("A man was stabbed outside the mosque.", "en", False, False),
+        ("Police defused a bomb under the bridge.", "en", False, True),
+        ("Police arrested the suspect at his home.", "en", False, False),
+        ("Une bombe a explosé devant la mairie.", "fr", True, False),
+        ("انفجار قرب مبنى الوزارة", "ar", True, False),
+    ],
+)
+def test_fate_told(text, lang, injuries, expected):
+    assert fate_told(normalise(text), lang, injuries) is expected
