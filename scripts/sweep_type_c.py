@@ -7,14 +7,28 @@ Split (documented so the choice can be repeated): the GTD train split of
 dev-b (about 20 %, scored) and dev-a (the rest, trained on). Prints top-1 accuracy on dev-b per task, variant
 and C, with and without the evidence rules of :mod:`marsad.monitor.incident_types` applied; the winning C goes
 into ``training/train.py``'s ``C_VALUES``.
+
+``--ceiling`` instead estimates how much of the remaining attack/weapon error is in the labels, on the same
+dev-a/dev-b cut (model: C at the middle of the grid, evidence rules applied):
+
+* near duplicates — TF-IDF cosine (word uni/bigrams, digits masked) of each dev-b summary to dev-a; for the
+  dev-b rows with a dev-a neighbour at or above a threshold, the accuracy of the neighbours' majority label
+  (what GTD coders agree on for near-identical text) next to the model's;
+* the undetermined template — summaries whose lead says only "assailants attacked …" and states no attack
+  mode (no evidence kind of :mod:`marsad.monitor.type_rules`): their label spread (GTD codes the same text
+  "Unknown" or "Armed Assault" about equally), the model's accuracy inside, and the accuracy it would reach
+  if every other row were right (1 - share x in-template error).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from marsad.monitor.features import featurise
 from marsad.monitor.type_rules import RULES, apply_rules, evidence
@@ -28,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grid", default="0.1,0.25,0.5,1.0")
     parser.add_argument("--tasks", default="attack,target,weapon")
     parser.add_argument("--variants", default="full,concept")
+    parser.add_argument("--ceiling", action="store_true", help="estimate the label-noise ceiling instead")
     args = parser.parse_args(argv)
     grid = [float(c) for c in args.grid.split(",")]
     gtd = load_gtd(args.data, "train")
@@ -38,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     words, concepts = _vocab([[feats[i] for i in a_idx]])
     w_index, c_index = {w: i for i, w in enumerate(words)}, {c: i for i, c in enumerate(concepts)}
     print(f"dev-a {len(a_idx)} rows, dev-b {len(b_idx)} rows, {len(words)} words, {len(concepts)} concepts")
+    if args.ceiling:
+        return _ceiling(gtd, texts, feats, a_idx, b_idx, (w_index, c_index, len(concepts)), grid[len(grid) // 2])
     for name, (key, vocab) in TYPE_TASKS.items():
         if name not in args.tasks.split(","):
             continue
@@ -62,6 +79,51 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"    rule {rule:14s} changes {int(changed.sum()):4d}: right after "
                               f"{int((alone[changed] == y_b[changed]).sum())}, right before "
                               f"{int((pred[changed] == y_b[changed]).sum())}")
+    return 0
+
+
+_THRESHOLDS = (0.9, 0.8, 0.7, 0.6)
+_TEMPLATE = re.compile(r"(?:\w+ ){0,3}(?:assailants|gunmen|militants|attackers) (?:attacked|assaulted|raided|stormed)\b")
+
+
+def _ceiling(gtd, texts, feats, a_idx, b_idx, index, c: float) -> int:
+    """Near-duplicate agreement and the undetermined template (see the module docstring)."""
+    w_index, c_index, n_concepts = index
+    tfidf = TfidfVectorizer(preprocessor=lambda t: re.sub(r"\d+", " NUM ", t.lower()), ngram_range=(1, 2),
+                            sublinear_tf=True)
+    x = tfidf.fit_transform(texts)
+    sims = (x[b_idx] @ x[a_idx].T).tocsr()
+    for name in ("attack", "weapon"):
+        key, vocab = TYPE_TASKS[name]
+        rows_a = [i for i in a_idx if gtd[i].labels.get(key) in vocab.names]
+        rows_b = [i for i in b_idx if gtd[i].labels.get(key) in vocab.names]
+        model = _fit(_matrix([feats[i] for i in rows_a], w_index, True, n_concepts, c_index),
+                     np.array([gtd[i].labels[key] for i in rows_a]), None, c)
+        pred = model.predict(_matrix([feats[i] for i in rows_b], w_index, True, n_concepts, c_index))
+        found = {i: evidence(feats[i].tokens, "en") for i in rows_b}
+        right = {i: _ruled(name, p, found[i]) == gtd[i].labels[key] for i, p in zip(rows_b, pred)}
+        print(f"{name}: model + rules {np.mean(list(right.values())):.3f} on {len(right)} dev-b rows")
+        position = {i: k for k, i in enumerate(b_idx)}
+        for threshold in _THRESHOLDS:
+            hits = []
+            for i in rows_b:
+                row = sims.getrow(position[i])
+                labels = [gtd[a_idx[j]].labels.get(key) for j in row.indices[row.data >= threshold]]
+                labels = [lab for lab in labels if lab]
+                if labels:
+                    hits.append((Counter(labels).most_common(1)[0][0] == gtd[i].labels[key], right[i]))
+            if hits:
+                agree, model_right = np.mean(hits, axis=0)
+                print(f"  near duplicates cos >= {threshold}: {len(hits)} rows ({len(hits) / len(rows_b):.0%}); "
+                      f"neighbours' majority label {agree:.3f}, model + rules {model_right:.3f}")
+        template = [i for i in rows_b if _TEMPLATE.match(" ".join(feats[i].tokens[:12])) and not found[i]]
+        if template:
+            spread = Counter(gtd[i].labels[key] for i in template)
+            share, inside = len(template) / len(rows_b), np.mean([right[i] for i in template])
+            print(f"  undetermined template: {len(template)} rows ({share:.0%}), labels {dict(spread.most_common(3))} "
+                  f"(majority share {spread.most_common(1)[0][1] / len(template):.3f}); model + rules {inside:.3f} "
+                  f"there; its errors are {share * (1 - inside):.3f} of the {1 - np.mean(list(right.values())):.3f} "
+                  f"total: every other row right would give {1 - share * (1 - inside):.3f}")
     return 0
 
 
