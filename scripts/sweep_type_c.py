@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 _THRESHOLDS = (0.9, 0.8, 0.7, 0.6)
-_TEMPLATE = re.compile(r"(?:\w+ ){0,3}(?:assailants|gunmen|militants|attackers) (?:attacked|assaulted|raided|stormed)\b")
+_TEMPLATE = re.compile(r"(?:\w+ ){0,3}(?:assailants|gunmen|militants|attackers) "
+                       r"(?:attacked|assaulted|raided|stormed)\b")
 
 
 def _ceiling(gtd, texts, feats, a_idx, b_idx, index, c: float) -> int:

@@ -15,11 +15,13 @@ killed"); these readers answer the cases where no figure is given but the outcom
   befell its victims — injuries ("was shot in the leg", "des dizaines de blessés", "أصيب"), an abduction, a
   failed or stopped attempt — and has no death word anywhere is 0 killed (:func:`no_death_told`,
   :func:`fate_told`); one that tells deaths, an abduction or a foiled attempt and no injury word is 0
-  wounded (:func:`no_injury_told`; both at once: :func:`fate_zeros`). A bare flash ("a bomb exploded near the ministry") tells no fate and
-  keeps ``None``.
+  wounded (:func:`no_injury_told`; both at once: :func:`fate_zeros`). A bare flash ("a bomb exploded near
+  the ministry") tells no fate and keeps ``None``.
 
-Every reader takes the normalised lead (:func:`marsad.monitor.numbers.normalise`) and checks cheap literal
-guards before its pattern, so reports without such words cost a few substring searches.
+The first readers take the normalised lead (:func:`marsad.monitor.numbers.normalise`) and check cheap literal
+guards before their pattern, so reports without such words cost a few substring searches; the codebook-rule
+readers scan the whole normalised report (a death word anywhere keeps the count unknown), and only for a kind
+the report gave no figure for — about two regular-expression scans, 0.015 ms on a 2 KB report.
 """
 
 from __future__ import annotations
