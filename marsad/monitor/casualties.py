@@ -52,6 +52,7 @@ from marsad.monitor.toll_statements import assassination as _assassination
 from marsad.monitor.toll_statements import attacker_only as _attacker_only
 from marsad.monitor.toll_statements import damage as _damage
 from marsad.monitor.toll_statements import fate_zeros as _fate_zeros
+from marsad.monitor.toll_statements import named_victims as _named_victims
 from marsad.monitor.toll_statements import no_harm as _no_harm
 
 __all__ = ["Casualties", "find_casualties"]
@@ -118,6 +119,7 @@ _PERSON = set(
     "touriste casque missionary bystander engineer pilot brother son father cousin wife husband daughter "
     "mother nephew bodyguard chief governor deputy spokesman head sergeant captain colonel general "
     "lieutenant private constable".split())
+_OF = {"of", "d", "de", "du"}
 _AUX = {"was", "were", "been", "be", "are", "is", "ete", "etaient", "sont", "ont", "fut", "furent"}
 # what may follow a participle used passively ("two soldiers killed in an ambush", "12 tués, 5 blessés")
 _AFTER_PASSIVE = set(
@@ -250,6 +252,12 @@ _COUNT_STARTS = frozenset((*_PERSON, *_AR_PERSON, *_ONE, *_ORDINALS, *_OTHERS, *
                            "him"))
 
 
+def _owner(toks: list[str], start: int) -> bool:
+    """Whether the person phrase at ``start`` names an owner: "two children *of a* police officer were killed",
+    "deux enfants *d un* policier" (whose children, not a count; "the death of a soldier" is one)."""
+    return start >= 2 and toks[start - 1] in _OF and toks[start - 2].isalpha() and toks[start - 2] not in _PRE
+
+
 def _read_at(toks: list[str], i: int, lang: str, spans: list) -> tuple[int, object, int] | None:
     """(start, value, end) of a count at toks[i]: digits, number words, "a soldier" = 1, "both" = 2…"""
     tok = toks[i]
@@ -258,7 +266,7 @@ def _read_at(toks: list[str], i: int, lang: str, spans: list) -> tuple[int, obje
     prev = toks[i - 1] if i else ""
     after_span = bool(spans) and spans[-1][1] == i
     if tok in _PERSON and (start := _person_start(toks, i, lang)) is not None and not (spans and spans[-1][1] > start):
-        return start, 1, i + 1
+        return None if _owner(toks, start) else (start, 1, i + 1)
     if tok in _AR_PERSON and prev in _PRE:
         return i, 1, i + 1
     if tok == "him":  # "killing him and two women": only right after a casualty word
@@ -271,6 +279,8 @@ def _read_at(toks: list[str], i: int, lang: str, spans: list) -> tuple[int, obje
     if (tok in _ONE or (tok in _ORDINALS and prev in ("a", "an"))) and not nxt_digit:
         return i, 1, i + 1
     if tok in NUMBER_STARTS or tok[:1].isdigit():
+        if tok in ("un", "une") and _owner(toks, i):
+            return None
         read = read_number(toks, i, lang)
         if read is not None and read[1] > i:
             return i, read[0], read[1]
@@ -373,17 +383,6 @@ def _backward(toks: list[str], spans: list, k: int, kinds: list) -> str | None:
     return None
 
 
-_NAME = r"(?P<name>[A-Z][\w'\-]+(?: (?:[A-Z][\w'\-]+|al|bin|ben|el|de))*)"
-_NAMED_VERBS = {K: ("killed", "beheaded", "assassinated", "executed", "shot dead"), W: ("wounded", "injured")}
-_NAMED_AFTER = re.compile(rf" {_NAME},\s+(?:a|an|the)\s")  # killed Ahmad Khan, a teacher
-# killed (tribal elder) Haji Ahmad Khan in…: a name of two words or more, after at most three role words
-_NAMED_ROLE_AFTER = re.compile(
-    r" (?P<role>(?:(?!(?:in|at|on|near|by|during|and|while|after|when|from|with|of|the|a|an)\b)[a-z][a-z\-]* ){0,3})"
-    r"(?P<name>[A-Z][\w'\-]+(?: (?:[A-Z][\w'\-]+|al|bin|ben|el|de))+)\b")
-_NAMED_BEFORE = re.compile(  # Ahmad Khan, a teacher, was (shot and) killed
-    rf"{_NAME}(?:, [^,.]{{1,80}},)? (?:was|were) (?:shot and |fatally |also |seriously |critically )?$")
-_NOT_NAMES = {"The", "A", "An", "One", "He", "She", "It", "They", "This", "That", "His", "Her", "No", "All",
-              "Both", "Two", "Three", "Four", "Five", "In", "On", "At", "Police", "Security", "Officials"}
 _MAX_SENTENCES = 5  # tolls are stated in the lead; later casualty sentences are mostly background
 _LEAD_CHARS = 1200
 _UPDATE_WORDS = ("toll", "bilan", "حصيله", "rose to", "risen to", "climbed to", "s eleve", "ارتفع")
@@ -491,7 +490,9 @@ def find_casualties(text: str, lang: str) -> Casualties:
         zero.discard("both")
         zero.add(W)
     if lang == "en" and (K not in totals or W not in totals):
-        _named_victims(text, totals, unknown)  # before the attackers: "killed Ahmad Khan … two attackers also died"
+        for kind in (K, W):  # before the attackers: "killed Ahmad Khan … two attackers also died"
+            if kind not in totals and kind not in unknown and (named := _named_victims(text, kind)):
+                totals[kind] = named
     if attackers and not attackers_told:
         totals[K] = totals.get(K, 0) + attackers
     if totals.get(K) and not perpetrators:
@@ -538,30 +539,6 @@ def _bombers(norm: str) -> int:
                 return value
         return 1
     return 0
-
-
-
-
-def _named_victims(text: str, totals: dict[str, int], unknown: set[str]) -> None:
-    """English fallback for a kind no count was found for: "shot and killed Ahmad Khan, a teacher" and
-    "Khan, a teacher, was killed" name one victim each (names are capitalised in the original text)."""
-    for kind, verbs in _NAMED_VERBS.items():
-        if kind in totals or kind in unknown:
-            continue
-        names = set()
-        for verb in verbs:
-            i = text.find(verb)
-            while i != -1:
-                if m := _NAMED_AFTER.match(text, i + len(verb)):
-                    names.add(m["name"])
-                elif (m := _NAMED_ROLE_AFTER.match(text, i + len(verb))) and not any(
-                        word in NUMBER_STARTS for word in m["role"].split()):
-                    names.add(m["name"])
-                if m := _NAMED_BEFORE.search(text, max(0, i - 140), i):
-                    names.add(m["name"])
-                i = text.find(verb, i + 1)
-        if found := {n for n in names if n.split()[0] not in _NOT_NAMES and n.split()[0].lower() not in NUMBER_STARTS}:
-            totals[kind] = len(found)
 
 
 def _cue_sentences(norm: str, lang: str) -> list[str]:

@@ -5,6 +5,7 @@ killed"); these readers answer the cases where no figure is given but the outcom
 
 * a carried-out assassination or a death told in the singular ("assassinated the mayor", "اغتيال رئيس البلدية",
   "لقي حتفه", "a été abattu"): one killed;
+* victims named without a count (English: "shot and killed Ahmad Khan, a teacher"): one each;
 * the attacker as the only dead ("the bomber was the only casualty", "blew himself up" with no other toll):
   one killed (GTD counts attackers among the dead);
 * a device defused, hostages freed unharmed, or only material damage ("damaging the facade", "des dégâts
@@ -28,10 +29,10 @@ from __future__ import annotations
 
 import re
 
-from marsad.monitor.numbers import normalise
+from marsad.monitor.numbers import NUMBER_STARTS, normalise
 
 __all__ = ["SELF_BLAST", "assassination", "attacker_only", "damage", "fate_told", "fate_zeros",
-           "no_death_told", "no_harm", "no_injury_told"]
+           "named_victims", "no_death_told", "no_harm", "no_injury_told"]
 
 _SENTENCE_CHARS = ".!?\n"
 SELF_BLAST = re.compile(r"\bblew (?:himself|herself) up|\bdetonated (?:himself|herself)|s est fait exploser|"
@@ -197,3 +198,36 @@ def fate_zeros(norm: str, lang: str, killed: bool, wounded: bool) -> tuple[bool,
             other = _has(_NOT_DEATH_RE, norm, lang) or no_harm(norm)
         zero_k = bool((injury or other) and not _has(_DEATH_RE, norm, lang))
     return zero_k, zero_w
+
+
+_NAME = r"(?P<name>[A-Z][\w'\-]+(?: (?:[A-Z][\w'\-]+|al|bin|ben|el|de))*)"
+_NAMED_VERBS = {"killed": ("killed", "beheaded", "assassinated", "executed", "shot dead"),
+                "wounded": ("wounded", "injured")}
+_NAMED_AFTER = re.compile(rf" {_NAME},\s+(?:a|an|the)\s")  # killed Ahmad Khan, a teacher
+# killed (tribal elder) Haji Ahmad Khan in…: a name of two words or more, after at most three role words
+_NAMED_ROLE_AFTER = re.compile(
+    r" (?P<role>(?:(?!(?:in|at|on|near|by|during|and|while|after|when|from|with|of|the|a|an)\b)[a-z][a-z\-]* ){0,3})"
+    r"(?P<name>[A-Z][\w'\-]+(?: (?:[A-Z][\w'\-]+|al|bin|ben|el|de))+)\b")
+_NAMED_BEFORE = re.compile(  # Ahmad Khan, a teacher, was (shot and) killed
+    rf"{_NAME}(?:, [^,.]{{1,80}},)? (?:was|were) (?:shot and |fatally |also |seriously |critically )?$")
+_NOT_NAMES = {"The", "A", "An", "One", "He", "She", "It", "They", "This", "That", "His", "Her", "No", "All",
+              "Both", "Two", "Three", "Four", "Five", "In", "On", "At", "Police", "Security", "Officials"}
+
+
+def named_victims(text: str, kind: str) -> int:
+    """English fallback for a kind ("killed" or "wounded") no count was found for: the number of distinct
+    people named as its victims — "shot and killed Ahmad Khan, a teacher" and "Khan, a teacher, was killed"
+    name one each (names are capitalised in the original ``text``, so this reads the raw text)."""
+    names = set()
+    for verb in _NAMED_VERBS[kind]:
+        i = text.find(verb)
+        while i != -1:
+            if m := _NAMED_AFTER.match(text, i + len(verb)):
+                names.add(m["name"])
+            elif (m := _NAMED_ROLE_AFTER.match(text, i + len(verb))) and not any(
+                    word in NUMBER_STARTS for word in m["role"].split()):
+                names.add(m["name"])
+            if m := _NAMED_BEFORE.search(text, max(0, i - 140), i):
+                names.add(m["name"])
+            i = text.find(verb, i + 1)
+    return len({n for n in names if n.split()[0] not in _NOT_NAMES and n.split()[0].lower() not in NUMBER_STARTS})

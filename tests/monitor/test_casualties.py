@@ -306,3 +306,18 @@ def test_dead_attackers_told_apart_are_counted(text, lang, killed, wounded):
 def test_a_fate_told_without_death_words_is_zero_killed(text, lang, expected):
     found = find_casualties(text, lang)
     assert (found.killed, found.wounded) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "killed"),
+    [
+        ("Two children of a police officer were killed when the device went off.", "en", 2),
+        ("Deux enfants d'un policier ont été tués dans l'explosion.", "fr", 2),
+        ("قتل طفلان لضابط شرطة في انفجار عبوة ناسفة", "ar", 2),
+        # the death *of* someone is a count
+        ("The army confirmed the death of a soldier in the ambush.", "en", 1),
+        ("L'armée a confirmé la mort d'un soldat dans l'embuscade.", "fr", 1),
+    ],
+)
+def test_a_person_named_as_owner_is_not_counted(text, lang, killed):
+    assert find_casualties(text, lang).killed == killed

@@ -10,6 +10,7 @@ from marsad.monitor.toll_statements import (
     attacker_only,
     damage,
     fate_told,
+    named_victims,
     no_death_told,
     no_harm,
     no_injury_told,
@@ -105,3 +106,10 @@ def test_death_and_injury_words(text, lang, death, injury):
 )
 def test_fate_told(text, lang, injuries, expected):
     assert fate_told(normalise(text), lang, injuries) is expected
+
+
+def test_named_victims_counts_distinct_names():
+    text = "Gunmen shot and killed Ahmad Khan, a teacher, in Ghazni. Ahmad Khan, a teacher, was killed at noon."
+    assert named_victims(text, "killed") == 1
+    assert named_victims("Two gunmen wounded Karim Haddad, a judge, and Sami Nour, a clerk.", "wounded") == 1
+    assert named_victims("Three people were killed in the blast.", "killed") == 0
