@@ -164,7 +164,7 @@ def _capitalised_tokens(text: str) -> set[str]:
 def _cue(norm: str, hit: Hit, places: list[Place]) -> int:
     """How strongly the words before a name make it a place: 2 for a kind of place or nearness
     ("بمدينة", "near", "village of"), 1 for a preposition ("في", "in", "à", or "ب" on a larger place), else 0."""
-    before = norm[max(0, hit.start - 40):hit.start].split()
+    before = norm[max(0, hit.start - 40):hit.start].rsplit(None, 2)  # its last two words are split()'s
     if before and before[-1] in STRONG_CUE_WORDS or len(before) > 1 and f"{before[-2]} {before[-1]}" in CUE_BIGRAMS:
         return 2
     if before and before[-1] in CUE_WORDS:
@@ -196,9 +196,14 @@ def _mentions(norm: str, capitals: set[str] | None, caps: bool = False) -> tuple
     text (None for Arabic, where every name counts)."""
     mentions: list[_Mention] = []
     demonyms: list[tuple[int, str]] = []
-    for hit, written in _written_hits(norm, capitals):
+    if capitals is None:  # Arabic: every Arabic name counts as written, no other
+        hits = ((hit, hit.arabic) for hit in place_scanner().scan(norm))
+    else:
+        hits = _written_hits(norm, capitals)
+    for hit, written in hits:
         places, codes = _places_of(hit.payloads)
-        demonyms.extend((hit.start, code) for code in codes)  # "irakien", "Iraqi": written either way
+        if codes:
+            demonyms.extend((hit.start, code) for code in codes)  # "irakien", "Iraqi": written either way
         if not places or not written:
             continue
         places = list(places)
@@ -278,8 +283,9 @@ def _country_scores(mentions: list[_Mention], demonyms: list[tuple[int, str]], h
             named.add(best.country)
             continue
         largest: dict[str, float] = {}
-        for place in mention.places:
-            size = (place.population + 1) * _own_name(place, mention.hit.key)
+        key = mention.hit.key
+        for place in mention.places:  # _own_name inlined: this loop runs for every place of every mention
+            size = (place.population + 1) * (1.0 if place.key == key or place.kind == "country" else 0.05)
             largest[place.country] = max(largest.get(place.country, 0), size)
         total = sum(largest.values())
         weight = (1.5 if mention.cue else 1.0) + early

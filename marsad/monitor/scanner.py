@@ -14,6 +14,7 @@ the match in that word must be proclitics (و ف ب ل ك, optionally with ال,
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -93,6 +94,10 @@ def _key(form: str) -> tuple[str, bool] | None:
     return f" {joined} ", False
 
 
+_new = tuple.__new__
+_START, _END = operator.itemgetter(0), operator.itemgetter(1)
+
+
 @functools.lru_cache(maxsize=16)
 def _scripts(norm: str) -> tuple[bool, bool]:
     """Whether ``norm`` holds an Arabic letter, and a letter of another script: worked out once per text for
@@ -165,20 +170,24 @@ class NameScanner:
         values = self._values
         prefixes = ARABIC_PREFIXES
         hits: list[Hit] = []
+        add = hits.append
         for automaton in self._automata(norm):
             if automaton is None:
                 continue
-            for end, number in automaton.iter(padded):
-                key, arabic, payloads, stripped, size = values[number]
-                start = end - size + 1
-                if arabic:
+            # hits are made with tuple.__new__ (the named tuple's own __new__ is a Python call per hit)
+            if automaton is self._arabic:
+                for end, number in automaton.iter(padded):
+                    _, _, payloads, stripped, size = values[number]
+                    start = end - size + 1
                     word_start = padded.rfind(" ", 0, start) + 1
-                    prefix = padded[word_start:start]
-                    if prefix not in prefixes:
-                        continue
-                    hits.append(Hit(word_start - 1, end - 1, stripped, payloads, prefix, True))
-                else:
-                    hits.append(Hit(start, end - 1, stripped, payloads, "", False))
+                    if word_start == start:
+                        add(_new(Hit, (start - 1, end - 1, stripped, payloads, "", True)))
+                    elif (prefix := padded[word_start:start]) in prefixes:
+                        add(_new(Hit, (word_start - 1, end - 1, stripped, payloads, prefix, True)))
+            else:
+                for end, number in automaton.iter(padded):
+                    _, _, payloads, stripped, size = values[number]
+                    add(_new(Hit, (end - size + 1, end - 1, stripped, payloads, "", False)))
         return _longest(hits) if len(hits) > 1 else hits
 
 
@@ -186,7 +195,9 @@ def _longest(hits: list[Hit]) -> list[Hit]:
     """Drop every hit inside a longer one."""
     if len(hits) < 2:
         return hits
-    hits.sort(key=lambda h: (h.start, h.start - h.end))
+    # by start, then longest first (two stable C-level sorts: the same order as the key (start, start - end))
+    hits.sort(key=_END, reverse=True)
+    hits.sort(key=_START)
     kept: list[Hit] = []
     reach = -1
     for hit in hits:
