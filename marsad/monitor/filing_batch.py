@@ -44,7 +44,7 @@ from marsad.monitor.incident_files import (
     versioned,
     window_params,
 )
-from marsad.monitor.merging import MERGE_K, EventFacts, best_match
+from marsad.monitor.merging import MERGE_K, EventFacts, best_match, vetoed
 from marsad.monitor.similarity import Signature, near_duplicate_key, signature
 from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
 from marsad.store.pipeline_items import among, insert_many
@@ -161,13 +161,18 @@ _TERMS = 64
 
 def _window_statement(with_country: bool):
     """``SELECT … WHERE state = 'open' AND (range 0 OR … OR range 63)``, a range being marking key, a date
-    interval and (``with_country``) the country or none."""
+    interval and (``with_country``) the country, or the same without a country.
+
+    Why each range is written out as plain equalities and one interval: an ``OR`` nested inside a range (country
+    or none) kept SQLite from using the interval on ``(marking_key, country, occurred)``, so each range read
+    every incident of its country (1.7 ms per range at 10,000 incidents, growing with the store)."""
     terms = []
     for n in range(_TERMS):
         term = [_f.marking_key == bindparam(f"k{n}"), _f.occurred.between(bindparam(f"lo{n}"), bindparam(f"hi{n}"))]
-        if with_country:
-            term.append(or_(_f.country == bindparam(f"c{n}"), _f.country.is_(None)))
-        terms.append(and_(*term))
+        if with_country:  # two index ranges, not one OR inside the range: SQLite then scanned the whole country
+            terms += [and_(*term, _f.country == bindparam(f"c{n}")), and_(*term, _f.country.is_(None))]
+        else:
+            terms.append(and_(*term))
     return select(incident_files).where(_f.state == "open", or_(*terms))
 
 
@@ -263,7 +268,9 @@ def _newest_signatures(entries: list[tuple[datetime, str, bytes]]) -> list[Signa
 
 def _candidates(view: _View, probe: _Probe) -> list[tuple[str, EventFacts]]:
     """What ``incident_files`` would look up now: open incidents of the probe's marking in its date window
-    (the newest :data:`CANDIDATE_LIMIT`), on its coarse days, or sharing a band key; with their newest signatures."""
+    (the newest :data:`CANDIDATE_LIMIT`), on its coarse days, or sharing a band key; with their newest signatures.
+    Those the place or date veto rules out are left out (:func:`~marsad.monitor.merging.best_match` would skip
+    them): most of a dense window, whose signatures are then never decoded."""
     near, chosen = [], set()
     ids = view.in_days(probe.key, probe.params) if probe.params is not None else ()
     for incident_id in ids:
@@ -280,9 +287,12 @@ def _candidates(view: _View, probe: _Probe) -> list[tuple[str, EventFacts]]:
     out = []
     for incident_id in sorted(chosen):
         row = view.row(incident_id)
-        if row is not None and row.state == "open" and row.marking_key == probe.key:
-            entries = view.touched[incident_id].signatures if incident_id in view.touched else view.signatures[incident_id]
-            out.append((incident_id, facts_of_file(row, _newest_signatures(entries))))
+        if row is None or row.state != "open" or row.marking_key != probe.key:
+            continue
+        if vetoed(probe.facts, facts_of_file(row, ())):  # never merges: its signatures need not be decoded
+            continue
+        entries = view.touched[incident_id].signatures if incident_id in view.touched else view.signatures[incident_id]
+        out.append((incident_id, facts_of_file(row, _newest_signatures(entries))))
     return out
 
 

@@ -55,7 +55,7 @@ from typing import Any
 from marsad.monitor.similarity import Signature, similarity
 
 __all__ = ["DATE_WINDOW", "UNDATED_LOOKBACK", "NEAR_KM", "FAR_KM", "WEIGHTS", "THRESHOLD", "MERGE_K", "UNKNOWN",
-           "EventFacts", "MatchScore", "date_interval", "distance_km", "match", "best_match"]
+           "EventFacts", "MatchScore", "date_interval", "distance_km", "match", "best_match", "vetoed"]
 
 #: days two event dates may be apart and still be one event
 DATE_WINDOW = 2
@@ -210,6 +210,12 @@ def _text(a: EventFacts, b: EventFacts) -> float:
         for sb in b.signatures:
             best = max(best, similarity(sa, sb))
     return best
+
+
+def vetoed(report: EventFacts, candidate: EventFacts) -> bool:
+    """Whether the place or date veto rules the pair out: what :func:`match` checks before comparing texts, so
+    a caller holding many candidates can drop these before it decodes their signatures (same outcome)."""
+    return _place(report, candidate)[1] is not None or _date(report, candidate)[1] is not None
 
 
 def match(report: EventFacts, candidate: EventFacts) -> MatchScore:

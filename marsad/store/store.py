@@ -31,7 +31,7 @@ from marsad.store.paging import ManifestEntry, ManifestPage, Page, StoredObject
 from marsad.store.rows import MarkingReader, default_marking_reader
 from marsad.store.selection import Scope, VersionSpec, row_filters, version_filter
 
-__all__ = ["Store", "open_store", "SearchHit"]
+__all__ = ["Store", "open_store", "SearchHit", "analyse_tables"]
 
 log = logging.getLogger(__name__)
 
@@ -119,13 +119,7 @@ class Store:
         Called after puts have added :data:`ANALYSE_AFTER` rows since the last refresh, in its own transaction
         after they committed: a failure is logged and changes nothing stored.
         """
-        for statement in _STATISTICS.get(self.engine.dialect.name, ()):
-            try:
-                with self.engine.begin() as conn:
-                    for part in statement.split("; "):
-                        conn.exec_driver_sql(part)
-            except SQLAlchemyError as exc:
-                log.warning("could not refresh the planner statistics (%s): %s", statement, exc)
+        _run_statistics(self.engine, _STATISTICS.get(self.engine.dialect.name, ()))
 
     def delete_object(
         self, stix_id: str, collection_id: str | None = None, *, versions: VersionSpec = "all",
@@ -248,3 +242,27 @@ def open_store(url: str, *, migrate: bool = True, **options: Any) -> Store:
     if migrate:
         upgrade(engine)
     return Store(engine, **options)
+
+
+def analyse_tables(engine: Engine, tables: Sequence[str]) -> None:
+    """Refresh the planner's statistics of ``tables`` (PostgreSQL ``ANALYZE``; SQLite ``PRAGMA optimize``, which
+    picks the tables itself), best effort, in a transaction of its own: a failure is logged, nothing stored changes.
+
+    Why: a deployment cannot rely on autovacuum (it may be off, and it analyses only after a share of a table
+    changed), and without statistics PostgreSQL plans every statement for empty tables — a writer whose tables
+    grow from nothing (the monitoring pipeline) calls this as they grow."""
+    if engine.dialect.name == "postgresql":
+        statements: Sequence[str] = (f"ANALYZE {', '.join(tables)}",) if tables else ()
+    else:
+        statements = _STATISTICS.get(engine.dialect.name, ())
+    _run_statistics(engine, statements)
+
+
+def _run_statistics(engine: Engine, statements: Sequence[str]) -> None:
+    for statement in statements:
+        try:
+            with engine.begin() as conn:
+                for part in statement.split("; "):
+                    conn.exec_driver_sql(part)
+        except SQLAlchemyError as exc:
+            log.warning("could not refresh the planner statistics (%s): %s", statement, exc)

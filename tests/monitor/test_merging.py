@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.monitor.merging import (THRESHOLD, EventFacts, best_match, date_interval, distance_km, match)
+from marsad.monitor.merging import (THRESHOLD, EventFacts, best_match, date_interval, distance_km, match, vetoed)
 from marsad.monitor.similarity import signature
 
 TEXT = "Car bomb kills five at a police checkpoint in Kirkuk market, health officials say"
@@ -37,6 +37,15 @@ def test_vetoes():
                  variant(latitude=None, longitude=None)).veto == "different regions"
     rival = variant(perpetrator="Al-Qaida", signatures=(signature("statement claims responsibility", 1),))
     assert match(rival, variant(perpetrator="Islamic State of Iraq and the Levant (ISIL)")).veto == "different groups"
+
+
+def test_vetoed_is_the_place_and_date_vetoes_without_the_texts():
+    for changed in (variant(country="SY"), variant(occurred=date(2026, 11, 24)),
+                    variant(latitude=33.3, longitude=44.4, city="Baghdad")):
+        assert vetoed(changed, variant(signatures=())) and match(changed, BASE).veto
+    assert not vetoed(variant(signatures=()), BASE)
+    rival = variant(perpetrator="Al-Qaida", signatures=(signature("statement claims responsibility", 1),))
+    assert not vetoed(rival, variant(perpetrator="Islamic State of Iraq and the Levant (ISIL)"))  # needs the texts
 
 
 def test_window_edge_and_unknown_group_are_compatible():

@@ -345,3 +345,19 @@ def test_a_worker_settles_its_heap_once_so_full_collections_skip_the_models():
     frozen = gc.get_freeze_count()
     settle_heap()
     assert frozen > 10_000 and gc.get_freeze_count() == frozen
+
+
+def test_a_worker_refreshes_the_planner_statistics_as_its_tables_grow(world, monkeypatch):
+    """After 1,000 items, then 2,000 more, 4,000 more… (at most every 50,000): ANALYZE of the tables it grows."""
+    from marsad.monitor import pipeline as pipeline_module
+
+    engine, _, _ = world
+    calls = []
+    monkeypatch.setattr(pipeline_module, "ANALYSE_SCHEDULE", (2, 5))
+    monkeypatch.setattr(pipeline_module, "analyse_tables", lambda e, tables: calls.append((e, tables)))
+    queue(engine, *(item(f"p{n}", POLICY + f" Meeting {n}.") for n in range(12)))
+    Pipeline(engine, SETTINGS, deliver=False, batch_size=1).run_once()
+    assert len(calls) == 3  # after 2, 2 + 4 and 2 + 4 + 5 items
+    assert all(e is engine and "incident_files" in tables for e, tables in calls)
+    with engine.connect() as conn:
+        assert queue_counts(conn)["pending"] == 0

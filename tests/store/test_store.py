@@ -6,6 +6,7 @@ from marsad.errors import StoreError
 from marsad.store import Store, make_engine, open_store
 from marsad.store import store as store_module
 from marsad.store.migrate import current, head
+from marsad.store.store import analyse_tables
 
 
 def test_database_failure_is_store_error(tmp_path, make):
@@ -43,4 +44,14 @@ def test_statistics_failure_is_logged_not_raised(tmp_path, caplog, monkeypatch):
     monkeypatch.setattr(store_module, "_STATISTICS", {"sqlite": ("SELECT * FROM no_such_table",)})
     store.refresh_statistics()
     assert "planner statistics" in caplog.text
+    store.engine.dispose()
+
+
+def test_analyse_tables_refreshes_statistics_and_only_logs_a_failure(database_url, caplog):
+    store = open_store(database_url)
+    analyse_tables(store.engine, ["stix_objects", "collection_objects"])
+    assert "planner statistics" not in caplog.text
+    if store.engine.dialect.name == "postgresql":
+        analyse_tables(store.engine, ["no_such_table"])
+        assert "planner statistics" in caplog.text
     store.engine.dispose()
