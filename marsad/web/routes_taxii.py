@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from starlette.background import BackgroundTasks
 from starlette.concurrency import run_in_threadpool
 
 from marsad.access.context import Viewer
@@ -201,9 +202,13 @@ def _register_objects(app: FastAPI) -> None:
         viewer, media, access = await run_in_threadpool(_writing, request, api_root, collection_id)
         state = request.app.state
         body = await read_body(request, state.settings.max_content_length)
+        after = BackgroundTasks()  # follow-up work (statistics refresh) runs once the answer is sent
         status = await run_in_threadpool(add_objects, state.engine, state.settings, viewer, access.id, body,
-                                         remote_addr=_remote(request), request_time=request_time, access=access)
-        return _json(status, media, status=202)
+                                         remote_addr=_remote(request), request_time=request_time, access=access,
+                                         later=after.add_task)
+        response = _json(status, media, status=202)
+        response.background = after
+        return response
 
     @_both(app, base + "{object_id}/", ["GET"])
     def get_object(api_root: str, collection_id: str, object_id: str, request: Request):

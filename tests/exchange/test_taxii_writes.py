@@ -145,3 +145,19 @@ def test_planner_statistics_are_refreshed_as_objects_arrive(world, monkeypatch):
     assert refreshed == [world.engine]  # 4 added since the last refresh: one refresh, the count starts anew
     add_objects(world.engine, SETTINGS, viewer(world, "sa"), "regional", body([indicator()]))
     assert refreshed == [world.engine]
+
+
+def test_statistics_refresh_can_be_left_for_later(world, monkeypatch):
+    """The routes pass ``later`` so the refresh runs after the answer is sent; it is handed over, not run."""
+    from marsad.exchange.taxii import writes as taxii_writes
+    from marsad.store import Store
+
+    refreshed, handed = [], []
+    monkeypatch.setattr(taxii_writes, "ANALYSE_AFTER", 2)
+    monkeypatch.setattr(Store, "refresh_statistics", lambda self: refreshed.append(self.engine))
+    taxii_writes._ADDED.pop(world.engine, None)
+    status = add_objects(world.engine, SETTINGS, viewer(world, "sa"), "regional", body([indicator(), indicator()]),
+                         later=handed.append)
+    assert status["success_count"] == 2 and refreshed == [] and len(handed) == 1
+    handed[0]()
+    assert refreshed == [world.engine]

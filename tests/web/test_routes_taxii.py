@@ -136,6 +136,20 @@ def test_add_objects_status_and_resend_is_success(hub):
     assert client.get(f"{ROOT}/status/{status['id']}/", headers=key(world, "jo")).status_code == 404
 
 
+def test_statistics_refreshed_after_the_answer(hub, monkeypatch):
+    """Every ANALYSE_AFTER objects posted the planner statistics are refreshed, as a task after the response."""
+    from marsad.exchange.taxii import writes as taxii_writes
+    from marsad.store import Store
+
+    client, world = hub
+    refreshed = []
+    monkeypatch.setattr(taxii_writes, "ANALYSE_AFTER", 2)
+    monkeypatch.setattr(Store, "refresh_statistics", lambda self: refreshed.append(self.engine))
+    taxii_writes._ADDED.pop(world.engine, None)
+    answer = post(client, world, "regional", [indicator(world.orgs["sa"].identity_id) for _ in range(2)])
+    assert answer.status_code == 202 and refreshed == [world.engine]
+
+
 def test_same_id_and_version_with_other_content_fails_alone(hub):
     client, world = hub
     original = indicator(world.orgs["sa"].identity_id)
