@@ -202,7 +202,10 @@ class ConceptMatcher:
                 if done:
                     out.extend(zip(repeat(i), done))
                     continue
-            out.extend(zip(repeat(i), singles))
+            if len(singles) == 1:  # nearly always: one tuple, no zip
+                out.append((i, singles[0]))
+            else:
+                out.extend(zip(repeat(i), singles))
         return out
 
 

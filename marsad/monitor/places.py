@@ -269,18 +269,22 @@ def _credible(mention: _Mention) -> bool:
 
 
 def _country_scores(mentions: list[_Mention], demonyms: list[tuple[int, str]], hint: str | None,
-                    hint_weight: float = 2.0) -> Counter:
-    scores: Counter = Counter()
+                    hint_weight: float = 2.0) -> dict[str, float]:
+    """Country code → weight of the evidence for it (in the order the codes first come up: ties go to the
+    first). A plain dict: a Counter's missing-key hook is a Python call per new code."""
+    scores: dict[str, float] = {}
     named: set[str] = set()
     for rank, mention in enumerate(mentions):
         early = 0.5 if rank < 3 else 0.0
         best = mention.places[0]
-        if best.kind == "country" and mention.hit.key in _ATTRIBUTIVE:
-            demonyms = [*demonyms, (mention.hit.start, best.country)]  # "U.S. embassy": an adjective
-            continue
-        if best.kind == "country":  # a country named again and again is often the topic, not the place
-            scores[best.country] += (REPEAT_COUNTRY if best.country in named else 3.0) + early
-            named.add(best.country)
+        if best.kind == "country":
+            code = best.country
+            if mention.hit.key in _ATTRIBUTIVE:
+                demonyms = [*demonyms, (mention.hit.start, code)]  # "U.S. embassy": an adjective
+                continue
+            # a country named again and again is often the topic, not the place
+            scores[code] = scores.get(code, 0) + ((REPEAT_COUNTRY if code in named else 3.0) + early)
+            named.add(code)
             continue
         largest: dict[str, float] = {}
         key = mention.hit.key
@@ -290,11 +294,12 @@ def _country_scores(mentions: list[_Mention], demonyms: list[tuple[int, str]], h
         total = sum(largest.values())
         weight = (1.5 if mention.cue else 1.0) + early
         for code, population in largest.items():
-            scores[code] += weight * population / total
-    for code, count in Counter(code for _, code in demonyms).items():
-        scores[code] += min(count, 3) * 0.7
+            scores[code] = scores.get(code, 0) + weight * population / total
+    if demonyms:
+        for code, count in Counter(code for _, code in demonyms).items():
+            scores[code] = scores.get(code, 0) + min(count, 3) * 0.7
     if hint:
-        scores[hint] += hint_weight
+        scores[hint] = scores.get(hint, 0) + hint_weight
     return scores
 
 
