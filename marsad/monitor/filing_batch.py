@@ -154,6 +154,10 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 # -- reading once per batch ------------------------------------------------------------------------------------
+#: the columns the window lookup reads: what finding candidates and the place and date vetoes look at (the whole
+#: row, JSON columns included, is read only for the rows that pass the vetoes of some report of the batch)
+_NARROW = (_f.incident_id, _f.marking_key, _f.state, _f.occurred, _f.occurred_precision, _f.country, _f.admin1,
+           _f.city, _f.latitude, _f.longitude, _f.modified)
 #: date ranges per window statement: each statement has exactly this many (the last repeated), so it always has
 #: one of two shapes (with or without the country condition) and SQLAlchemy compiles each shape once
 _TERMS = 64
@@ -173,7 +177,7 @@ def _window_statement(with_country: bool):
             terms += [and_(*term, _f.country == bindparam(f"c{n}")), and_(*term, _f.country.is_(None))]
         else:
             terms.append(and_(*term))
-    return select(incident_files).where(_f.state == "open", or_(*terms))
+    return select(*_NARROW).where(_f.state == "open", or_(*terms))
 
 
 _WINDOWS = {True: _window_statement(True), False: _window_statement(False)}
@@ -201,7 +205,12 @@ def _window_ranges(probes: Sequence[_Probe]) -> dict[bool, list[dict]]:
 
 
 def _read(conn: Connection, probes: Sequence[_Probe], view: _View) -> None:
-    """Rows in the probes' windows, incidents sharing their band keys, the newest signatures of all of them."""
+    """Rows in the probes' windows (narrow), incidents sharing their band keys, and the whole rows and signatures
+    of those and of the window rows some probe does not veto.
+
+    Why narrow first: a report's window holds every incident of its country over eight days, a number that grows
+    with the store, while the vetoes (place, date) leave a few; reading the JSON columns and signatures of the
+    rest cost most of a batch's reading at 20,000 items."""
     for with_country, ranges in _window_ranges(probes).items():
         for start in range(0, len(ranges), _TERMS):
             chunk = ranges[start:start + _TERMS]
@@ -217,17 +226,36 @@ def _read(conn: Connection, probes: Sequence[_Probe], view: _View) -> None:
         for band, incident_id in conn.execute(query.where(among(conn, _b.band_key, keys[start:start + _CHUNK]))):
             view.bands[band].add(incident_id)
             by_band.add(incident_id)
-    missing = sorted(by_band - view.rows.keys())
-    for start in range(0, len(missing), _CHUNK):
-        chunk = missing[start:start + _CHUNK]
+    ids = sorted(by_band | _passing(view, probes))
+    for start in range(0, len(ids), _CHUNK):  # whole rows of the candidates that may merge
+        chunk = ids[start:start + _CHUNK]
         for row in conn.execute(select(incident_files).where(among(conn, _f.incident_id, chunk))):
             view.keep(row)
-    ids = sorted(view.rows)
     for start in range(0, len(ids), _CHUNK):
         query = select(_r.incident_id, _r.received, _r.report_id, _r.signature).where(
             among(conn, _r.incident_id, ids[start:start + _CHUNK]), _r.signature.is_not(None))
         for incident_id, received, report_id, data in conn.execute(query):
             view.signatures[incident_id].append((received, report_id, data))
+
+
+def _veto_facts(row) -> EventFacts:
+    """What the place and date vetoes compare of a row (read whole or narrow)."""
+    return EventFacts(row.occurred, row.occurred_precision, row.country, row.admin1, row.city, row.latitude,
+                      row.longitude)
+
+
+def _passing(view: _View, probes: Sequence[_Probe]) -> set[str]:
+    """Ids of the window rows some probe finds and does not veto: the only ones whose whole rows and signatures
+    filing can need (a vetoed row never merges; a row this batch changes is one that merged)."""
+    out: set[str] = set()
+    for probe in probes:
+        if probe.params is None:
+            continue
+        for incident_id in view.in_days(probe.key, probe.params):
+            row = view.rows[incident_id]
+            if incident_id not in out and any(_in_window(row, probe)) and not vetoed(probe.facts, _veto_facts(row)):
+                out.add(incident_id)
+    return out
 
 
 #: an incident's reports and edits (built once: an update reads them for every incident it changes)
@@ -289,7 +317,7 @@ def _candidates(view: _View, probe: _Probe) -> list[tuple[str, EventFacts]]:
         row = view.row(incident_id)
         if row is None or row.state != "open" or row.marking_key != probe.key:
             continue
-        if vetoed(probe.facts, facts_of_file(row, ())):  # never merges: its signatures need not be decoded
+        if vetoed(probe.facts, _veto_facts(row)):  # never merges: its signatures need not be decoded
             continue
         entries = view.touched[incident_id].signatures if incident_id in view.touched else view.signatures[incident_id]
         out.append((incident_id, facts_of_file(row, _newest_signatures(entries))))
