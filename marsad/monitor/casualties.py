@@ -506,8 +506,8 @@ def find_casualties(text: str, lang: str) -> Casualties:
         if _no_harm(lead) or _damage(lead):
             zero.add("both")
     need_k, need_w = killed is None and K not in unknown, wounded is None and W not in unknown
-    if need_k or need_w:  # a fate told with no death (injury) word anywhere: GTD codes 0
-        zero_k, zero_w = _fate_zeros(norm, lang, need_k, need_w)
+    if need_k or need_w:  # a fate told with no death (injury) word in the lead: GTD codes 0
+        zero_k, zero_w = _fate_zeros(norm[:_LEAD_CHARS], lang, need_k, need_w)
         killed, wounded = 0 if zero_k else killed, 0 if zero_w else wounded
     if killed is None and K not in unknown and (stated or zero):
         killed = 0  # a report that states a toll and no deaths: GTD codes 0
