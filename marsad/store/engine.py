@@ -100,6 +100,7 @@ class WalCheckpointer:
         self.engine, self.interval = engine, interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._connection = None  # its own, outside the pool: requests keep theirs (and their page caches)
 
     @property
     def applies(self) -> bool:
@@ -125,15 +126,18 @@ class WalCheckpointer:
         self._thread = None
         event.remove(self.engine, "connect", _backstop_pragma)
         self.checkpoint()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def checkpoint(self) -> None:
         """One PASSIVE checkpoint: as much of the log as no reader still needs is copied into the database."""
         try:
-            connection = self.engine.raw_connection()
-            try:
-                connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-            finally:
-                connection.close()
+            if self._connection is None:
+                cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
+                self._connection = self.engine.dialect.connect(*cargs, **cparams)
+                self._connection.execute("PRAGMA cache_size=-64")  # it reads nothing through the cache
+            self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except Exception as exc:  # noqa: BLE001 - a failed checkpoint is retried; the backstop still holds
             log.warning("background WAL checkpoint failed: %s", exc)
 
