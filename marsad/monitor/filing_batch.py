@@ -95,10 +95,14 @@ class _View:
 
     rows: dict[str, Any] = field(default_factory=dict)
     by_day: dict[tuple[str, date], set[str]] = field(default_factory=lambda: defaultdict(set))
-    indexed: dict[str, tuple[str, date]] = field(default_factory=dict)
+    by_country: dict[tuple[str, date, str | None], set[str]] = field(default_factory=lambda: defaultdict(set))
+    indexed: dict[str, tuple[str, date, str | None]] = field(default_factory=dict)
     touched: dict[str, _Incident] = field(default_factory=dict)
     bands: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     signatures: dict[str, list[tuple[datetime, str, bytes]]] = field(default_factory=lambda: defaultdict(list))
+    #: (marking key, report facts) → {incident id: vetoed} for rows as read; ``changed``: ids this batch rewrote
+    vetoes: dict[tuple[str, EventFacts], dict[str, bool]] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
 
     def row(self, incident_id: str):
         touched = self.touched.get(incident_id)
@@ -110,19 +114,34 @@ class _View:
         self.index(row)
 
     def index(self, row) -> None:
-        """(Re)file a row under its (marking key, day) after its date changed."""
+        """(Re)file a row under its (marking key, day) and (marking key, day, country) after its date changed."""
         old = self.indexed.pop(row.incident_id, None)
         if old is not None:
-            self.by_day[old].discard(row.incident_id)
+            self.by_day[old[:2]].discard(row.incident_id)
+            self.by_country[old].discard(row.incident_id)
         if row.occurred is not None:
-            self.indexed[row.incident_id] = (row.marking_key, row.occurred)
-            self.by_day[(row.marking_key, row.occurred)].add(row.incident_id)
+            place = (row.marking_key, row.occurred, row.country)
+            self.indexed[row.incident_id] = place
+            self.by_day[place[:2]].add(row.incident_id)
+            self.by_country[place].add(row.incident_id)
 
-    def in_days(self, key: str, params: dict) -> set[str]:
-        """Ids of the rows (as read, or as this batch changed them) dated in the probe's window or coarse days."""
+    def in_days(self, key: str, params: dict, country: str | None = None) -> set[str]:
+        """Ids of the rows (as read, or as this batch changed them) dated in the probe's window or coarse days;
+        with ``country``, only those in that country or none (what the probe's lookup asks)."""
         lo, hi = params["lo"], params["hi"]
         days = {lo + timedelta(days=n) for n in range((hi - lo).days + 1)} | set(params["coarse"])
+        if country:
+            return {i for day in days for c in (country, None) for i in self.by_country.get((key, day, c), ())}
         return {i for day in days for i in self.by_day.get((key, day), ())}
+
+    def vetoed(self, probe: _Probe, incident_id: str, row) -> bool:
+        """Whether the place or date veto rules ``row`` out for the probe (remembered for rows as read)."""
+        known = self.vetoes.setdefault((probe.key, probe.facts), {})
+        if incident_id in self.changed:
+            return vetoed(probe.facts, _veto_facts(row))
+        if incident_id not in known:
+            known[incident_id] = vetoed(probe.facts, _veto_facts(row))
+        return known[incident_id]
 
 
 def _related_objects(incident: dict, comp: Composition, marking: Sequence[str]) -> list[dict]:
@@ -251,9 +270,9 @@ def _passing(view: _View, probes: Sequence[_Probe]) -> set[str]:
     for probe in probes:
         if probe.params is None:
             continue
-        for incident_id in view.in_days(probe.key, probe.params):
+        for incident_id in view.in_days(probe.key, probe.params, probe.facts.country):
             row = view.rows[incident_id]
-            if incident_id not in out and any(_in_window(row, probe)) and not vetoed(probe.facts, _veto_facts(row)):
+            if any(_in_window(row, probe)) and not view.vetoed(probe, incident_id, row):
                 out.add(incident_id)
     return out
 
@@ -300,7 +319,7 @@ def _candidates(view: _View, probe: _Probe) -> list[tuple[str, EventFacts]]:
     Those the place or date veto rules out are left out (:func:`~marsad.monitor.merging.best_match` would skip
     them): most of a dense window, whose signatures are then never decoded."""
     near, chosen = [], set()
-    ids = view.in_days(probe.key, probe.params) if probe.params is not None else ()
+    ids = view.in_days(probe.key, probe.params, probe.facts.country) if probe.params is not None else ()
     for incident_id in ids:
         row = view.row(incident_id)
         is_near, is_coarse = _in_window(row, probe)
@@ -317,7 +336,7 @@ def _candidates(view: _View, probe: _Probe) -> list[tuple[str, EventFacts]]:
         row = view.row(incident_id)
         if row is None or row.state != "open" or row.marking_key != probe.key:
             continue
-        if vetoed(probe.facts, _veto_facts(row)):  # never merges: its signatures need not be decoded
+        if view.vetoed(probe, incident_id, row):  # never merges: its signatures need not be decoded
             continue
         entries = view.touched[incident_id].signatures if incident_id in view.touched else view.signatures[incident_id]
         out.append((incident_id, facts_of_file(row, _newest_signatures(entries))))
@@ -349,6 +368,7 @@ def _version(view: _View, incident: _Incident, now: datetime) -> tuple[dict, lis
     for name, value in index_values(comp, incident.rows).items():
         setattr(row, name, value)
     view.index(row)
+    view.changed.add(row.incident_id)
     return obj, versioned([obj, *_related_objects(obj, comp, row.marking_refs)], obj, row), comp
 
 
