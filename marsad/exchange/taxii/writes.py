@@ -78,10 +78,11 @@ def add_objects(engine: Engine, settings: Settings, viewer: Viewer, collection_i
     """Add Objects (5.4): check the envelope, store its objects, keep and return the status resource.
 
     ``access`` is the collection already opened for writing by this user (the routes check it before reading
-    the body); without it the right is checked here. ``later`` runs follow-up work that changes nothing stored
-    (the planner statistics refresh every :data:`ANALYSE_AFTER` objects: 35-45 ms on PostgreSQL at 5,000
-    objects); the routes pass one that runs it after the response is sent, so no client waits for it. Without
-    it the work runs here, before returning.
+    the body); without it the right is checked here. ``later`` runs follow-up work that changes nothing stored:
+    PostgreSQL's planner statistics refresh every :data:`ANALYSE_AFTER` objects (``ANALYZE``: 35-45 ms at 5,000
+    objects); the routes pass one that runs it after the response is sent, so no client waits for it. SQLite's
+    refresh takes under a millisecond and runs here (a second connection running it while the next request
+    writes kept one more page cache: +10 MB RSS at 100,000 objects posted).
     """
     request_time = request_time or datetime.now(timezone.utc)
     if access is None or access.id != collection_id or not access.can_write:
@@ -97,8 +98,8 @@ def add_objects(engine: Engine, settings: Settings, viewer: Viewer, collection_i
         audit.record_write(conn, viewer, [o.id for o in result.outcomes if o.status == "added"],
                            remote_addr=remote_addr, collection=access.id, status=record.id,
                            failures=len(record.failures))
-    if _count_added(engine, len(result.added)):
-        (later or _now)(Store(engine).refresh_statistics)
+    if _count_added(engine, len(result.added)):  # SQLite's bounded PRAGMA optimize: under 1 ms, run now
+        (later if later is not None and engine.dialect.name == "postgresql" else _now)(Store(engine).refresh_statistics)
     return status_resource(record.id, request_time, record.successes, record.failures)
 
 
