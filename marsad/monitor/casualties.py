@@ -173,7 +173,7 @@ _CUE_STEMS = {
 }
 _CUE_STEMS["other"] = _CUE_STEMS["en"] + _CUE_STEMS["fr"] + _CUE_STEMS["ar"]
 # cheap literal guards before the costlier regular expressions
-_ZERO_GUARDS = ("no ", "nobody", "without", "aucun", "pas de", "sans ", "ni ", "لم ", "دون", "عدم")
+_ZERO_GUARDS = ("no ", "nobody", "without", "not ", "aucun", "pas de", "sans ", "ni ", "fait", "لم ", "دون", "عدم")
 _BACKGROUND_GUARDS = ("since", "so far", "this year", "in total", "over the past", "in recent", "depuis",
                       "cette annee", "منذ", "هذا العام", "خلال العام")
 _ADDITIVE_WORDS = ("also", "another", "additional", "in addition,", "egalement", "aussi", "كما", "ايضا")
@@ -185,10 +185,13 @@ _ZERO_PATTERNS = {
     "both": [
         ("no ", r"\bno (?:reported |other |immediate |further )?(?:casualties|victims|one was (?:hurt|harmed)|one hurt)"),
         ("without", r"\bwithout (?:causing )?(?:any )?casualties"),
+        ("no report", r"\bno reports? of (?:any )?casualties"),  # "there were no reports of casualties"
+        ("not ", r"\b(?:did not|failed to) (?:result in|cause|lead to) (?:any )?casualties"),
+        ("fait", r"\b(?:n a|n ont|sans) (?:pas )?(?:fait|faire) (?:aucune |de )?victimes?"),
         ("nobody", r"\bnobody was (?:hurt|harmed)"),
         ("victime", r"(?:aucune|pas de|sans faire de|sans faire|ni) victimes?"),
         ("ni mort", r"ni morts? ni bless"),
-        ("لم ", r"لم (?:ي|ت)(?:سفر|ود|وقع|خلف)[^.]{0,12}(?:اصابات|ضحايا|خساير بشريه)"),
+        ("لم ", r"لم (?:ي|ت)(?:سفر|ود|وقع|خلف)[^.]{0,24}(?:اصابات|ضحايا|خساير بشريه)"),
         ("دون", r"دون (?:وقوع )?(?:اي )?(?:اصابات|ضحايا|خساير)"),
         ("لم يصب", r"لم يصب احد"),
         ("عدم وقوع", r"عدم وقوع (?:اي )?(?:اصابات|ضحايا)"),

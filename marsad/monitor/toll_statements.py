@@ -142,18 +142,21 @@ _INJURY = {
 }
 # a fate that is not death: an abduction, an attempt that failed
 _NOT_DEATH = {
-    "en": r"\b(?:kidnap|abduct|hostage|taken captive|intercept|not harmed|failed to (?:detonate|explode))",
-    "fr": r"\b(?:enlev|kidnapp|otage|rapt\b|sequestr|intercept|n a pas explose)",
-    "ar": _ar("خطف اختطف مختطف رهائن رهينة") + "|لم (?:ي|ت)نفجر",
+    "en": r"\b(?:kidnap|abduct|hostage|taken captive|intercept|not (?:harmed|hurt|injured|wounded)|unharmed|unhurt|"
+          r"failed to (?:detonate|explode))",
+    "fr": r"\b(?:enlev|kidnapp|otage|rapt\b|sequestr|intercept|n a pas explose|indemne|sain et sauf)",
+    "ar": _ar("خطف اختطف مختطف رهائن رهينة") + r"|لم (?:ي|ت)نفجر|لم يصب|(?<!\w)[وف]?نجا(?:ه)?(?!\w)",
 }
-# an attempt stopped by an arrest ("arrested while trying to plant a bomb"; an arrest alone is the perpetrators'
-# fate, not the victims'): matched only where an arrest word starts (they are common in security news)
-_ARRESTS = {"en": ("arrest", "apprehend", "detain"), "fr": ("interpell", "arret"),
+# an attempt stopped by an arrest ("arrested while trying to plant a bomb", "arrested a suicide bomber", "arrested
+# carrying a device"; an arrest alone is the perpetrators' fate, not the victims'): matched only where an arrest
+# word starts (they are common in security news)
+_ARRESTS = {"en": ("arrest", "apprehend", "detain", "captur"), "fr": ("interpell", "arret"),
             "ar": tuple(_ar("القبض اعتقال اعتقل توقيف أوقف").split("|"))}
 _STOPPED = {lang: re.compile(r"\w*+(?: \w++){0,8}? (?:" + words + ")")
-            for lang, words in (("en", r"attempting|trying|attempted|tried|before\b"),
-                                ("fr", "alors qu|avant|en train de|tentai|s appret"),
-                                ("ar", r"(?:قبل|اثناء|وهو|وهم)(?!\w)"))}
+            for lang, words in (("en", r"attempting|trying|attempted|tried|before\b|planting|carrying|equipped|wearing"
+                                       r"|(?:suicide )?bombers?\b"),
+                                ("fr", "alors qu|avant|en train de|tentai|s appret|portant|porteur|kamikaze"),
+                                ("ar", r"(?:قبل|اثناء|وهو|وهم|انتحاري|بحوزته|يحمل|يرتدي)(?!\w)"))}
 
 
 def _stopped(lead: str, lang: str) -> bool:
@@ -179,11 +182,11 @@ _GUARDS = {
                     "meurtr vie victime bilan martyr"},
     "injury": {"en": "wound injur hurt maim hospital stabb shot beat assaulted tortur burns casualt sick bruis",
                "fr": "bless hospitalis poignard coups tabass tortur victime balle"},
-    "fate": {"en": "kidnap abduct hostage captive intercept harmed failed",
-             "fr": "enlev kidnapp otage rapt sequestr intercept explose"},
+    "fate": {"en": "kidnap abduct hostage captive intercept harmed hurt injured wounded unhurt failed",
+             "fr": "enlev kidnapp otage rapt sequestr intercept explose indemne sain"},
 }
 _AR_GUARDS = {"death": _DEATH["ar"], "injury": _INJURY["ar"],
-              "fate": _ar("خطف اختطف مختطف رهائن رهينة ينفجر تنفجر")}
+              "fate": _ar("خطف اختطف مختطف رهائن رهينة") + "|لم ي|لم ت|نجا"}
 
 
 def _union(kind: str, table: dict[str, str]) -> dict[str, tuple[tuple[str, ...], re.Pattern]]:

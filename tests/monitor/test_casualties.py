@@ -294,6 +294,14 @@ def test_dead_attackers_told_apart_are_counted(text, lang, killed, wounded):
         ("Police arrested a man trying to plant a bomb outside the court.", "en", (0, 0)),
         ("La police a interpellé un homme alors qu'il tentait de poser une bombe devant le tribunal.", "fr", (0, 0)),
         ("ألقت الشرطة القبض على رجل أثناء محاولته زرع عبوة ناسفة أمام المحكمة", "ar", (0, 0)),
+        # a would-be attacker arrested with his device: a stopped attempt
+        ("Police arrested a suicide bomber near the market.", "en", (0, 0)),
+        ("La police a interpellé un kamikaze près du marché.", "fr", (0, 0)),
+        ("ألقت الشرطة القبض على انتحاري قرب السوق", "ar", (0, 0)),
+        # the target unharmed
+        ("The governor was unharmed when a bomb went off near his convoy.", "en", (0, 0)),
+        ("Le gouverneur est sorti indemne de l'explosion qui a visé son convoi.", "fr", (0, 0)),
+        ("انفجرت عبوة قرب موكب المحافظ ولم يصب بأذى", "ar", (0, 0)),
         # deaths told without a figure: killed stays unknown; no injury word, so 0 wounded
         ("Gunmen abducted three engineers near the port; their bodies were found on Friday.", "en", (None, 0)),
         ("Des hommes armés ont enlevé deux ingénieurs; leurs corps ont été retrouvés vendredi.", "fr", (None, 0)),
@@ -301,6 +309,7 @@ def test_dead_attackers_told_apart_are_counted(text, lang, killed, wounded):
         # an arrest alone is the perpetrator's fate, and a fear of casualties is no fate: both stay unknown
         ("The suspect was arrested at 5 pm, 3 km from the scene.", "en", (None, None)),
         ("A bomb exploded near the ministry; casualties are feared.", "en", (None, None)),
+        ("Police arrested three suspects in connection with last week's bombing.", "en", (None, None)),
     ],
 )
 def test_a_fate_told_without_death_words_is_zero_killed(text, lang, expected):
@@ -321,3 +330,18 @@ def test_a_fate_told_without_death_words_is_zero_killed(text, lang, expected):
 )
 def test_a_person_named_as_owner_is_not_counted(text, lang, killed):
     assert find_casualties(text, lang).killed == killed
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("There were no reports of casualties in the attack.", "en"),
+        ("The blast did not result in any casualties.", "en"),
+        ("L'explosion n'a fait aucune victime.", "fr"),
+        ("L'engin a explosé sans faire de victime.", "fr"),
+        ("لم يسفر الانفجار عن وقوع إصابات", "ar"),
+    ],
+)
+def test_no_casualties_said_otherwise_is_zero(text, lang):
+    found = find_casualties(text, lang)
+    assert (found.killed, found.wounded) == (0, 0)
