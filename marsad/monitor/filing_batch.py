@@ -45,7 +45,7 @@ from marsad.monitor.incident_files import (
     window_params,
 )
 from marsad.monitor.merging import MERGE_K, EventFacts, best_match, vetoed
-from marsad.monitor.similarity import Signature, near_duplicate_key, signature
+from marsad.monitor.similarity import Signature, near_duplicate_key, signature, signature_of_words
 from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
 from marsad.store.pipeline_items import among, insert_many
 
@@ -155,17 +155,23 @@ def _related_objects(incident: dict, comp: Composition, marking: Sequence[str]) 
 TextKeys = tuple[Signature, list[str]]
 
 
-def text_keys(title: str, text: str, text_signature: Signature | None = None) -> TextKeys:
+def text_keys(title: str, text: str, text_signature: Signature | None = None,
+              seq: Sequence[str] | None = None) -> TextKeys:
     """The merge signature and band keys of a report (what ``file_report`` computes from its title and text):
     CPU work a caller may do before its write transaction and pass to :func:`file_reports`.
 
     ``text_signature`` — the default-shingle signature of ``text`` alone, when the caller has it (the
     near-duplicate fingerprint): without a title and under the size limit the band keys are its keys, and the
-    text is not shingled a second time."""
+    text is not shingled a second time. ``seq`` — the :func:`~marsad.monitor.similarity.words` of the title then
+    of the text, when the caller folded them already (the text under the size limit): not folded again."""
     body = f"{title}\n{text[:_TEXT_LIMIT]}"
-    if text_signature is not None and not title and len(text) <= _TEXT_LIMIT:
-        return signature(body, MERGE_K), near_duplicate_key(text_signature)
-    return signature(body, MERGE_K), near_duplicate_key(body)
+    short = len(text) <= _TEXT_LIMIT
+    merge = signature_of_words(seq, MERGE_K) if seq is not None and short else signature(body, MERGE_K)
+    if text_signature is not None and not title and short:
+        return merge, near_duplicate_key(text_signature)
+    if seq is not None and short:
+        return merge, near_duplicate_key(signature_of_words(seq))
+    return merge, near_duplicate_key(body)
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -55,9 +55,10 @@ def _text_of(item: SourceItem) -> str:
     return item.text or item.title
 
 
-def fingerprint(item: SourceItem) -> Fingerprint:
-    """The item's fingerprint (computed outside any transaction: it is CPU work)."""
-    sig = signature(_text_of(item))
+def fingerprint(item: SourceItem, sig: Signature | None = None) -> Fingerprint:
+    """The item's fingerprint (computed outside any transaction: it is CPU work); ``sig``: the default-shingle
+    signature of its text (or title when it has no text), when the caller computed it from words it needs too."""
+    sig = signature(_text_of(item)) if sig is None else sig
     url_key = "url:" + hashlib.sha256(item.url.encode("utf-8")).hexdigest()[:40] if item.url else None
     return Fingerprint(sig, tuple(near_duplicate_key(sig)), url_key, item.content_hash)
 

@@ -51,6 +51,7 @@ from marsad.monitor.incident_files import FiledReport
 from marsad.monitor.near_duplicates import Fingerprint, find_duplicates, fingerprint, record_fingerprints
 from marsad.monitor.queue import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_ATTEMPTS, QueuedItem, claim, fail
 from marsad.monitor.reports import ItemMarking, apply_officer_fields, item_marking, report_id_of, report_object
+from marsad.monitor.similarity import signature_of_words, words
 from marsad.monitor.subscriptions import active_subscriptions
 from marsad.store.collections import get_collection
 from marsad.store.pipeline_items import among, pipeline_items
@@ -155,9 +156,10 @@ def _prepare(queued: QueuedItem, record: dict | None = None) -> _Prepared:
         if "error" in record:
             return _Prepared(queued, error=f"extraction refused the item: {record['error']}")
         record = apply_officer_fields(record, item.metadata.get("fields"))
-        printed = fingerprint(item)
-        keys = text_keys(item.title, item.text, printed.signature if item.text else None) \
-            if record.get("is_incident") else None
+        title_words, text_words = words(item.title), words(item.text)  # folded once for both signatures
+        printed = fingerprint(item, signature_of_words(text_words if item.text else title_words))
+        keys = text_keys(item.title, item.text, printed.signature if item.text else None,
+                         title_words + text_words) if record.get("is_incident") else None
         return _Prepared(queued, marking, record, printed, keys)
     except Exception as exc:  # noqa: BLE001 - one bad item must not stop its batch
         log.exception("item %s could not be prepared", queued.id)

@@ -92,3 +92,16 @@ def test_text_keys_reuse_the_fingerprints_signature_only_where_it_is_the_same():
     assert text_keys("", text, alone)[0].to_bytes() == text_keys("", text)[0].to_bytes()
     titled = text_keys("Checkpoint attack in the south", text, alone)
     assert titled[1] == text_keys("Checkpoint attack in the south", text)[1] != text_keys("", text)[1]
+
+
+def test_text_keys_from_words_folded_once_equal_the_texts_own():
+    from marsad.monitor.filing_batch import text_keys
+    from marsad.monitor.similarity import words
+
+    text = "Une voiture piégée a explosé près du marché de Kirkouk, lundi, faisant 7 morts, selon la police."
+    for title in ("", "Kirkouk : attentat au marché"):
+        folded = text_keys(title, text, None, words(title) + words(text))
+        plain = text_keys(title, text)
+        assert folded[0].to_bytes() == plain[0].to_bytes() and folded[1] == plain[1]
+    long_text = "mot " * 6_000  # past the size limit: the words given are not the body's, so they are not used
+    assert text_keys("", long_text, None, ["autre"])[1] == text_keys("", long_text)[1]
