@@ -166,12 +166,13 @@ _TOUCH_HEAD = update(audit_head).where(audit_head.c.id == 1).values(seq=audit_he
 _READ_HEAD = select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
 _INSERT_ENTRY = insert(audit_log)
 _MOVE_HEAD = update(audit_head).where(audit_head.c.id == 1)
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def _lock_chain(conn: Connection) -> None:
     """Serialise appends: nobody else can append until this transaction ends."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+        conn.execute(_PG_LOCK, {"key": _PG_LOCK_KEY})
     else:
         # a write as the first statement takes SQLite's write lock (waiting out busy_timeout) before we read
         conn.execute(_TOUCH_HEAD)
