@@ -143,9 +143,10 @@ _INJURY = {
 # a fate that is not death: an abduction, an attempt that failed
 _NOT_DEATH = {
     "en": r"\b(?:kidnap|abduct|hostage|taken captive|intercept|not (?:harmed|hurt|injured|wounded)|unharmed|unhurt|"
-          r"failed to (?:detonate|explode))",
-    "fr": r"\b(?:enlev|kidnapp|otage|rapt\b|sequestr|intercept|n a pas explose|indemne|sain et sauf)",
-    "ar": _ar("خطف اختطف مختطف رهائن رهينة") + r"|لم (?:ي|ت)نفجر|لم يصب|(?<!\w)[وف]?نجا(?:ه)?(?!\w)",
+          r"failed to (?:detonate|explode)|(?:attempted|attempting|tried|trying) to|failed attempt)",
+    "fr": r"\b(?:enlev|kidnapp|otage|rapt\b|sequestr|intercept|n a pas explose|indemne|sain et sauf|tente de|"
+          r"tentative)",
+    "ar": _ar("خطف اختطف مختطف رهائن رهينة محاولة حاول") + r"|لم (?:ي|ت)نفجر|لم يصب|(?<!\w)[وف]?نجا(?:ه)?(?!\w)",
 }
 # an attempt stopped by an arrest ("arrested while trying to plant a bomb", "arrested a suicide bomber", "arrested
 # carrying a device"; an arrest alone is the perpetrators' fate, not the victims'): matched only where an arrest
@@ -182,11 +183,12 @@ _GUARDS = {
                     "meurtr vie victime bilan martyr"},
     "injury": {"en": "wound injur hurt maim hospital stabb shot beat assaulted tortur burns casualt sick bruis",
                "fr": "bless hospitalis poignard coups tabass tortur victime balle"},
-    "fate": {"en": "kidnap abduct hostage captive intercept harmed hurt injured wounded unhurt failed",
-             "fr": "enlev kidnapp otage rapt sequestr intercept explose indemne sain"},
+    "fate": {"en": "kidnap abduct hostage captive intercept harmed hurt injured wounded unhurt failed attempt tried "
+                   "trying",
+             "fr": "enlev kidnapp otage rapt sequestr intercept explose indemne sain tente tentative"},
 }
 _AR_GUARDS = {"death": _DEATH["ar"], "injury": _INJURY["ar"],
-              "fate": _ar("خطف اختطف مختطف رهائن رهينة") + "|لم ي|لم ت|نجا"}
+              "fate": _ar("خطف اختطف مختطف رهائن رهينة محاولة حاول") + "|لم ي|لم ت|نجا"}
 
 
 def _union(kind: str, table: dict[str, str]) -> dict[str, tuple[tuple[str, ...], re.Pattern]]:

@@ -298,6 +298,10 @@ def test_dead_attackers_told_apart_are_counted(text, lang, killed, wounded):
         ("Police arrested a suicide bomber near the market.", "en", (0, 0)),
         ("La police a interpellé un kamikaze près du marché.", "fr", (0, 0)),
         ("ألقت الشرطة القبض على انتحاري قرب السوق", "ar", (0, 0)),
+        # a failed attempt
+        ("Two men attempted to plant a bomb on the railway line before fleeing.", "en", (0, 0)),
+        ("Deux hommes ont tenté de poser une bombe sur la voie ferrée avant de prendre la fuite.", "fr", (0, 0)),
+        ("حاول مسلحان زرع عبوة ناسفة على خط السكة الحديد قبل أن يلوذا بالفرار", "ar", (0, 0)),
         # the target unharmed
         ("The governor was unharmed when a bomb went off near his convoy.", "en", (0, 0)),
         ("Le gouverneur est sorti indemne de l'explosion qui a visé son convoi.", "fr", (0, 0)),
