@@ -14,9 +14,10 @@ killed"); these readers answer the cases where no figure is given but the outcom
 * the GTD codebook's rule for ``nkill``/``nwound``: the field is blank only where there is evidence of deaths
   (injuries) but no usable figure; a source with no such evidence is coded 0. So a report that tells what
   befell its victims — injuries ("was shot in the leg", "des dizaines de blessés", "أصيب"), an abduction, a
-  failed or stopped attempt — and has no death word in its lead is 0 killed (:func:`no_death_told`,
-  :func:`fate_told`); one that tells deaths, an abduction or a foiled attempt and no injury word is 0
-  wounded (:func:`no_injury_told`; both at once: :func:`fate_zeros`). A bare flash ("a bomb exploded near
+  failed attempt ("attempted to", "a tenté de", "حاول"), one stopped by an arrest ("arrested a suicide bomber",
+  "interpellé un kamikaze", "القبض على انتحاري"), a target unharmed ("indemne", "نجا") — and has no death
+  word in its lead is 0 killed (:func:`no_death_told`, :func:`fate_told`); one that tells deaths or any of
+  those fates and no injury word is 0 wounded (:func:`no_injury_told`; both at once: :func:`fate_zeros`). A bare flash ("a bomb exploded near
   the ministry") tells no fate and keeps ``None``.
 
 The first readers take the normalised lead (:func:`marsad.monitor.numbers.normalise`) and check cheap literal
