@@ -17,12 +17,12 @@ killed"); these readers answer the cases where no figure is given but the outcom
   failed attempt ("attempted to", "a tenté de", "حاول"), one stopped by an arrest ("arrested a suicide bomber",
   "interpellé un kamikaze", "القبض على انتحاري"), a target unharmed ("indemne", "نجا") — and has no death
   word in its lead is 0 killed (:func:`no_death_told`, :func:`fate_told`); one that tells deaths or any of
-  those fates and no injury word is 0 wounded (:func:`no_injury_told`; both at once: :func:`fate_zeros`). A bare flash ("a bomb exploded near
-  the ministry") tells no fate and keeps ``None``.
+  those fates and no injury word is 0 wounded (:func:`no_injury_told`; both at once: :func:`fate_zeros`).
+  A bare flash ("a bomb exploded near the ministry") tells no fate and keeps ``None``.
 
-The first readers take the normalised lead (:func:`marsad.monitor.numbers.normalise`) and check cheap literal
-guards before their pattern, so reports without such words cost a few substring searches; so do the codebook-rule
-readers, and only for a kind the report gave no figure for.
+The readers take the normalised lead (:func:`marsad.monitor.numbers.normalise`) and check cheap literal
+guards before their pattern, so reports without such words cost a few substring searches; the codebook-rule
+readers run only for a kind the report gave no figure for.
 """
 
 from __future__ import annotations
