@@ -53,6 +53,7 @@ from marsad.monitor.toll_statements import attacker_only as _attacker_only
 from marsad.monitor.toll_statements import damage as _damage
 from marsad.monitor.toll_statements import fate_zeros as _fate_zeros
 from marsad.monitor.toll_statements import named_victims as _named_victims
+from marsad.monitor.toll_statements import single_victim as _single_victim
 from marsad.monitor.toll_statements import no_harm as _no_harm
 
 __all__ = ["Casualties", "find_casualties"]
@@ -500,7 +501,7 @@ def find_casualties(text: str, lang: str) -> Casualties:
         totals[K] = totals.get(K, 0) + attackers
     if totals.get(K) and not perpetrators:
         totals[K] += _bombers(norm)
-    if K not in totals and K not in unknown and _assassination(norm[:_LEAD_CHARS]):
+    if K not in totals and K not in unknown and (_assassination(lead := norm[:_LEAD_CHARS]) or _single_victim(lead)):
         totals[K] = 1  # "assassinated the mayor", "اغتيال رئيس البلدية": GTD codes the named victim killed
     killed, wounded = totals.get(K), totals.get(W)
     stated = killed is not None or wounded is not None

@@ -32,9 +32,17 @@ import re
 from marsad.monitor.numbers import NUMBER_STARTS, normalise
 
 __all__ = ["SELF_BLAST", "assassination", "attacker_only", "damage", "fate_told", "fate_zeros",
-           "named_victims", "no_death_told", "no_harm", "no_injury_told"]
+           "named_victims", "no_death_told", "no_harm", "no_injury_told", "single_victim"]
 
 _SENTENCE_CHARS = ".!?\n"
+
+
+def _ar(words: str) -> str:
+    """Arabic stems as :func:`marsad.monitor.numbers.normalise` leaves them, joined as alternatives matched
+    inside words (clitics and suffixes vary: "ومقتل", "قتلاهم")."""
+    return "|".join(normalise(words).split())
+
+
 SELF_BLAST = re.compile(r"\bblew (?:himself|herself) up|\bdetonated (?:himself|herself)|s est fait exploser|"
                         r"(?<!\w)[وف]?(?:فجر|فجرت) (?:\w+ ){0,2}?(?:نفسه|نفسها)(?!\w)")
 # "the bomber was the only casualty", "no casualties other than the assailant": one dead, the attacker
@@ -104,6 +112,29 @@ def damage(lead: str) -> bool:
     return any(map(lead.__contains__, _DAMAGE_GUARDS)) and _DAMAGE.search(lead) is not None
 
 
+# one victim told in the singular after an active verb, whoever it is ("gunmen shot and killed a former district
+# commander", "ont abattu un policier", "قتل مسلحون شرطياً" — the Arabic indefinite object ends in alif —,
+# "سقط قتيلاً"): the noun need not be a known person word
+_SINGLE_VICTIM = {
+    "latin": re.compile(r"\b(?:killed|shot dead|beheaded|executed|a tue|ont tue|a abattu|ont abattu|a egorge|"
+                        r"ont egorge) (?:a|an|un|une) (?!number|total|group|dozen|few|couple|series|nombre|dizaine)"),
+    "ar": re.compile("(?<!\\w)[وف]?(?:" + _ar("قتل قتلوا قتلت أعدم أعدموا ذبح ذبحوا اغتال اغتالوا أردى أردوا أردت")
+                     + ")(?: \\w+){0,3}? (?:" + _ar("شرطيا جنديا ضابطا مدنيا طفلا رجلا قائدا مواطنا شخصا موظفا "
+                                                   "عنصرا صحفيا معلما امرأة") + ")(?!\\w)|"
+                     + "(?<!\\w)[وف]?(?:" + _ar("سقط أرداه أردوه أردته") + ")(?: \\w+){0,3}? قتيلا(?!\\w)"),
+}
+_SINGLE_GUARDS = {"latin": ("killed a", "dead a", "beheaded a", "executed a", "tue un", "abattu un", "egorge un"),
+                  "ar": tuple(normalise("قتل أعدم ذبح اغتال أردى أردو أردت سقط").split())}
+
+
+def single_victim(lead: str) -> bool:
+    """Whether the lead tells one victim killed, in the singular, after an active verb (ar, en, fr)."""
+    for script, guards in _SINGLE_GUARDS.items():
+        if any(map(lead.__contains__, guards)) and _SINGLE_VICTIM[script].search(lead) is not None:
+            return True
+    return False
+
+
 def assassination(lead: str) -> bool:
     """Whether the lead reports one victim killed without counting: a carried-out assassination, or a death
     told in the singular ("لقي حتفه", "a été abattu"), in a sentence with no attempt, plot or survival word."""
@@ -115,12 +146,6 @@ def assassination(lead: str) -> bool:
         if not _FAILED_ASSASSINATION.search(lead, start, min(ends) if ends else len(lead)):
             return True
     return False
-
-
-def _ar(words: str) -> str:
-    """Arabic stems as :func:`marsad.monitor.numbers.normalise` leaves them, joined as alternatives matched
-    inside words (clitics and suffixes vary: "ومقتل", "قتلاهم")."""
-    return "|".join(normalise(words).split())
 
 
 # any word telling a death — counted or not, of victims or attackers ("casualties" and "toll" count: a report

@@ -349,3 +349,15 @@ def test_a_person_named_as_owner_is_not_counted(text, lang, killed):
 def test_no_casualties_said_otherwise_is_zero(text, lang):
     found = find_casualties(text, lang)
     assert (found.killed, found.wounded) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Gunmen shot and killed a former district commander outside his home in Ghazni.", "en"),
+        ("Des hommes armés ont abattu un ancien commandant de district devant son domicile.", "fr"),
+        ("أردى مسلحون ضابطاً سابقاً قتيلاً أمام منزله في الموصل", "ar"),
+    ],
+)
+def test_one_victim_in_the_singular_is_one_killed(text, lang):
+    assert find_casualties(text, lang).killed == 1

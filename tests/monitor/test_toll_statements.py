@@ -14,6 +14,7 @@ from marsad.monitor.toll_statements import (
     no_death_told,
     no_harm,
     no_injury_told,
+    single_victim,
 )
 
 
@@ -113,3 +114,19 @@ def test_named_victims_counts_distinct_names():
     assert named_victims(text, "killed") == 1
     assert named_victims("Two gunmen wounded Karim Haddad, a judge, and Sami Nour, a clerk.", "wounded") == 1
     assert named_victims("Three people were killed in the blast.", "killed") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gunmen shot and killed a former district commander outside his home.", True),
+        ("Gunmen killed a number of villagers in the raid.", False),
+        ("Des hommes armés ont abattu un ancien commandant devant son domicile.", True),
+        ("Des hommes armés ont tué une dizaine de villageois.", False),
+        ("قتل مسلحون قائداً سابقاً للشرطة أمام منزله", True),
+        ("سقط جندي قتيلاً في هجوم على حاجز عسكري", True),
+        ("قتل مسلحون عدداً من القرويين في هجوم على القرية", False),
+    ],
+)
+def test_single_victim(text, expected):
+    assert single_victim(normalise(text)) is expected
