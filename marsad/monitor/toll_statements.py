@@ -170,9 +170,9 @@ _INJURY = {
 _NOT_DEATH = {
     "en": r"\b(?:kidnap|abduct|hostage|taken captive|intercept|not (?:harmed|hurt|injured|wounded)|unharmed|unhurt|"
           r"failed to (?:detonate|explode)|(?:attempted|attempting|tried|trying) to|failed attempt)",
-    "fr": r"\b(?:enlev|kidnapp|otage|rapt\b|sequestr|intercept|n a pas explose|indemne|sain et sauf|tente de|"
+    "fr": r"\b(?:enlev|kidnapp|otage|rapt\b|sequestr|intercept|pas explose|indemne|sain et sauf|tente de|"
           r"tentative)",
-    "ar": _ar("خطف اختطف مختطف رهائن رهينة محاولة حاول") + r"|لم (?:ي|ت)نفجر|لم يصب|(?<!\w)[وف]?نجا(?:ه)?(?!\w)",
+    "ar": _ar("خطف اختطف مختطف رهائن رهينة محاولة حاول") + r"|لم (?:ي|ت)نفجر|لم يصب|(?<![^\sوف])نجا(?:ه)?(?!\w)",
 }
 # an attempt stopped by an arrest ("arrested while trying to plant a bomb", "arrested a suicide bomber", "arrested
 # carrying a device"; an arrest alone is the perpetrators' fate, not the victims'): matched only where an arrest
@@ -200,18 +200,16 @@ def _stopped(lead: str, lang: str) -> bool:
     return False
 
 
-# literals one of which every match of the patterns above holds: searched first (fast), so a report without
-# any of them (most reports, for most of the three) costs no regular-expression scan
+# literals that every alternative of the patterns above starts with (see _has)
 _GUARDS = {
     "death": {"en": "kill dead die death fatal slain perish lost execut behead decapitat assassin bod corpse massacre "
                     "murder gunned throat strangl buried lifeless lynch casualt toll martyr",
               "fr": "tue tuant tuer mort deces decede peri assassin abattu cadavre corps egorg decapit execut massacr "
-                    "meurtr vie victime bilan martyr"},
+                    "meurtr sans victime bilan martyr"},
     "injury": {"en": "wound injur hurt maim hospital stabb shot beat assaulted tortur burns casualt sick bruis",
-               "fr": "bless hospitalis poignard coups tabass tortur victime balle"},
-    "fate": {"en": "kidnap abduct hostage captive intercept harmed hurt injured wounded unhurt failed attempt tried "
-                   "trying",
-             "fr": "enlev kidnapp otage rapt sequestr intercept explose indemne sain tente tentative"},
+               "fr": "bless hospitalis poignard roue tabass tortur victime atteint"},
+    "fate": {"en": "kidnap abduct hostage taken intercept not unharmed unhurt failed attempt tried trying",
+             "fr": "enlev kidnapp otage rapt sequestr intercept pas indemne sain tente tentative"},
 }
 _AR_GUARDS = {"death": _DEATH["ar"], "injury": _INJURY["ar"],
               "fate": _ar("خطف اختطف مختطف رهائن رهينة محاولة حاول") + "|لم ي|لم ت|نجا"}
@@ -232,8 +230,18 @@ _NOT_DEATH_RE = _union("fate", _NOT_DEATH)
 
 
 def _has(table: dict[str, tuple[tuple[str, ...], re.Pattern]], norm: str, lang: str) -> bool:
+    """Whether the pattern matches somewhere: tried only where one of its guard literals occurs (every
+    alternative starts with one), so a text without them costs a few substring searches and one with them a
+    few anchored matches, never a scan of the whole text by the regular-expression engine."""
     guards, pattern = table.get(lang, table["other"])
-    return any(map(norm.__contains__, guards)) and pattern.search(norm) is not None
+    match, find = pattern.match, norm.find
+    for guard in guards:
+        i = find(guard)
+        while i != -1:
+            if match(norm, i):
+                return True
+            i = find(guard, i + 1)
+    return False
 
 
 def no_death_told(norm: str, lang: str) -> bool:
@@ -256,14 +264,16 @@ def fate_told(norm: str, lang: str, injuries: bool) -> bool:
 def fate_zeros(lead: str, lang: str, killed: bool, wounded: bool) -> tuple[bool, bool]:
     """(killed is 0, wounded is 0) by the codebook rule above, for the kinds asked (``killed``, ``wounded``:
     the kinds the report gave no figure for), read in the normalised lead. Each pattern runs at most once and
-    only while it can still change the answer (a death word rules out 0 killed before any fate is looked for)."""
-    injury = _has(_INJURY_RE, lead, lang)
+    only while it can still change the answer: a death word rules out 0 killed before any fate is looked for,
+    and the injury words are read only when they decide (security news often tells no fate at all)."""
     killed = killed and not _has(_DEATH_RE, lead, lang)
-    wounded = wounded and not injury
     if not (killed or wounded):
         return False, False
-    other = (wounded or not injury) and (_has(_NOT_DEATH_RE, lead, lang) or _stopped(lead, lang) or no_harm(lead))
-    return killed and (injury or other), wounded and other
+    other = _has(_NOT_DEATH_RE, lead, lang) or _stopped(lead, lang) or no_harm(lead)
+    if other:
+        injury = wounded and _has(_INJURY_RE, lead, lang)
+        return killed, wounded and not injury
+    return killed and _has(_INJURY_RE, lead, lang), False
 
 
 _NAME = r"(?P<name>[A-Z][\w'\-]+(?: (?:[A-Z][\w'\-]+|al|bin|ben|el|de))*)"
