@@ -89,6 +89,21 @@ def _arabic_forms_cached(token: str) -> tuple[str, ...]:
     return arabic_forms(token)
 
 
+class _Entries(dict):
+    """token → what a position holding it gives (see :meth:`ConceptMatcher._entry`); a missing token is worked
+    out by ``__missing__``, which a dict calls only on a miss, so one C-level ``map`` of ``__getitem__`` looks
+    up a whole report (a ``get`` then a scan of the results for misses cost a second pass)."""
+
+    __slots__ = ("_work",)
+
+    def __init__(self, work) -> None:
+        super().__init__()
+        self._work = work
+
+    def __missing__(self, token: str):
+        return self._work(token)
+
+
 class ConceptMatcher:
     """Finds concept mentions in folded tokens, with prefix, whole-word and phrase entries."""
 
@@ -102,7 +117,7 @@ class ConceptMatcher:
                 for entry in lexicon[name].get(lang, "").split("|"):
                     self._add(cid, entry)
         self._lengths = sorted({len(s) for s in self._prefix})
-        self._cache: dict[str, tuple] = {}
+        self._cache: dict[str, tuple] = _Entries(self._entry)
         self._pairs: dict[tuple[str, str], tuple] = {}
 
     def _add(self, cid: int, entry: str) -> None:
@@ -186,9 +201,7 @@ class ConceptMatcher:
         pairs = self._pairs
         # every token's entry looked up in C (map), then only the positions whose token starts a pattern
         # visited (compress): most tokens are cached with none, and a Python loop over them all cost more
-        entries = list(map(self._cache.get, toks))
-        if None in entries:  # tokens not cached yet
-            entries = [self._entry(t) if e is None else e for t, e in zip(toks, entries)]
+        entries = list(map(self._cache.__getitem__, toks))  # a token not cached yet: _Entries.__missing__
         for i in compress(range(n), entries):
             singles, phrases = entries[i]
             if phrases and i + 1 < n:
