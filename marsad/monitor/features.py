@@ -233,11 +233,16 @@ def concept_matcher(lang: str = "any") -> ConceptMatcher:
 class Features:
     """What the classifiers see of one report: word features and concept features (string keys)."""
 
-    words: set[str] = field(default_factory=set)
     concepts: list[str] = field(default_factory=list)
     #: concept name → number of mentions (for rules and explanations)
     counts: dict[str, int] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> set[str]:
+        """The distinct tokens (training reads them; extraction reads the tokens, so a set per report
+        made up front was wasted there)."""
+        return set(self.tokens)
 
 
 def _near(pos: int, toks: list[str]) -> bool:
@@ -316,4 +321,4 @@ def featurise(text: str, title: str | None = None, lang: str = "en") -> Features
     incident = sum(counts.get(k, 0) for k in ("EXPLOSION", "KILL", "WOUND", "KIDNAP", "ATTACK", "FIREARM"))
     policy = sum(counts.get(k, 0) for k in ("CONFERENCE", "STRATEGY", "STATEMENT", "TRIAL", "AGREEMENT", "COUNTER"))
     concept_feats.add("bal:" + ("inc" if incident > 2 * policy else "pol" if policy > 2 * incident else "mix"))
-    return Features(words=set(toks), concepts=sorted(concept_feats), counts=counts, tokens=toks)
+    return Features(concepts=sorted(concept_feats), counts=counts, tokens=toks)
