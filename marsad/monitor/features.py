@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
+from collections import Counter
 from itertools import compress, repeat
+from operator import itemgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -33,6 +36,7 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 #: a raw word: letters/digits plus the combining marks that fold() drops (Arabic harakat, Latin accents)
 _RAW_WORD = re.compile("[\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
 _FOLD_CACHE: dict[str, tuple[str, ...]] = {}
+_SECOND = itemgetter(1)
 #: ASCII fast path of fold_tokens: word bytes ([A-Za-z0-9_]) lower-cased, every other byte a space
 _ASCII_WORDS = bytes(
     (b + 32 if 65 <= b <= 90 else b) if (48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122 or b == 95) else 32
@@ -117,6 +121,8 @@ class ConceptMatcher:
                 for entry in lexicon[name].get(lang, "").split("|"):
                     self._add(cid, entry)
         self._lengths = sorted({len(s) for s in self._prefix})
+        #: ids of the casualty concepts whose mentions count as "numbered" when a number is near
+        self.numbered = frozenset(cid for cid, name in enumerate(self.concepts) if name in _NUMBERED)
         self._cache: dict[str, tuple] = _Entries(self._entry)
         self._pairs: dict[tuple[str, str], tuple] = {}
 
@@ -301,15 +307,18 @@ def featurise(text: str, title: str | None = None, lang: str = "en") -> Features
     lead_end = title_words + LEAD_WORDS
     matcher = concept_matcher(lang)
     names = matcher.concepts
-    counts: dict[str, int] = {}
-    concept_feats: set[str] = set()
-    for pos, cid in matcher.find(toks):
-        name = names[cid]
-        counts[name] = counts.get(name, 0) + 1
-        if pos < lead_end:
-            concept_feats.add("t:" + name)
-        if name in _NUMBERED and _near(pos, toks):
-            concept_feats.add("n:" + name)
+    hits = matcher.find(toks)
+    # per hit only C-level work (a Python loop over every mention cost more): mentions counted by concept in
+    # first-mention order, then only the lead's hits (text order: a bisect cuts them) and the few casualty
+    # concepts visited
+    cids = list(map(_SECOND, hits))
+    counts = {names[cid]: c for cid, c in Counter(cids).items()}
+    concept_feats = {"t:" + names[cid] for cid in cids[:bisect_left(hits, (lead_end,))]}
+    numbered = matcher.numbered
+    if not numbered.isdisjoint(cids):
+        for pos, cid in hits:
+            if cid in numbered and _near(pos, toks):
+                concept_feats.add("n:" + names[cid])
     for name, c in counts.items():
         concept_feats.add("c:" + name)
         if c >= 2:
