@@ -198,6 +198,7 @@ class Pipeline:
         while batch := claim(self.engine, self.worker, self.batch_size, lease_seconds=self.lease_seconds,
                              max_attempts=self.max_attempts):
             total.add(self.process(batch))
+        self._statistics.wait()
         return total
 
     def run_forever(self, stop: threading.Event, *, poll_sources: bool = True, idle_sleep: float = 0.5,
@@ -238,6 +239,7 @@ class Pipeline:
                 if not busy:
                     stop.wait(idle_sleep)
         finally:
+            self._statistics.wait()
             if restore is not None:
                 signal.signal(signal.SIGTERM, restore)
 
@@ -420,19 +422,35 @@ class _Statistics:
     Why: the pipeline's tables start empty and grow by tens of rows per item; without autovacuum (off on some
     servers, and slow to react to a table growing from nothing) PostgreSQL keeps planning for empty tables —
     server CPU per item grew ~7x from 2,000 to 100,000 items. Doubling keeps the cost (an ANALYZE samples a
-    bounded number of rows per table) a vanishing share of the work at any size."""
+    bounded number of rows per table) a vanishing share of the work at any size. On PostgreSQL the refresh runs
+    in a thread on a connection of its own (the server works, this process waits): an ANALYZE of large tables
+    takes a second or more, which would otherwise hold up every item queued meanwhile (the live stream's p99);
+    a refresh still running when the next is due postpones it. SQLite's (bounded) refresh runs in line, as it
+    writes to the database."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.interval, self.largest = ANALYSE_SCHEDULE
         self.since = 0
+        self._running: threading.Thread | None = None
 
     def count(self, items: int) -> None:
         self.since += items
-        if self.since >= self.interval:
-            self.since = 0
-            self.interval = min(self.largest, 2 * self.interval)
+        if self.since < self.interval or (self._running is not None and self._running.is_alive()):
+            return
+        self.since = 0
+        self.interval = min(self.largest, 2 * self.interval)
+        if self.engine.dialect.name != "postgresql":
             analyse_tables(self.engine, ANALYSED_TABLES)
+            return
+        self._running = threading.Thread(target=analyse_tables, args=(self.engine, ANALYSED_TABLES),
+                                         name="marsad-analyse", daemon=True)
+        self._running.start()
+
+    def wait(self) -> None:
+        """Until a refresh under way has finished (a worker that stops leaves none behind)."""
+        if self._running is not None:
+            self._running.join()
 
 
 _settled_in: int | None = None

@@ -357,7 +357,7 @@ def test_a_worker_refreshes_the_planner_statistics_as_its_tables_grow(world, mon
     monkeypatch.setattr(pipeline_module, "analyse_tables", lambda e, tables: calls.append((e, tables)))
     queue(engine, *(item(f"p{n}", POLICY + f" Meeting {n}.") for n in range(12)))
     Pipeline(engine, SETTINGS, deliver=False, batch_size=1).run_once()
-    assert len(calls) == 3  # after 2, 2 + 4 and 2 + 4 + 5 items
+    assert len(calls) == 3  # after 2, 2 + 4 and 2 + 4 + 5 items (run_once waits for a refresh in a thread)
     assert all(e is engine and "incident_files" in tables for e, tables in calls)
     with engine.connect() as conn:
         assert queue_counts(conn)["pending"] == 0
