@@ -108,6 +108,24 @@ class _Entries(dict):
         return self._work(token)
 
 
+class _Gate(dict):
+    """token → whether some pattern of the given concepts starts with it (worked out once per token, from the
+    token's entry): see :meth:`ConceptMatcher.may_mention`."""
+
+    __slots__ = ("_entries", "_ids")
+
+    def __init__(self, entries: _Entries, ids: frozenset[int]) -> None:
+        super().__init__()
+        self._entries, self._ids = entries, ids
+
+    def __missing__(self, token: str) -> bool:
+        entry = self._entries[token]
+        found = bool(entry) and (not self._ids.isdisjoint(entry[0]) or any(cid in self._ids for cid, _ in entry[1]))
+        if len(self) < 200_000:
+            self[token] = found
+        return found
+
+
 class ConceptMatcher:
     """Finds concept mentions in folded tokens, with prefix, whole-word and phrase entries."""
 
@@ -125,6 +143,7 @@ class ConceptMatcher:
         self.numbered = frozenset(cid for cid, name in enumerate(self.concepts) if name in _NUMBERED)
         self._cache: dict[str, tuple] = _Entries(self._entry)
         self._pairs: dict[tuple[str, str], tuple] = {}
+        self._gates: dict[frozenset[int], _Gate] = {}
 
     def _add(self, cid: int, entry: str) -> None:
         entry = entry.strip()
@@ -199,6 +218,15 @@ class ConceptMatcher:
         if len(self._pairs) < 200_000:
             self._pairs[pair] = (done, alive)
         return done, alive
+
+    def may_mention(self, toks: list[str], concept_ids: frozenset[int]) -> bool:
+        """Whether :meth:`find` could give ``toks`` a mention of one of ``concept_ids``: some token starts one
+        of their patterns. False means it gives none — a test one C-level pass long (stopping at the first such
+        token), for callers that need only some concepts and seldom find them."""
+        gate = self._gates.get(concept_ids)
+        if gate is None:
+            gate = self._gates[concept_ids] = _Gate(self._cache, concept_ids)
+        return any(map(gate.__getitem__, toks))
 
     def find(self, toks: list[str]) -> list[tuple[int, int]]:
         """(token position, concept id) for every mention in ``toks`` (folded tokens), in text order."""

@@ -145,6 +145,15 @@ def _matcher(lang: str) -> ConceptMatcher:
     return ConceptMatcher(THEME_TERMS, langs)
 
 
+#: the first term group of every rule: a rule holds only when its first group is mentioned
+_FIRST_GROUPS = frozenset(rule[0] for rules in THEME_RULES.values() for rule in rules)
+
+
+@lru_cache(maxsize=4)
+def _first_group_ids(lang: str) -> frozenset[int]:
+    return frozenset(cid for cid, name in enumerate(_matcher(lang).concepts) if name in _FIRST_GROUPS)
+
+
 def _rule_holds(groups: tuple[str, ...], positions: dict[str, list[int]]) -> bool:
     """Whether a mention of the rule's first group has a mention of every other group within WINDOW words
     (plain loops: nested generators cost more than the few comparisons they make)."""
@@ -169,6 +178,10 @@ def _rule_holds(groups: tuple[str, ...], positions: dict[str, list[int]]) -> boo
 def themes_from_tokens(toks: list[str], lang: str) -> list[str]:
     """Themes (vocabulary order) of a report given as folded tokens."""
     matcher = _matcher(lang)
+    # most reports mention none of the rules' first groups (drones, borders, children…): no theme, and one
+    # cheap pass over the tokens says so without matching every term
+    if not matcher.may_mention(toks, _first_group_ids(lang)):
+        return []
     positions: dict[str, list[int]] = {}
     for pos, cid in matcher.find(toks):
         positions.setdefault(matcher.concepts[cid], []).append(pos)
