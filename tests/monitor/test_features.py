@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marsad.monitor.concepts import CONCEPTS, INCIDENT_CONCEPTS, POLICY_CONCEPTS
-from marsad.monitor.features import _report_tokens, arabic_forms, featurise, fold_tokens
+from marsad.monitor.features import ConceptMatcher, _report_tokens, arabic_forms, featurise, fold_tokens
 from marsad.text import tokens
 
 
@@ -47,6 +47,20 @@ def test_numbers_near_casualty_words_are_marked():
     assert "n:KILL" in featurise("Five people were killed.", lang="en").concepts
     assert "n:KILL" not in featurise("People were killed in the long war that lasted for many years.",
                                      lang="en").concepts
+
+
+def test_may_mention_agrees_with_find():
+    lexicon = {"BORDER": {"en": "border|border guard", "fr": "frontiere", "ar": "الحدود"},
+               "CAR": {"en": "car|car park", "fr": "voiture", "ar": "سيارة"}}
+    matcher = ConceptMatcher(lexicon)
+    border = frozenset({matcher.concepts.index("BORDER")})
+    for text in ("Guards at the borders of the country", "a car parked near the market", "Un poste frontière",
+                 "قرب الحدود", "nothing here", ""):
+        toks = fold_tokens(text)
+        found = {cid for _, cid in matcher.find(toks)}
+        assert matcher.may_mention(toks, border) or not (found & border), text
+    assert not matcher.may_mention(fold_tokens("a car parked near the market"), border)
+    assert matcher.may_mention(fold_tokens("Guards at the borders"), border)
 
 
 def test_lexicon_is_complete():
