@@ -224,18 +224,29 @@ _SENTENCE_CHARS = ".!?\n"
 
 def _tokens(sentence: str) -> list[str]:
     """Tokens with Arabic clitics split off casualty words ("واصابه" → "و", "اصابه") and duals expanded."""
-    out: list[str] = []
-    for tok in tokenize(sentence):
-        if len(tok) > 2 and tok[0] in "وفبل":
-            if len(tok) > 3 and (tok[1:] in _AR_CLITIC_SPLIT or tok[1:] in DUALS or tok[1:] in ARABIC_NUMBER_WORDS) \
-                    or tok in _AND_FILLERS:  # "وقتل", "وثلاثة", "وما لا يقل عن": و + filler
-                out.append(tok[0])
-                tok = tok[1:]
-        if tok in DUALS:
-            out.extend(("2", DUALS[tok]))
-        else:
-            out.append(tok)
-    return out
+    toks = tokenize(sentence)
+    if not _ARABIC_LETTER.search(sentence):  # clitics and duals are Arabic: a Latin sentence's tokens stand
+        return toks
+    return [part for tok in toks for part in _SPLIT_TOKEN[tok]]
+
+
+class _TokenSplits(dict):
+    """Token → the tokens it stands for ("وقتل" → "و", "قتل"; a dual → "2", its noun), worked out once each."""
+
+    def __missing__(self, token: str) -> tuple[str, ...]:
+        tok, head = token, ()
+        if len(tok) > 2 and tok[0] in "وفبل" and (len(tok) > 3 and (
+                tok[1:] in _AR_CLITIC_SPLIT or tok[1:] in DUALS or tok[1:] in ARABIC_NUMBER_WORDS)
+                or tok in _AND_FILLERS):  # "وقتل", "وثلاثة", "وما لا يقل عن": و + filler
+            head, tok = (tok[0],), tok[1:]
+        if len(self) > 100_000:  # a long-running monitor meets new words without end: start afresh
+            self.clear()
+        self[token] = parts = head + (("2", DUALS[tok]) if tok in DUALS else (tok,))
+        return parts
+
+
+_SPLIT_TOKEN = _TokenSplits()
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 
 
 def _person_start(toks: list[str], i: int, lang: str) -> int | None:
@@ -294,11 +305,9 @@ def _read_at(toks: list[str], i: int, lang: str, spans: list) -> tuple[int, obje
 def _spans(toks: list[str], lang: str) -> list[tuple[int, int, object]]:
     """(start, end, value) of every count in the tokens; ranges keep their lower bound."""
     spans: list[tuple[int, int, object]] = []
-    i = 0
-    while i < len(toks):
-        read = _read_at(toks, i, lang, spans)
-        if read is None:
-            i += 1
+    i = 0  # the tokens before i are read; only those that may start a count are tried (not a call per token)
+    for j in [k for k, tok in enumerate(toks) if tok in _COUNT_STARTS or tok[:1].isdigit()]:
+        if j < i or (read := _read_at(toks, j, lang, spans)) is None:
             continue
         start, value, end = read
         prev = toks[start - 1] if start else ""
@@ -315,7 +324,7 @@ def _spans(toks: list[str], lang: str) -> list[tuple[int, int, object]]:
             end = upper[1] if upper else end
         if value is not None:
             spans.append((start, end, value))
-        i = max(end, i + 1)
+        i = max(end, j + 1)
     return spans
 
 
@@ -398,7 +407,7 @@ def _sentence_counts(sentence: str, lang: str, norm: str = "") -> tuple[dict[str
     whether the dead counted are attackers: "only" ("all nine bombers were killed"), "some" or "none".
     ``norm``: the whole normalised report, where "in addition to the bombers" finds how many there were."""
     extra, attackers_dead = 0, False
-    if any(g in sentence for g in _IN_ADDITION_GUARDS) and (m := _IN_ADDITION.search(sentence)) and \
+    if any(map(sentence.__contains__, _IN_ADDITION_GUARDS)) and (m := _IN_ADDITION.search(sentence)) and \
             _adds_attackers(sentence, m):
         extra = _SMALL.get(m["n"] or "", int(m["n"]) if (m["n"] or "").isdigit() else 1)
         if not m["n"] and m["plural"]:  # "in addition to the bombers": as many as the report names, two at least
@@ -407,7 +416,7 @@ def _sentence_counts(sentence: str, lang: str, norm: str = "") -> tuple[dict[str
         sentence = sentence[:m.start()] + " " + sentence[m.end():]
     if "to death" in sentence:  # "stabbed to death", "beaten to death": killed
         sentence = _TO_DEATH.sub(" killed", sentence)
-    if any(g in sentence for g in _ASIDE_GUARDS):
+    if any(map(sentence.__contains__, _ASIDE_GUARDS)):
         sentence = _ASIDE.sub(" ", sentence)
     toks = _tokens(sentence)
     spans = _spans(toks, lang)
@@ -445,13 +454,13 @@ def _adds_attackers(sentence: str, match: re.Match) -> bool:
     if not match.group(0).startswith(("and ", "et ", "و")):
         return True
     before, after = sentence[:match.start()], sentence[match.end():].lstrip()
-    return (any(w in before for w in ("killing", "tuant", "مقتل")) and not any(w in before for w in _INCLUDING)
-            and (not after or after[0] in ".,;"))
+    return (any(map(before.__contains__, ("killing", "tuant", "مقتل")))
+            and not any(map(before.__contains__, _INCLUDING)) and (not after or after[0] in ".,;"))
 
 
 def _incidents_shared(norm: str, sentence: str) -> int:
     """How many attacks a figure given "across both attacks" is shared by (GTD divides it evenly), else 1."""
-    if not any(w in sentence for w in _SHARED_CUES) or not _ACROSS.search(sentence):
+    if not any(map(sentence.__contains__, _SHARED_CUES)) or not _ACROSS.search(sentence):
         return 1
     m = _ONE_OF_N.search(norm)
     if m is None:
@@ -471,12 +480,12 @@ def find_casualties(text: str, lang: str) -> Casualties:
     unknown: set[str] = set()  # kinds stated only vaguely ("and wounded others", "des dizaines de blessés")
     cues = _cue_sentences(norm, lang)
     for sentence in cues:
-        if any(g in sentence for g in _ZERO_GUARDS):
+        if any(map(sentence.__contains__, _ZERO_GUARDS)):
             zero.update(_zero_statements(sentence))
-        if any(g in sentence for g in _BACKGROUND_GUARDS) and _BACKGROUND.search(sentence):
+        if any(map(sentence.__contains__, _BACKGROUND_GUARDS)) and _BACKGROUND.search(sentence):
             continue
         counts, vague, attackers_counted = _sentence_counts(sentence, lang, norm)
-        perpetrators = perpetrators or (bool(counts) and any(w in sentence for w in _PERPETRATOR_WORDS))
+        perpetrators = perpetrators or (bool(counts) and any(map(sentence.__contains__, _PERPETRATOR_WORDS)))
         unknown.update(vague)
         if not counts:
             continue
@@ -486,7 +495,7 @@ def find_casualties(text: str, lang: str) -> Casualties:
         if attackers_counted == "only":  # attackers' deaths told apart from the victims' are added to them
             attackers = max(attackers, counts.pop(K))
         attackers_told = attackers_told or attackers_counted == "some"
-        additive = any(word in sentence for word in _ADDITIVE_WORDS)
+        additive = any(map(sentence.__contains__, _ADDITIVE_WORDS))
         for kind, value in counts.items():
             totals[kind] = totals.get(kind, 0) + value if additive else max(totals.get(kind, 0), value)
     if K not in totals and K not in unknown and _attacker_only(norm[:_LEAD_CHARS]):
@@ -549,9 +558,9 @@ def _cue_sentences(norm: str, lang: str) -> list[str]:
     """Distinct sentences holding a casualty word, in text order (a restated sentence counts once): those of
     the lead, then — past it — only those giving an updated toll ("the death toll rose to 14")."""
     stems = _CUE_STEMS.get(lang, _CUE_STEMS["other"])
-    positions = sorted(pos for stem in stems for pos in _all(norm, stem, 0, _LEAD_CHARS))
+    positions = _all(norm, stems, 0, _LEAD_CHARS)
     if len(norm) > _LEAD_CHARS:
-        positions += sorted(pos for word in _UPDATE_WORDS for pos in _all(norm, word, _LEAD_CHARS, len(norm)))
+        positions += _all(norm, _UPDATE_WORDS, _LEAD_CHARS, len(norm))
     sentences: list[str] = []
     end = -1
     marks = "".join(c for c in _SENTENCE_CHARS if c in norm)  # absent ones would be searched for in vain
@@ -569,11 +578,16 @@ def _cue_sentences(norm: str, lang: str) -> list[str]:
     return sentences
 
 
-def _all(norm: str, stem: str, start: int, stop: int):
-    i = norm.find(stem, start, stop)
-    while i != -1:
-        yield i
-        i = norm.find(stem, i + 1, stop)
+def _all(norm: str, words: tuple[str, ...], start: int, stop: int) -> list[int]:
+    """Sorted start positions of each of ``words`` in ``norm[start:stop]`` (most are absent: one find each)."""
+    positions: list[int] = []
+    for word in words:
+        i = norm.find(word, start, stop)
+        while i != -1:
+            positions.append(i)
+            i = norm.find(word, i + 1, stop)
+    positions.sort()
+    return positions
 
 
 def _zero_statements(sentence: str) -> set[str]:

@@ -47,7 +47,8 @@ def normalise(text: str) -> str:
     return fold_chars(out)
 
 
-_TOKEN = re.compile(r"\d+(?:[,.]\d{3})*(?![\d.,]\d)|\d+(?:[.,/:-]\d+)*|[^\W\d_]+|[^\s\w]|_")
+# words first (most tokens): the branches start with disjoint characters, so their order changes no token
+_TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[,.]\d{3})*(?![\d.,]\d)|\d+(?:[.,/:-]\d+)*|[^\s\w]|_")
 
 
 def tokenize(norm_text: str) -> list[str]:

@@ -138,7 +138,7 @@ def single_victim(lead: str) -> bool:
 def assassination(lead: str) -> bool:
     """Whether the lead reports one victim killed without counting: a carried-out assassination, or a death
     told in the singular ("لقي حتفه", "a été abattu"), in a sentence with no attempt, plot or survival word."""
-    if not any(word in lead for word in _ASSASSINATION_GUARDS):
+    if not any(map(lead.__contains__, _ASSASSINATION_GUARDS)):
         return False
     for match in (*_ASSASSINATION.finditer(lead), *_SINGLE_DEATH.finditer(lead)):
         start = max((lead.rfind(c, 0, match.start()) for c in _SENTENCE_CHARS), default=-1) + 1

@@ -71,7 +71,9 @@ _LEX: dict[str, dict[str, str]] = {
 
 def _compile(lang: str) -> re.Pattern:
     parts = [f"(?P<{name}>{forms[lang]})" for name, forms in _LEX.items()]
-    return re.compile(r"(?<!\S)(?:" + "|".join(parts) + r")(?!\S)")
+    # a word starts after a space (the text searched is " " + the joined tokens, which hold no whitespace): a
+    # literal first character lets the engine skip to the next space, where "(?<!\S)" tried every position
+    return re.compile(r" (?:" + "|".join(parts) + r")(?!\S)")
 
 
 _PATTERNS = {lang: _compile(lang) for lang in ("ar", "en", "fr")}
@@ -122,7 +124,7 @@ def could_apply(counts: dict[str, int], lists: dict[str, list[str]], enabled: tu
 def evidence(tokens: list[str], lang: str) -> set[str]:
     """The kinds of explicit evidence ("KIDNAP", "BOMB", …) the lead of a report's folded tokens states."""
     pattern = _PATTERNS.get(lang, _PATTERNS["en"])
-    return {m.lastgroup for m in pattern.finditer(" ".join(tokens[:LEAD_TOKENS]))}
+    return {m.lastgroup for m in pattern.finditer(" " + " ".join(tokens[:LEAD_TOKENS]))}
 
 
 def apply_rules(found: set[str], lists: dict[str, list[str]], probs: dict[str, float],
