@@ -142,10 +142,25 @@ def _finish(works: list[_Work]) -> None:
             record.weapon_types = types.weapon_types
     for work in works:
         if work.record.is_incident:
-            toll = find_casualties(work.text, work.reader_lang)
-            if toll.killed is None and toll.wounded is None and work.title:
-                toll = find_casualties(work.title, work.reader_lang)
-            work.record.killed, work.record.wounded = toll.killed, toll.wounded
+            work.record.killed, work.record.wounded = _toll(work)
+
+
+def _toll(work: _Work) -> tuple[int | None, int | None]:
+    """Killed and wounded: the body's figures; where the body states none, the title's.
+
+    A body with no figure may still give 0 by the codebook's rule (it tells its victims' fate with no death
+    word: "several people were injured"), but that rule reads the body's silence, and a headline's figure
+    ("Car bomb kills 5") breaks it: a kind the title counts above zero takes the title's figure. A body with
+    nothing at all takes the title's reading whole, zeros included ("no casualties" in the headline).
+    """
+    toll = find_casualties(work.text, work.reader_lang)
+    if toll.evidence or not work.title:
+        return toll.killed, toll.wounded
+    head = find_casualties(work.title, work.reader_lang)
+    if toll.killed is None and toll.wounded is None:
+        return head.killed, head.wounded
+    return (head.killed if (head.killed or 0) > 0 else toll.killed,
+            head.wounded if (head.wounded or 0) > 0 else toll.wounded)
 
 
 def _place(record: IncidentRecord, text: str, lang: str) -> None:

@@ -145,3 +145,28 @@ def test_batches_give_the_records_of_one_by_one():
     lines = [json.dumps(r, ensure_ascii=False) for r in reports]
     assert [json.loads(x) for x in extract_lines(lines)] == one_by_one
     assert extract(EN, published="2024-05-01").to_dict() == extract_report({"text": EN, "published": "2024-05-01"})
+
+
+@pytest.mark.parametrize("title, text, killed", [
+    ("Car bomb kills 5 in Baghdad market",
+     "A car bomb exploded in a crowded market in Baghdad on Monday. Several people were injured and taken to "
+     "hospital, police said.", 5),
+    ("Attentat à Mogadiscio : 7 morts",
+     "Une voiture piégée a explosé lundi près d'un hôtel de Mogadiscio. Plusieurs personnes ont été blessées, "
+     "selon la police.", 7),
+    ("مقتل 6 في تفجير سيارة مفخخة ببغداد",
+     "انفجرت سيارة مفخخة في سوق مزدحم ببغداد يوم الاثنين، وأصيب عدد من المارة، بحسب الشرطة.", 6),
+])
+def test_a_headline_toll_wins_over_a_body_that_gives_no_figure(title, text, killed):
+    """The body tells of injuries and no death (0 killed by the codebook's rule, read alone), but the headline
+    counts the dead: the headline's figure is the report's; the injuries stay uncounted, not zero."""
+    assert extract(text, published="2024-03-04").killed == 0
+    record = extract(text, title=title, published="2024-03-04")
+    assert (record.killed, record.wounded) == (killed, None)
+    assert extract_batch([{"id": "1", "text": text, "title": title, "published": "2024-03-04"}])[0]["killed"] == killed
+
+
+def test_a_body_figure_is_kept_over_the_headline():
+    text = "A roadside bomb hit a police vehicle in Kabul on Monday. Three policemen were killed and two wounded."
+    record = extract(text, title="Bomb kills 5 in Kabul", published="2024-03-04")
+    assert (record.killed, record.wounded) == (3, 2)
