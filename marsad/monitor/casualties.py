@@ -41,6 +41,8 @@ from marsad.monitor.numbers import (
     DUALS,
     NUMBER_STARTS,
     VAGUE,
+    by_script,
+    has_latin,
     normalise,
     parse_number,
     read_number,
@@ -54,6 +56,7 @@ from marsad.monitor.toll_statements import damage as _damage
 from marsad.monitor.toll_statements import fate_zeros as _fate_zeros
 from marsad.monitor.toll_statements import named_victims as _named_victims
 from marsad.monitor.toll_statements import single_victim as _single_victim
+from marsad.monitor.toll_statements import zero_statements
 from marsad.monitor.toll_statements import no_harm as _no_harm
 
 __all__ = ["Casualties", "find_casualties"]
@@ -141,11 +144,11 @@ _ASIDE = re.compile(
     r"parmi lesquels|من بينهم|بينهم)(?:(?!\b(?:were|was|are|is|killed|wounded|injured|ont|sont)\b)[^,.;]){0,80},"
     r"|,\s*(?:a|an|the|un|une|le|la)\s+[^,.;]{0,50},(?=\s*(?:was|were|is|had|has|a ete|est)\b)"  # apposition
     r"|\([^()]{0,80}\)")
-_ASIDE_GUARDS = ("includ", "among", "identified", "most", "all of", "both of", "dont", "parmi", "بينهم", "(",
-                 ", a ", ", an ", ", the ", ", un", ", le ", ", la ")
+_ASIDE_GUARDS = by_script(("includ", "among", "identified", "most", "all of", "both of", "dont", "parmi", "بينهم",
+                           "(", ", a ", ", an ", ", the ", ", un", ", le ", ", la "))
 # GTD divides figures given "across" several attacks evenly among them
-_SHARED_CUES = ("across", "in both", "between this", "attacks", "clashes", "blasts", "incidents", "explosions",
-                "bombings", "assaults")
+_SHARED_CUES = by_script(("across", "in both", "between this", "attacks", "clashes", "blasts", "incidents",
+                          "explosions", "bombings", "assaults"))
 _ACROSS = re.compile(r"\bacross\b|\bin both\b|\bbetween this and\b|\b(?:in|during) the (?:\w+ )?(?:attacks|clashes|"
                      r"blasts|incidents|explosions|bombings|assaults)\b")
 _ONE_OF_N = re.compile(r"\bone of (?:at least )?(two|three|four|five|six|\d+) (?:\w+ ){0,3}?(?:attacks|incidents|bombings|blasts|"
@@ -174,42 +177,11 @@ _CUE_STEMS = {
 }
 _CUE_STEMS["other"] = _CUE_STEMS["en"] + _CUE_STEMS["fr"] + _CUE_STEMS["ar"]
 # cheap literal guards before the costlier regular expressions
-_ZERO_GUARDS = ("no ", "nobody", "without", "not ", "aucun", "pas de", "sans ", "ni ", "fait", "لم ", "دون", "عدم")
-_BACKGROUND_GUARDS = ("since", "so far", "this year", "in total", "over the past", "in recent", "depuis",
-                      "cette annee", "منذ", "هذا العام", "خلال العام")
-_ADDITIVE_WORDS = ("also", "another", "additional", "in addition,", "egalement", "aussi", "كما", "ايضا")
-_IN_ADDITION_GUARDS = ("addition", "besides", "as well as", "aside from", "apart from", "outre", "en plus", "اضافه", "and the", "et le",
-                       "et l ", "والانتحاري")
-# "no casualties" statements: (literal that must occur, pattern starting with it) — each pattern has a literal
-# prefix, which the regex engine searches fast, and runs only when its literal is in the sentence.
-_ZERO_PATTERNS = {
-    "both": [
-        ("no ", r"\bno (?:reported |other |immediate |further )?(?:casualties|victims|one was (?:hurt|harmed)|one hurt)"),
-        ("without", r"\bwithout (?:causing )?(?:any )?casualties"),
-        ("no report", r"\bno reports? of (?:any )?casualties"),  # "there were no reports of casualties"
-        ("not ", r"\b(?:did not|failed to) (?:result in|cause|lead to) (?:any )?casualties"),
-        ("fait", r"\b(?:n a|n ont|sans) (?:pas )?(?:fait|faire) (?:aucune |de )?victimes?"),
-        ("nobody", r"\bnobody was (?:hurt|harmed)"),
-        ("victime", r"(?:aucune|pas de|sans faire de|sans faire|ni) victimes?"),
-        ("ni mort", r"ni morts? ni bless"),
-        ("لم ", r"لم (?:ي|ت)(?:سفر|ود|وقع|خلف)[^.]{0,24}(?:اصابات|ضحايا|خساير بشريه)"),
-        ("دون", r"دون (?:وقوع )?(?:اي )?(?:اصابات|ضحايا|خساير)"),
-        ("لم يصب", r"لم يصب احد"),
-        ("عدم وقوع", r"عدم وقوع (?:اي )?(?:اصابات|ضحايا)"),
-    ],
-    W: [
-        ("no ", r"\bno (?:reported )?injuries|\bno one (?:was )?(?:injured|wounded)"),
-        ("nobody", r"\bnobody was (?:injured|wounded)"),
-        ("bless", r"(?:aucun|pas de|sans faire de) bless"),
-    ],
-    K: [
-        ("no ", r"\bno (?:reported )?(?:deaths|fatalities)|\bno one (?:was )?killed"),
-        ("aucun mort", r"aucun mort"),
-        ("لم ", r"لم (?:ي|ت)(?:سفر|ود)[^.]{0,12}(?:قتلي|وفيات)"),
-    ],
-}
-_ZERO = {kind: [(literal, re.compile(pattern)) for literal, pattern in pairs]
-         for kind, pairs in _ZERO_PATTERNS.items()}
+_BACKGROUND_GUARDS = by_script(("since", "so far", "this year", "in total", "over the past", "in recent", "depuis",
+                                "cette annee", "منذ", "هذا العام", "خلال العام"))
+_ADDITIVE_WORDS = by_script(("also", "another", "additional", "in addition,", "egalement", "aussi", "كما", "ايضا"))
+_IN_ADDITION_GUARDS = by_script(("addition", "besides", "as well as", "aside from", "apart from", "outre", "en plus",
+                                 "اضافه", "and the", "et le", "et l ", "والانتحاري"))
 _IN_ADDITION = re.compile(
     r"\b(?:in addition to|besides|as well as|aside from|apart from|outre|en plus d[eu]?s?) "
     r"(?P<death>(?:the )?deaths? of )?(?:the |les? |la |l )?"
@@ -402,12 +374,13 @@ _UPDATE_WORDS = ("toll", "bilan", "حصيله", "rose to", "risen to", "climbed 
 _SMALL = {"two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4, "five": 5, "cinq": 5, "six": 6}
 
 
-def _sentence_counts(sentence: str, lang: str, norm: str = "") -> tuple[dict[str, int], set[str], str]:
+def _sentence_counts(sentence: str, lang: str, norm: str = "",
+                     latin: bool = True) -> tuple[dict[str, int], set[str], str]:
     """Summed killed/wounded figures stated in one sentence, the kinds given only vaguely ("others"), and
     whether the dead counted are attackers: "only" ("all nine bombers were killed"), "some" or "none".
     ``norm``: the whole normalised report, where "in addition to the bombers" finds how many there were."""
     extra, attackers_dead = 0, False
-    if any(map(sentence.__contains__, _IN_ADDITION_GUARDS)) and (m := _IN_ADDITION.search(sentence)) and \
+    if any(map(sentence.__contains__, _IN_ADDITION_GUARDS[latin])) and (m := _IN_ADDITION.search(sentence)) and \
             _adds_attackers(sentence, m):
         extra = _SMALL.get(m["n"] or "", int(m["n"]) if (m["n"] or "").isdigit() else 1)
         if not m["n"] and m["plural"]:  # "in addition to the bombers": as many as the report names, two at least
@@ -416,7 +389,7 @@ def _sentence_counts(sentence: str, lang: str, norm: str = "") -> tuple[dict[str
         sentence = sentence[:m.start()] + " " + sentence[m.end():]
     if "to death" in sentence:  # "stabbed to death", "beaten to death": killed
         sentence = _TO_DEATH.sub(" killed", sentence)
-    if any(map(sentence.__contains__, _ASIDE_GUARDS)):
+    if any(map(sentence.__contains__, _ASIDE_GUARDS[latin])):
         sentence = _ASIDE.sub(" ", sentence)
     toks = _tokens(sentence)
     spans = _spans(toks, lang)
@@ -458,9 +431,9 @@ def _adds_attackers(sentence: str, match: re.Match) -> bool:
             and not any(map(before.__contains__, _INCLUDING)) and (not after or after[0] in ".,;"))
 
 
-def _incidents_shared(norm: str, sentence: str) -> int:
+def _incidents_shared(norm: str, sentence: str, latin: bool = True) -> int:
     """How many attacks a figure given "across both attacks" is shared by (GTD divides it evenly), else 1."""
-    if not any(map(sentence.__contains__, _SHARED_CUES)) or not _ACROSS.search(sentence):
+    if not any(map(sentence.__contains__, _SHARED_CUES[latin])) or not _ACROSS.search(sentence):
         return 1
     m = _ONE_OF_N.search(norm)
     if m is None:
@@ -480,22 +453,22 @@ def find_casualties(text: str, lang: str) -> Casualties:
     unknown: set[str] = set()  # kinds stated only vaguely ("and wounded others", "des dizaines de blessés")
     cues = _cue_sentences(norm, lang)
     for sentence in cues:
-        if any(map(sentence.__contains__, _ZERO_GUARDS)):
-            zero.update(_zero_statements(sentence))
-        if any(map(sentence.__contains__, _BACKGROUND_GUARDS)) and _BACKGROUND.search(sentence):
+        latin = has_latin(sentence)  # guards with Latin letters are looked for only where there are any
+        zero.update(zero_statements(sentence, latin))
+        if any(map(sentence.__contains__, _BACKGROUND_GUARDS[latin])) and _BACKGROUND.search(sentence):
             continue
-        counts, vague, attackers_counted = _sentence_counts(sentence, lang, norm)
-        perpetrators = perpetrators or (bool(counts) and any(map(sentence.__contains__, _PERPETRATOR_WORDS)))
+        counts, vague, attackers_counted = _sentence_counts(sentence, lang, norm, latin)
+        perpetrators = perpetrators or bool(counts) and any(map(sentence.__contains__, _PERPETRATOR_WORDS[latin]))
         unknown.update(vague)
         if not counts:
             continue
         evidence.append(sentence)
-        if (shared := _incidents_shared(norm, sentence)) > 1:
+        if (shared := _incidents_shared(norm, sentence, latin)) > 1:
             counts = {kind: int(value / shared + 0.5) for kind, value in counts.items()}
         if attackers_counted == "only":  # attackers' deaths told apart from the victims' are added to them
             attackers = max(attackers, counts.pop(K))
         attackers_told = attackers_told or attackers_counted == "some"
-        additive = any(map(sentence.__contains__, _ADDITIVE_WORDS))
+        additive = any(map(sentence.__contains__, _ADDITIVE_WORDS[latin]))
         for kind, value in counts.items():
             totals[kind] = totals.get(kind, 0) + value if additive else max(totals.get(kind, 0), value)
     if K not in totals and K not in unknown and _attacker_only(norm[:_LEAD_CHARS]):
@@ -533,8 +506,8 @@ _TO_DEATH = re.compile(
     r"\s(?:were |was )?(?:stabbed|beaten|hacked|burned|burnt|stoned|bludgeoned|shot|clubbed) to death\b")
 _ATTACKER_STEMS = ("bomber", "assailant", "attacker", "perpetrator", "gunm", "himself", "herself", "kamikaze",
                    "assaillant", "terrorist", "انتحاري", "منفذ", "مهاجم", "نفسه")
-_PERPETRATOR_WORDS = ("bomber", "assailant", "attacker", "perpetrator", "himself", "herself", "themselves",
-                      "kamikaze", "assaillant", "انتحاري", "منفذ", "نفسه")
+_PERPETRATOR_WORDS = by_script(("bomber", "assailant", "attacker", "perpetrator", "himself", "herself", "themselves",
+                                "kamikaze", "assaillant", "انتحاري", "منفذ", "نفسه"))
 
 
 def _bombers(norm: str) -> int:
@@ -588,11 +561,3 @@ def _all(norm: str, words: tuple[str, ...], start: int, stop: int) -> list[int]:
             i = norm.find(word, i + 1, stop)
     positions.sort()
     return positions
-
-
-def _zero_statements(sentence: str) -> set[str]:
-    """Which figures a sentence says are zero: {"both"}, {"killed"}, {"wounded"} or none."""
-    return {kind for kind, pairs in _ZERO.items()
-            if any(literal in sentence and pattern.search(sentence) for literal, pattern in pairs)}
-
-

@@ -22,7 +22,7 @@ from functools import lru_cache
 from marsad.text import fold_chars
 
 __all__ = ["normalise", "tokenize", "parse_number", "read_number", "DUALS", "VAGUE", "ARABIC_NUMBER_WORDS",
-           "NUMBER_STARTS"]
+           "NUMBER_STARTS", "by_script", "has_latin"]
 
 _SPACE_CHARS = ["’", "'", "`", "´", "\u00a0", "\u2009", "\u202f", "\u2028", "\u2029"]
 _PUNCT_PAIRS = [("–", "-"), ("—", "-"), ("‘", " "), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"')]
@@ -49,6 +49,20 @@ def normalise(text: str) -> str:
 
 # words first (most tokens): the branches start with disjoint characters, so their order changes no token
 _TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[,.]\d{3})*(?![\d.,]\d)|\d+(?:[.,/:-]\d+)*|[^\s\w]|_")
+
+
+_LATIN = re.compile("[a-z]")
+
+
+def has_latin(text: str) -> bool:
+    """Whether ``text`` holds a Latin letter (lower case, as :func:`normalise` leaves them)."""
+    return _LATIN.search(text) is not None
+
+
+def by_script(guards: Sequence[str]) -> dict[bool, tuple[str, ...]]:
+    """Literal guards to look for in a text that holds Latin letters (``True``: all of them) or none (``False``:
+    only those without one, as the others cannot occur): an Arabic sentence skips most substring scans."""
+    return {True: tuple(guards), False: tuple(g for g in guards if not has_latin(g))}
 
 
 def tokenize(norm_text: str) -> list[str]:

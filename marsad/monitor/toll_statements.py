@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import re
 
-from marsad.monitor.numbers import NUMBER_STARTS, normalise
+from marsad.monitor.numbers import NUMBER_STARTS, by_script, normalise
 
 __all__ = ["SELF_BLAST", "assassination", "attacker_only", "damage", "fate_told", "fate_zeros",
-           "named_victims", "no_death_told", "no_harm", "no_injury_told", "single_victim"]
+           "named_victims", "no_death_told", "no_harm", "no_injury_told", "single_victim", "zero_statements"]
 
 _SENTENCE_CHARS = ".!?\n"
 
@@ -307,3 +307,46 @@ def named_victims(text: str, kind: str) -> int:
                 names.add(m["name"])
             i = text.find(verb, i + 1)
     return len({n for n in names if n.split()[0] not in _NOT_NAMES and n.split()[0].lower() not in NUMBER_STARTS})
+
+
+# "no casualties" statements: (literal that must occur, pattern starting with it) — each pattern has a literal
+# prefix, which the regex engine searches fast, and runs only when its literal is in the sentence.
+_ZERO_PATTERNS = {
+    "both": [
+        ("no ", r"\bno (?:reported |other |immediate |further )?(?:casualties|victims|one was (?:hurt|harmed)|one hurt)"),
+        ("without", r"\bwithout (?:causing )?(?:any )?casualties"),
+        ("no report", r"\bno reports? of (?:any )?casualties"),  # "there were no reports of casualties"
+        ("not ", r"\b(?:did not|failed to) (?:result in|cause|lead to) (?:any )?casualties"),
+        ("fait", r"\b(?:n a|n ont|sans) (?:pas )?(?:fait|faire) (?:aucune |de )?victimes?"),
+        ("nobody", r"\bnobody was (?:hurt|harmed)"),
+        ("victime", r"(?:aucune|pas de|sans faire de|sans faire|ni) victimes?"),
+        ("ni mort", r"ni morts? ni bless"),
+        ("لم ", r"لم (?:ي|ت)(?:سفر|ود|وقع|خلف)[^.]{0,24}(?:اصابات|ضحايا|خساير بشريه)"),
+        ("دون", r"دون (?:وقوع )?(?:اي )?(?:اصابات|ضحايا|خساير)"),
+        ("لم يصب", r"لم يصب احد"),
+        ("عدم وقوع", r"عدم وقوع (?:اي )?(?:اصابات|ضحايا)"),
+    ],
+    "wounded": [
+        ("no ", r"\bno (?:reported )?injuries|\bno one (?:was )?(?:injured|wounded)"),
+        ("nobody", r"\bnobody was (?:injured|wounded)"),
+        ("bless", r"(?:aucun|pas de|sans faire de) bless"),
+    ],
+    "killed": [
+        ("no ", r"\bno (?:reported )?(?:deaths|fatalities)|\bno one (?:was )?killed"),
+        ("aucun mort", r"aucun mort"),
+        ("لم ", r"لم (?:ي|ت)(?:سفر|ود)[^.]{0,12}(?:قتلي|وفيات)"),
+    ],
+}
+_ZERO = {kind: [(literal, re.compile(pattern)) for literal, pattern in pairs]
+         for kind, pairs in _ZERO_PATTERNS.items()}
+_ZERO_GUARDS = by_script(("no ", "nobody", "without", "not ", "aucun", "pas de", "sans ", "ni ", "fait", "لم ", "دون",
+                          "عدم"))
+
+
+def zero_statements(sentence: str, latin: bool = True) -> set[str]:
+    """Which figures a normalised sentence says are zero ("no casualties", "aucun mort", "لم يسفر عن إصابات"):
+    {"both"}, {"killed"}, {"wounded"} or none. ``latin=False`` says the sentence holds no Latin letter."""
+    if not any(map(sentence.__contains__, _ZERO_GUARDS[latin])):
+        return set()
+    return {kind for kind, pairs in _ZERO.items()
+            if any(literal in sentence and pattern.search(sentence) for literal, pattern in pairs)}

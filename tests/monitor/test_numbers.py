@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marsad.monitor.numbers import VAGUE, normalise, parse_number, read_number, tokenize
+from marsad.monitor.numbers import VAGUE, by_script, has_latin, normalise, parse_number, read_number, tokenize
 from marsad.text import fold
 
 
@@ -99,3 +99,18 @@ _ALPHABET = st.sampled_from(
 @given(st.lists(_ALPHABET, max_size=40).map("".join))
 def test_normalise_agrees_with_fold(text):
     assert " ".join(normalise(text).split()) == fold(text)
+
+
+def test_guards_by_script_keep_only_non_latin_ones_for_text_without_latin_letters():
+    guards = by_script(("no ", "aucun", "لم ", "دون", "(", "et l "))
+    assert guards[True] == ("no ", "aucun", "لم ", "دون", "(", "et l ")
+    assert guards[False] == ("لم ", "دون", "(")
+    assert has_latin(normalise("Deux morts à Gao")) and has_latin("قتل 3 في gao")
+    assert not has_latin(normalise("قُتل ٣ جنود (بحسب الشرطة)"))
+
+
+@given(st.text(alphabet="abc قتلو(, 12", max_size=40))
+def test_words_and_numbers_tokenize_whatever_the_branch_order(text):
+    tokens = tokenize(text)
+    assert "".join(tokens) == "".join(text.split())  # every non-space character lands in one token, in order
+

@@ -15,6 +15,7 @@ from marsad.monitor.toll_statements import (
     no_harm,
     no_injury_told,
     single_victim,
+    zero_statements,
 )
 
 
@@ -130,3 +131,25 @@ def test_named_victims_counts_distinct_names():
 )
 def test_single_victim(text, expected):
     assert single_victim(normalise(text)) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The blast caused no casualties.", {"both"}),
+        ("No one was killed in the explosion, police said.", {"killed"}),
+        ("L'explosion n'a fait aucune victime.", {"both"}),
+        ("Il n'y a eu aucun mort selon la police.", {"killed"}),
+        ("لم يسفر الانفجار عن وقوع اصابات", {"both"}),
+        ("انفجرت العبوة دون وقوع اصابات", {"both"}),
+        ("Three soldiers were killed in the ambush.", set()),
+        ("قتل ثلاثة جنود في الكمين", set()),
+    ],
+)
+def test_zero_statements_say_which_figure_is_zero(sentence, expected):
+    sentence = normalise(sentence)
+    assert zero_statements(sentence) == expected
+    # a sentence without Latin letters gives the same answer when told so (only its Arabic guards are tried)
+    if not any("a" <= c <= "z" for c in sentence):
+        assert zero_statements(sentence, latin=False) == expected
+
