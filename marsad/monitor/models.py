@@ -91,13 +91,14 @@ class LinearModels:
 
     def word_rows(self, tokens: list[str]) -> np.ndarray:
         """Distinct vocabulary rows of the unigrams and bigrams of ``tokens`` (folded tokens)."""
-        index = self.word_index
-        ids = np.fromiter(map(index.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
-        rows = ids[ids >= 0]
+        index, n = self.word_index, len(self.word_index)
+        # a word out of the vocabulary is n * n: every key it takes part in is past the largest bigram key
+        # (n * n - 1), so the search finds none for it and no mask of the pairs is needed
+        ids = np.fromiter(map(index.get, tokens, repeat(n * n)), dtype=np.int64, count=len(tokens))
+        rows = ids[ids < n]
         table = self.bigram_keys
         if table.size and ids.size > 1:
-            first, second = ids[:-1], ids[1:]
-            keys = (first * len(index) + second)[(first >= 0) & (second >= 0)]
+            keys = ids[:-1] * n + ids[1:]
             pos = np.searchsorted(table, keys)
             np.minimum(pos, table.size - 1, out=pos)
             rows = np.concatenate([rows, self.bigram_rows[pos[table[pos] == keys]]])
