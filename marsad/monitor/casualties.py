@@ -202,22 +202,31 @@ def _tokens(sentence: str) -> list[str]:
     return [part for tok in toks for part in _SPLIT_TOKEN[tok]]
 
 
-class _TokenSplits(dict):
-    """Token → the tokens it stands for ("وقتل" → "و", "قتل"; a dual → "2", its noun), worked out once each."""
+class _TokenMemo(dict):
+    """A token's answer from ``work``, worked out once per distinct token (reports repeat their words)."""
 
-    def __missing__(self, token: str) -> tuple[str, ...]:
-        tok, head = token, ()
-        if len(tok) > 2 and tok[0] in "وفبل" and (len(tok) > 3 and (
-                tok[1:] in _AR_CLITIC_SPLIT or tok[1:] in DUALS or tok[1:] in ARABIC_NUMBER_WORDS)
-                or tok in _AND_FILLERS):  # "وقتل", "وثلاثة", "وما لا يقل عن": و + filler
-            head, tok = (tok[0],), tok[1:]
+    def __init__(self, work) -> None:
+        super().__init__()
+        self.work = work
+
+    def __missing__(self, token: str):
         if len(self) > 100_000:  # a long-running monitor meets new words without end: start afresh
             self.clear()
-        self[token] = parts = head + (("2", DUALS[tok]) if tok in DUALS else (tok,))
-        return parts
+        self[token] = value = self.work(token)
+        return value
 
 
-_SPLIT_TOKEN = _TokenSplits()
+def _split_token(token: str) -> tuple[str, ...]:
+    """The tokens ``token`` stands for ("وقتل" → "و", "قتل"; a dual → "2", its noun)."""
+    tok, head = token, ()
+    if len(tok) > 2 and tok[0] in "وفبل" and (len(tok) > 3 and (
+            tok[1:] in _AR_CLITIC_SPLIT or tok[1:] in DUALS or tok[1:] in ARABIC_NUMBER_WORDS)
+            or tok in _AND_FILLERS):  # "وقتل", "وثلاثة", "وما لا يقل عن": و + filler
+        head, tok = (tok[0],), tok[1:]
+    return head + (("2", DUALS[tok]) if tok in DUALS else (tok,))
+
+
+_SPLIT_TOKEN = _TokenMemo(_split_token)
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 
 
@@ -237,6 +246,7 @@ def _person_start(toks: list[str], i: int, lang: str) -> int | None:
 
 _COUNT_STARTS = frozenset((*_PERSON, *_AR_PERSON, *_ONE, *_ORDINALS, *_OTHERS, *NUMBER_STARTS, "both", "كلاهما",
                            "him"))
+_MAY_COUNT = _TokenMemo(lambda tok: tok in _COUNT_STARTS or tok[:1].isdigit())  # may start a count
 
 
 def _owner(toks: list[str], start: int) -> bool:
@@ -278,7 +288,7 @@ def _spans(toks: list[str], lang: str) -> list[tuple[int, int, object]]:
     """(start, end, value) of every count in the tokens; ranges keep their lower bound."""
     spans: list[tuple[int, int, object]] = []
     i = 0  # the tokens before i are read; only those that may start a count are tried (not a call per token)
-    for j in [k for k, tok in enumerate(toks) if tok in _COUNT_STARTS or tok[:1].isdigit()]:
+    for j in [k for k, tok in enumerate(toks) if _MAY_COUNT[tok]]:
         if j < i or (read := _read_at(toks, j, lang, spans)) is None:
             continue
         start, value, end = read
