@@ -43,6 +43,18 @@ def _ar(words: str) -> str:
     return "|".join(normalise(words).split())
 
 
+def _guarded(*parts: tuple[tuple[str, ...], str]) -> tuple[tuple[tuple[str, ...], re.Pattern], ...]:
+    """(guard literals, compiled pattern) pairs: a pattern whose alternatives start with no literal (``\\b``,
+    a look-behind) is scanned by the regex engine at every position of the lead, so each is split into parts
+    tried only where one of its literals occurs (every match of a part holds one of its literals)."""
+    return tuple((guards, re.compile(pattern)) for guards, pattern in parts)
+
+
+def _found(parts: tuple[tuple[tuple[str, ...], re.Pattern], ...], lead: str) -> bool:
+    """Whether one of the guarded ``parts`` matches somewhere in ``lead`` (the alternatives of one pattern)."""
+    return any(any(map(lead.__contains__, guards)) and pattern.search(lead) is not None for guards, pattern in parts)
+
+
 SELF_BLAST = re.compile(r"\bblew (?:himself|herself) up|\bdetonated (?:himself|herself)|s est fait exploser|"
                         r"(?<!\w)[وف]?(?:فجر|فجرت) (?:\w+ ){0,2}?(?:نفسه|نفسها)(?!\w)")
 # "the bomber was the only casualty", "no casualties other than the assailant": one dead, the attacker
@@ -55,12 +67,15 @@ _ONLY_ATTACKER = re.compile(
 
 # the verbs of a carried-out assassination (the nouns "assassination", "assassinat" are mostly background:
 # "an assassination cell", "responsible for the assassination of"); Arabic news tells it with the noun too
-_ASSASSINATION = re.compile(r"\bassassinated\b|\bassassine(?:e|s|es)?\b|"
-                            r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)?(?:اغتيال|اغتال|اغتالت|اغتيل|اغتيلت|يغتال|تغتال)(?!\w)")
 _ASSASSINATION_GUARDS = ("assassin", "اغتي", "اغتال", "حتف", "مصرع", "a ete")
 # one victim told in the singular: "لقي حتفه/مصرعه" (he met his death), "a été tué/abattu" (was killed)
-_SINGLE_DEATH = re.compile(r"(?<!\w)لقي(?:ت)? (?:\w+ ){0,3}?(?:حتفه|حتفها|مصرعه|مصرعها)(?!\w)|"
-                           r"\ba ete (?:tue|tuee|abattu|abattue|assassine|assassinee)\b")
+# (guard literals, pattern): a pattern is tried only where one of its literals occurs (every match holds one); a
+# pattern with no literal prefix is scanned position by position, so a lead pays only for the scripts it holds
+_DEATH_ONE = _guarded(
+    (("assassin",), r"\bassassinated\b|\bassassine(?:e|s|es)?\b"),
+    (("اغتي", "اغتال"), r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)?(?:اغتيال|اغتال|اغتالت|اغتيل|اغتيلت|يغتال|تغتال)(?!\w)"),
+    (("حتف", "مصرع"), r"(?<!\w)لقي(?:ت)? (?:\w+ ){0,3}?(?:حتفه|حتفها|مصرعه|مصرعها)(?!\w)"),  # "لقي حتفه"
+    (("a ete",), r"\ba ete (?:tue|tuee|abattu|abattue|assassine|assassinee)\b"))
 _FAILED_ASSASSINATION = re.compile(  # attempts, plots, and background (cells, suspects, responsibility)
     r"attempt|survived|escaped|foiled|plot|plann|cell|responsible for|involved in|accused of|suspected of|"
     r"wanted for|linked to|tentative|rescape|dejoue|projet|planifi|cellule|responsable d|soupconne|accuse|"
@@ -68,31 +83,33 @@ _FAILED_ASSASSINATION = re.compile(  # attempts, plots, and background (cells, s
 
 
 # a device found and made safe, hostages freed unharmed: when the report states no toll at all, nobody died
-_NO_HARM = re.compile(r"\b(?:defused|dismantled|deactivated|disarmed|unharmed|unhurt|safely released|foiled|thwarted"
-                      r"|(?:was|were) (?:later |eventually |subsequently )?(?:released|freed|rescued))\b|\bdejoue\w*|"
-                      r"\b(?:a|ont) ete (?:liberee?s?|relachee?s?)\b|(?<!\w)(?:احبط\w*|احباط|افرج\w*|الافراج)(?!\w)|"
-                      r"\bdesamorce\w*|\bsains? et saufs?\b|\bindemnes?\b|"
-                      r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)(?:تفكيك|ابطال|فكك\w*|ابطل\w*)(?!\w)|(?<!\w)سالمين(?!\w)")
-_NO_HARM_GUARDS = ("defused", "dismantled", "deactivated", "disarmed", "unharmed", "unhurt", "safely released",
-                   "foiled", "thwarted", "released", "freed", "rescued", "dejoue", "libere", "relache", "احبط", "احباط",
-                   "افرج", "الافراج",
-                   "desamorc", "et sauf", "indemne", "تفكيك", "ابطال", "فكك", "ابطل", "سالمين")
+_NO_HARM = _guarded(
+    (("defused", "dismantled", "deactivated", "disarmed", "unharmed", "unhurt", "released", "foiled", "thwarted"),
+     r"\b(?:defused|dismantled|deactivated|disarmed|unharmed|unhurt|safely released|foiled|thwarted)\b"),
+    (("released", "freed", "rescued"), r"\b(?:was|were) (?:later |eventually |subsequently )?(?:released|freed|rescued)\b"),
+    (("dejoue",), r"\bdejoue\w*"),
+    (("libere", "relache"), r"\b(?:a|ont) ete (?:liberee?s?|relachee?s?)\b"),
+    (("احبط", "احباط", "افرج", "الافراج"), r"(?<!\w)(?:احبط\w*|احباط|افرج\w*|الافراج)(?!\w)"),
+    (("desamorc", "et sauf", "indemne"), r"\bdesamorce\w*|\bsains? et saufs?\b|\bindemnes?\b"),
+    (("تفكيك", "ابطال", "فكك", "ابطل"), r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)(?:تفكيك|ابطال|فكك\w*|ابطل\w*)(?!\w)"),
+    (("سالمين",), r"(?<!\w)سالمين(?!\w)"))
 # damage told as the outcome ("damaging the building", "des dégâts matériels", "أضرار مادية") in a report that
 # names no casualty at all: the report says what the attack did, and it killed nobody
-_DAMAGE = re.compile(r"\b(?:damag\w*|destroy\w*|set (?:on )?fire|set \w+ ablaze|torched|burn(?:ed|t) down)\b|"
-                     r"\bdegats\b|\bdommages?\b|\bendommag\w*|\bdetrui\w*|"
-                     r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)(?:اضرار|خساير ماديه|تدمير|دمار|احراق|اضرام)(?!\w)")
-_DAMAGE_GUARDS = ("damag", "destroy", "set fire", "on fire", "ablaze", "torched", "burn", "degat", "dommage",
-                  "endommag", "detrui", "اضرار", "خساير", "تدمير", "دمار", "احراق", "اضرام")
-_EXPLODED = re.compile(r"\bexplod|\bblast|\bexplos(?!if|ive)|\bdetonated\b(?! (?:it|them|the device)\b)|انفجر|انفجار")
+_DAMAGE = _guarded(
+    (("damag", "destroy", "set fire", "on fire", "ablaze", "torched", "burn"),
+     r"\b(?:damag\w*|destroy\w*|set (?:on )?fire|set \w+ ablaze|torched|burn(?:ed|t) down)\b"),
+    (("degat", "dommage", "endommag", "detrui"), r"\bdegats\b|\bdommages?\b|\bendommag\w*|\bdetrui\w*"),
+    (("اضرار", "خساير", "تدمير", "دمار", "احراق", "اضرام"),
+     r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)(?:اضرار|خساير ماديه|تدمير|دمار|احراق|اضرام)(?!\w)"))
+_EXPLODED = _guarded(
+    (("explo", "blast", "detonated"), r"\bexplod|\bblast|\bexplos(?!if|ive)|\bdetonated\b(?! (?:it|them|the device)\b)"),
+    (("انفجر", "انفجار"), r"انفجر|انفجار"))
 
 
 def no_harm(lead: str) -> bool:
     """Whether a report that counts nobody says the device was defused or the victims were unharmed (and no
     device exploded), which GTD codes 0 killed and 0 wounded."""
-    if not any(map(lead.__contains__, _NO_HARM_GUARDS)) or not _NO_HARM.search(lead):
-        return False
-    return not _EXPLODED.search(lead)
+    return _found(_NO_HARM, lead) and not _found(_EXPLODED, lead)
 
 
 _ONLY_GUARDS = ("only casualty", "only reported casualty", "only fatality", "only person killed", "other than the",
@@ -109,7 +126,7 @@ def attacker_only(lead: str) -> bool:
 
 def damage(lead: str) -> bool:
     """Whether the lead tells material damage ("damaging the building", "des dégâts", "أضرار مادية")."""
-    return any(map(lead.__contains__, _DAMAGE_GUARDS)) and _DAMAGE.search(lead) is not None
+    return _found(_DAMAGE, lead)
 
 
 # one victim told in the singular after an active verb, whoever it is ("gunmen shot and killed a former district
@@ -140,7 +157,8 @@ def assassination(lead: str) -> bool:
     told in the singular ("لقي حتفه", "a été abattu"), in a sentence with no attempt, plot or survival word."""
     if not any(map(lead.__contains__, _ASSASSINATION_GUARDS)):
         return False
-    for match in (*_ASSASSINATION.finditer(lead), *_SINGLE_DEATH.finditer(lead)):
+    for match in (m for guards, pattern in _DEATH_ONE if any(map(lead.__contains__, guards))
+                  for m in pattern.finditer(lead)):
         start = max((lead.rfind(c, 0, match.start()) for c in _SENTENCE_CHARS), default=-1) + 1
         ends = [e for e in (lead.find(c, match.end()) for c in _SENTENCE_CHARS) if e != -1]
         if not _FAILED_ASSASSINATION.search(lead, start, min(ends) if ends else len(lead)):
