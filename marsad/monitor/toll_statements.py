@@ -67,7 +67,6 @@ _ONLY_ATTACKER = re.compile(
 
 # the verbs of a carried-out assassination (the nouns "assassination", "assassinat" are mostly background:
 # "an assassination cell", "responsible for the assassination of"); Arabic news tells it with the noun too
-_ASSASSINATION_GUARDS = ("assassin", "اغتي", "اغتال", "حتف", "مصرع", "a ete")
 # one victim told in the singular: "لقي حتفه/مصرعه" (he met his death), "a été tué/abattu" (was killed)
 # (guard literals, pattern): a pattern is tried only where one of its literals occurs (every match holds one); a
 # pattern with no literal prefix is scanned position by position, so a lead pays only for the scripts it holds
@@ -76,6 +75,7 @@ _DEATH_ONE = _guarded(
     (("اغتي", "اغتال"), r"(?<!\w)(?:[وف]?(?:ب|ل)?(?:ال)?)?(?:اغتيال|اغتال|اغتالت|اغتيل|اغتيلت|يغتال|تغتال)(?!\w)"),
     (("حتف", "مصرع"), r"(?<!\w)لقي(?:ت)? (?:\w+ ){0,3}?(?:حتفه|حتفها|مصرعه|مصرعها)(?!\w)"),  # "لقي حتفه"
     (("a ete",), r"\ba ete (?:tue|tuee|abattu|abattue|assassine|assassinee)\b"))
+_ASSASSINATION_GUARDS = tuple(guard for guards, _ in _DEATH_ONE for guard in guards)  # any part may match
 _FAILED_ASSASSINATION = re.compile(  # attempts, plots, and background (cells, suspects, responsibility)
     r"attempt|survived|escaped|foiled|plot|plann|cell|responsible for|involved in|accused of|suspected of|"
     r"wanted for|linked to|tentative|rescape|dejoue|projet|planifi|cellule|responsable d|soupconne|accuse|"
