@@ -37,6 +37,8 @@ from marsad.monitor.perpetrators import find_perpetrator
 from marsad.monitor.places import find_places, place_scanner
 from marsad.monitor.themes import themes_from_tokens
 
+from machine import reference_ms
+
 HERE = Path(__file__).resolve().parent
 REPORTS = HERE / "data" / "speed_reports.jsonl"
 
@@ -125,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         batch_ms.append(costs["batch"])
     summary["reports_per_cpu_s"] = round(1000 * len(total_ms) / sum(total_ms))
     summary["batch_reports_per_cpu_s"] = round(1000 * len(batch_ms) / sum(batch_ms))
+    summary["machine_ref_ms"] = reference_ms(15)  # this machine's speed (benchmarks/machine.py)
     print("summary " + " ".join(f"{k}={v}" for k, v in summary.items()))
     return 0
 

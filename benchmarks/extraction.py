@@ -40,6 +40,8 @@ from marsad.monitor.themes import themes_from_tokens
 from marsad.monitor.training.corpora import load_gtd, load_isaf, load_muc, same_city, strip_gtd_date
 from marsad.text import fold
 
+from machine import reference_ms
+
 HERE = Path(__file__).resolve().parent
 CHECKSET = HERE / "data" / "extraction_checkset.jsonl"
 SUMMARY: dict[str, object] = {}
@@ -330,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (max RSS of this process, all data sets loaded) {peak_mb:.0f} MB")
     SUMMARY["peak_mb"] = round(peak_mb)
+    SUMMARY["machine_ref_ms"] = reference_ms(15)  # this machine's speed (benchmarks/machine.py)
     first = ("docs_per_s", "docs_per_s_batch", "load_s", "first_report_s", "extract_mb", "peak_mb")
     order = list(first) + [k for k in SUMMARY if k not in first]
     print("summary " + " ".join(f"{k}={SUMMARY[k]}" for k in order if k in SUMMARY))
