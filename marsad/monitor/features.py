@@ -18,6 +18,8 @@ from operator import itemgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from marsad.monitor.concepts import CONCEPTS
 from marsad.monitor.scanner import folded_text, scan_text
 from marsad.text import ARABIC_RE, fold, tokens
@@ -30,12 +32,15 @@ __all__ = [
     "arabic_forms",
     "NUMBER_WORDS",
     "fold_tokens",
+    "WordVocabulary",
+    "use_vocabulary",
 ]
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 #: a raw word: letters/digits plus the combining marks that fold() drops (Arabic harakat, Latin accents)
 _RAW_WORD = re.compile("[\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
 _FOLD_CACHE: dict[str, tuple[str, ...]] = {}
+_FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 #: ASCII fast path of fold_tokens: word bytes ([A-Za-z0-9_]) lower-cased, every other byte a space
 _ASCII_WORDS = bytes(
@@ -219,6 +224,10 @@ class ConceptMatcher:
             self._pairs[pair] = (done, alive)
         return done, alive
 
+    def entry(self, token: str) -> tuple:
+        """What a position holding ``token`` can give (``()``: no pattern starts with it), from the cache."""
+        return self._cache[token]
+
     def may_mention(self, toks: list[str], concept_ids: frozenset[int]) -> bool:
         """Whether :meth:`find` could give ``toks`` a mention of one of ``concept_ids``: some token starts one
         of their patterns. False means it gives none — a test one C-level pass long (stopping at the first such
@@ -228,14 +237,16 @@ class ConceptMatcher:
             gate = self._gates[concept_ids] = _Gate(self._cache, concept_ids)
         return any(map(gate.__getitem__, toks))
 
-    def find(self, toks: list[str]) -> list[tuple[int, int]]:
-        """(token position, concept id) for every mention in ``toks`` (folded tokens), in text order."""
+    def find(self, toks: list[str], entries: list | None = None) -> list[tuple[int, int]]:
+        """(token position, concept id) for every mention in ``toks`` (folded tokens), in text order;
+        ``entries``: the tokens' entries (:meth:`entry` of each), when the caller has them already."""
         out: list[tuple[int, int]] = []
         n = len(toks)
         pairs = self._pairs
         # every token's entry looked up in C (map), then only the positions whose token starts a pattern
         # visited (compress): most tokens are cached with none, and a Python loop over them all cost more
-        entries = list(map(self._cache.__getitem__, toks))  # a token not cached yet: _Entries.__missing__
+        if entries is None:
+            entries = list(map(self._cache.__getitem__, toks))  # a token not cached yet: _Entries.__missing__
         for i in compress(range(n), entries):
             singles, phrases = entries[i]
             if phrases and i + 1 < n:
@@ -256,6 +267,84 @@ class ConceptMatcher:
         return out
 
 
+class WordVocabulary:
+    """The word features of a linear model: token → row, and the model's bigrams as sorted integer keys (first
+    word's row × vocabulary size + second word's row) aligned with their rows.
+
+    Why here and not in :mod:`marsad.monitor.models`: a report's tokens are looked up in a hash table by
+    :func:`featurise` anyway (for the concepts), and a second probe per token in the model's own 33,000-word
+    table, cold in the CPU's caches by then, cost more than all the model's arithmetic. So, once the model
+    hands its vocabulary over (:func:`use_vocabulary`), the per-token table :func:`featurise` reads holds the
+    token's concept entry and its row together: one probe gives both."""
+
+    __slots__ = ("index", "size", "bigram_keys", "bigram_rows", "_tables")
+
+    def __init__(self, words: list[str]) -> None:
+        self.index: dict[str, int] = {w: i for i, w in enumerate(words)}
+        self.size = n = len(self.index)
+        pairs = sorted((self.index[a] * n + self.index[b], i) for i, w in enumerate(words) if " " in w
+                       for a, b in [w.split(" ", 1)])
+        self.bigram_keys = np.array([k for k, _ in pairs], dtype=np.int64)
+        self.bigram_rows = np.array([r for _, r in pairs], dtype=np.int64)
+        self._tables: dict[int, _Records] = {}
+
+    def records(self, matcher: ConceptMatcher) -> _Records:
+        """token → (``matcher``'s entry, row — or size² for a word out of the vocabulary), once per token."""
+        table = self._tables.get(id(matcher))
+        if table is None:
+            table = self._tables[id(matcher)] = _Records(matcher, self)
+        return table
+
+    def rows(self, tokens: list[str], records: list | None = None) -> np.ndarray:
+        """Distinct rows (ascending, int64) of the unigrams and bigrams of ``tokens``; ``records``: the tokens'
+        records from :meth:`records` (else the vocabulary is looked up)."""
+        n = self.size
+        # a word out of the vocabulary is n * n: every key it takes part in is past the largest bigram key
+        # (n * n - 1), so the search finds none for it and no mask of the pairs is needed
+        ids = np.fromiter(map(self.index.get, tokens, repeat(n * n)) if records is None else map(_SECOND, records),
+                          dtype=np.int64, count=len(tokens))
+        rows = ids[ids < n]
+        table = self.bigram_keys
+        if table.size and ids.size > 1:
+            keys = ids[:-1] * n + ids[1:]
+            pos = np.searchsorted(table, keys)
+            np.minimum(pos, table.size - 1, out=pos)
+            rows = np.concatenate([rows, self.bigram_rows[pos[table[pos] == keys]]])
+        if rows.size < 2:
+            return rows
+        rows.sort()
+        keep = np.empty(rows.size, dtype=bool)
+        keep[0] = True
+        np.not_equal(rows[1:], rows[:-1], out=keep[1:])
+        return rows[keep]
+
+
+class _Records(dict):
+    """token → (concept entry, word row or size²) for one matcher and one vocabulary."""
+
+    __slots__ = ("_matcher", "_vocab")
+
+    def __init__(self, matcher: ConceptMatcher, vocab: WordVocabulary) -> None:
+        super().__init__()
+        self._matcher, self._vocab = matcher, vocab
+
+    def __missing__(self, token: str) -> tuple:
+        vocab = self._vocab
+        record = (self._matcher.entry(token), vocab.index.get(token, vocab.size * vocab.size))
+        if len(self) < 200_000:
+            self[token] = record
+        return record
+
+
+#: the vocabulary :func:`featurise` records rows for (the last model loaded: :func:`use_vocabulary`)
+_VOCABULARY: list[WordVocabulary | None] = [None]
+
+
+def use_vocabulary(vocab: WordVocabulary | None) -> None:
+    """Make :func:`featurise` record the rows of ``vocab`` with each report's features (None: stop)."""
+    _VOCABULARY[0] = vocab
+
+
 @lru_cache(maxsize=4)
 def concept_matcher(lang: str = "any") -> ConceptMatcher:
     """The shared matcher for ``lang`` ("ar", "en", "fr"; anything else matches all three lexicons)."""
@@ -271,6 +360,9 @@ class Features:
     #: concept name → number of mentions (for rules and explanations)
     counts: dict[str, int] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
+    #: the tokens' records in ``vocabulary``'s table (see :class:`WordVocabulary`), or None
+    records: list | None = None
+    vocabulary: WordVocabulary | None = None
 
     @property
     def words(self) -> set[str]:
@@ -335,7 +427,13 @@ def featurise(text: str, title: str | None = None, lang: str = "en") -> Features
     lead_end = title_words + LEAD_WORDS
     matcher = concept_matcher(lang)
     names = matcher.concepts
-    hits = matcher.find(toks)
+    vocab = _VOCABULARY[0]
+    if vocab is None:
+        records = None
+        hits = matcher.find(toks)
+    else:  # one probe per token gives its concept entry and its word rows (see WordVocabulary)
+        records = list(map(vocab.records(matcher).__getitem__, toks))
+        hits = matcher.find(toks, list(map(_FIRST, records)))
     # per hit only C-level work (a Python loop over every mention cost more): mentions counted by concept in
     # first-mention order, then only the lead's hits (text order: a bisect cuts them) and the few casualty
     # concepts visited
@@ -358,4 +456,4 @@ def featurise(text: str, title: str | None = None, lang: str = "en") -> Features
     incident = sum(counts.get(k, 0) for k in ("EXPLOSION", "KILL", "WOUND", "KIDNAP", "ATTACK", "FIREARM"))
     policy = sum(counts.get(k, 0) for k in ("CONFERENCE", "STRATEGY", "STATEMENT", "TRIAL", "AGREEMENT", "COUNTER"))
     concept_feats.add("bal:" + ("inc" if incident > 2 * policy else "pol" if policy > 2 * incident else "mix"))
-    return Features(concepts=sorted(concept_feats), counts=counts, tokens=toks)
+    return Features(concepts=sorted(concept_feats), counts=counts, tokens=toks, records=records, vocabulary=vocab)

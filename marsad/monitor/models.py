@@ -8,7 +8,10 @@ report for every task at once.
 Word features are folded unigrams and adjacent-token bigrams ("suicide bomber" is stored as
 ``"suicide bomber"``: a folded token never holds a space). Both words of a vocabulary bigram are
 vocabulary unigrams, so a report costs one dict probe per token; its bigrams are then found with one
-vectorised search over integer keys (first word's row × vocabulary size + second word's row).
+vectorised search over integer keys (first word's row × vocabulary size + second word's row). The
+vocabulary (:class:`marsad.monitor.features.WordVocabulary`) is handed by :func:`load_models` to
+:func:`marsad.monitor.features.featurise`, whose per-token table then holds each token's row beside its
+concept entry: the probe is the one featurise makes anyway, while the token is still in the CPU's caches.
 
 Two weight sets share the output columns: the *full* model (word + concept features, for English)
 and the *concept-only* model (for Arabic, French and anything else), each with per-task column
@@ -20,13 +23,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
 from marsad.errors import ConfigError
-from marsad.monitor.features import Features
+from marsad.monitor.features import Features, WordVocabulary, use_vocabulary
 
 __all__ = ["LinearModels", "load_models", "MODEL_DIR", "softmax", "sigmoid"]
 
@@ -54,8 +56,8 @@ class LinearModels:
 
     def __init__(self, meta: dict, arrays: dict[str, np.ndarray]):
         self.meta = meta
-        self.word_index = {w: i for i, w in enumerate(meta["words"])}
-        self.bigram_keys, self.bigram_rows = self._bigram_table(meta["words"])
+        self.vocabulary = WordVocabulary(meta["words"])
+        self.word_index = self.vocabulary.index
         self.concept_index = {c: i for i, c in enumerate(meta["concept_features"])}
         self.tasks: dict[str, tuple[int, int, list[str]]] = {
             name: (start, stop, classes) for name, (start, stop, classes) in meta["tasks"].items()
@@ -76,39 +78,17 @@ class LinearModels:
         ci = [self.concept_index[c] for c in feats.concepts if c in self.concept_index]
         out = weights.bias + np.add.reduce(weights.concepts.take(ci, axis=0), axis=0)
         if weights.words is not None:
-            rows = self.word_rows(feats.tokens)
+            if feats.vocabulary is self.vocabulary and feats.records is not None:
+                rows = self.vocabulary.rows(feats.tokens, feats.records)
+            else:
+                rows = self.word_rows(feats.tokens)
             if rows.size:
                 out = out + np.add.reduce(weights.words.take(rows, axis=0), axis=0)
         return out
 
-    def _bigram_table(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted integer keys of the vocabulary's bigrams and, aligned with them, their rows."""
-        index, n = self.word_index, len(words)
-        pairs = sorted((index[a] * n + index[b], i) for i, w in enumerate(words) if " " in w
-                       for a, b in [w.split(" ", 1)])
-        keys = np.array([k for k, _ in pairs], dtype=np.int64)
-        return keys, np.array([r for _, r in pairs], dtype=np.int64)
-
     def word_rows(self, tokens: list[str]) -> np.ndarray:
-        """Distinct vocabulary rows of the unigrams and bigrams of ``tokens`` (folded tokens)."""
-        index, n = self.word_index, len(self.word_index)
-        # a word out of the vocabulary is n * n: every key it takes part in is past the largest bigram key
-        # (n * n - 1), so the search finds none for it and no mask of the pairs is needed
-        ids = np.fromiter(map(index.get, tokens, repeat(n * n)), dtype=np.int64, count=len(tokens))
-        rows = ids[ids < n]
-        table = self.bigram_keys
-        if table.size and ids.size > 1:
-            keys = ids[:-1] * n + ids[1:]
-            pos = np.searchsorted(table, keys)
-            np.minimum(pos, table.size - 1, out=pos)
-            rows = np.concatenate([rows, self.bigram_rows[pos[table[pos] == keys]]])
-        if rows.size < 2:
-            return rows
-        rows.sort()
-        keep = np.empty(rows.size, dtype=bool)
-        keep[0] = True
-        np.not_equal(rows[1:], rows[:-1], out=keep[1:])
-        return rows[keep]
+        """Distinct vocabulary rows (ascending) of the unigrams and bigrams of ``tokens`` (folded tokens)."""
+        return self.vocabulary.rows(tokens)
 
     def task(self, scores: np.ndarray, name: str) -> tuple[np.ndarray, list[str]]:
         """The slice of ``scores`` for task ``name`` and its class names."""
@@ -134,4 +114,6 @@ def load_models(directory: str | None = None) -> LinearModels:
             f"extraction models in {folder} are missing or unreadable ({exc}); "
             "re-create them with scripts/train_extraction.py"
         ) from None
-    return LinearModels(meta, arrays)
+    models = LinearModels(meta, arrays)
+    use_vocabulary(models.vocabulary)  # featurise records this vocabulary's rows from now on
+    return models

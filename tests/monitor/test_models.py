@@ -60,3 +60,14 @@ def test_full_model_adds_bigram_weights_and_concept_model_ignores_words():
     feats = featurise("A car bomb.", lang="en")
     full, concept = models.raw(feats, "en")[0], models.raw(feats, "fr")[0]
     assert full - concept == 1.0 + 2.0 + 4.0
+
+
+def test_rows_from_featurise_records_are_the_vocabulary_lookup():
+    """featurise records the loaded model's rows beside the concepts; they must be what a lookup gives."""
+    models = load_models()
+    for text, title in (("A car bomb exploded near the police station, killing the suicide bomber.", None),
+                        ("Gunmen opened fire on a bus; two were killed and the driver was wounded.", "Bus attack"),
+                        ("", None), ("x", None)):
+        feats = featurise(text, title, lang="en")
+        assert feats.vocabulary is models.vocabulary and feats.records is not None
+        assert np.array_equal(models.vocabulary.rows(feats.tokens, feats.records), models.word_rows(feats.tokens))
