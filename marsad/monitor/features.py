@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from collections import Counter
 from itertools import compress, repeat
 from operator import itemgetter
@@ -34,6 +35,7 @@ __all__ = [
     "fold_tokens",
     "WordVocabulary",
     "use_vocabulary",
+    "use_extra_matcher",
 ]
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -42,6 +44,7 @@ _RAW_WORD = re.compile("[\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-
 _FOLD_CACHE: dict[str, tuple[str, ...]] = {}
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
+_THIRD = itemgetter(2)
 #: ASCII fast path of fold_tokens: word bytes ([A-Za-z0-9_]) lower-cased, every other byte a space
 _ASCII_WORDS = bytes(
     (b + 32 if 65 <= b <= 90 else b) if (48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122 or b == 95) else 32
@@ -228,7 +231,7 @@ class ConceptMatcher:
         """What a position holding ``token`` can give (``()``: no pattern starts with it), from the cache."""
         return self._cache[token]
 
-    def may_mention(self, toks: list[str], concept_ids: frozenset[int]) -> bool:
+    def may_mention(self, toks: Iterable[str], concept_ids: frozenset[int]) -> bool:
         """Whether :meth:`find` could give ``toks`` a mention of one of ``concept_ids``: some token starts one
         of their patterns. False means it gives none — a test one C-level pass long (stopping at the first such
         token), for callers that need only some concepts and seldom find them."""
@@ -286,13 +289,15 @@ class WordVocabulary:
                        for a, b in [w.split(" ", 1)])
         self.bigram_keys = np.array([k for k, _ in pairs], dtype=np.int64)
         self.bigram_rows = np.array([r for _, r in pairs], dtype=np.int64)
-        self._tables: dict[int, _Records] = {}
+        self._tables: dict[tuple[int, int], _Records] = {}
 
-    def records(self, matcher: ConceptMatcher) -> _Records:
-        """token → (``matcher``'s entry, row — or size² for a word out of the vocabulary), once per token."""
-        table = self._tables.get(id(matcher))
+    def records(self, matcher: ConceptMatcher, extra: ConceptMatcher | None = None) -> _Records:
+        """token → (``matcher``'s entry, row — or size² for a word out of the vocabulary, ``extra``'s entry or
+        None), worked out once per token."""
+        key = (id(matcher), id(extra))
+        table = self._tables.get(key)
         if table is None:
-            table = self._tables[id(matcher)] = _Records(matcher, self)
+            table = self._tables[key] = _Records(matcher, self, extra)
         return table
 
     def rows(self, tokens: list[str], records: list | None = None) -> np.ndarray:
@@ -320,17 +325,19 @@ class WordVocabulary:
 
 
 class _Records(dict):
-    """token → (concept entry, word row or size²) for one matcher and one vocabulary."""
+    """token → (concept entry, word row or size², extra entry) for one matcher, one vocabulary and one extra
+    matcher (or None)."""
 
-    __slots__ = ("_matcher", "_vocab")
+    __slots__ = ("_matcher", "_vocab", "_extra")
 
-    def __init__(self, matcher: ConceptMatcher, vocab: WordVocabulary) -> None:
+    def __init__(self, matcher: ConceptMatcher, vocab: WordVocabulary, extra: ConceptMatcher | None) -> None:
         super().__init__()
-        self._matcher, self._vocab = matcher, vocab
+        self._matcher, self._vocab, self._extra = matcher, vocab, extra
 
     def __missing__(self, token: str) -> tuple:
-        vocab = self._vocab
-        record = (self._matcher.entry(token), vocab.index.get(token, vocab.size * vocab.size))
+        vocab, extra = self._vocab, self._extra
+        record = (self._matcher.entry(token), vocab.index.get(token, vocab.size * vocab.size),
+                  None if extra is None else extra.entry(token))
         if len(self) < 200_000:
             self[token] = record
         return record
@@ -343,6 +350,18 @@ _VOCABULARY: list[WordVocabulary | None] = [None]
 def use_vocabulary(vocab: WordVocabulary | None) -> None:
     """Make :func:`featurise` record the rows of ``vocab`` with each report's features (None: stop)."""
     _VOCABULARY[0] = vocab
+
+
+#: language → a second lexicon's matcher whose entries :func:`featurise` records too (:func:`use_extra_matcher`)
+_EXTRA: list[Callable[[str], ConceptMatcher] | None] = [None]
+
+
+def use_extra_matcher(matcher_for: Callable[[str], ConceptMatcher] | None) -> None:
+    """Make :func:`featurise` also give each token's entry in ``matcher_for(lang)`` (``Features.extra_entries``),
+    while the token is in the CPU's caches: :mod:`marsad.monitor.themes` registers its lexicon's matcher, so
+    its pass over the tokens, later and cold, costs no hash probe per token. Needs a vocabulary
+    (:func:`use_vocabulary`): the entries ride in the same per-token table."""
+    _EXTRA[0] = matcher_for
 
 
 @lru_cache(maxsize=4)
@@ -363,6 +382,9 @@ class Features:
     #: the tokens' records in ``vocabulary``'s table (see :class:`WordVocabulary`), or None
     records: list | None = None
     vocabulary: WordVocabulary | None = None
+    #: the tokens' entries in ``extra_matcher`` (see :func:`use_extra_matcher`), or None
+    extra_entries: list | None = None
+    extra_matcher: ConceptMatcher | None = None
 
     @property
     def words(self) -> set[str]:
@@ -427,13 +449,17 @@ def featurise(text: str, title: str | None = None, lang: str = "en") -> Features
     lead_end = title_words + LEAD_WORDS
     matcher = concept_matcher(lang)
     names = matcher.concepts
-    vocab = _VOCABULARY[0]
+    vocab, extra_for = _VOCABULARY[0], _EXTRA[0]
+    extra = extra_entries = None
     if vocab is None:
         records = None
         hits = matcher.find(toks)
-    else:  # one probe per token gives its concept entry and its word rows (see WordVocabulary)
-        records = list(map(vocab.records(matcher).__getitem__, toks))
+    else:  # one probe per token gives its concept entry, its word row and its extra entry (see WordVocabulary)
+        extra = None if extra_for is None else extra_for(lang)
+        records = list(map(vocab.records(matcher, extra).__getitem__, toks))
         hits = matcher.find(toks, list(map(_FIRST, records)))
+        if extra is not None:
+            extra_entries = list(map(_THIRD, records))
     # per hit only C-level work (a Python loop over every mention cost more): mentions counted by concept in
     # first-mention order, then only the lead's hits (text order: a bisect cuts them) and the few casualty
     # concepts visited
@@ -456,4 +482,5 @@ def featurise(text: str, title: str | None = None, lang: str = "en") -> Features
     incident = sum(counts.get(k, 0) for k in ("EXPLOSION", "KILL", "WOUND", "KIDNAP", "ATTACK", "FIREARM"))
     policy = sum(counts.get(k, 0) for k in ("CONFERENCE", "STRATEGY", "STATEMENT", "TRIAL", "AGREEMENT", "COUNTER"))
     concept_feats.add("bal:" + ("inc" if incident > 2 * policy else "pol" if policy > 2 * incident else "mix"))
-    return Features(concepts=sorted(concept_feats), counts=counts, tokens=toks, records=records, vocabulary=vocab)
+    return Features(concepts=sorted(concept_feats), counts=counts, tokens=toks, records=records, vocabulary=vocab,
+                    extra_entries=extra_entries, extra_matcher=extra)

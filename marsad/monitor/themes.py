@@ -10,11 +10,12 @@ A theme fires when every term group of one of its rules is mentioned within WIND
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import compress
 
 from marsad.model.vocab import THEMES
-from marsad.monitor.features import ConceptMatcher, fold_tokens
+from marsad.monitor.features import ConceptMatcher, Features, fold_tokens, use_extra_matcher
 
-__all__ = ["THEME_TERMS", "THEME_RULES", "WINDOW", "find_themes", "themes_from_tokens"]
+__all__ = ["THEME_TERMS", "THEME_RULES", "WINDOW", "find_themes", "themes_from_features", "themes_from_tokens"]
 
 #: how many words apart the term groups of one rule may be
 WINDOW = 30
@@ -145,6 +146,9 @@ def _matcher(lang: str) -> ConceptMatcher:
     return ConceptMatcher(THEME_TERMS, langs)
 
 
+# featurise records each token's entry in this lexicon too, while the token is in the CPU's caches
+use_extra_matcher(_matcher)
+
 #: the first term group of every rule: a rule holds only when its first group is mentioned
 _FIRST_GROUPS = frozenset(rule[0] for rules in THEME_RULES.values() for rule in rules)
 
@@ -175,15 +179,19 @@ def _rule_holds(groups: tuple[str, ...], positions: dict[str, list[int]]) -> boo
     return False
 
 
-def themes_from_tokens(toks: list[str], lang: str) -> list[str]:
-    """Themes (vocabulary order) of a report given as folded tokens."""
+def themes_from_tokens(toks: list[str], lang: str, entries: list | None = None) -> list[str]:
+    """Themes (vocabulary order) of a report given as folded tokens (``entries``: the tokens' entries in this
+    language's matcher, when featurise recorded them)."""
     matcher = _matcher(lang)
-    # most reports mention none of the rules' first groups (drones, borders, children…): no theme, and one
-    # cheap pass over the tokens says so without matching every term
-    if not matcher.may_mention(toks, _first_group_ids(lang)):
-        return []
+    if entries is None:
+        # most reports mention none of the rules' first groups (drones, borders, children…): no theme, and
+        # one cheap pass over the tokens says so without matching every term
+        if not matcher.may_mention(toks, _first_group_ids(lang)):
+            return []
+    elif not matcher.may_mention(compress(toks, entries), _first_group_ids(lang)):
+        return []  # the same question, asked of the few tokens that start a term
     positions: dict[str, list[int]] = {}
-    for pos, cid in matcher.find(toks):
+    for pos, cid in matcher.find(toks, entries):
         positions.setdefault(matcher.concepts[cid], []).append(pos)
     if not positions:
         return []
@@ -194,6 +202,13 @@ def themes_from_tokens(toks: list[str], lang: str) -> list[str]:
                 found.append(name)
                 break
     return found
+
+
+def themes_from_features(feats: Features, lang: str) -> list[str]:
+    """Themes of a featurised report: :func:`themes_from_tokens`, with the entries featurise recorded for
+    ``lang`` when it did (no second hash probe per token)."""
+    entries = feats.extra_entries if feats.extra_matcher is _matcher(lang) else None
+    return themes_from_tokens(feats.tokens, lang, entries)
 
 
 def find_themes(text: str, lang: str = "other", title: str | None = None) -> list[str]:

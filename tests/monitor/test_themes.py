@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from marsad.model.vocab import THEMES
-from marsad.monitor.themes import THEME_RULES, THEME_TERMS, WINDOW, find_themes
+from marsad.monitor.features import featurise
+from marsad.monitor.models import load_models
+from marsad.monitor.themes import (THEME_RULES, THEME_TERMS, WINDOW, find_themes, themes_from_features,
+                                   themes_from_tokens)
 
 CASES = [
     ("drones", "en", "An armed drone struck the airbase overnight."),
@@ -70,3 +73,17 @@ def test_themes_come_in_vocabulary_order():
     text = "An armed drone attacked a crowded market near the border, militants said."
     found = find_themes(text, "en")
     assert found == [n for n in THEMES.names if n in found] and len(found) >= 2
+
+
+def test_themes_from_features_agree_with_themes_from_tokens():
+    """featurise records each token's theme entry once a model vocabulary is loaded; the themes found from
+    those entries must be the themes found from the tokens alone."""
+    load_models()  # hands its vocabulary to featurise: records (and theme entries) from now on
+    texts = [(lang, text) for _, lang, text in CASES] + [("en", "Nothing happened at the bakery."), ("fr", ""),
+                                                          ("ar", "اجتماع وزاري حول الميزانية")]
+    for lang, text in texts:
+        feats = featurise(text, "Un titre" if lang == "fr" else None, lang)
+        assert feats.extra_entries is not None and len(feats.extra_entries) == len(feats.tokens)
+        assert themes_from_features(feats, lang) == themes_from_tokens(feats.tokens, lang), text
+    feats = featurise("An armed drone struck the airbase.", lang="en")
+    assert themes_from_features(feats, "fr") == themes_from_tokens(feats.tokens, "fr")  # other language: no reuse
