@@ -149,6 +149,8 @@ class ConceptMatcher:
         self._lengths = sorted({len(s) for s in self._prefix})
         #: ids of the casualty concepts whose mentions count as "numbered" when a number is near
         self.numbered = frozenset(cid for cid, name in enumerate(self.concepts) if name in _NUMBERED)
+        #: per concept id, the names of its features: in the lead, numbered, mentioned, twice, four times
+        self.tags = tuple(tuple(f"{kind}:{name}" for kind in ("t", "n", "c", "c2", "c4")) for name in self.concepts)
         self._cache: dict[str, tuple] = _Entries(self._entry)
         self._pairs: dict[tuple[str, str], tuple] = {}
         self._gates: dict[frozenset[int], _Gate] = {}
@@ -464,23 +466,27 @@ def featurise(text: str, title: str | None = None, lang: str = "en") -> Features
     # first-mention order, then only the lead's hits (text order: a bisect cuts them) and the few casualty
     # concepts visited
     cids = list(map(_SECOND, hits))
-    counts = {names[cid]: c for cid, c in Counter(cids).items()}
-    concept_feats = {"t:" + names[cid] for cid in cids[:bisect_left(hits, (lead_end,))]}
+    counted = Counter(cids)
+    counts = {names[cid]: c for cid, c in counted.items()}
+    # the feature names are made once per concept (matcher.tags), not concatenated per report
+    tags = matcher.tags
+    concept_feats = {tags[cid][0] for cid in cids[:bisect_left(hits, (lead_end,))]}
     numbered = matcher.numbered
     if not numbered.isdisjoint(cids):
         for pos, cid in hits:
             if cid in numbered and _near(pos, toks):
-                concept_feats.add("n:" + names[cid])
-    for name, c in counts.items():
-        concept_feats.add("c:" + name)
+                concept_feats.add(tags[cid][1])
+    for cid, c in counted.items():
+        tag = tags[cid]
+        concept_feats.add(tag[2])
         if c >= 2:
-            concept_feats.add("c2:" + name)
-        if c >= 4:
-            concept_feats.add("c4:" + name)
+            concept_feats.add(tag[3])
+            if c >= 4:
+                concept_feats.add(tag[4])
     n = len(toks)
-    concept_feats.add("len:" + ("s" if n < 60 else "m" if n < 250 else "l" if n < 700 else "xl"))
+    concept_feats.add("len:s" if n < 60 else "len:m" if n < 250 else "len:l" if n < 700 else "len:xl")
     incident = sum(counts.get(k, 0) for k in ("EXPLOSION", "KILL", "WOUND", "KIDNAP", "ATTACK", "FIREARM"))
     policy = sum(counts.get(k, 0) for k in ("CONFERENCE", "STRATEGY", "STATEMENT", "TRIAL", "AGREEMENT", "COUNTER"))
-    concept_feats.add("bal:" + ("inc" if incident > 2 * policy else "pol" if policy > 2 * incident else "mix"))
+    concept_feats.add("bal:inc" if incident > 2 * policy else "bal:pol" if policy > 2 * incident else "bal:mix")
     return Features(concepts=sorted(concept_feats), counts=counts, tokens=toks, records=records, vocabulary=vocab,
                     extra_entries=extra_entries, extra_matcher=extra)
