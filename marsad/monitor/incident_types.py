@@ -35,15 +35,24 @@ class IncidentTypes:
     probabilities: dict[str, float]
 
 
+#: SECOND_LABEL as the float32 the probabilities are: numpy compares a float32 with a Python float in float32
+_SECOND_LABEL_F32 = float(np.float32(SECOND_LABEL))
+
+
 def _labels(scores: np.ndarray, classes: list[str], probs: dict[str, float]) -> list[str]:
+    """The most likely class, then up to two more reaching SECOND_LABEL. The float32 softmax and the argsort
+    (its order of ties) stay numpy's; the few values read from them are read as Python numbers, once (a
+    numpy scalar costs more to index, compare and convert than the whole list of 9-22 classes)."""
     p = softmax(scores)
-    order = np.argsort(-p)
-    out = [classes[order[0]]]
-    probs[classes[order[0]]] = round(float(p[order[0]]), 4)
-    for k in order[1:3]:
-        if p[k] >= SECOND_LABEL and classes[k] != "Unknown":
+    top = np.argsort(-p)[:3].tolist()
+    values = p.tolist()  # float32 values, exactly, as Python floats
+    first = classes[top[0]]
+    out = [first]
+    probs[first] = round(values[top[0]], 4)
+    for k in top[1:]:
+        if values[k] >= _SECOND_LABEL_F32 and classes[k] != "Unknown":
             out.append(classes[k])
-            probs[classes[k]] = round(float(p[k]), 4)
+            probs[classes[k]] = round(values[k], 4)
     return out
 
 

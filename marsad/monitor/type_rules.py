@@ -23,6 +23,8 @@ folded tokens and one pass of one compiled regex per language (no per-token Pyth
 from __future__ import annotations
 
 import re
+from re import _constants as _sre
+from re import _parser as _sre_parser
 
 __all__ = ["evidence", "apply_rules", "could_apply", "RULES"]
 
@@ -72,8 +74,78 @@ _LEX: dict[str, dict[str, str]] = {
 def _compile(lang: str) -> re.Pattern:
     parts = [f"(?P<{name}>{forms[lang]})" for name, forms in _LEX.items()]
     # a word starts after a space (the text searched is " " + the joined tokens, which hold no whitespace): a
-    # literal first character lets the engine skip to the next space, where "(?<!\S)" tried every position
-    return re.compile(r" (?:" + "|".join(parts) + r")(?!\S)")
+    # literal first character lets the engine skip to the next space, where "(?<!\S)" tried every position.
+    # At a space, a look-ahead of the first letters any match can start with (a trie: the engine rejects a
+    # word by its first letter or two) costs less than trying each alternative; it matches nothing, so the
+    # matches are the same
+    body = "(?:" + "|".join(parts) + r")(?!\S)"
+    return re.compile(" " + _lookahead(_starts(_sre_parser.parse(body), _START_CHARS)) + body)
+
+
+_START_CHARS = 4  # the look-ahead reads this many characters of a word at most
+
+
+def _starts(items, k: int) -> set[tuple[str, bool]]:
+    """(prefix, open) pairs such that every match of the parsed pattern ``items`` starts with one of the
+    prefixes (at most ``k`` characters); ``open``: the prefix is the whole match so far, what follows may
+    extend it. Anything not understood (``\\w``, classes with ranges…) ends a prefix where it stands, which
+    only widens the look-ahead."""
+    res = {("", True)}
+    for op, av in items:
+        if not any(o for _, o in res):
+            break
+        res = _then(res, _item(op, av, k), k)
+    return res
+
+
+def _then(res: set[tuple[str, bool]], nxt: set[tuple[str, bool]], k: int) -> set[tuple[str, bool]]:
+    out = {(r, o) for r, o in res if not o}
+    for r, _ in (pair for pair in res if pair[1]):
+        for c, co in nxt:
+            out.add(((r + c)[:k], co and len(r + c) < k))
+    return out
+
+
+def _item(op, av, k: int) -> set[tuple[str, bool]]:
+    """The prefixes of one parsed element (see :func:`_starts`)."""
+    if op is _sre.LITERAL:
+        return {(chr(av), True)}
+    if op is _sre.IN and all(o is _sre.LITERAL for o, _ in av):
+        return {(chr(a), True) for _, a in av}
+    if op is _sre.SUBPATTERN:
+        return _starts(av[-1], k)
+    if op is _sre.BRANCH:
+        return {pair for alt in av[1] for pair in _starts(alt, k)}
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        low, high, sub = av
+        one, out, cur = _starts(sub, k), set(), {("", True)}
+        times = min(high, k + 1)  # past k repeats, every prefix is k long (or the repeat matched nothing)
+        for n in range(times + 1):
+            if n >= low:
+                out |= cur
+            cur = _then(cur, one, k) if n < times else cur
+        return out | ({(r, False) for r, _ in cur} if high > times else set())
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return {("", True)}  # zero width
+    return {("", False)}
+
+
+def _lookahead(prefixes: set[tuple[str, bool]]) -> str:
+    """A look-ahead matching where one of ``prefixes`` starts, as a trie by first letter; "" if one is empty."""
+    words = {w for w, _ in prefixes}
+    if "" in words:
+        return ""
+    return "(?=" + _trie(sorted(words)) + ")"
+
+
+def _trie(words: list[str]) -> str:
+    if "" in words:
+        return ""
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[0], []).append(word[1:])
+    alts = [re.escape(head) + (f"(?:{rest})" if (rest := _trie(tails)) else "") for head, tails in heads.items()]
+    return "|".join(alts) if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 _PATTERNS = {lang: _compile(lang) for lang in ("ar", "en", "fr")}

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from re import _parser
+
 import pytest
 
 from marsad.monitor.features import fold_tokens
 from marsad.monitor.incident_types import classify_types
-from marsad.monitor.type_rules import ENABLED, RULES, apply_rules, evidence
+from marsad.monitor.type_rules import _LEX, _PATTERNS, ENABLED, RULES, _lookahead, _starts, apply_rules, evidence
+
+parse = _parser.parse
 
 
 def _evidence(text: str, lang: str) -> set[str]:
@@ -88,3 +93,36 @@ def test_disabled_rules_do_not_fire():
 )
 def test_classify_types_follows_stated_evidence(text, lang, attack):
     assert classify_types(text, lang=lang).attack_types[0] == attack
+
+
+def _ungated(lang: str) -> re.Pattern:
+    """The evidence pattern without its look-ahead of first letters (what it was before that gate)."""
+    return re.compile(r" (?:" + "|".join(f"(?P<{name}>{forms[lang]})" for name, forms in _LEX.items()) + r")(?!\S)")
+
+
+_WORDS = {lang: sorted({w for forms in _LEX.values() for w in re.findall(r"[^\W\d_]+(?: [^\W\d_]+)*", forms[lang])})
+          for lang in ("ar", "en", "fr")}
+
+
+_CLITICS, _ENDINGS = ("", "و", "ال", "وال", "ب", "s"), ("", "s", "ed", "ing", " ", " 47", " x")
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "fr"])
+def test_the_first_letters_look_ahead_changes_no_match(lang):
+    # every word and phrase of the lexicon, whole and cut, with clitics and endings, alone and after another:
+    # the gate must let every real start through
+    gated, plain = _PATTERNS[lang], _ungated(lang)
+    texts = [f" {head}{w[:n]}{end}" for w in _WORDS[lang] for n in range(1, len(w) + 1)
+             for head in _CLITICS for end in _ENDINGS]
+    texts += [a + b for a, b in zip(texts, reversed(texts))]
+    assert sum(1 for t in texts if plain.search(t)) > len(texts) // 50  # the texts do hold matches
+    for text in texts:
+        assert [(m.span(), m.lastgroup) for m in gated.finditer(text)] == \
+            [(m.span(), m.lastgroup) for m in plain.finditer(text)], text
+
+
+def test_the_look_ahead_reads_first_letters():
+    assert "(?=" in _PATTERNS["en"].pattern
+    assert _lookahead(_starts(parse("kid|ab?c"), 3)) == "(?=(?:a(?:(?:b(?:c)|c))|k(?:i(?:d))))"
+    assert _lookahead(_starts(parse(r"x\w+|yz"), 3)) == "(?=(?:x|y(?:z)))"  # \w ends a prefix where it stands
+    assert _lookahead(_starts(parse(r"\w+"), 3)) == ""  # no first letter known: no gate
