@@ -53,8 +53,9 @@ def _counts(result: PipelineResult) -> str:
             f"failed {result.failed}")
 
 
-def _pipeline(settings: Settings, engine: Engine, broker=None) -> Pipeline:
-    return Pipeline(engine, settings, dispatcher=dispatcher_from_settings(settings, broker=broker))
+def _pipeline(settings: Settings, engine: Engine, broker=None, *, extract_processes: int | None = None) -> Pipeline:
+    return Pipeline(engine, settings, dispatcher=dispatcher_from_settings(settings, broker=broker),
+                    extract_processes=extract_processes)
 
 
 def monitor(
@@ -62,11 +63,15 @@ def monitor(
     once: Annotated[bool, typer.Option("--once", help="Poll the due sources, process everything queued, print "
                                                       "the counts and exit.")] = False,
     poll: Annotated[bool, typer.Option("--poll/--no-poll", help="Poll the sources (off: only the queue).")] = True,
+    extract_processes: Annotated[Optional[int], typer.Option(
+        "--extract-processes", min=0, max=64, show_default=False,
+        help="Processes that extract the next batch while this one is filed, so one pipeline uses several cores "
+             "(default: the pipeline_extract_processes setting, 0: none).")] = None,
     data_dir: DataDirOption = None,
     database_url: DatabaseUrlOption = None,
 ) -> None:
     """Run the monitoring pipeline until stopped (Ctrl-C or SIGTERM), or once with --once."""
-    settings = settings_for(ctx, data_dir, database_url)
+    settings = settings_for(ctx, data_dir, database_url, pipeline_extract_processes=extract_processes)
     engine = engine_for(ctx, settings)
     upgrade(engine)
     pipeline = _pipeline(settings, engine)
@@ -195,7 +200,8 @@ def up(
     typer.echo(f"Database ready at revision {report.revision} ({report.added} reference objects added).")
     notes = _ensure_admin(engine, settings, admin, admin_country)
     application = create_app(settings, engine=engine)
-    pipeline = _pipeline(settings, engine, broker=application.state.alert_broker)
+    # the pipeline runs in a thread beside the web server here: no forked extraction processes
+    pipeline = _pipeline(settings, engine, broker=application.state.alert_broker, extract_processes=0)
     stop = threading.Event()
     threads = [threading.Thread(target=pipeline.run_forever, args=(stop,), name="marsad-pipeline", daemon=True)]
     pending = not_yet_queued(engine, sample_items()) if sample else []

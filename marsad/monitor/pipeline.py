@@ -31,7 +31,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
@@ -41,17 +41,17 @@ from sqlalchemy import Engine, bindparam, select, update
 from marsad.access.context import Viewer, load_viewer
 from marsad.access.setup import REGIONAL_COLLECTION
 from marsad.config import Settings
-from marsad.errors import ConfigError, MarsadError, NotFound
+from marsad.errors import ConfigError, NotFound
 from marsad.monitor.alerts import AlertIncident, PendingAlert, SubscriptionIndex, public_base_url, record_batch_alerts
 from marsad.monitor.collect import poll_due
 from marsad.monitor.delivery import Dispatcher, dispatcher_from_settings, redeliver_due
-from marsad.monitor.extract import extract, extract_batch, extract_report
-from marsad.monitor.filing_batch import TextKeys, file_reports, text_keys
+from marsad.monitor.extract import extract
+from marsad.monitor.filing_batch import TextKeys, file_reports
 from marsad.monitor.incident_files import FiledReport
-from marsad.monitor.near_duplicates import Fingerprint, find_duplicates, fingerprint, record_fingerprints
+from marsad.monitor.near_duplicates import find_duplicates, record_fingerprints
+from marsad.monitor.preparing import Prepared, Preparers, describe, prepared_batch
 from marsad.monitor.queue import DEFAULT_LEASE_SECONDS, DEFAULT_MAX_ATTEMPTS, QueuedItem, claim, fail
-from marsad.monitor.reports import ItemMarking, apply_officer_fields, item_marking, report_id_of, report_object
-from marsad.monitor.similarity import signature_of_words, words
+from marsad.monitor.reports import ItemMarking, report_id_of, report_object
 from marsad.monitor.subscriptions import active_subscriptions
 from marsad.store.collections import get_collection
 from marsad.store.pipeline_items import among, pipeline_items
@@ -96,18 +96,6 @@ class PipelineResult:
 
 
 @dataclass
-class _Prepared:
-    """A claimed item after the CPU work: its marking, extraction record and fingerprint (or what went wrong)."""
-
-    queued: QueuedItem
-    marking: ItemMarking | None = None
-    record: dict | None = None
-    fingerprint: Fingerprint | None = None
-    keys: TextKeys | None = None
-    error: str | None = None
-
-
-@dataclass
 class _Batch:
     """What one write transaction stores (per collection, by id and version) and the incidents to alert on."""
 
@@ -120,64 +108,21 @@ class _Batch:
             kept[(obj["id"], obj.get("modified"))] = obj
 
 
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, MarsadError):
-        return exc.message
-    return f"{exc.__class__.__name__}: {exc}"
-
-
-def _extracted(batch: Sequence[QueuedItem]) -> list[dict | None]:
-    """The extraction records of a batch, read together (``extract_batch`` runs each reader over a dozen
-    reports at a time, which keeps the readers' tables in the CPU caches: about 1.5x faster than one by one);
-    None for an item whose report cannot be built, or for all of them if the batch read fails, so that
-    :func:`_prepare` reads those one by one and a bad item fails alone."""
-    reports: list[Mapping | None] = []
-    for queued in batch:
-        try:
-            reports.append(queued.item.as_report())
-        except Exception:  # noqa: BLE001 - _prepare reports this item's own error
-            reports.append(None)
-    try:
-        records = iter(extract_batch([r for r in reports if r is not None]))
-    except Exception:  # noqa: BLE001 - fall back to one by one
-        log.exception("batch extraction failed; extracting item by item")
-        return [None] * len(batch)
-    return [next(records) if r is not None else None for r in reports]
-
-
-def _prepare(queued: QueuedItem, record: dict | None = None) -> _Prepared:
-    """Marking, extraction (officer fields over machine fields) and fingerprint of one item; never raises.
-    ``record`` is the item's extraction when the batch was read together."""
-    item = queued.item
-    try:
-        marking = item_marking(item)
-        if record is None:
-            record = extract_report(item.as_report())
-        if "error" in record:
-            return _Prepared(queued, error=f"extraction refused the item: {record['error']}")
-        record = apply_officer_fields(record, item.metadata.get("fields"))
-        title_words, text_words = words(item.title), words(item.text)  # folded once for both signatures
-        printed = fingerprint(item, signature_of_words(text_words if item.text else title_words))
-        keys = text_keys(item.title, item.text, printed.signature if item.text else None,
-                         title_words + text_words) if record.get("is_incident") else None
-        return _Prepared(queued, marking, record, printed, keys)
-    except Exception as exc:  # noqa: BLE001 - one bad item must not stop its batch
-        log.exception("item %s could not be prepared", queued.id)
-        return _Prepared(queued, error=_describe(exc))
-
-
 class Pipeline:
     """Processes the queue: :meth:`run_once` until it is empty, :meth:`run_forever` as a service.
 
     ``worker`` names this process in leases (default: host, pid and a random suffix); ``deliver`` sends the
     recorded alerts after each batch (False: record only, e.g. for tests and benchmarks); the batch's reports are
     filed together by :func:`marsad.monitor.filing_batch.file_reports` (the same outcome as one by one, with a
-    few statements per batch), or one by one by ``filer`` when one is given.
+    few statements per batch), or one by one by ``filer`` when one is given. ``extract_processes`` (default: the
+    ``pipeline_extract_processes`` setting) extraction processes prepare the next batch while this one files
+    (:class:`marsad.monitor.preparing.Preparers`); leave it 0 in a process that already runs other threads (``marsad up``): they are forked.
     """
 
     def __init__(self, engine: Engine, settings: Settings, *, worker: str | None = None, batch_size: int = 200,
                  deliver: bool = True, dispatcher: Dispatcher | None = None, filer: Filer | None = None,
-                 lease_seconds: float = DEFAULT_LEASE_SECONDS, max_attempts: int = DEFAULT_MAX_ATTEMPTS):
+                 lease_seconds: float = DEFAULT_LEASE_SECONDS, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+                 extract_processes: int | None = None):
         self.engine, self.settings = engine, settings
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batch_size, self.deliver = max(1, batch_size), deliver
@@ -188,6 +133,8 @@ class Pipeline:
         self._collections: dict[str, str] = {}
         self._source_names: dict[int, str] = {}
         self._statistics = _Statistics(engine)
+        self._preparers = Preparers(settings.pipeline_extract_processes if extract_processes is None
+                                     else extract_processes)
 
     # -- the loop ------------------------------------------------------------------------------------------
     def run_once(self) -> PipelineResult:
@@ -195,11 +142,27 @@ class Pipeline:
         self.check_ready()
         settle_heap()
         total = PipelineResult()
-        while batch := claim(self.engine, self.worker, self.batch_size, lease_seconds=self.lease_seconds,
-                             max_attempts=self.max_attempts):
-            total.add(self.process(batch))
-        self._statistics.wait()
-        return total
+        self._preparers.start()
+        try:
+            if not self._preparers.pooled:
+                while batch := self._claim(self.batch_size):
+                    total.add(self.process(batch))
+                return total
+            ahead = None  # the claimed batch being prepared while the one before it files
+            while True:
+                batch = self._claim(self.batch_size)
+                following = (batch, self._preparers.submit(batch)) if batch else None
+                if ahead is not None:
+                    total.add(self._store(ahead[0], ahead[1]()))
+                if following is None:
+                    return total
+                ahead = following
+        finally:
+            self._preparers.close()
+            self._statistics.wait()
+
+    def _claim(self, size: int) -> list[QueuedItem]:
+        return claim(self.engine, self.worker, size, lease_seconds=self.lease_seconds, max_attempts=self.max_attempts)
 
     def run_forever(self, stop: threading.Event, *, poll_sources: bool = True, idle_sleep: float = 0.5,
                     poll_every: float = 5.0, batch_size: int | None = None) -> None:
@@ -218,9 +181,11 @@ class Pipeline:
         if threading.current_thread() is threading.main_thread():  # before the models load (seconds when busy)
             restore = signal.signal(signal.SIGTERM, lambda *_: stop.set())
         last_poll = float("-inf")
+        ahead = None  # with extraction processes: the claimed batch being prepared while the one before files
         try:
             self.check_ready()
             settle_heap()
+            self._preparers.start()
             while not stop.is_set():
                 busy = False
                 try:
@@ -228,17 +193,25 @@ class Pipeline:
                         last_poll = time.monotonic()
                         poll_due(self.engine)
                     redeliver_due(self.engine, self.dispatcher, enabled=self.deliver)  # H7: due webhook/e-mail alerts
-                    batch = claim(self.engine, self.worker, size, lease_seconds=self.lease_seconds,
-                                  max_attempts=self.max_attempts)
-                    if batch:
-                        self.process(batch)
-                        busy = True
+                    batch = self._claim(size)
+                    if not self._preparers.pooled:
+                        if batch:
+                            self.process(batch)
+                    else:
+                        following = (batch, self._preparers.submit(batch)) if batch else None
+                        current, ahead = ahead, following
+                        if current is not None:
+                            self._store(current[0], current[1]())
+                    busy = bool(batch)
                     size = _next_size(size, len(batch), live, max(live, self.batch_size))
                 except Exception:  # noqa: BLE001 - the service outlives a failed round (database restart…)
                     log.exception("pipeline round failed; retrying")
-                if not busy:
+                if not busy and ahead is None:
                     stop.wait(idle_sleep)
+            if ahead is not None:  # claimed and prepared: file it rather than leave it to a lease running out
+                self._store(ahead[0], ahead[1]())
         finally:
+            self._preparers.close()
             self._statistics.wait()
             if restore is not None:
                 signal.signal(signal.SIGTERM, restore)
@@ -254,7 +227,10 @@ class Pipeline:
     # -- one batch -----------------------------------------------------------------------------------------
     def process(self, batch: Sequence[QueuedItem]) -> PipelineResult:
         """Prepare, file and store one claimed batch; returns what was done (failures included)."""
-        prepared = [_prepare(q, r) for q, r in zip(batch, _extracted(batch))]
+        return self._store(batch, prepared_batch(batch))
+
+    def _store(self, batch: Sequence[QueuedItem], prepared: list[Prepared]) -> PipelineResult:
+        """File and store a prepared batch (failures recorded)."""
         result = PipelineResult()
         broken = [p for p in prepared if p.error]
         if broken:
@@ -263,25 +239,25 @@ class Pipeline:
         self._statistics.count(len(batch))
         return result
 
-    def _file_safely(self, prepared: list[_Prepared]) -> PipelineResult:
+    def _file_safely(self, prepared: list[Prepared]) -> PipelineResult:
         if not prepared:
             return PipelineResult()
         try:
             result, pending = self._file(prepared)
         except Exception as exc:  # noqa: BLE001 - find the item at fault: retry one by one
             if len(prepared) > 1:
-                log.warning("batch of %d failed (%s); retrying item by item", len(prepared), _describe(exc))
+                log.warning("batch of %d failed (%s); retrying item by item", len(prepared), describe(exc))
                 total = PipelineResult()
                 for one in prepared:
                     total.add(self._file_safely([one]))
                 return total
-            log.warning("item %s failed: %s", prepared[0].queued.id, _describe(exc))
-            prepared[0].error = _describe(exc)
+            log.warning("item %s failed: %s", prepared[0].queued.id, describe(exc))
+            prepared[0].error = describe(exc)
             return PipelineResult(failed=self._fail(prepared))
         self._deliver(pending)
         return result
 
-    def _fail(self, prepared: list[_Prepared]) -> int:
+    def _fail(self, prepared: list[Prepared]) -> int:
         """Record failures; returns how many items are now ``failed`` for good (the rest go back to the queue)."""
         with self.engine.begin() as conn:
             return sum(fail(conn, self.worker, p.queued, p.error or "failed", max_attempts=self.max_attempts)
@@ -296,7 +272,7 @@ class Pipeline:
             log.exception("delivery of %d alerts failed", len(pending))
 
     # -- the write transaction -----------------------------------------------------------------------------
-    def _file(self, prepared: list[_Prepared]) -> tuple[PipelineResult, list[PendingAlert]]:
+    def _file(self, prepared: list[Prepared]) -> tuple[PipelineResult, list[PendingAlert]]:
         result, pending, outcomes = PipelineResult(), [], {}
         with self.engine.begin() as conn:
             lock_clock(conn)
@@ -322,7 +298,7 @@ class Pipeline:
         result.alerts += len(pending)
         return result, pending
 
-    def _filed_report(self, conn, p: _Prepared) -> FiledReport:
+    def _filed_report(self, conn, p: Prepared) -> FiledReport:
         item, marking = p.queued.item, p.marking
         return FiledReport(
             report_id=report_id_of(item), item_key=item.key, source=self._source_name(conn, item.source_id),
@@ -337,7 +313,7 @@ class Pipeline:
             return list(zip(reports, file_reports(conn, reports, now=datetime.now(timezone.utc), keys=keys)))
         return [(r, self.filer(conn, r, now=datetime.now(timezone.utc))) for r in reports]
 
-    def _collect(self, conn, p: _Prepared, report: FiledReport, filing, batch: _Batch, result: PipelineResult) -> dict:
+    def _collect(self, conn, p: Prepared, report: FiledReport, filing, batch: _Batch, result: PipelineResult) -> dict:
         """Count one item's filing and add what to store (its report, the incident version) to the batch."""
         item, marking = p.queued.item, p.marking
         result.processed += 1
@@ -365,7 +341,7 @@ class Pipeline:
                   for incident, marking, collection in batch.latest.values()]
         return record_batch_alerts(conn, events, index, base_url=self.base_url, viewer_of=_viewer_cache(conn))
 
-    def _still_mine(self, conn, prepared: list[_Prepared]) -> list[_Prepared]:
+    def _still_mine(self, conn, prepared: list[Prepared]) -> list[Prepared]:
         """The items this worker still holds (a lease that ran out may have passed them to another worker)."""
         c = pipeline_items.c
         query = select(c.id).where(among(conn, c.id, [p.queued.id for p in prepared]), c.lease_owner == self.worker,

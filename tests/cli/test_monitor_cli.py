@@ -125,3 +125,16 @@ def test_monitor_runs_until_sigint_or_sigterm(run, tmp_path, sig):
     finally:
         process.kill()
     assert process.returncode == 0 and "stopped" in output and "Traceback" not in output
+
+
+def test_once_with_extraction_processes_files_the_same(run, tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "reports.jsonl").write_text("\n".join(json.dumps(r) for r in REPORTS) + "\n", encoding="utf-8")
+    assert run("init").exit_code == 0
+    assert run("source", "add", "drop", "--folder", str(folder)).exit_code == 0
+    once = run("monitor", "--once", "--extract-processes", "2")
+    assert once.exit_code == 0, once.output
+    assert "processed 2" in once.output and "incidents opened 1" in once.output and "failed 0" in once.output
+    refused = run("monitor", "--once", "--extract-processes", "-1")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output

@@ -24,6 +24,7 @@ from marsad.monitor.incident_files import file_report
 from marsad.monitor.items import make_item
 from marsad.monitor.sources import add_source
 from marsad.monitor import pipeline as pipeline_module
+from marsad.monitor import preparing
 from marsad.monitor.extract import extract_report
 from marsad.monitor.pipeline import Pipeline, PipelineResult
 from marsad.monitor.queue import QueuedItem
@@ -203,7 +204,7 @@ def _queued(*items):
 
 def test_a_batch_is_extracted_together_as_item_by_item():
     batch = _queued(item("en", KIRKUK_EN), item("fr", KIRKUK_FR), item("p", POLICY), item("m", MOGADISHU))
-    together = pipeline_module._extracted(batch)
+    together = preparing.extracted(batch)
     assert together == [extract_report(q.item.as_report()) for q in batch]
 
 
@@ -213,9 +214,9 @@ def test_a_failing_batch_extraction_falls_back_to_one_by_one(monkeypatch):
     def broken(reports):
         raise RuntimeError("batch reader bug")
 
-    monkeypatch.setattr(pipeline_module, "extract_batch", broken)
-    assert pipeline_module._extracted(batch) == [None, None]
-    prepared = [pipeline_module._prepare(q, r) for q, r in zip(batch, pipeline_module._extracted(batch))]
+    monkeypatch.setattr(preparing, "extract_batch", broken)
+    assert preparing.extracted(batch) == [None, None]
+    prepared = [preparing.prepare(q, r) for q, r in zip(batch, preparing.extracted(batch))]
     assert all(p.error is None and p.record["id"] == q.item.key for p, q in zip(prepared, batch))
 
 
@@ -276,7 +277,8 @@ def batch_filer(conn, reports, **options):
     return filed
 pl.file_reports = batch_filer
 pl.Pipeline(make_engine(url), Settings(), worker="doomed", batch_size=4, deliver=False,
-            filer=filer if mode == "one-by-one" else None, lease_seconds=1).run_once()
+            filer=filer if mode == "one-by-one" else None, lease_seconds=1,
+            extract_processes=2 if mode == "pooled" else 0).run_once()
 """
 
 
@@ -296,7 +298,7 @@ def summary(engine):
     return statuses, sorted(reports), incidents
 
 
-@pytest.mark.parametrize("mode, stop_at", [("one-by-one", "6"), ("batch", "2")])
+@pytest.mark.parametrize("mode, stop_at", [("one-by-one", "6"), ("batch", "2"), ("pooled", "2")])
 def test_kill_9_mid_batch_loses_and_doubles_nothing(world, database_url, tmp_path, mode, stop_at):
     engine, _, _ = world
     queue(engine, *kill_items())
@@ -361,3 +363,80 @@ def test_a_worker_refreshes_the_planner_statistics_as_its_tables_grow(world, mon
     assert all(e is engine and "incident_files" in tables for e, tables in calls)
     with engine.connect() as conn:
         assert queue_counts(conn)["pending"] == 0
+
+
+# --- extraction processes and concurrent workers ------------------------------------------------------------------
+def test_extraction_processes_give_what_the_writer_alone_gives(world, tmp_path):
+    engine, _, _ = world
+    queue(engine, *kill_items())
+    pooled = Pipeline(engine, SETTINGS, deliver=False, batch_size=3, extract_processes=2).run_once()
+    reference_engine, _, _ = alert_world(f"sqlite:///{tmp_path / 'reference.db'}")
+    queue(reference_engine, *kill_items())
+    alone = Pipeline(reference_engine, SETTINGS, deliver=False, batch_size=3, extract_processes=0).run_once()
+    expected = summary(reference_engine)
+    reference_engine.dispose()
+    assert pooled == alone and pooled.processed + pooled.duplicates == len(kill_items())
+    assert summary(engine) == expected
+
+
+def _die_in_extraction(batch):
+    os._exit(1)  # the extraction process is killed mid-batch
+
+
+def test_a_broken_extraction_pool_falls_back_to_the_writer(world, monkeypatch):
+    engine, _, _ = world
+    queue(engine, *kill_items()[:4])
+    monkeypatch.setattr(preparing, "prepared_parts", _die_in_extraction)
+    result = Pipeline(engine, SETTINGS, deliver=False, batch_size=2, extract_processes=1).run_once()
+    assert result.processed + result.duplicates == 4 and result.failed == 0
+
+
+def test_extraction_processes_end_with_a_killed_writer(tmp_path):
+    code = ("import os, sys, time\n"
+            "from marsad.monitor.preparing import Preparers\n"
+            "p = Preparers(2); p.start()\n"
+            "print(' '.join(str(c.pid) for c in p._pool._processes.values()), flush=True)\n"
+            "time.sleep(60)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    writer = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+    children = [int(pid) for pid in writer.stdout.readline().split()]
+    assert len(children) == 2
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait(30)
+    deadline = time.monotonic() + 20
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_two_workers_filing_one_event_at_once_open_one_incident(world):
+    engine, _, _ = world
+    queue(engine, item("a", KIRKUK_EN), item("b", KIRKUK_FR))
+    both = threading.Barrier(2, timeout=30)
+    real_file = Pipeline._file
+
+    def file_together(self, prepared):
+        both.wait()  # each worker holds its item, extracted, and starts its write transaction with the other
+        return real_file(self, prepared)
+    results = []
+
+    def work(name: str) -> None:
+        pipeline = Pipeline(engine, SETTINGS, deliver=False, worker=name, batch_size=1)
+        pipeline._file = file_together.__get__(pipeline)
+        results.append(pipeline.process(pipeline._claim(1)))
+    threads = [threading.Thread(target=work, args=(name,)) for name in ("w1", "w2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted((r.processed, r.opened, r.updated) for r in results) == [(1, 0, 1), (1, 1, 0)]
+    _, reports, incidents = summary(engine)
+    assert len(reports) == 2 and incidents == 1
