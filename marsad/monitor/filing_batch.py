@@ -18,13 +18,14 @@ tests file the same reports both ways and compare.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, String, and_, bindparam, insert, or_, select, type_coerce, update
 
 from marsad.model.ids import stable_id
 from marsad.monitor.incident_compose import EDITABLE_FIELDS, Composition, FiledRow, compose
@@ -44,7 +45,7 @@ from marsad.monitor.incident_files import (
     versioned,
     window_params,
 )
-from marsad.monitor.merging import MERGE_K, EventFacts, best_match, vetoed
+from marsad.monitor.merging import FAR_KM, MERGE_K, EventFacts, best_match, vetoed
 from marsad.monitor.similarity import Signature, near_duplicate_key, signature, signature_of_words
 from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
 from marsad.store.pipeline_items import among, insert_many
@@ -87,6 +88,7 @@ class _Probe:
     facts: EventFacts
     bands: list[str]
     params: dict | None
+    known: dict[str, bool] | None = None  # the view's remembered vetoes for these facts
 
 
 @dataclass
@@ -103,6 +105,10 @@ class _View:
     #: (marking key, report facts) → {incident id: vetoed} for rows as read; ``changed``: ids this batch rewrote
     vetoes: dict[tuple[str, EventFacts], dict[str, bool]] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
+    #: the reports and edits of the candidates read whole (``loaded``), as the database holds them
+    reports: dict[str, list[FiledRow]] = field(default_factory=lambda: defaultdict(list))
+    edits: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
+    loaded: set[str] = field(default_factory=set)
 
     def row(self, incident_id: str):
         touched = self.touched.get(incident_id)
@@ -136,12 +142,15 @@ class _View:
 
     def vetoed(self, probe: _Probe, incident_id: str, row) -> bool:
         """Whether the place or date veto rules ``row`` out for the probe (remembered for rows as read)."""
-        known = self.vetoes.setdefault((probe.key, probe.facts), {})
         if incident_id in self.changed:
-            return vetoed(probe.facts, _veto_facts(row))
-        if incident_id not in known:
-            known[incident_id] = vetoed(probe.facts, _veto_facts(row))
-        return known[incident_id]
+            return _vetoed(probe, row)
+        known = probe.known
+        if known is None:  # one lookup per probe, not per row (hashing the facts is not free)
+            known = probe.known = self.vetoes.setdefault((probe.key, probe.facts), {})
+        found = known.get(incident_id)
+        if found is None:
+            found = known[incident_id] = _vetoed(probe, row)
+        return found
 
 
 def _related_objects(incident: dict, comp: Composition, marking: Sequence[str]) -> list[dict]:
@@ -181,14 +190,33 @@ def _utc(value: datetime | None) -> datetime | None:
 # -- reading once per batch ------------------------------------------------------------------------------------
 #: the columns the window lookup reads: what finding candidates and the place and date vetoes look at (the whole
 #: row, JSON columns included, is read only for the rows that pass the vetoes of some report of the batch)
-_NARROW = (_f.incident_id, _f.marking_key, _f.state, _f.occurred, _f.occurred_precision, _f.country, _f.admin1,
-           _f.city, _f.latitude, _f.longitude, _f.modified)
+_NARROW = (_f.incident_id, _f.marking_key, _f.occurred, _f.occurred_precision, _f.country, _f.admin1, _f.city,
+           _f.latitude, _f.longitude)
+
+
+class _Narrow(NamedTuple):
+    """A window row as read narrow (open, by the lookup's condition). ``modified`` is None until needed: only
+    choosing the newest :data:`CANDIDATE_LIMIT` of a crowded window reads it (:func:`_newest_first`)."""
+
+    incident_id: str
+    marking_key: str
+    occurred: date
+    occurred_precision: str | None
+    country: str | None
+    admin1: str | None
+    city: str | None
+    latitude: float | None
+    longitude: float | None
+    state: str = "open"
+    modified: datetime | None = None
+
+
 #: date ranges per window statement: each statement has exactly this many (the last repeated), so it always has
 #: one of two shapes (with or without the country condition) and SQLAlchemy compiles each shape once
 _TERMS = 64
 
 
-def _window_statement(with_country: bool):
+def _window_statement(with_country: bool, columns: Sequence):
     """``SELECT … WHERE state = 'open' AND (range 0 OR … OR range 63)``, a range being marking key, a date
     interval and (``with_country``) the country, or the same without a country.
 
@@ -202,10 +230,26 @@ def _window_statement(with_country: bool):
             terms += [and_(*term, _f.country == bindparam(f"c{n}")), and_(*term, _f.country.is_(None))]
         else:
             terms.append(and_(*term))
-    return select(*_NARROW).where(_f.state == "open", or_(*terms))
+    return select(*columns).where(_f.state == "open", or_(*terms))
 
 
-_WINDOWS = {True: _window_statement(True), False: _window_statement(False)}
+#: by dialect, then by whether ranges carry a country; SQLite's day comes back as its text (``date.fromisoformat``
+#: reads it several times faster than SQLAlchemy's per-row date processing)
+_WINDOWS = {dialect: {c: _window_statement(c, columns) for c in (True, False)} for dialect, columns in (
+    ("postgresql", _NARROW),
+    ("sqlite", tuple(type_coerce(c, String).label("occurred") if c is _f.occurred else c for c in _NARROW)))}
+
+
+_make = _Narrow._make
+
+
+def _window_rows(conn: Connection, with_country: bool, params: dict) -> Iterator[_Narrow]:
+    sqlite = conn.dialect.name != "postgresql"
+    for row in conn.execute(_WINDOWS["sqlite" if sqlite else "postgresql"][with_country], params):
+        if sqlite:
+            yield _make((row[0], row[1], date.fromisoformat(row[2]), *row[3:], "open", None))
+        else:
+            yield _make((*row, "open", None))
 
 
 def _window_ranges(probes: Sequence[_Probe]) -> dict[bool, list[dict]]:
@@ -242,7 +286,7 @@ def _read(conn: Connection, probes: Sequence[_Probe], view: _View) -> None:
             chunk += [chunk[-1]] * (_TERMS - len(chunk))
             params = {f"{name}{n}": value for n, r in enumerate(chunk) for name, value in r.items()
                       if with_country or name != "c"}
-            for row in conn.execute(_WINDOWS[with_country], params):
+            for row in _window_rows(conn, with_country, params):
                 view.keep(row)
     keys = sorted({k for p in probes for k in p.bands})
     by_band: set[str] = set()
@@ -256,11 +300,36 @@ def _read(conn: Connection, probes: Sequence[_Probe], view: _View) -> None:
         chunk = ids[start:start + _CHUNK]
         for row in conn.execute(select(incident_files).where(among(conn, _f.incident_id, chunk))):
             view.keep(row)
-    for start in range(0, len(ids), _CHUNK):
-        query = select(_r.incident_id, _r.received, _r.report_id, _r.signature).where(
-            among(conn, _r.incident_id, ids[start:start + _CHUNK]), _r.signature.is_not(None))
-        for incident_id, received, report_id, data in conn.execute(query):
-            view.signatures[incident_id].append((received, report_id, data))
+    for start in range(0, len(ids), _CHUNK):  # their reports: signatures, and what composing a version reads
+        chunk = ids[start:start + _CHUNK]
+        for r in conn.execute(select(*_REPORT_COLUMNS).where(among(conn, _r.incident_id, chunk))):
+            if r.signature is not None:
+                view.signatures[r.incident_id].append((r.received, r.report_id, r.signature))
+            view.reports[r.incident_id].append(FiledRow(r.report_id, r.received, r.published, r.title, r.record))
+        for incident_id, name, value in conn.execute(select(_e.incident_id, _e.field, _e.new).where(
+                among(conn, _e.incident_id, chunk)).order_by(_e.id)):
+            if name in EDITABLE_FIELDS:  # split/merge rows are history, not field values
+                view.edits[incident_id][name] = value
+        view.loaded.update(chunk)
+
+
+#: latitude degrees beyond which two points are surely farther apart than the place veto's distance: a great-circle
+#: distance is at least the Earth's radius times the latitude difference (1 km of margin for rounding)
+_FAR_LATITUDE = math.degrees((FAR_KM + 1.0) / 6371.0088)
+
+
+def _vetoed(probe: _Probe, row) -> bool:
+    """:func:`~marsad.monitor.merging.vetoed` for a row, answered without it when the two places are surely more
+    than :data:`~marsad.monitor.merging.FAR_KM` apart by latitude alone (same answer: that is the place veto).
+
+    Why: a report's window holds every incident of its country over a week or more, a number that grows with the
+    store; most are other cities hundreds of kilometres away, and the full veto (haversine, dates) cost ~5 µs each.
+    """
+    lat = probe.facts.latitude
+    if (lat is not None and row.latitude is not None and probe.facts.longitude is not None
+            and row.longitude is not None and abs(lat - row.latitude) > _FAR_LATITUDE):
+        return True
+    return vetoed(probe.facts, _veto_facts(row))
 
 
 def _veto_facts(row) -> EventFacts:
@@ -283,6 +352,8 @@ def _passing(view: _View, probes: Sequence[_Probe]) -> set[str]:
     return out
 
 
+#: what the batch reads of its candidates' reports (signatures for scoring, the rest for composing)
+_REPORT_COLUMNS = (_r.incident_id, _r.report_id, _r.received, _r.published, _r.title, _r.record, _r.signature)
 #: an incident's reports and edits (built once: an update reads them for every incident it changes)
 _REPORTS_OF = select(_r.report_id, _r.received, _r.published, _r.title, _r.record).where(
     _r.incident_id == bindparam("iid"))
@@ -294,9 +365,13 @@ def _load(conn: Connection, view: _View, incident_id: str) -> _Incident:
     if incident_id not in view.touched:
         row = view.rows[incident_id]
         values = vars(row) if isinstance(row, _Row) else row._asdict()
-        rows = [FiledRow(r.report_id, r.received, r.published, r.title, r.record)
-                for r in conn.execute(_REPORTS_OF, {"iid": incident_id})]
-        edits = {e.field: e.new for e in conn.execute(_EDITS_OF, {"iid": incident_id}) if e.field in EDITABLE_FIELDS}
+        if incident_id in view.loaded:  # read with the batch's candidates
+            rows, edits = list(view.reports[incident_id]), dict(view.edits[incident_id])
+        else:  # opened earlier in this batch and written since, or a band match read another way
+            rows = [FiledRow(r.report_id, r.received, r.published, r.title, r.record)
+                    for r in conn.execute(_REPORTS_OF, {"iid": incident_id})]
+            edits = {e.field: e.new for e in conn.execute(_EDITS_OF, {"iid": incident_id})
+                     if e.field in EDITABLE_FIELDS}
         view.touched[incident_id] = _Incident(_Row(**values), rows, edits, list(view.signatures[incident_id]),
                                               False)
     return view.touched[incident_id]
@@ -319,7 +394,21 @@ def _newest_signatures(entries: list[tuple[datetime, str, bytes]]) -> list[Signa
     return [Signature.from_bytes(data) for _, _, data in ranked[:SIGNATURES_PER_INCIDENT]]
 
 
-def _candidates(view: _View, probe: _Probe) -> list[tuple[str, EventFacts]]:
+def _newest_first(conn: Connection, view: _View, near: list) -> list:
+    """``near`` newest first (by ``modified``), the rows read narrow given their ``modified`` first (once)."""
+    missing = sorted(r.incident_id for r in near if r.modified is None)
+    for start in range(0, len(missing), _CHUNK):
+        query = select(_f.incident_id, _f.modified).where(among(conn, _f.incident_id, missing[start:start + _CHUNK]))
+        for incident_id, modified in conn.execute(query):
+            row = view.rows[incident_id]
+            if isinstance(row, _Narrow):
+                view.rows[incident_id] = row._replace(modified=modified)
+    near = [view.row(r.incident_id) for r in near]
+    near.sort(key=lambda r: r.modified, reverse=True)
+    return near
+
+
+def _candidates(conn: Connection, view: _View, probe: _Probe) -> list[tuple[str, EventFacts]]:
     """What ``incident_files`` would look up now: open incidents of the probe's marking in its date window
     (the newest :data:`CANDIDATE_LIMIT`), on its coarse days, or sharing a band key; with their newest signatures.
     Those the place or date veto rules out are left out (:func:`~marsad.monitor.merging.best_match` would skip
@@ -333,7 +422,8 @@ def _candidates(view: _View, probe: _Probe) -> list[tuple[str, EventFacts]]:
             chosen.add(incident_id)
         if is_near:
             near.append(row)
-    near.sort(key=lambda r: r.modified, reverse=True)
+    if len(near) > CANDIDATE_LIMIT:
+        near = _newest_first(conn, view, near)
     chosen.update(r.incident_id for r in near[:CANDIDATE_LIMIT])
     banded = sorted({i for k in probe.bands for i in view.bands.get(k, ())})
     chosen.update(banded[:CANDIDATE_LIMIT])
@@ -393,7 +483,7 @@ def _file_one(conn: Connection, view: _View, report: FiledReport, keys: TextKeys
     anchor = (report.published or report.received).astimezone(timezone.utc).date()
     facts = EventFacts.from_record(report.record, published=anchor, signature=sig)
     key = marking_key(report.tlp, report.release_to, report.created_by_ref)
-    found = best_match(facts, _candidates(view, _probe(key, facts, bands)))
+    found = best_match(facts, _candidates(conn, view, _probe(key, facts, bands)))
     if found is None:
         incident = _open(report, key, now)
         view.touched[incident.row.incident_id] = incident
@@ -414,7 +504,7 @@ def _file_one(conn: Connection, view: _View, report: FiledReport, keys: TextKeys
         view.bands[band].add(incident.row.incident_id)
     obj, objects, comp = _version(view, incident, now)
     if found is None and not (report.tlp == "clear" and not report.release_to and not report.created_by_ref):
-        related = best_match(facts, _candidates(view, _probe(_CLEAR, facts, bands)))
+        related = best_match(facts, _candidates(conn, view, _probe(_CLEAR, facts, bands)))
         if related:
             objects.append(relationship(obj, "related-to", related[0], report.marking_refs))
     rose = found is not None and comp.toll > before
@@ -442,6 +532,7 @@ def _flush(conn: Connection, view: _View, writes: _Writes) -> None:
     writes.bands.clear()
     for t in touched:
         view.keep(t.row)
+        view.loaded.discard(t.row.incident_id)  # its reports and edits are read again from what was written
     view.signatures.update({t.row.incident_id: t.signatures for t in touched})
     view.touched.clear()
 

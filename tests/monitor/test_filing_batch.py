@@ -105,3 +105,34 @@ def test_text_keys_from_words_folded_once_equal_the_texts_own():
         assert folded[0].to_bytes() == plain[0].to_bytes() and folded[1] == plain[1]
     long_text = "mot " * 6_000  # past the size limit: the words given are not the body's, so they are not used
     assert text_keys("", long_text, None, ["autre"])[1] == text_keys("", long_text)[1]
+
+
+def _crowd(n: int, **fields):
+    """A report of its own event: a text and title of words no other report has (no shared band keys)."""
+    code = "".join(chr(ord("a") + int(d)) for d in f"{n:04d}")
+    words = " ".join(f"{code}{suffix}" for suffix in ("qa", "qb", "qc", "qd", "qe", "qf", "qg", "qh"))
+    return report(n, title=f"Dispatch {code}", text=f"Dispatch {words}.", latitude=None, longitude=None, **fields)
+
+
+def test_a_crowded_window_offers_only_its_newest_candidates_as_one_by_one(engines):
+    """More open incidents in a report's window than CANDIDATE_LIMIT: only the newest (by ``modified``) are
+    candidates, in a batch (whose window rows are read without ``modified``) as one by one."""
+    from marsad.monitor.incident_files import CANDIDATE_LIMIT
+
+    batched, single = engines
+    first = _crowd(1, admin1="Kirkuk", city="Kirkuk")  # the oldest incident: the newest report's own event
+    crowd = [first] + [_crowd(n, admin1=f"Region {n}", city=None) for n in range(2, CANDIDATE_LIMIT + 7)]
+    late = _crowd(9000, admin1="Kirkuk", city="Kirkuk", hours=2)
+    for engine in (batched, single):
+        for n, r in enumerate(crowd):  # one transaction each: distinct ``modified``, the first the oldest
+            with engine.begin() as conn:
+                file_reports(conn, [r], now=T0 + timedelta(minutes=n)) if engine is batched else file_report(
+                    conn, r, now=T0 + timedelta(minutes=n))
+    later = T0 + timedelta(hours=5)
+    with single.begin() as conn:
+        expected = comparable(file_report(conn, late, now=later))
+    with batched.begin() as conn:
+        got = comparable(file_reports(conn, [late], now=later)[0])
+    assert got == expected
+    assert got[1] is True  # its event's incident is not among the newest: it opens one
+    assert table_rows(batched) == table_rows(single)
