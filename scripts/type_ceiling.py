@@ -23,14 +23,18 @@ and outside the undetermined "assailants attacked ..." template, with bootstrap 
 the gain over "shipped" by a paired bootstrap).
 
 Label consistency: TF-IDF cosine (word 1-2-grams, digits masked) over train+dev; for every pair of summaries at
-or above 0.9 / 0.8 the share of pairs whose GTD codes agree. If a text's label were its modal label with
+or above 0.9 / 0.8 / 0.7 the share of pairs whose GTD codes agree. Caveat shown by the "other day" rows: almost
+all near-identical pairs are one event split into several GTD records (same eventid day), coded together, so
+their agreement overstates how consistently *different* events told alike are coded. If a text's label were its modal label with
 probability p and otherwise one other label, pairs agree with a = p^2 + (1-p)^2, so no model that answers
 such near-identical texts alike can expect more than p = (1 + sqrt(2a - 1)) / 2 on them.
 
 Error analysis (dev-b, outside the template, shipped recipe + rules): each error is put in one kind, in order:
 "second listed type" (the prediction is one of GTD's other listed types), "stated: <kind>" (the lead states the
 gold type in words the rules do not read, see ``_STATED``), "neighbours disagree with gold" (the summary's
-near neighbours in dev-a, cosine >= 0.6, mostly carry another label: label noise), and "other". For each stated
+near neighbours in dev-a, cosine >= 0.6, mostly carry another label: label noise), "assassination or mode"
+(Assassination against Armed Assault/Bombing: GTD decides by who was hit), "no weapon/mode stated" (Unknown
+against Firearms/Armed Assault with no evidence kind in the lead, e.g. "assailants abducted ..."), and "other". For each stated
 kind a candidate override rule is simulated on dev-b: rows fixed, rows broken, net points.
 
 Prints GTD texts only to the terminal (``--examples``); nothing is written. Last line: ``type_ceiling ...``.
@@ -56,7 +60,7 @@ from marsad.monitor.incident_types import types_from_features
 from marsad.monitor.models import load_models
 from marsad.monitor.training.corpora import fold_of, load_gtd, strip_gtd_date
 from marsad.monitor.training.train import TYPE_TASKS, _fit, _matrix, _vocab
-from marsad.monitor.type_rules import apply_rules, evidence
+from marsad.monitor.type_rules import ARMED, ASSASSINATION, BOMBING, apply_rules, evidence
 
 SHIPPED_C = 0.5
 #: hyper-parameter grids, chosen by 3-fold CV inside dev-a (``--quick`` keeps the middle of each)
@@ -76,6 +80,11 @@ _STATED = {
     "arson_weapon": ("weapon", "Incendiary",
                      r"\b(?:set fire|set (?:\w+ ){0,3}(?:on fire|ablaze|alight)|torch(?:ed|ing)|arson\w*|burn(?:ed|t)"
                      r" down|(?:fire|petrol|gasoline) ?bomb\w*|molotov|incendiary|burned)\b"),
+    "firebomb": ("attack", "Facility/Infrastructure Attack",
+                 r"\b(?:molotov|(?:petrol|gasoline|fire) ?bombs?|firebomb\w*|incendiary (?:device|bomb)s?)\b"),
+    "firebomb_w": ("weapon", "Incendiary",
+                   r"\b(?:molotov|(?:petrol|gasoline|fire) ?bombs?|firebomb\w*|incendiary (?:device|bomb)s?)\b"),
+    "heavy_w": ("weapon", "Explosives", r"\b(?:mortars?|rockets?|rpgs?|grenades?|rocket propelled)\b"),
     "hijack": ("attack", "Hijacking", r"\b(?:hijack\w*|commandeer\w*|skyjack\w*|diverted the (?:plane|flight))\b"),
     "kidnap": ("attack", "Hostage Taking (Kidnapping)",
                r"\b(?:kidnap\w*|abduct\w*|hostages?|captive|captured|seized (?:\w+ ){0,3}(?:men|people|civilians|"
@@ -94,6 +103,7 @@ _STATED = {
                   r"\b(?:rammed|ran over|drove (?:\w+ ){0,2}into|plowed into|ploughed into)\b"),
     "assassin": ("attack", "Assassination", r"\b(?:assassinat\w*|targeted killing)\b"),
 }
+_WEAPON_KINDS = {"BOMB", "FIRE", "MELEE", "ARSON"}
 _STATED_RE = {k: re.compile(v[2]) for k, v in _STATED.items()}
 
 
@@ -325,11 +335,12 @@ def _pairs(x: sparse.csr_matrix, threshold: float, chunk: int = 500):
 def consistency(corpus: Corpus, summary: dict) -> None:
     """How often GTD coders give near-identical summaries (train+dev) the same first type (pairs)."""
     x = TfidfVectorizer(preprocessor=_mask, ngram_range=(1, 2), sublinear_tf=True).fit_transform(corpus.texts)
-    pairs = _pairs(x, 0.8)
+    pairs = _pairs(x, 0.7)
     print(f"\n== label consistency of near-identical summaries (train+dev, {len(corpus.docs)} summaries)")
     for task, (key, _) in TYPE_TASKS.items():
-        for threshold in (0.9, 0.8):
+        for threshold in (0.9, 0.8, 0.7):
             for part, test in (("all", lambda i, j: True),
+                               ("other day", lambda i, j: corpus.docs[i].id[:8] != corpus.docs[j].id[:8]),
                                ("template", lambda i, j: corpus.template[i] and corpus.template[j]),
                                ("not template", lambda i, j: not corpus.template[i] and not corpus.template[j])):
                 same = [corpus.docs[i].labels.get(key) == corpus.docs[j].labels.get(key) for i, j, s in pairs
@@ -367,6 +378,12 @@ def _kind(corpus: Corpus, task: str, i: int, gold: str, pred: str, neighbour: st
             return f"stated: {name}"
     if neighbour is not None and neighbour != gold:
         return "neighbours disagree with gold"
+    if task == "attack" and ASSASSINATION in (gold, pred) and {gold, pred} & {ARMED, BOMBING}:
+        return "assassination or mode (who was hit)"
+    if task == "weapon" and not corpus.found[i] & _WEAPON_KINDS and {gold, pred} <= {"Unknown", "Firearms"}:
+        return "no weapon stated (Unknown/Firearms)"
+    if task == "attack" and not corpus.found[i] and {gold, pred} <= {"Unknown", ARMED}:
+        return "no mode stated (Unknown/Armed)"
     if gold == "Unknown":
         return "gold Unknown, text states a mode"
     return "other"
