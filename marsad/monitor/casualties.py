@@ -49,11 +49,13 @@ from marsad.monitor.numbers import (
     tokenize,
 )
 
+from marsad.monitor.toll_statements import CUE_STEMS as _CUE_STEMS
 from marsad.monitor.toll_statements import SELF_BLAST as _SELF_BLAST
 from marsad.monitor.toll_statements import assassination as _assassination
 from marsad.monitor.toll_statements import attacker_only as _attacker_only
 from marsad.monitor.toll_statements import damage as _damage
 from marsad.monitor.toll_statements import fate_zeros as _fate_zeros
+from marsad.monitor.toll_statements import lead_literals
 from marsad.monitor.toll_statements import named_victims as _named_victims
 from marsad.monitor.toll_statements import single_victim as _single_victim
 from marsad.monitor.toll_statements import zero_statements
@@ -166,16 +168,6 @@ _AR_CLITIC_SPLIT = {k for k in (*_POST, *_PRE) if "\u0600" <= k[:1] <= "\u06ff"}
 _BACKGROUND = re.compile(
     r"\bsince (?:19|20)\d\d|\bso far (?:this|in)|\bthis year\b|\bin total\b|\bover the past\b|\bin recent\b|"
     r"depuis (?:le debut|(?:19|20)\d\d|janvier)|cette annee|منذ (?:بداي|عام|مطلع|(?:19|20)\d\d)|هذا العام|خلال العام")
-# stems of casualty words, looked for with str.find (a regex alternation scan costs more than the budget)
-_CUE_STEMS = {
-    "en": tuple("kill dead died dies death fatalit slain perish lives wound injur hurt casualt toll execut behead "
-                "assassin".split()),
-    "fr": ("tue ", "tue,", "tue.", "mort.", "tues", "tuee", "tuant", "mort ", "morts", "mort,", "deces", "victime", "bless",
-           "bilan", "peri", "la vie", "assassin", "abatt"),
-    "ar": tuple(normalise("قتل قتيل شهيد شهدا استشهاد حتف مصرع وفا ضحايا حصيلة حياة جرح جريح اصاب اصيب مصاب "
-                          "خسائر اغتي اغتال").split()),
-}
-_CUE_STEMS["other"] = _CUE_STEMS["en"] + _CUE_STEMS["fr"] + _CUE_STEMS["ar"]
 # cheap literal guards before the costlier regular expressions
 _BACKGROUND_GUARDS = by_script(("since", "so far", "this year", "in total", "over the past", "in recent", "depuis",
                                 "cette annee", "منذ", "هذا العام", "خلال العام"))
@@ -461,7 +453,8 @@ def find_casualties(text: str, lang: str) -> Casualties:
     perpetrators = False  # a counted sentence names the attackers ("in addition to the bomber", "blew himself up")
     attackers, attackers_told = 0, False  # dead attackers counted apart / counted with the victims
     unknown: set[str] = set()  # kinds stated only vaguely ("and wounded others", "des dizaines de blessés")
-    cues = _cue_sentences(norm, lang)
+    lead = norm[:_LEAD_CHARS]  # one string for every reader of the lead: its literals are found once
+    cues = _cue_sentences(norm, lang, lead)
     for sentence in cues:
         latin = has_latin(sentence)  # guards with Latin letters are looked for only where there are any
         zero.update(zero_statements(sentence, latin))
@@ -481,7 +474,7 @@ def find_casualties(text: str, lang: str) -> Casualties:
         additive = any(map(sentence.__contains__, _ADDITIVE_WORDS[latin]))
         for kind, value in counts.items():
             totals[kind] = totals.get(kind, 0) + value if additive else max(totals.get(kind, 0), value)
-    if K not in totals and K not in unknown and _attacker_only(norm[:_LEAD_CHARS]):
+    if K not in totals and K not in unknown and _attacker_only(lead):
         totals[K], perpetrators = 1, True  # the one dead is the attacker: not added again by _bombers
         zero.discard("both")
         zero.add(W)
@@ -493,17 +486,16 @@ def find_casualties(text: str, lang: str) -> Casualties:
         totals[K] = totals.get(K, 0) + attackers
     if totals.get(K) and not perpetrators:
         totals[K] += _bombers(norm)
-    if K not in totals and K not in unknown and (_assassination(lead := norm[:_LEAD_CHARS]) or _single_victim(lead)):
+    if K not in totals and K not in unknown and (_assassination(lead) or _single_victim(lead)):
         totals[K] = 1  # "assassinated the mayor", "اغتيال رئيس البلدية": GTD codes the named victim killed
     killed, wounded = totals.get(K), totals.get(W)
     stated = killed is not None or wounded is not None
     if not stated and not unknown and not cues:
-        lead = norm[:_LEAD_CHARS]
         if _no_harm(lead) or _damage(lead):
             zero.add("both")
     need_k, need_w = killed is None and K not in unknown, wounded is None and W not in unknown
     if need_k or need_w:  # a fate told with no death (injury) word in the lead: GTD codes 0
-        zero_k, zero_w = _fate_zeros(norm[:_LEAD_CHARS], lang, need_k, need_w)
+        zero_k, zero_w = _fate_zeros(lead, lang, need_k, need_w)
         killed, wounded = 0 if zero_k else killed, 0 if zero_w else wounded
     if killed is None and K not in unknown and (stated or zero):
         killed = 0  # a report that states a toll and no deaths: GTD codes 0
@@ -537,10 +529,12 @@ def _bombers(norm: str) -> int:
     return 0
 
 
-def _cue_sentences(norm: str, lang: str) -> list[str]:
+def _cue_sentences(norm: str, lang: str, lead: str) -> list[str]:
     """Distinct sentences holding a casualty word, in text order (a restated sentence counts once): those of
-    the lead, then — past it — only those giving an updated toll ("the death toll rose to 14")."""
-    stems = _CUE_STEMS.get(lang, _CUE_STEMS["other"])
+    the lead (``norm[:_LEAD_CHARS]``), then — past it — only those giving an updated toll ("the death toll
+    rose to 14"). Only the stems the lead holds (one pass for all: :func:`lead_literals`) are looked for."""
+    present = lead_literals(lead)
+    stems = [stem for stem in _CUE_STEMS.get(lang, _CUE_STEMS["other"]) if stem in present]
     positions = _all(norm, stems, 0, _LEAD_CHARS)
     if len(norm) > _LEAD_CHARS:
         positions += _all(norm, _UPDATE_WORDS, _LEAD_CHARS, len(norm))
@@ -561,7 +555,7 @@ def _cue_sentences(norm: str, lang: str) -> list[str]:
     return sentences
 
 
-def _all(norm: str, words: tuple[str, ...], start: int, stop: int) -> list[int]:
+def _all(norm: str, words: list[str] | tuple[str, ...], start: int, stop: int) -> list[int]:
     """Sorted start positions of each of ``words`` in ``norm[start:stop]`` (most are absent: one find each)."""
     positions: list[int] = []
     for word in words:

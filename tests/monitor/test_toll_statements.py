@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from marsad.monitor import toll_statements
 from marsad.monitor.numbers import normalise
 from marsad.monitor.toll_statements import (
+    CUE_STEMS,
     assassination,
     attacker_only,
     damage,
     fate_told,
+    lead_literals,
     named_victims,
     no_death_told,
     no_harm,
@@ -153,3 +156,34 @@ def test_zero_statements_say_which_figure_is_zero(sentence, expected):
     if not any("a" <= c <= "z" for c in sentence):
         assert zero_statements(sentence, latin=False) == expected
 
+
+
+@pytest.mark.parametrize("text", [
+    "a suicide bomber blew himself up, killing three soldiers and wounding 12; the toll rose to five.",
+    "des hommes armes ont tue un policier et blesse deux passants. aucune victime civile.",
+    normalise("قتل ثلاثة جنود وأصيب خمسة في انفجار عبوة ناسفة، ولم يسفر الحادث عن إصابات أخرى"),
+    "police defused a device; the hostages were freed unharmed after the arrest of a suspect trying to flee.",
+    "", "kill", "nothing here at all",
+])
+def test_lead_literals_are_those_a_search_finds(text):
+    # the one pass of the automaton agrees with a str.find of each literal, asked twice (the second answer is
+    # the remembered one) and after another text
+    expected = {literal for literal in lead_literals.literals if literal in text}
+    assert lead_literals(text) == expected
+    assert lead_literals(text) == expected
+    lead_literals("another text, to be forgotten: killed")
+    assert lead_literals(text[:]) == expected
+
+
+def test_every_literal_guard_of_the_lead_readers_is_known():
+    # a guard unknown to the automaton would be reported absent, and its reader would never fire
+    known = lead_literals.literals
+    guards = [*CUE_STEMS["other"], *toll_statements._ONLY_GUARDS, *toll_statements._SELF_GUARDS,
+              *toll_statements._ASSASSINATION_GUARDS]
+    guards += [g for parts in (toll_statements._NO_HARM, toll_statements._DAMAGE, toll_statements._EXPLODED)
+               for gs, _ in parts for g in gs]
+    guards += [g for table in (toll_statements._DEATH_RE, toll_statements._INJURY_RE, toll_statements._NOT_DEATH_RE)
+               for gs, _ in table.values() for g in gs]
+    guards += [g for gs in toll_statements._SINGLE_GUARDS.values() for g in gs]
+    guards += [g for gs in toll_statements._ARRESTS.values() for g in gs]
+    assert set(guards) <= known
