@@ -13,7 +13,9 @@ dev-a/dev-b cut (model: C at the middle of the grid, evidence rules applied):
 
 * near duplicates — TF-IDF cosine (word uni/bigrams, digits masked) of each dev-b summary to dev-a; for the
   dev-b rows with a dev-a neighbour at or above a threshold, the accuracy of the neighbours' majority label
-  (what GTD coders agree on for near-identical text) next to the model's;
+  (what GTD coders agree on for near-identical text) next to the model's. Most such neighbours are records of
+  the same event (GTD splits one attack into several records with one summary, same eventid day), so this
+  overstates agreement between events told alike; ``scripts/type_ceiling.py`` measures pairs of other days;
 * the undetermined template — summaries whose lead says only "assailants attacked …" and states no attack
   mode (no evidence kind of :mod:`marsad.monitor.type_rules`): their label spread (GTD codes the same text
   "Unknown" or "Armed Assault" about equally), the model's accuracy inside, and the accuracy it would reach
