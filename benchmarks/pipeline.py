@@ -10,8 +10,8 @@ Two phases per configuration:
 
 - **throughput** — every item queued at once (one poll, in a process of its own so the workers, forked from
   the parent, never inherit the polled items); ``items_per_s`` = items / wall time of the workers;
-  ``cpu_ms_per_item`` = the workers' own CPU time per item (meaningful on a loaded machine; PostgreSQL's
-  server CPU is not in it: ``server_cpu_ms_per_item`` is the CPU of the workers' own PostgreSQL backends, read
+  ``cpu_ms_per_item`` = the workers' own CPU time per item, their extraction processes' included (meaningful on
+  a loaded machine; PostgreSQL's server CPU is not in it: ``server_cpu_ms_per_item`` is the CPU of the workers' own PostgreSQL backends, read
   from /proc when the server runs on this machine, so a worker's wall time can be split into its own CPU, the
   server's work for it and real waiting); ``worker_peak_mb`` = the largest worker's peak RSS (the extraction models it
   shares with the parent included) and ``worker_growth_mb`` its growth while processing (flat = no leak).
@@ -23,6 +23,7 @@ Usage::
 
     python benchmarks/pipeline.py --items 100000                       # SQLite 1 worker, PostgreSQL 1 and 2
     python benchmarks/pipeline.py --items 2000 --configs sqlite:1      # quick
+    python benchmarks/pipeline.py --items 20000 --configs sqlite:1+2   # 1 writer, 2 extraction processes
     MARSAD_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres (default)
 
 Ends with one ``pipeline backend=… workers=… items=… items_per_s=… p50_ms=… p99_ms=… peak_mb=…`` line per
@@ -219,20 +220,28 @@ def _backends(engine) -> list[int]:
     return pids
 
 
-def drain_worker(url: str, name: str, batch: int, out) -> None:
+def _children_cpu_s() -> float:
+    """CPU time of this process's finished children (its extraction processes, once the pool is shut down)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def drain_worker(url: str, name: str, batch: int, extractors: int, out) -> None:
     engine = make_engine(url)
     pids = _backends(engine)
-    began, start_mb = _cpu_s(), _rss_mb()
-    result = Pipeline(engine, SETTINGS, worker=name, batch_size=batch).run_once()
+    began, children, start_mb = _cpu_s(), _children_cpu_s(), _rss_mb()
+    result = Pipeline(engine, SETTINGS, worker=name, batch_size=batch, extract_processes=extractors).run_once()
     server = _backend_cpu_s(pids) if pids else None  # the backends' whole life: they were opened for this run
-    out.put({"worker": name, "result": result.__dict__, "peak_mb": _peak_mb(), "cpu_s": _cpu_s() - began,
+    cpu = _cpu_s() - began + _children_cpu_s() - children  # the writer's and its extraction processes'
+    out.put({"worker": name, "result": result.__dict__, "peak_mb": _peak_mb(), "cpu_s": cpu,
              "growth_mb": _peak_mb() - start_mb, "server_cpu_s": server})
 
 
-def service_worker(url: str, name: str, batch: int, stop, out) -> None:
+def service_worker(url: str, name: str, batch: int, extractors: int, stop, out) -> None:
     engine = make_engine(url)
     began = _cpu_s()
-    Pipeline(engine, SETTINGS, worker=name, batch_size=batch).run_forever(stop, poll_sources=False, idle_sleep=0.02)
+    Pipeline(engine, SETTINGS, worker=name, batch_size=batch, extract_processes=extractors).run_forever(
+        stop, poll_sources=False, idle_sleep=0.02)
     out.put({"worker": name, "peak_mb": _peak_mb(), "cpu_s": _cpu_s() - began})
 
 
@@ -250,7 +259,7 @@ def _poll_worker(url: str, folder: str, out) -> None:
     out.put({"queued": queued, "read_s": time.perf_counter() - began, "peak_mb": _peak_mb()})
 
 
-def throughput(url: str, folder: Path, workers: int, batch: int) -> dict:
+def throughput(url: str, folder: Path, workers: int, extractors: int, batch: int) -> dict:
     engine = make_engine(url)
     ctx = mp.get_context("fork")
     out = ctx.Queue()
@@ -259,7 +268,7 @@ def throughput(url: str, folder: Path, workers: int, batch: int) -> dict:
     polled = out.get()
     reader.join()
     began = time.perf_counter()
-    procs = [ctx.Process(target=drain_worker, args=(url, f"w{i}", batch, out)) for i in range(workers)]
+    procs = [ctx.Process(target=drain_worker, args=(url, f"w{i}", batch, extractors, out)) for i in range(workers)]
     for p in procs:
         p.start()
     reports = [out.get() for _ in procs]
@@ -279,11 +288,12 @@ def throughput(url: str, folder: Path, workers: int, batch: int) -> dict:
             else sum(r["server_cpu_s"] for r in reports)}
 
 
-def latency(url: str, records: list[dict], workers: int, batch: int, rate: float) -> dict:
+def latency(url: str, records: list[dict], workers: int, extractors: int, batch: int, rate: float) -> dict:
     engine = make_engine(url)
     ctx = mp.get_context("fork")
     stop, out = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=service_worker, args=(url, f"s{i}", batch, stop, out)) for i in range(workers)]
+    procs = [ctx.Process(target=service_worker, args=(url, f"s{i}", batch, extractors, stop, out))
+             for i in range(workers)]
     for p in procs:
         p.start()
     items = [make_item(source_id=None, key=r["id"], url=None, title=r["title"], text=r["text"],
@@ -319,28 +329,29 @@ def latency(url: str, records: list[dict], workers: int, batch: int, rate: float
             "max": ms[-1], "rate": fed_rate, "peak_mb": max(r["peak_mb"] for r in reports)}
 
 
-def run(backend: str, workers: int, args, folder: Path, stream: list[dict], workdir: Path) -> str:
+def run(backend: str, workers: int, extractors: int, args, folder: Path, stream: list[dict], workdir: Path) -> str:
     url, drop = fresh_database(backend, workdir)
     try:
         prepare_hub(url)
-        bulk = throughput(url, folder, workers, args.batch)
+        bulk = throughput(url, folder, workers, extractors, args.batch)
         rate = min(args.rate, 0.7 * bulk["queued"] / bulk["wall_s"]) if args.rate else 0.7 * bulk["queued"] / bulk["wall_s"]
-        live = latency(url, stream, workers, args.batch, rate)
+        live = latency(url, stream, workers, extractors, args.batch, rate)
         rate = live["rate"]
     finally:
         drop()
     items_per_s = bulk["queued"] / bulk["wall_s"]
+    label = f" + {extractors} extraction processes each" if extractors else ""
     cpu_ms = 1000 * bulk["cpu_s"] / max(1, bulk["queued"])
     server_ms = "n/a" if bulk["server_cpu_s"] is None else f"{1000 * bulk['server_cpu_s'] / max(1, bulk['queued']):.2f}"
-    print(f"[{backend} × {workers}] read+queued {bulk['queued']} items from files in {bulk['read_s']:.1f} s "
+    print(f"[{backend} × {workers}{label}] read+queued {bulk['queued']} items from files in {bulk['read_s']:.1f} s "
           f"(poll peak RSS {bulk['poll_peak_mb']:.0f} MB); "
           f"processed in {bulk['wall_s']:.1f} s = {items_per_s:.0f} items/s, worker CPU {cpu_ms:.2f} ms/item, its server CPU {server_ms} ms/item; "
           f"{bulk['result']}; queue {bulk['counts']}; in-app alerts {bulk['alerts_logged']}", flush=True)
-    print(f"[{backend} × {workers}] live stream of {live['n']} items at {rate:.0f}/s: arrival→alert p50 "
+    print(f"[{backend} × {workers}{label}] live stream of {live['n']} items at {rate:.0f}/s: arrival→alert p50 "
           f"{live['p50']:.0f} ms, p99 {live['p99']:.0f} ms, max {live['max']:.0f} ms; "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     peak = max(bulk["peak_mb"], live["peak_mb"])
-    return (f"pipeline backend={backend} workers={workers} items={bulk['queued']} items_per_s={items_per_s:.0f} "
+    return (f"pipeline backend={backend} workers={workers} extractors={extractors} items={bulk['queued']} items_per_s={items_per_s:.0f} "
             f"cpu_ms_per_item={cpu_ms:.2f} server_cpu_ms_per_item={server_ms} p50_ms={live['p50']:.0f} p99_ms={live['p99']:.0f} stream_rate={rate:.0f} "
             f"worker_peak_mb={peak:.0f} worker_growth_mb={bulk['growth_mb']:.0f} parent_peak_mb={_peak_mb():.0f} load={os.getloadavg()[0]:.1f}")
 
@@ -351,7 +362,8 @@ def main() -> None:
     parser.add_argument("--stream", type=int, default=None, help="items in the latency phase (default items/10)")
     parser.add_argument("--rate", type=float, default=None, help="arrival rate of the latency phase (default 70%% of throughput)")
     parser.add_argument("--batch", type=int, default=200)
-    parser.add_argument("--configs", default="sqlite:1,postgresql:1,postgresql:2")
+    parser.add_argument("--configs", default="sqlite:1,postgresql:1,postgresql:2",
+                        help="backend:workers[+extraction processes per worker], comma-separated")
     args = parser.parse_args()
     stream = generate(args.stream or max(200, args.items // 10), 2, "s")
     lines = []
@@ -361,7 +373,8 @@ def main() -> None:
         warm_up()
         for config in args.configs.split(","):
             backend, workers = config.split(":")
-            lines.append(run(backend, int(workers), args, folder, stream, Path(tmp)))
+            workers, _, extractors = workers.partition("+")
+            lines.append(run(backend, int(workers), int(extractors or 0), args, folder, stream, Path(tmp)))
     for line in lines:
         print(line)
 

@@ -174,6 +174,7 @@ class Pipeline:
         takes what is pending up to that size, so a short queue gives short batches; when a claim comes back
         full the queue is backing up (a burst, or the machine busy), and the next claim may be twice as large,
         up to the worker's ``batch_size``, so fewer per-batch statements let it catch up (:func:`_next_size`).
+        With extraction processes, a batch is split among them (:meth:`_pooled_round`).
         """
         live = batch_size or min(self.batch_size, LIVE_BATCH)
         size = live
@@ -194,14 +195,10 @@ class Pipeline:
                         poll_due(self.engine)
                     redeliver_due(self.engine, self.dispatcher, enabled=self.deliver)  # H7: due webhook/e-mail alerts
                     batch = self._claim(size)
-                    if not self._preparers.pooled:
-                        if batch:
-                            self.process(batch)
-                    else:
-                        following = (batch, self._preparers.submit(batch)) if batch else None
-                        current, ahead = ahead, following
-                        if current is not None:
-                            self._store(current[0], current[1]())
+                    if self._preparers.pooled:
+                        ahead = self._pooled_round(batch, ahead, size)
+                    elif batch:
+                        self.process(batch)
                     busy = bool(batch)
                     size = _next_size(size, len(batch), live, max(live, self.batch_size))
                 except Exception:  # noqa: BLE001 - the service outlives a failed round (database restart…)
@@ -215,6 +212,18 @@ class Pipeline:
             self._statistics.wait()
             if restore is not None:
                 signal.signal(signal.SIGTERM, restore)
+
+    def _pooled_round(self, batch: list[QueuedItem], ahead: tuple | None, size: int) -> tuple | None:
+        """A live round with extraction processes: start preparing ``batch``, file the one prepared before it, and
+        ``batch`` too at once if the claim was short (the queue is short: latency first); a full claim (a backlog)
+        is filed after the next claim, while that one prepares. Returns the batch left preparing, if any."""
+        following = (batch, self._preparers.submit(batch)) if batch else None
+        if ahead is not None:
+            self._store(ahead[0], ahead[1]())
+        if following is not None and len(batch) < size:
+            self._store(following[0], following[1]())
+            return None
+        return following
 
     def check_ready(self) -> None:
         """:class:`~marsad.errors.ConfigError` when the hub was never initialised (no regional collection)."""

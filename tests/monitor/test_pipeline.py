@@ -440,3 +440,27 @@ def test_two_workers_filing_one_event_at_once_open_one_incident(world):
     assert sorted((r.processed, r.opened, r.updated) for r in results) == [(1, 0, 1), (1, 1, 0)]
     _, reports, incidents = summary(engine)
     assert len(reports) == 2 and incidents == 1
+
+
+@pytest.mark.parametrize("live_batch", [2, 32])  # full claims (a backlog: filed a claim later) and short ones
+def test_run_forever_with_extraction_processes_files_everything_once(world, tmp_path, live_batch):
+    engine, _, _ = world
+    queue(engine, *kill_items())
+    stop = threading.Event()
+
+    def stop_when_done() -> None:
+        deadline = time.monotonic() + 90
+        while any(r.status == "pending" for r in rows(engine).values()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stop.set()
+    watcher = threading.Thread(target=stop_when_done)
+    watcher.start()
+    Pipeline(engine, SETTINGS, deliver=False, extract_processes=2).run_forever(
+        stop, poll_sources=False, idle_sleep=0.05, batch_size=live_batch)
+    watcher.join(10)
+    reference_engine, _, _ = alert_world(f"sqlite:///{tmp_path / 'reference.db'}")
+    queue(reference_engine, *kill_items())
+    Pipeline(reference_engine, SETTINGS, deliver=False, batch_size=live_batch).run_once()
+    expected = summary(reference_engine)
+    reference_engine.dispose()
+    assert summary(engine) == expected
