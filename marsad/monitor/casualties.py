@@ -51,6 +51,8 @@ from marsad.monitor.numbers import (
 
 from marsad.monitor.toll_statements import CUE_STEMS as _CUE_STEMS
 from marsad.monitor.toll_statements import SELF_BLAST as _SELF_BLAST
+from marsad.monitor.toll_statements import ZERO_LITERALS as _ZERO_LITERALS
+from marsad.monitor.toll_statements import Literals
 from marsad.monitor.toll_statements import assassination as _assassination
 from marsad.monitor.toll_statements import attacker_only as _attacker_only
 from marsad.monitor.toll_statements import damage as _damage
@@ -376,22 +378,26 @@ _UPDATE_WORDS = ("toll", "bilan", "حصيله", "rose to", "risen to", "climbed 
 _SMALL = {"two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4, "five": 5, "cinq": 5, "six": 6}
 
 
-def _sentence_counts(sentence: str, lang: str, norm: str = "",
-                     latin: bool = True) -> tuple[dict[str, int], set[str], str]:
+def _sentence_counts(sentence: str, lang: str, norm: str = "", latin: bool = True,
+                     present: frozenset[str] | None = None) -> tuple[dict[str, int], set[str], str]:
     """Summed killed/wounded figures stated in one sentence, the kinds given only vaguely ("others"), and
     whether the dead counted are attackers: "only" ("all nine bombers were killed"), "some" or "none".
-    ``norm``: the whole normalised report, where "in addition to the bombers" finds how many there were."""
+    ``norm``: the whole normalised report, where "in addition to the bombers" finds how many there were;
+    ``present``: the sentence's literal guards (:data:`_sentence_literals`), found again once it changes."""
     extra, attackers_dead = 0, False
-    if any(map(sentence.__contains__, _IN_ADDITION_GUARDS[latin])) and (m := _IN_ADDITION.search(sentence)) and \
+    present = _sentence_literals(sentence) if present is None else present
+    if not present.isdisjoint(_IN_ADDITION_GUARDS[latin]) and (m := _IN_ADDITION.search(sentence)) and \
             _adds_attackers(sentence, m):
         extra = _SMALL.get(m["n"] or "", int(m["n"]) if (m["n"] or "").isdigit() else 1)
         if not m["n"] and m["plural"]:  # "in addition to the bombers": as many as the report names, two at least
             extra = max(2, _bombers(norm))
         attackers_dead = bool(m["death"])  # "in addition to the death of the assailant, two were injured"
         sentence = sentence[:m.start()] + " " + sentence[m.end():]
-    if "to death" in sentence:  # "stabbed to death", "beaten to death": killed
+        present = _sentence_literals(sentence)
+    if "to death" in present:  # "stabbed to death", "beaten to death": killed
         sentence = _TO_DEATH.sub(" killed", sentence)
-    if any(map(sentence.__contains__, _ASIDE_GUARDS[latin])):
+        present = _sentence_literals(sentence)
+    if not present.isdisjoint(_ASIDE_GUARDS[latin]):
         sentence = _ASIDE.sub(" ", sentence)
     toks = _tokens(sentence)
     spans = _spans(toks, lang)
@@ -433,9 +439,9 @@ def _adds_attackers(sentence: str, match: re.Match) -> bool:
             and not any(map(before.__contains__, _INCLUDING)) and (not after or after[0] in ".,;"))
 
 
-def _incidents_shared(norm: str, sentence: str, latin: bool = True) -> int:
+def _incidents_shared(norm: str, sentence: str, latin: bool, present: frozenset[str]) -> int:
     """How many attacks a figure given "across both attacks" is shared by (GTD divides it evenly), else 1."""
-    if not any(map(sentence.__contains__, _SHARED_CUES[latin])) or not _ACROSS.search(sentence):
+    if present.isdisjoint(_SHARED_CUES[latin]) or not _ACROSS.search(sentence):
         return 1
     m = _ONE_OF_N.search(norm)
     if m is None:
@@ -457,21 +463,22 @@ def find_casualties(text: str, lang: str) -> Casualties:
     cues = _cue_sentences(norm, lang, lead)
     for sentence in cues:
         latin = has_latin(sentence)  # guards with Latin letters are looked for only where there are any
-        zero.update(zero_statements(sentence, latin))
-        if any(map(sentence.__contains__, _BACKGROUND_GUARDS[latin])) and _BACKGROUND.search(sentence):
+        present = _sentence_literals(sentence)  # the sentence's literal guards, in one pass
+        zero.update(zero_statements(sentence, latin, present))
+        if not present.isdisjoint(_BACKGROUND_GUARDS[latin]) and _BACKGROUND.search(sentence):
             continue
-        counts, vague, attackers_counted = _sentence_counts(sentence, lang, norm, latin)
-        perpetrators = perpetrators or bool(counts) and any(map(sentence.__contains__, _PERPETRATOR_WORDS[latin]))
+        counts, vague, attackers_counted = _sentence_counts(sentence, lang, norm, latin, present)
+        perpetrators = perpetrators or bool(counts) and not present.isdisjoint(_PERPETRATOR_WORDS[latin])
         unknown.update(vague)
         if not counts:
             continue
         evidence.append(sentence)
-        if (shared := _incidents_shared(norm, sentence, latin)) > 1:
+        if (shared := _incidents_shared(norm, sentence, latin, present)) > 1:
             counts = {kind: int(value / shared + 0.5) for kind, value in counts.items()}
         if attackers_counted == "only":  # attackers' deaths told apart from the victims' are added to them
             attackers = max(attackers, counts.pop(K))
         attackers_told = attackers_told or attackers_counted == "some"
-        additive = any(map(sentence.__contains__, _ADDITIVE_WORDS[latin]))
+        additive = not present.isdisjoint(_ADDITIVE_WORDS[latin])
         for kind, value in counts.items():
             totals[kind] = totals.get(kind, 0) + value if additive else max(totals.get(kind, 0), value)
     if K not in totals and K not in unknown and _attacker_only(lead):
@@ -565,3 +572,9 @@ def _all(norm: str, words: list[str] | tuple[str, ...], start: int, stop: int) -
             i = norm.find(word, i + 1, stop)
     positions.sort()
     return positions
+
+
+#: the literal guards of one cue sentence's readers, found in one pass (as :func:`lead_literals` for the lead)
+_sentence_literals = Literals((*_IN_ADDITION_GUARDS[True], *_ASIDE_GUARDS[True], *_BACKGROUND_GUARDS[True],
+                               *_PERPETRATOR_WORDS[True], *_ADDITIVE_WORDS[True], *_SHARED_CUES[True], "to death",
+                               *_ZERO_LITERALS))

@@ -34,7 +34,7 @@ import ahocorasick
 
 from marsad.monitor.numbers import NUMBER_STARTS, by_script, normalise
 
-__all__ = ["CUE_STEMS", "SELF_BLAST", "lead_literals", "assassination", "attacker_only", "damage", "fate_told", "fate_zeros",
+__all__ = ["CUE_STEMS", "Literals", "SELF_BLAST", "ZERO_LITERALS", "lead_literals", "assassination", "attacker_only", "damage", "fate_told", "fate_zeros",
            "named_victims", "no_death_told", "no_harm", "no_injury_told", "single_victim", "zero_statements"]
 
 _SENTENCE_CHARS = ".!?\n"
@@ -71,7 +71,7 @@ CUE_STEMS = {
 CUE_STEMS["other"] = CUE_STEMS["en"] + CUE_STEMS["fr"] + CUE_STEMS["ar"]
 
 
-class _Literals:
+class Literals:
     """Which of many literals occur in a text, found in one pass of an Aho–Corasick automaton (C), for the
     last text asked about. The readers of a report's lead check some two hundred literal guards before their
     patterns; one ``str.find`` over a 1,200-character lead costs about a microsecond, the whole pass about
@@ -290,7 +290,7 @@ def _union(kind: str, table: dict[str, str]) -> dict[str, tuple[tuple[str, ...],
 _DEATH_RE, _INJURY_RE = _union("death", _DEATH), _union("injury", _INJURY)
 _NOT_DEATH_RE = _union("fate", _NOT_DEATH)
 #: every literal the readers of a lead look for through :func:`lead_literals` (and only those)
-lead_literals = _Literals(
+lead_literals = Literals(
     [*CUE_STEMS["other"], *_ONLY_GUARDS, *_SELF_GUARDS, *_ASSASSINATION_GUARDS,
      *(g for guards in _SINGLE_GUARDS.values() for g in guards), *(g for words in _ARRESTS.values() for g in words),
      *(g for parts in (_NO_HARM, _DAMAGE, _EXPLODED, _DEATH_ONE) for guards, _ in parts for g in guards),
@@ -413,10 +413,16 @@ _ZERO_GUARDS = by_script(("no ", "nobody", "without", "not ", "aucun", "pas de",
                           "عدم"))
 
 
-def zero_statements(sentence: str, latin: bool = True) -> set[str]:
+#: the literals :func:`zero_statements` looks for (a caller's :class:`Literals` of the sentence must know them)
+ZERO_LITERALS = frozenset((*_ZERO_GUARDS[True], *(literal for pairs in _ZERO.values() for literal, _ in pairs)))
+
+
+def zero_statements(sentence: str, latin: bool = True, present: frozenset[str] | None = None) -> set[str]:
     """Which figures a normalised sentence says are zero ("no casualties", "aucun mort", "لم يسفر عن إصابات"):
-    {"both"}, {"killed"}, {"wounded"} or none. ``latin=False`` says the sentence holds no Latin letter."""
-    if not any(map(sentence.__contains__, _ZERO_GUARDS[latin])):
+    {"both"}, {"killed"}, {"wounded"} or none. ``latin=False`` says the sentence holds no Latin letter;
+    ``present``: which of (at least) :data:`ZERO_LITERALS` the sentence holds, when the caller knows."""
+    has = sentence.__contains__ if present is None else present.__contains__
+    if not any(map(has, _ZERO_GUARDS[latin])):
         return set()
     return {kind for kind, pairs in _ZERO.items()
-            if any(literal in sentence and pattern.search(sentence) for literal, pattern in pairs)}
+            if any(has(literal) and pattern.search(sentence) for literal, pattern in pairs)}
