@@ -8,6 +8,8 @@ from marsad.monitor import toll_statements
 from marsad.monitor.numbers import normalise
 from marsad.monitor.toll_statements import (
     CUE_STEMS,
+    ZERO_LITERALS,
+    Literals,
     assassination,
     attacker_only,
     damage,
@@ -187,3 +189,12 @@ def test_every_literal_guard_of_the_lead_readers_is_known():
     guards += [g for gs in toll_statements._SINGLE_GUARDS.values() for g in gs]
     guards += [g for gs in toll_statements._ARRESTS.values() for g in gs]
     assert set(guards) <= known
+
+
+@pytest.mark.parametrize("sentence", [
+    "there were no casualties.", "no one was killed but two were injured.", "l explosion n a pas fait de victime.",
+    normalise("لم يسفر الانفجار عن اصابات"), "aucun mort, trois blesses.", "nobody was hurt.", "five were killed.",
+])
+def test_zero_statements_read_the_same_from_a_set_of_literals(sentence):
+    # the caller's one pass (a Literals of at least ZERO_LITERALS) answers as the substring searches do
+    assert zero_statements(sentence, True, Literals(ZERO_LITERALS)(sentence)) == zero_statements(sentence)
