@@ -3,8 +3,8 @@
 Why it exists: GTD's ``nkill``/``nwound`` are the headline figures of an incident record; reports state them
 in many shapes ("killing five and wounding 12", "two soldiers and a civilian were killed", "deux morts et
 cinq blessés", "أسفر عن مقتل ثلاثة جنود وجرح آخرين", "سقوط قتيلين"). The reader here works on tokens of the
-sentences that contain a casualty word (found by one precompiled regex, so reports without any cost almost
-nothing):
+sentences that contain a casualty word (their stems found with the lead's other literal guards in one pass,
+so reports without any cost almost nothing):
 
 * every number (digits, number words, "a/the/un/une" + a person noun = 1, Arabic duals = 2, "himself" = 1)
   is tied to a casualty word after it ("three people *were killed*", "12 *blessés*", "3 أشخاص *حتفهم*") or,

@@ -20,9 +20,10 @@ killed"); these readers answer the cases where no figure is given but the outcom
   those fates and no injury word is 0 wounded (:func:`no_injury_told`; both at once: :func:`fate_zeros`).
   A bare flash ("a bomb exploded near the ministry") tells no fate and keeps ``None``.
 
-The readers take the normalised lead (:func:`marsad.monitor.numbers.normalise`) and check cheap literal
-guards before their pattern, so reports without such words cost a few substring searches; the codebook-rule
-readers run only for a kind the report gave no figure for.
+The readers take the normalised lead (:func:`marsad.monitor.numbers.normalise`) and check literal guards
+before their pattern; the guards of every reader are found in one pass over the lead (:data:`lead_literals`),
+so a report without such words costs that pass and a few set look-ups; the codebook-rule readers run only for
+a kind the report gave no figure for.
 """
 
 from __future__ import annotations
