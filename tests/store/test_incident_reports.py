@@ -82,3 +82,22 @@ def test_deleting_an_incident_file_deletes_its_rows(engine):
 def test_unknown_state_is_refused(engine):
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(insert(incident_files).values(**_file(state="gone")))
+
+
+def test_migration_0013_drops_the_band_keys_report_index_and_its_downgrade_restores_it(database_url):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from marsad.store.migrate import alembic_config, current
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0012")
+    names = lambda: {i["name"] for i in inspect(engine).get_indexes("incident_band_keys")}  # noqa: E731
+    assert "ix_incident_band_keys_report_id" in names()
+    upgrade(engine)
+    assert current(engine) >= "0013" and "ix_incident_band_keys_report_id" not in names()
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0012")
+    assert "ix_incident_band_keys_report_id" in names()
+    upgrade(engine)
+    engine.dispose()
