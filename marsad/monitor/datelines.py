@@ -11,6 +11,7 @@ the gazetteer, so "ISAF (International ...)" or "AFP -" is no dateline.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from marsad.model.gazetteer import load_gazetteer
@@ -46,12 +47,18 @@ def find_dateline(text: str) -> tuple[int, int] | None:
         patterns = [_CAPS_LINE, _NAME_LINE, _ARABIC_LINE]
     else:  # both Latin patterns start with a capital A–Z (an Arabic head seldom holds one)
         patterns = [_ARABIC_LINE]
-    gazetteer = load_gazetteer()
     for pattern in patterns:
         for match in pattern.finditer(head):
-            if gazetteer.lookup(match["place"]):
+            if _is_place(match["place"]):
                 return match.start("place"), match.end()
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_place(name: str) -> bool:
+    """Whether the gazetteer knows ``name``: the same few capitals head report after report, so the answers
+    are kept (folding and looking a name up costs more than the rest of the dateline search)."""
+    return bool(load_gazetteer().lookup(name))
 
 
 def mask_dateline(text: str) -> tuple[str, tuple[int, int] | None]:

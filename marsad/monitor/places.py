@@ -303,6 +303,14 @@ def _country_scores(mentions: list[_Mention], demonyms: list[tuple[int, str]], h
     return scores
 
 
+def _country_of(mentions: list[_Mention], demonyms: list[tuple[int, str]], hint: str | None) -> str | None:
+    """The country :func:`_from_mentions` gives for these mentions (its city and admin1 are in that country),
+    without looking for the city and admin1 (and their spelling in the text) that a dateline's country
+    does not need."""
+    scores = _country_scores(mentions, demonyms, hint)
+    return max(scores, key=scores.__getitem__) if scores else None
+
+
 def _own_name(place: Place, key: str) -> float:
     """1 when ``key`` is the place's own (English) name, else 0.05: "Gao" is the town in Mali, not an
     alternate name of Guantanamo, however large."""
@@ -511,12 +519,12 @@ def find_places(text: str, lang: str, *, hint_country: str | None = None) -> Pla
         wire = caps and hint is None and _WIRE_DATELINE.match(text)
         if wire:  # "LIMA, 15 JAN 90 (EFE) --"
             end = len(fold(text[:wire.end("place")]))
-            hint = _from_mentions(text, lang, [m for m in mentions if m.hit.start < end], [], None).country
+            hint = _country_of([m for m in mentions if m.hit.start < end], [], None)
         return _from_mentions(text, lang, mentions, demonyms, hint, WIRE_HINT if wire else 2.0)
     low = len(fold(text[:dateline[0]])) if dateline[0] else 0
     high = len(fold(text[:dateline[1]]))
     filed = [m for m in mentions if low <= m.hit.start < high]
-    filed_country = _from_mentions(text, lang, filed, [d for d in demonyms if low <= d[0] < high], None).country
+    filed_country = _country_of(filed, [d for d in demonyms if low <= d[0] < high], None)
     body = [m for m in mentions if not low <= m.hit.start < high]
     found = chained or _from_mentions(text, lang, body, [d for d in demonyms if not low <= d[0] < high],
                                       hint or filed_country)  # reports are mostly filed from the incident's country

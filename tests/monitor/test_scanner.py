@@ -69,3 +69,15 @@ def test_rows_rebuild_the_same_scanner():
     assert again.rows() == SCANNER.rows() and again.size == SCANNER.size
     for text in ("bombing in Mosul, New York and وبالموصل", "Al-Qaida in Iraq claimed it", "تعريف"):
         assert again.scan(scan_text(text)) == SCANNER.scan(scan_text(text))
+
+
+def test_arabic_hits_with_the_same_span_keep_the_longer_key():
+    # "بنغازي" is a key, and so is "نغازي" after the clitic ب: both span the word, the whole name wins
+    scanner = NameScanner([(fold("نغازي"), "clitic"), (fold("بنغازي"), "whole")])
+    assert [(h.key, h.prefix, h.payloads) for h in scanner.scan(scan_text("في بنغازي"))] == [("بنغازي", "", ("whole",))]
+
+
+def test_arabic_offsets_cover_the_clitics_and_every_word_of_the_name():
+    scanner = NameScanner([(fold("مدينة الصدر"), "sadr"), (fold("الموصل"), "mosul")])
+    norm = scan_text("انفجار وبالموصل ثم في مدينة الصدر.")
+    assert [(norm[h.start:h.end], h.prefix) for h in scanner.scan(norm)] == [("وبالموصل", "وبال"), ("مدينه الصدر", "")]
