@@ -109,6 +109,19 @@ class _View:
     reports: dict[str, list[FiledRow]] = field(default_factory=lambda: defaultdict(list))
     edits: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     loaded: set[str] = field(default_factory=set)
+    #: incident id → (its signature list, its length then, the newest decoded): reports near one another are
+    #: scored against the same candidates, whose lists only grow (appends), so a decoding stays good while the
+    #: list is the same object of the same length
+    decoded: dict[str, tuple[list, int, list[Signature]]] = field(default_factory=dict)
+
+    def newest(self, incident_id: str, entries: list) -> list[Signature]:
+        """The newest signatures of ``entries`` (an incident's), decoded once per batch while they do not change."""
+        known = self.decoded.get(incident_id)
+        if known is not None and known[0] is entries and known[1] == len(entries):
+            return known[2]
+        signatures = _newest_signatures(entries)
+        self.decoded[incident_id] = (entries, len(entries), signatures)
+        return signatures
 
     def row(self, incident_id: str):
         touched = self.touched.get(incident_id)
@@ -435,7 +448,7 @@ def _candidates(conn: Connection, view: _View, probe: _Probe) -> list[tuple[str,
         if view.vetoed(probe, incident_id, row):  # never merges: its signatures need not be decoded
             continue
         entries = view.touched[incident_id].signatures if incident_id in view.touched else view.signatures[incident_id]
-        out.append((incident_id, facts_of_file(row, _newest_signatures(entries))))
+        out.append((incident_id, facts_of_file(row, view.newest(incident_id, entries))))
     return out
 
 
