@@ -10,7 +10,8 @@ Two phases per configuration:
 
 - **throughput** — every item queued at once (one poll, in a process of its own so the workers, forked from
   the parent, never inherit the polled items); ``items_per_s`` = items / wall time of the workers;
-  ``cpu_ms_per_item`` = the workers' own CPU time per item, their extraction processes' included (meaningful on
+  ``cpu_ms_per_item`` = the workers' own CPU time per item, their extraction processes' included, and
+  ``writer_cpu_ms_per_item`` without them: the work left on the serial path of a worker (meaningful on
   a loaded machine; PostgreSQL's server CPU is not in it: ``server_cpu_ms_per_item`` is the CPU of the workers' own PostgreSQL backends, read
   from /proc when the server runs on this machine, so a worker's wall time can be split into its own CPU, the
   server's work for it and real waiting); ``worker_peak_mb`` = the largest worker's peak RSS (the extraction models it
@@ -232,8 +233,9 @@ def drain_worker(url: str, name: str, batch: int, extractors: int, out) -> None:
     began, children, start_mb = _cpu_s(), _children_cpu_s(), _rss_mb()
     result = Pipeline(engine, SETTINGS, worker=name, batch_size=batch, extract_processes=extractors).run_once()
     server = _backend_cpu_s(pids) if pids else None  # the backends' whole life: they were opened for this run
-    cpu = _cpu_s() - began + _children_cpu_s() - children  # the writer's and its extraction processes'
-    out.put({"worker": name, "result": result.__dict__, "peak_mb": _peak_mb(), "cpu_s": cpu,
+    own = _cpu_s() - began
+    cpu = own + _children_cpu_s() - children  # the writer's and its extraction processes'
+    out.put({"worker": name, "result": result.__dict__, "peak_mb": _peak_mb(), "cpu_s": cpu, "own_cpu_s": own,
              "growth_mb": _peak_mb() - start_mb, "server_cpu_s": server})
 
 
@@ -283,7 +285,7 @@ def throughput(url: str, folder: Path, workers: int, extractors: int, batch: int
     return {"queued": polled["queued"], "read_s": polled["read_s"], "poll_peak_mb": polled["peak_mb"], "wall_s": wall, "counts": counts, "result": total,
             "alerts_logged": len(alerts), "peak_mb": max(r["peak_mb"] for r in reports),
             "growth_mb": max(r["growth_mb"] for r in reports),
-            "cpu_s": sum(r["cpu_s"] for r in reports),
+            "cpu_s": sum(r["cpu_s"] for r in reports), "own_cpu_s": sum(r["own_cpu_s"] for r in reports),
             "server_cpu_s": None if any(r["server_cpu_s"] is None for r in reports)
             else sum(r["server_cpu_s"] for r in reports)}
 
@@ -342,17 +344,19 @@ def run(backend: str, workers: int, extractors: int, args, folder: Path, stream:
     items_per_s = bulk["queued"] / bulk["wall_s"]
     label = f" + {extractors} extraction processes each" if extractors else ""
     cpu_ms = 1000 * bulk["cpu_s"] / max(1, bulk["queued"])
+    writer_ms = 1000 * bulk["own_cpu_s"] / max(1, bulk["queued"])
     server_ms = "n/a" if bulk["server_cpu_s"] is None else f"{1000 * bulk['server_cpu_s'] / max(1, bulk['queued']):.2f}"
     print(f"[{backend} × {workers}{label}] read+queued {bulk['queued']} items from files in {bulk['read_s']:.1f} s "
           f"(poll peak RSS {bulk['poll_peak_mb']:.0f} MB); "
-          f"processed in {bulk['wall_s']:.1f} s = {items_per_s:.0f} items/s, worker CPU {cpu_ms:.2f} ms/item, its server CPU {server_ms} ms/item; "
+          f"processed in {bulk['wall_s']:.1f} s = {items_per_s:.0f} items/s, worker CPU {cpu_ms:.2f} ms/item "
+          f"(writer process {writer_ms:.2f}), its server CPU {server_ms} ms/item; "
           f"{bulk['result']}; queue {bulk['counts']}; in-app alerts {bulk['alerts_logged']}", flush=True)
     print(f"[{backend} × {workers}{label}] live stream of {live['n']} items at {rate:.0f}/s: arrival→alert p50 "
           f"{live['p50']:.0f} ms, p99 {live['p99']:.0f} ms, max {live['max']:.0f} ms; "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     peak = max(bulk["peak_mb"], live["peak_mb"])
     return (f"pipeline backend={backend} workers={workers} extractors={extractors} items={bulk['queued']} items_per_s={items_per_s:.0f} "
-            f"cpu_ms_per_item={cpu_ms:.2f} server_cpu_ms_per_item={server_ms} p50_ms={live['p50']:.0f} p99_ms={live['p99']:.0f} stream_rate={rate:.0f} "
+            f"cpu_ms_per_item={cpu_ms:.2f} writer_cpu_ms_per_item={writer_ms:.2f} server_cpu_ms_per_item={server_ms} p50_ms={live['p50']:.0f} p99_ms={live['p99']:.0f} stream_rate={rate:.0f} "
             f"worker_peak_mb={peak:.0f} worker_growth_mb={bulk['growth_mb']:.0f} parent_peak_mb={_peak_mb():.0f} load={os.getloadavg()[0]:.1f}")
 
 
