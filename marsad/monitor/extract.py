@@ -30,7 +30,7 @@ from marsad.monitor.models import load_models
 from marsad.monitor.perpetrators import UNKNOWN, find_perpetrator
 from marsad.monitor.places import find_places
 from marsad.monitor.relevance import relevance_from_features
-from marsad.monitor.themes import themes_from_tokens
+from marsad.monitor.themes import themes_from_features
 
 
 __all__ = ["FIELDS", "IncidentRecord", "extract", "extract_report", "extract_batch", "extract_lines"]
@@ -135,7 +135,7 @@ def _finish(works: list[_Work]) -> None:
     models = load_models()
     for work in works:
         record = work.record
-        record.themes = themes_from_tokens(work.feats.tokens, record.lang)
+        record.themes = themes_from_features(work.feats, record.lang)  # the theme entries featurise recorded
         if record.is_incident:
             types = types_from_features(work.feats, record.lang, models, work.scores)
             record.attack_types, record.target_types = types.attack_types, types.target_types
