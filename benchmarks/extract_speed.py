@@ -35,7 +35,7 @@ from marsad.monitor.language import detect_language
 from marsad.monitor.models import load_models
 from marsad.monitor.perpetrators import find_perpetrator
 from marsad.monitor.places import find_places, place_scanner
-from marsad.monitor.themes import themes_from_tokens
+from marsad.monitor.themes import themes_from_features
 
 from machine import reference_ms
 
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             "batch": lambda: extract_batch(reports),
             "language": lambda: [detect_language(f) for f in fulls],
             "featurise": lambda: [featurise(d["text"], d["title"], lang) for d in docs],
-            "themes": lambda: [themes_from_tokens(f.tokens, lang) for f in feats],
+            "themes": lambda: [themes_from_features(f, lang) for f in feats],
             "dates": lambda: [find_incident_date(d["text"], lang, published) for d in docs],
             "casualties": lambda: [find_casualties(d["text"], lang) for d in docs],
             "places": lambda: [find_places(f, lang) for f in fulls],

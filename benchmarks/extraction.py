@@ -36,7 +36,7 @@ from marsad.monitor.language import detect_language
 from marsad.monitor.models import load_models
 from marsad.monitor.perpetrators import find_perpetrator
 from marsad.monitor.places import find_places
-from marsad.monitor.themes import themes_from_tokens
+from marsad.monitor.themes import themes_from_features
 from marsad.monitor.training.corpora import load_gtd, load_isaf, load_muc, same_city, strip_gtd_date
 from marsad.text import fold
 
@@ -285,7 +285,7 @@ def _stage_costs(texts: list[str]) -> None:
         "language": lambda: [detect_language(t) for t in texts],
         "featurise": lambda: [featurise(t, None, "en") for t in texts],
         "relevance+types": lambda: [models.raw(f, "en") for f in feats],
-        "themes": lambda: [themes_from_tokens(f.tokens, "en") for f in feats],
+        "themes": lambda: [themes_from_features(f, "en") for f in feats],
         "dates": lambda: [find_incident_date(t, "en", pub) for t in texts],
         "casualties": lambda: [find_casualties(t, "en") for t in texts],
         "places": lambda: [find_places(t, "en") for t in texts],
