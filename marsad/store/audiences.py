@@ -52,6 +52,8 @@ __all__ = [
     "has_audiences",
     "TRIGGER_DDL",
     "DROP_TRIGGER_DDL",
+    "UNSETTLE_FUNCTION",
+    "UNSETTLE_FUNCTION_0011",
 ]
 
 sharing_audiences = Table(
@@ -79,6 +81,24 @@ audience_collections = Table(
 
 _CHUNK = 2000
 
+#: PostgreSQL's trigger function (statement level, over the transition table ``changed_rows``). Why
+#: ``= ANY(ARRAY(…))`` and not a join: a transition table has no statistics and a batch adds hundreds of
+#: memberships, so the planner hashed them and read ``incident_facts`` whole once per write — a cost growing with
+#: the store (1.5 ms per pipeline batch at 5,600 incidents, ~25 ms at 85,000); an array of keys probes the primary
+#: key once per changed row (revision 0014; 0011 created the join form, :data:`UNSETTLE_FUNCTION_0011`)
+UNSETTLE_FUNCTION = """CREATE OR REPLACE FUNCTION audience_unsettle() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN
+             UPDATE incident_facts f SET audience = NULL
+              WHERE f.object_pk = ANY (ARRAY(SELECT c.object_pk FROM changed_rows c)) AND f.audience IS NOT NULL;
+             RETURN NULL;
+           END $$"""
+UNSETTLE_FUNCTION_0011 = """CREATE OR REPLACE FUNCTION audience_unsettle() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN
+             UPDATE incident_facts f SET audience = NULL FROM changed_rows c
+              WHERE f.object_pk = c.object_pk AND f.audience IS NOT NULL;
+             RETURN NULL;
+           END $$"""
+
 #: dialect → statements creating the triggers that unsettle a row whose memberships change
 TRIGGER_DDL = {
     "sqlite": [
@@ -90,12 +110,7 @@ TRIGGER_DDL = {
            END""",
     ],
     "postgresql": [
-        """CREATE OR REPLACE FUNCTION audience_unsettle() RETURNS trigger LANGUAGE plpgsql AS $$
-           BEGIN
-             UPDATE incident_facts f SET audience = NULL FROM changed_rows c
-              WHERE f.object_pk = c.object_pk AND f.audience IS NOT NULL;
-             RETURN NULL;
-           END $$""",
+        UNSETTLE_FUNCTION,
         """CREATE TRIGGER audience_unsettle_added AFTER INSERT ON collection_objects
            REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION audience_unsettle()""",
         """CREATE TRIGGER audience_unsettle_removed AFTER DELETE ON collection_objects
