@@ -139,21 +139,25 @@ class NameScanner:
     def _setup(self, rows: Iterable[tuple[str, tuple]]) -> None:
         # a Latin key is " name ", an Arabic key "name " (see _key): the first character tells them apart
         self._values = [(key, key[0] != " ", payloads, key.strip(), len(key)) for key, payloads in rows]
+        # a whole-word key holding an Arabic letter (" name ": "ال" + space in the gazetteer form) can only match
+        # a text the Arabic automaton reads: it goes there, so that a text without Latin letters needs no other
+        backwards = [v[1] or (not v[0].isascii() and ARABIC_RE.search(v[0]) is not None) for v in self._values]
         # one automaton a script: each is smaller and branches less, and most texts need only one of them
-        self._latin = self._automaton_of(False)
-        self._arabic = self._automaton_of(True)
-        self._latin_keys_have_letters = all(_LATIN_LETTER.search(v[0]) for v in self._values if not v[1])
+        self._latin = self._automaton_of(backwards, False)
+        self._arabic = self._automaton_of(backwards, True)
+        self._latin_keys_have_letters = all(
+            _LATIN_LETTER.search(v[0]) for v, back in zip(self._values, backwards) if not back)
         self.size = len(self._values)
 
-    def _automaton_of(self, arabic: bool) -> ahocorasick.Automaton | None:
+    def _automaton_of(self, backwards: list[bool], arabic: bool) -> ahocorasick.Automaton | None:
         """The automaton of one script's keys. Arabic keys ("name ") go in reversed (" eman") and are looked for
         in the reversed text: a key then starts with a space, as Latin keys do, so the automaton's failure
         chains stay one or two nodes long (forward, every suffix of a word that starts a key is on the chain,
         and pyahocorasick walks the chain at every character): a third of the time per Arabic report."""
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for number, (key, is_arabic, *_) in enumerate(self._values):
-            if is_arabic == arabic:
-                automaton.add_word(" " + key[-2::-1] if arabic else key, number)
+        for number, ((key, is_arabic, *_), back) in enumerate(zip(self._values, backwards)):
+            if back == arabic:
+                automaton.add_word((" " + key[-2::-1] if is_arabic else key[::-1]) if back else key, number)
         if len(automaton) == 0:
             return None
         automaton.make_automaton()
@@ -196,10 +200,14 @@ def _arabic_hits(automaton: ahocorasick.Automaton, padded: str, values: list) ->
     last = len(padded) - 1
     prefixes = ARABIC_PREFIXES
     hits: list[Hit] = []
+    whole_words: list[Hit] = []  # " name " keys, hits as the Latin automaton gives them (after the Arabic ones)
     add = hits.append
     for at, number in automaton.iter(padded[::-1]):
-        _, _, payloads, stripped, size = values[number]
-        start = last - at  # the name's first letter, in ``padded``
+        _, is_arabic, payloads, stripped, size = values[number]
+        start = last - at  # the name's first letter (of a whole-word key: the space before it), in ``padded``
+        if not is_arabic:
+            whole_words.append(_new(Hit, (start, start + size - 2, stripped, payloads, "", False)))
+            continue
         end = start + size - 1  # the space after it
         word_start = padded.rfind(" ", 0, start) + 1
         if word_start == start:
@@ -207,7 +215,7 @@ def _arabic_hits(automaton: ahocorasick.Automaton, padded: str, values: list) ->
         elif (prefix := padded[word_start:start]) in prefixes:
             add(_new(Hit, (word_start - 1, end - 1, stripped, payloads, prefix, True)))
     hits.reverse()
-    return hits
+    return hits + whole_words if whole_words else hits
 
 
 def _longest(hits: list[Hit]) -> list[Hit]:

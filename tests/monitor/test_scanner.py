@@ -81,3 +81,12 @@ def test_arabic_offsets_cover_the_clitics_and_every_word_of_the_name():
     scanner = NameScanner([(fold("مدينة الصدر"), "sadr"), (fold("الموصل"), "mosul")])
     norm = scan_text("انفجار وبالموصل ثم في مدينة الصدر.")
     assert [(norm[h.start:h.end], h.prefix) for h in scanner.scan(norm)] == [("وبالموصل", "وبال"), ("مدينه الصدر", "")]
+
+
+def test_whole_word_key_of_arabic_letters_is_found_without_latin_letters_in_the_text():
+    # "ال باسو" folds to the key " باسو " (whole word only, no clitics), read with the Arabic keys
+    scanner = NameScanner([("ال باسو", "paso"), (fold("الموصل"), "mosul"), (fold("Kabul"), "kabul")])
+    assert scanner._latin_keys_have_letters
+    found = [(h.key, h.prefix, h.arabic) for h in scanner.scan(scan_text("في باسو وبالموصل"))]
+    assert found == [("باسو", "", False), ("موصل", "وبال", True)]
+    assert scanner.scan(scan_text("وباسو")) == []
