@@ -8,7 +8,8 @@ Usage: python scripts/study_relevance.py --data ../shared/data [--errors]
 
 Findings of 2026-11-24 (MUC train, 1,300 docs, 700 relevant; F1 with the threshold chosen on the other folds):
 TF-IDF word 1-3-grams LR C=10/100 0.791/0.787, LinearSVC C=0.1/1 0.771/0.783; char_wb 2-5 LR C=10/100
-0.788/0.796; the shipped recipe (word uni/bigrams + concepts, LR C=0.3) 0.799 (best threshold 0.807). Its
+0.788/0.796, LinearSVC 0.769/0.795; word + char LR C=10/100 0.801/0.803, LinearSVC 0.781/0.800 (best
+threshold at most 0.808); the shipped recipe (word uni/bigrams + concepts, LR C=0.3) 0.799 (best threshold 0.807). Its
 variations move it by noise only: GTD weight 0 0.801, no synthetic negatives 0.790, neither 0.801, C=0.1 0.799,
 C=1 0.793; five more concepts (election, negotiation, war, interview, period) 0.794 (concept-only 0.757 ->
 0.764); document score + best paragraph's score 0.807. So a bag-of-n-grams text model stays near 0.80 here.
