@@ -63,12 +63,6 @@ class Settings(BaseSettings):
         description="JSON file of the regional body and its member states (default: the bundled Arab League file).",
     )
 
-    pipeline_extract_processes: int = Field(
-        default=0, ge=0, le=64,
-        description="Processes that extract the next batch while the pipeline files the current one (0: the "
-        "pipeline extracts itself). On a machine with cores to spare, one pipeline then uses more than one core.",
-    )
-
     smtp_host: str | None = Field(
         default=None, description="SMTP server that sends alert e-mails (default: none, e-mail alerts are not sent)."
     )

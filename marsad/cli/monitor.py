@@ -53,7 +53,7 @@ def _counts(result: PipelineResult) -> str:
             f"failed {result.failed}")
 
 
-def _pipeline(settings: Settings, engine: Engine, broker=None, *, extract_processes: int | None = None) -> Pipeline:
+def _pipeline(settings: Settings, engine: Engine, broker=None, *, extract_processes: int = 0) -> Pipeline:
     return Pipeline(engine, settings, dispatcher=dispatcher_from_settings(settings, broker=broker),
                     extract_processes=extract_processes)
 
@@ -63,18 +63,18 @@ def monitor(
     once: Annotated[bool, typer.Option("--once", help="Poll the due sources, process everything queued, print "
                                                       "the counts and exit.")] = False,
     poll: Annotated[bool, typer.Option("--poll/--no-poll", help="Poll the sources (off: only the queue).")] = True,
-    extract_processes: Annotated[Optional[int], typer.Option(
+    extract_processes: Annotated[int, typer.Option(
         "--extract-processes", min=0, max=64, show_default=False,
         help="Processes that extract the next batch while this one is filed, so one pipeline uses several cores "
-             "(default: the pipeline_extract_processes setting, 0: none).")] = None,
+             "(default 0: the pipeline extracts in its own process).")] = 0,
     data_dir: DataDirOption = None,
     database_url: DatabaseUrlOption = None,
 ) -> None:
     """Run the monitoring pipeline until stopped (Ctrl-C or SIGTERM), or once with --once."""
-    settings = settings_for(ctx, data_dir, database_url, pipeline_extract_processes=extract_processes)
+    settings = settings_for(ctx, data_dir, database_url)
     engine = engine_for(ctx, settings)
     upgrade(engine)
-    pipeline = _pipeline(settings, engine)
+    pipeline = _pipeline(settings, engine, extract_processes=extract_processes)
     pipeline.check_ready()
     if once:
         if poll:

@@ -115,15 +115,16 @@ class Pipeline:
     ``worker`` names this process in leases (default: host, pid and a random suffix); ``deliver`` sends the
     recorded alerts after each batch (False: record only, e.g. for tests and benchmarks); the batch's reports are
     filed together by :func:`marsad.monitor.filing_batch.file_reports` (the same outcome as one by one, with a
-    few statements per batch), or one by one by ``filer`` when one is given. ``extract_processes`` (default: the
-    ``pipeline_extract_processes`` setting) extraction processes prepare the next batch while this one files
-    (:class:`marsad.monitor.preparing.Preparers`); leave it 0 in a process that already runs other threads (``marsad up``): they are forked.
+    few statements per batch), or one by one by ``filer`` when one is given. ``extract_processes`` (default 0;
+    ``marsad monitor --extract-processes``) extraction processes prepare the next batch while this one files
+    (:class:`marsad.monitor.preparing.Preparers`); leave it 0 in a process that already runs other threads
+    (``marsad up``): they are forked.
     """
 
     def __init__(self, engine: Engine, settings: Settings, *, worker: str | None = None, batch_size: int = 200,
                  deliver: bool = True, dispatcher: Dispatcher | None = None, filer: Filer | None = None,
                  lease_seconds: float = DEFAULT_LEASE_SECONDS, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-                 extract_processes: int | None = None):
+                 extract_processes: int = 0):
         self.engine, self.settings = engine, settings
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batch_size, self.deliver = max(1, batch_size), deliver
@@ -134,8 +135,7 @@ class Pipeline:
         self._collections: dict[str, str] = {}
         self._source_names: dict[int, str] = {}
         self._statistics = _Statistics(engine)
-        self._preparers = Preparers(settings.pipeline_extract_processes if extract_processes is None
-                                     else extract_processes)
+        self._preparers = Preparers(extract_processes)
 
     # -- the loop ------------------------------------------------------------------------------------------
     def run_once(self) -> PipelineResult:

@@ -7,9 +7,11 @@ pipeline uses more than one core. :mod:`marsad.monitor.pipeline` files what this
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -103,11 +105,22 @@ def prepared_parts(batch: Sequence[QueuedItem]) -> list[tuple]:
 _SMALLEST_PART = 8
 #: seconds between an extraction process's checks that its writer is still alive
 _PARENT_CHECK = 1.0
+#: Linux prctl option: the signal a process gets when its parent ends
+_PR_SET_PDEATHSIG = 1
 
 
 def _follow_parent(parent: int) -> None:
-    """In an extraction process: exit when the writer that forked it is gone (killed with -9, its processes
-    would otherwise wait on their queue for ever: they hold its ends too)."""
+    """In an extraction process: end with the writer that forked it. Killed with -9, the writer leaves its
+    processes waiting on their queue for ever (they hold its ends too), and holding copies of its database
+    sockets: its PostgreSQL backend, still inside the write transaction, keeps the store's write lock until
+    they are closed. Linux kills them with the writer (``PR_SET_PDEATHSIG``); elsewhere a thread checks."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (AttributeError, OSError):  # not Linux: the thread below is all there is
+        pass
+    if os.getppid() != parent:  # the writer died before the line above
+        os._exit(0)
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(_PARENT_CHECK)
