@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from marsad.monitor.features import Features, featurise
-from marsad.monitor.models import LinearModels, load_models, softmax
+from marsad.monitor.models import LinearModels, load_models, softmaxes
 from marsad.monitor.type_rules import apply_rules, could_apply, evidence
 
 __all__ = ["IncidentTypes", "SECOND_LABEL", "types_from_features", "classify_types"]
@@ -39,13 +39,11 @@ class IncidentTypes:
 _SECOND_LABEL_F32 = float(np.float32(SECOND_LABEL))
 
 
-def _labels(scores: np.ndarray, classes: list[str], probs: dict[str, float]) -> list[str]:
-    """The most likely class, then up to two more reaching SECOND_LABEL. The float32 softmax and the argsort
-    (its order of ties) stay numpy's; the few values read from them are read as Python numbers, once (a
-    numpy scalar costs more to index, compare and convert than the whole list of 9-22 classes)."""
-    p = softmax(scores)
-    top = np.argsort(-p)[:3].tolist()
-    values = p.tolist()  # float32 values, exactly, as Python floats
+def _labels(order: list[int], values: list[float], classes: list[str], probs: dict[str, float]) -> list[str]:
+    """The most likely class, then up to two more reaching SECOND_LABEL. ``order`` is numpy's argsort of the
+    negated float32 probabilities (its order of ties) and ``values`` those probabilities as Python floats
+    (a numpy scalar costs more to index, compare and convert than the whole list of 9-22 classes)."""
+    top = order[:3]
     first = classes[top[0]]
     out = [first]
     probs[first] = round(values[top[0]], 4)
@@ -56,13 +54,30 @@ def _labels(scores: np.ndarray, classes: list[str], probs: dict[str, float]) -> 
     return out
 
 
+def _task_lists(models: LinearModels, raw: np.ndarray, probs: dict[str, float]) -> dict[str, list[str]]:
+    """Each task's labels from one float32 softmax per task, computed together (:func:`softmaxes`: the same
+    bits as three calls), negated once and read as Python floats once; the argsort stays per task."""
+    spans = [models.tasks[task] for task in _TASKS]
+    bounds = tuple((start, stop) for start, stop, _ in spans)
+    p = softmaxes(raw, bounds)
+    negated = -p
+    values = p.tolist()  # float32 values, exactly, as Python floats
+    first = bounds[0][0]
+    lists = {}
+    for task, (start, stop, classes) in zip(_TASKS, spans):
+        a, b = start - first, stop - first
+        order = np.argsort(negated[a:b])[:3].tolist()
+        lists[task] = _labels(order, values[a:b], classes, probs)
+    return lists
+
+
 def types_from_features(feats: Features, lang: str, models: LinearModels | None = None,
                         scores=None) -> IncidentTypes:
     """Types of an already featurised report (``scores``: precomputed raw scores, to share work)."""
     models = models or load_models()
     raw = models.raw(feats, lang) if scores is None else scores
     probs: dict[str, float] = {}
-    lists = dict(zip(_TASKS, (_labels(*models.task(raw, task), probs) for task in _TASKS)))
+    lists = _task_lists(models, raw, probs)
     if could_apply(feats.counts, lists):
         found = evidence(feats.tokens, lang if lang in ("ar", "fr") else "en")
         lists = apply_rules(found, lists, probs)

@@ -8,7 +8,7 @@ import pytest
 from marsad.errors import ConfigError
 from marsad.model.vocab import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES
 from marsad.monitor.features import featurise
-from marsad.monitor.models import MODEL_DIR, LinearModels, load_models
+from marsad.monitor.models import MODEL_DIR, LinearModels, load_models, softmax, softmaxes
 
 
 def test_shipped_files_are_small():
@@ -71,3 +71,18 @@ def test_rows_from_featurise_records_are_the_vocabulary_lookup():
         feats = featurise(text, title, lang="en")
         assert feats.vocabulary is models.vocabulary and feats.records is not None
         assert np.array_equal(models.vocabulary.rows(feats.tokens, feats.records), models.word_rows(feats.tokens))
+
+
+@pytest.mark.parametrize("bounds", [((1, 10), (10, 32), (32, 45)), ((0, 3), (3, 4), (4, 30)), ((1, 10), (12, 20))])
+def test_softmaxes_are_each_slice_softmax_bit_for_bit(bounds):
+    """The task probabilities are recorded: the joint softmax must give the per-slice softmax's exact bits
+    (the sums in particular: numpy's pairwise sum, not reduceat's running sum), ties and large scores included."""
+    rng = np.random.default_rng(3)
+    for trial in range(2000):
+        x = (rng.standard_normal(45) * (0.3, 3.0, 40.0)[trial % 3]).astype(np.float32)
+        if trial % 4 == 0:
+            x[rng.integers(0, 45, 6)] = x[rng.integers(0, 45)]
+        joint = softmaxes(x, bounds)
+        each = np.concatenate([softmax(x[a:b]) for a, b in bounds])
+        assert joint.dtype == each.dtype == np.float32
+        assert joint.tobytes() == each.tobytes()
