@@ -198,3 +198,17 @@ def test_every_literal_guard_of_the_lead_readers_is_known():
 def test_zero_statements_read_the_same_from_a_set_of_literals(sentence):
     # the caller's one pass (a Literals of at least ZERO_LITERALS) answers as the substring searches do
     assert zero_statements(sentence, True, Literals(ZERO_LITERALS)(sentence)) == zero_statements(sentence)
+
+
+@pytest.mark.parametrize("text", [
+    "two soldiers were killed and no one was injured", "deux soldats ont ete tues, sans faire de blesses",
+    "قتل جنديان ولم يصب احد في الهجوم", "قتل 3 no casualties مقتل", "", "killed KILLED", "تفجير",
+    "a mixed text: قتل and kill, explosion et explose",
+])
+def test_literals_finds_what_a_substring_test_finds(text):
+    """Literals walks an ASCII text, a text without Latin letters and any other text with different automata:
+    each must report exactly the literals the text holds."""
+    found = lead_literals(text)
+    assert found == {literal for literal in lead_literals.literals if literal in text}
+    assert Literals(["kill", "قتل", "x"])(text) == {w for w in ("kill", "قتل", "x") if w in text}
+    assert Literals([])(text) == frozenset()
