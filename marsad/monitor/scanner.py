@@ -139,29 +139,23 @@ class NameScanner:
     def _setup(self, rows: Iterable[tuple[str, tuple]]) -> None:
         # a Latin key is " name ", an Arabic key "name " (see _key): the first character tells them apart
         self._values = [(key, key[0] != " ", payloads, key.strip(), len(key)) for key, payloads in rows]
-        # a whole-word key holding an Arabic letter (" name ": "ال" + space in the gazetteer form) can only match
-        # a text the Arabic automaton reads: it goes there, so that a text without Latin letters needs no other
-        backwards = [v[1] or (not v[0].isascii() and ARABIC_RE.search(v[0]) is not None) for v in self._values]
         # one automaton a script: each is smaller and branches less, and most texts need only one of them
-        self._latin = self._automaton_of(backwards, False)
-        self._arabic = self._automaton_of(backwards, True)
-        self._latin_keys_have_letters = all(
-            _LATIN_LETTER.search(v[0]) for v, back in zip(self._values, backwards) if not back)
+        latin = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        arabic = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        letters = True
+        for number, (key, is_arabic, *_) in enumerate(self._values):
+            if is_arabic:
+                arabic.add_word(" " + key[-2::-1], number)  # reversed: see _arabic_hits
+            elif key.isascii() or ARABIC_RE.search(key) is None:
+                latin.add_word(key, number)
+                # (an ASCII key holds a letter when its cases differ: cheaper than the regex)
+                if letters and (key.lower() == key.upper() if key.isascii() else not _LATIN_LETTER.search(key)):
+                    letters = False
+            else:  # a whole-word key holding an Arabic letter (from "ال name") matches only where Arabic is read
+                arabic.add_word(key[::-1], number)
+        self._latin, self._arabic = _made(latin), _made(arabic)
+        self._latin_keys_have_letters = letters
         self.size = len(self._values)
-
-    def _automaton_of(self, backwards: list[bool], arabic: bool) -> ahocorasick.Automaton | None:
-        """The automaton of one script's keys. Arabic keys ("name ") go in reversed (" eman") and are looked for
-        in the reversed text: a key then starts with a space, as Latin keys do, so the automaton's failure
-        chains stay one or two nodes long (forward, every suffix of a word that starts a key is on the chain,
-        and pyahocorasick walks the chain at every character): a third of the time per Arabic report."""
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for number, ((key, is_arabic, *_), back) in enumerate(zip(self._values, backwards)):
-            if back == arabic:
-                automaton.add_word((" " + key[-2::-1] if is_arabic else key[::-1]) if back else key, number)
-        if len(automaton) == 0:
-            return None
-        automaton.make_automaton()
-        return automaton
 
     def _automata(self, norm: str):
         """The automata a text needs: Latin keys all hold a non-Arabic letter, Arabic keys an Arabic one."""
@@ -192,9 +186,20 @@ class NameScanner:
         return _longest(hits) if len(hits) > 1 else hits
 
 
+def _made(automaton: ahocorasick.Automaton) -> ahocorasick.Automaton | None:
+    """``automaton`` ready to search, or None when it holds no key."""
+    if len(automaton) == 0:
+        return None
+    automaton.make_automaton()
+    return automaton
+
+
 def _arabic_hits(automaton: ahocorasick.Automaton, padded: str, values: list) -> list[Hit]:
-    """Hits of the reversed Arabic keys in ``padded`` read backwards (see ``NameScanner._automaton_of``), each
-    kept when the letters before it in its word are proclitics. They come by start, last first; reversed,
+    """Hits of the Arabic keys in ``padded``. The keys ("name ") went into the automaton reversed (" eman") and
+    the text is read backwards: a key then starts with a space, as Latin keys do, so the automaton's failure
+    chains stay one or two nodes long (forward, every suffix of a word that starts a key is on the chain, and
+    pyahocorasick walks the chain at every character: three times the time). A hit is kept when the letters
+    before it in its word are proclitics. They come by start, last first; reversed,
     hits with the same span come shortest prefix first, as the forward automaton gave them, so that
     :func:`_longest` keeps the same one of two."""
     last = len(padded) - 1
