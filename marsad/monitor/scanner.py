@@ -23,7 +23,7 @@ import ahocorasick
 
 from marsad.text import ARABIC_RE, fold
 
-__all__ = ["Hit", "NameScanner", "scan_text", "folded_text", "ARABIC_PREFIXES"]
+__all__ = ["Hit", "NameScanner", "scan_text", "folded_text", "ARABIC_PREFIXES", "LAYOUT"]
 
 _NONWORD = re.compile(r"[^\w]|_")
 _NONWORD_BUT_SPACE = re.compile(r"[^\w ]")  # and "_" (one character class is a third faster than "…|_")
@@ -45,6 +45,9 @@ def _prefixes() -> frozenset[str]:
 
 #: letters allowed before an Arabic name inside its word (conjunction, preposition, article)
 ARABIC_PREFIXES = _prefixes()
+#: how the automata are built (2: Arabic keys reversed); a kept scanner built another way is not used, even
+#: under its sources' digest (a process that loaded older code may have saved it after an upgrade)
+LAYOUT = 2
 
 
 class Hit(NamedTuple):
@@ -155,6 +158,7 @@ class NameScanner:
                 arabic.add_word(key[::-1], number)
         self._latin, self._arabic = _made(latin), _made(arabic)
         self._latin_keys_have_letters = letters
+        self.layout = LAYOUT
         self.size = len(self._values)
 
     def _automata(self, norm: str):

@@ -29,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from marsad.config import default_data_dir
-from marsad.monitor.scanner import NameScanner
+from marsad.monitor.scanner import LAYOUT, NameScanner
 
 __all__ = ["cached_scanner", "cache_folder", "SHIPPED_FOLDER", "ship_scanner", "shipped_scanner"]
 
@@ -75,7 +75,7 @@ def _load(path: Path) -> NameScanner | None:
         scanner = pickle.loads(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, ImportError):
         return None
-    return scanner if isinstance(scanner, NameScanner) else None
+    return scanner if isinstance(scanner, NameScanner) and getattr(scanner, "layout", None) == LAYOUT else None
 
 
 def _save(path: Path, scanner: NameScanner) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import pickle
 
 import pytest
 
@@ -121,3 +122,17 @@ def test_bundled_place_scanner_is_shipped_and_current():
     shipped = shipped_scanner("place-scanner", sources)
     assert shipped is not None, "marsad/data/scanners/place-scanner.tsv.gz is stale: run scripts/build_scanners.py"
     assert shipped.rows() == place_scanner().rows()
+
+
+def test_scanner_built_with_another_layout_is_rebuilt(tmp_path):
+    # a process running older code can save its scanner under the digest of newer sources: never load it
+    source = tmp_path / "source.txt"
+    source.write_text("v1")
+    calls: list = []
+    cached_scanner("demo", [source], _builder(calls), folder=tmp_path / "cache")
+    saved = next((tmp_path / "cache").glob("demo-*.pickle"))
+    old = NameScanner([(fold("Mosul"), "mosul")])
+    old.layout = 1
+    saved.write_bytes(pickle.dumps(old))
+    again = cached_scanner("demo", [source], _builder(calls), folder=tmp_path / "cache")
+    assert calls == [1, 1] and _keys(again, "وبالموصل") == [("موصل", ("mosul",))]
