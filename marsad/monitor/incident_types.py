@@ -40,34 +40,43 @@ _SECOND_LABEL_F32 = float(np.float32(SECOND_LABEL))
 
 
 def _labels(order: list[int], values: list[float], classes: list[str], probs: dict[str, float]) -> list[str]:
-    """The most likely class, then up to two more reaching SECOND_LABEL. ``order`` is numpy's argsort of the
-    negated float32 probabilities (its order of ties) and ``values`` those probabilities as Python floats
-    (a numpy scalar costs more to index, compare and convert than the whole list of 9-22 classes)."""
-    top = order[:3]
-    first = classes[top[0]]
+    """The most likely class, then up to two more reaching SECOND_LABEL. ``order``: the three most likely
+    classes in numpy's argsort order (see :func:`_top_three`); ``values``: the float32 probabilities as Python
+    floats (a numpy scalar costs more to index, compare and convert than the whole list of 9-22 classes)."""
+    first = classes[order[0]]
     out = [first]
-    probs[first] = round(values[top[0]], 4)
-    for k in top[1:]:
+    probs[first] = round(values[order[0]], 4)
+    for k in order[1:]:
         if values[k] >= _SECOND_LABEL_F32 and classes[k] != "Unknown":
             out.append(classes[k])
             probs[classes[k]] = round(values[k], 4)
     return out
 
 
+def _top_three(values: list[float], p: np.ndarray) -> list[int]:
+    """The indices of the three largest ``values`` (``p`` as floats), largest first, as ``np.argsort(-p)`` gives
+    them. Python's sort of 9-22 floats costs half an argsort call; when the four largest are strictly ordered,
+    the first three are the only possible answer of any sort, so its order of ties cannot show. Ties go to
+    numpy's argsort, whose order the records have always held; so does a softmax of NaN (a NaN or infinite
+    score makes every probability of its task NaN, and NaN is never strictly greater)."""
+    top = sorted(range(len(values)), key=values.__getitem__, reverse=True)[:4]
+    if len(top) == 4 and values[top[0]] > values[top[1]] > values[top[2]] > values[top[3]]:
+        return top[:3]
+    return np.argsort(-p)[:3].tolist()
+
+
 def _task_lists(models: LinearModels, raw: np.ndarray, probs: dict[str, float]) -> dict[str, list[str]]:
     """Each task's labels from one float32 softmax per task, computed together (:func:`softmaxes`: the same
-    bits as three calls), negated once and read as Python floats once; the argsort stays per task."""
+    bits as three calls) and read as Python floats once."""
     spans = [models.tasks[task] for task in _TASKS]
     bounds = tuple((start, stop) for start, stop, _ in spans)
     p = softmaxes(raw, bounds)
-    negated = -p
     values = p.tolist()  # float32 values, exactly, as Python floats
     first = bounds[0][0]
     lists = {}
     for task, (start, stop, classes) in zip(_TASKS, spans):
         a, b = start - first, stop - first
-        order = np.argsort(negated[a:b])[:3].tolist()
-        lists[task] = _labels(order, values[a:b], classes, probs)
+        lists[task] = _labels(_top_three(values[a:b], p[a:b]), values[a:b], classes, probs)
     return lists
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from marsad.model.vocab import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES
-from marsad.monitor.incident_types import classify_types
+from marsad.monitor.incident_types import _top_three, classify_types
 
 CASES = [
     # lang, text, attack, target, weapon (the first listed type must be these)
@@ -59,3 +60,18 @@ def test_same_event_in_three_languages_gets_same_attack_type():
     }
     attacks = {lang: classify_types(t, lang=lang).attack_types[0] for lang, t in texts.items()}
     assert set(attacks.values()) == {"Bombing/Explosion"}
+
+
+@pytest.mark.parametrize("values", [
+    [0.1, 0.5, 0.2, 0.05, 0.15],  # strictly ordered: Python's sort
+    [0.3, 0.3, 0.1, 0.3, 0.0],  # ties at the top: numpy's order of ties, as the records have always held
+    [0.2, 0.4, 0.2, 0.2, 0.0, 0.0],  # a tie for second place
+    [0.25, 0.25, 0.25, 0.25],  # all equal
+    [0.6, 0.4],  # fewer than four classes
+    # 22 classes (targets): numpy sorts past 16 values unstably, here 6, 7, 5 where a stable sort gives 5, 6, 7
+    [.01, .05, .05, .1, .1, .3, .3, .3, .3, .01, .05, .01, .05, .05, .01, .05, .05, .05, .05, .01, .1, .01],
+    [float("nan")] * 5,  # a NaN score makes every probability of its task NaN
+])
+def test_top_three_is_numpys_argsort_order(values):
+    p = np.array(values, dtype=np.float32)
+    assert _top_three(p.tolist(), p) == np.argsort(-p)[:3].tolist()
