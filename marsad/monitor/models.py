@@ -67,10 +67,11 @@ def softmaxes(x: np.ndarray, bounds: tuple[tuple[int, int], ...]) -> np.ndarray:
     if segments is None:
         return np.concatenate([softmax(x[a:b]) for a, b in bounds])
     starts, slice_of = segments
-    run = x[bounds[0][0]:bounds[-1][1]]
-    e = np.exp(run - np.maximum.reduceat(run, starts)[slice_of])
     first = bounds[0][0]
-    sums = np.array([e[a - first:b - first].sum() for a, b in bounds], dtype=e.dtype)
+    run = x[first:bounds[-1][1]]
+    e = np.exp(run - np.maximum.reduceat(run, starts)[slice_of])
+    add = np.add.reduce  # what ndarray.sum calls, without its Python wrapper: the same pairwise sum
+    sums = np.array([add(e[a - first:b - first]) for a, b in bounds], dtype=e.dtype)
     return e / sums[slice_of]
 
 
