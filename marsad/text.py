@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "fold_chars", "fold_arabic", "fold_latin", "normalise_digits", "tokens", "arabic_stem",
+__all__ = ["fold", "fold_chars", "fold_chars_nfc", "fold_arabic", "fold_latin", "normalise_digits", "tokens", "arabic_stem",
            "search_key", "ARABIC_RE"]
 
 #: one Arabic-script letter
@@ -80,9 +80,10 @@ def fold_latin(text: str) -> str:
     return _fold_lowered_latin(text)
 
 
-def _fold_lowered_latin(text: str) -> str:
-    """:func:`fold_latin` of a text already lower-cased and not ASCII (lowering twice changes nothing)."""
-    if not unicodedata.is_normalized("NFC", text):  # decomposed accents (rare): strip the marks directly
+def _fold_lowered_latin(text: str, nfc: bool | None = None) -> str:
+    """:func:`fold_latin` of a text already lower-cased and not ASCII (lowering twice changes nothing);
+    ``nfc``: whether ``text`` is NFC, when the caller already knows."""
+    if not (unicodedata.is_normalized("NFC", text) if nfc is None else nfc):  # decomposed accents (rare): strip the marks directly
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = _replace_all(text, _APOSTROPHES)
     text = _replace_all(text, _COMMON_ACCENTS)
@@ -102,6 +103,25 @@ def fold_chars(text: str) -> str:
         return text
     text = fold_arabic(text)  # each stage only scans for characters it would change
     return text if text.isascii() else _fold_lowered_latin(text)
+
+
+def fold_chars_nfc(text: str) -> tuple[str, bool]:
+    """:func:`fold_chars` of ``text`` and whether its Latin stage saw NFC text (true when it was skipped).
+
+    Why: every rule of :func:`fold_chars` but one looks at a character alone (or, lower-casing a final sigma,
+    at its line). The one exception decides for the whole text: a text not in NFC is decomposed (NFKD), so
+    ``"ﬁ"`` folds to ``"fi"`` only in a text holding a decomposed accent. A caller that has folded a title and a
+    body can tell from these flags whether title + blank line + body would fold to the two folds joined,
+    without folding the whole again (:func:`marsad.monitor.numbers.normalise_titled`).
+    """
+    text = text.lower()
+    if text.isascii():
+        return text, True
+    text = fold_arabic(text)
+    if text.isascii():
+        return text, True
+    nfc = unicodedata.is_normalized("NFC", text)
+    return _fold_lowered_latin(text, nfc), nfc
 
 
 def fold(text: str) -> str:

@@ -2,7 +2,7 @@
 
 from hypothesis import given, strategies as st
 
-from marsad.text import arabic_stem, fold, fold_arabic, normalise_digits, search_key, tokens
+from marsad.text import arabic_stem, fold, fold_arabic, fold_chars, fold_chars_nfc, normalise_digits, search_key, tokens
 
 
 def test_arabic_variants_fold_together():
@@ -48,3 +48,12 @@ def test_arabic_prefixes_share_one_search_key():
 def test_stray_combining_marks_are_dropped():
     assert fold("0\u03010:\u00c1") == "00:a"
     assert fold("cafe\u0301") == fold("café") == "cafe"
+
+
+@given(st.text(st.sampled_from(list("aZ `'éÉ ابةً ﬁ²İ\u0301\u0591\u2126"))))
+def test_fold_chars_nfc_folds_as_fold_chars(text):
+    assert fold_chars_nfc(text)[0] == fold_chars(text)
+
+
+def test_fold_chars_nfc_tells_a_decomposed_text():
+    assert fold_chars_nfc("e\u0301te ﬁ") == ("ete fi", False) and fold_chars_nfc("été ﬁ") == ("ete ﬁ", True)

@@ -42,7 +42,7 @@ FIELDS = (
 )
 _MAX_TEXT = 200_000
 #: reports read together, reader by reader, by the batch entry points (at most the 16 texts the readers'
-#: shared folding caches keep)
+#: shared folding caches keep; numbers.normalise keeps 40: a title and a body each)
 BATCH = 12
 
 
@@ -108,7 +108,7 @@ def _start(text, title, published, lang, report_id) -> _Work:
     pub = _published(published)
     text = text[:_MAX_TEXT]
     full = f"{title}\n\n{text}" if title else text
-    detected = detect_language(full, lang if isinstance(lang, str) else None)
+    detected = detect_language(text, lang if isinstance(lang, str) else None, title=title)
     feats = featurise(text, title, detected)
     models = load_models()
     scores = models.raw(feats, detected)

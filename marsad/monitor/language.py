@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import re
 
-from marsad.monitor.numbers import normalise
+from marsad.monitor.numbers import normalise, normalise_titled
 
 __all__ = ["detect_language", "LANGUAGES"]
 
@@ -49,11 +49,12 @@ def _fasttext_guess(text: str) -> tuple[str, float]:
     return str(result[0]["lang"]), float(result[0]["score"])
 
 
-def _stopword_vote(text: str) -> tuple[str | None, int]:
-    """("en"|"fr"|None, number of words) from function-word counts on the start of the normalised text
-    (the whole text is normalised, once: the date and casualty readers reuse it from the cache). A start
-    without enough function words (a header full of names) extends the look to 1,500 characters."""
-    norm = normalise(text)
+def _stopword_vote(text: str, title: str | None) -> tuple[str | None, int]:
+    """("en"|"fr"|None, number of words) from function-word counts on the start of the normalised report
+    (title, blank line, text). The title and the text are normalised once each: the date and casualty readers
+    reuse them from the cache. A start without enough function words (a header full of names) extends the
+    look to 1,500 characters."""
+    norm = normalise_titled(title, text) if title else normalise(text)
     for limit in (_VOTE_CHARS, _VOTE_CHARS_LONG):
         words = _WORD.findall(norm, 0, limit)
         en = sum(map(_EN.__contains__, words))  # counted in C: no Python loop over some 70 words
@@ -68,14 +69,15 @@ def _stopword_vote(text: str) -> tuple[str | None, int]:
     return None, len(words)
 
 
-def detect_language(text: str, hint: str | None = None) -> str:
+def detect_language(text: str, hint: str | None = None, *, title: str | None = None) -> str:
     """"ar", "en", "fr" or "other" for ``text``; ``hint`` (the source's declared language) breaks ties.
+    With a ``title``, the report read is ``f"{title}\n\n{text}"`` (as :mod:`marsad.monitor.extract` joins them).
 
     Arabic when Arabic letters make up at least 40 % of the letters; otherwise a function-word vote, and
     for short or unclear texts the fastText lite model. Empty or letterless text gives ``hint`` if it is one
     of the languages, else "other".
     """
-    sample = text[:_SAMPLE]
+    sample = (f"{title}\n\n{text[:_SAMPLE]}" if title else text)[:_SAMPLE]
     fallback = hint if hint in LANGUAGES else "other"
     # subn counts the letters without making a string of each (five times cheaper than findall)
     if not sample.isascii() and _ARABIC_LETTER.search(sample):
@@ -85,7 +87,7 @@ def detect_language(text: str, hint: str | None = None) -> str:
             return "ar"
     elif not _LATIN_LETTER.search(sample):
         return fallback
-    vote, n_words = _stopword_vote(text)
+    vote, n_words = _stopword_vote(text, title)
     if vote is not None:
         return vote
     lang, score = _fasttext_guess(sample)

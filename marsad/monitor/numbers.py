@@ -19,32 +19,65 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from marsad.text import fold_chars
+from marsad.text import fold_chars_nfc
 
-__all__ = ["normalise", "tokenize", "parse_number", "read_number", "DUALS", "VAGUE", "ARABIC_NUMBER_WORDS",
+__all__ = ["normalise", "normalise_titled", "tokenize", "parse_number", "read_number", "DUALS", "VAGUE", "ARABIC_NUMBER_WORDS",
            "NUMBER_STARTS", "by_script", "has_latin"]
 
 _SPACE_CHARS = ["’", "'", "`", "´", "\u00a0", "\u2009", "\u202f", "\u2028", "\u2029"]
 _PUNCT_PAIRS = [("–", "-"), ("—", "-"), ("‘", " "), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"')]
 
 
-@lru_cache(maxsize=16)
 def normalise(text: str) -> str:
     """Folded text for matching: :func:`marsad.text.fold_chars` (lower case, accents dropped, Arabic letters
     folded, digits ASCII) with apostrophes and odd spaces made plain spaces and typographic dashes and quotes
     made ASCII. Positions of words are kept (no squeezing). Cached, so the date, casualty and language readers
     share one normalisation of the same report.
     """
+    return _normalised(text)[0]
+
+
+#: how a text was normalised (see :func:`normalise_titled`): ASCII only; its Latin stage saw NFC; it did not
+_ASCII, _NFC, _DECOMPOSED = 0, 1, 2
+
+
+@lru_cache(maxsize=40)  # a batch's titles and bodies (2 x extract.BATCH), kept from language to the last reader
+def _normalised(text: str) -> tuple[str, int]:
+    """:func:`normalise` of ``text`` and how it was made (``_ASCII``, ``_NFC``, ``_DECOMPOSED``)."""
     out = text.lower()
     if out.isascii():
-        return out.replace("'", " ") if "'" in out else out
+        return (out.replace("'", " ") if "'" in out else out), _ASCII
     for char in _SPACE_CHARS:
         if char in out:
             out = out.replace(char, " ")
     for src, dst in _PUNCT_PAIRS:
         if src in out:
             out = out.replace(src, dst)
-    return fold_chars(out)
+    out, nfc = fold_chars_nfc(out)
+    return out, (_NFC if nfc else _DECOMPOSED)
+
+
+def normalise_titled(title: str, text: str) -> str:
+    """``normalise(f"{title}\n\n{text}")`` (a titled report as the language vote reads it), from the cached
+    normalisations of the title and the body, which the date and casualty readers ask for anyway.
+
+    Why exact: a line break ends the only context lower-casing looks at (final sigma), and every other rule
+    looks at one character, except two decisions made for the whole text: an ASCII text keeps its backticks
+    (the others' become spaces), and a text whose Latin stage is not NFC is decomposed. The joined parts are
+    the answer whenever the whole would decide both as each part did; otherwise the whole is normalised.
+    """
+    head, head_kind = _normalised(title)
+    body, body_kind = _normalised(text)
+    if head_kind == body_kind or _joins(head, head_kind, body_kind) and _joins(body, body_kind, head_kind):
+        return f"{head}\n\n{body}"
+    return normalise(f"{title}\n\n{text}")
+
+
+def _joins(part: str, kind: int, other: int) -> bool:
+    """Whether a part normalised as ``kind`` normalises alike inside a whole with a part of kind ``other``."""
+    if kind == _ASCII:  # the whole is not ASCII: only the backtick reads otherwise there
+        return "`" not in part
+    return kind == _DECOMPOSED or other != _DECOMPOSED  # an NFC part stays so beside ASCII or NFC
 
 
 # words first (most tokens): the branches start with disjoint characters, so their order changes no token

@@ -80,3 +80,11 @@ def test_letterless_text_falls_back_to_hint(text):
 def test_result_is_always_one_of_the_languages():
     for text in ["ok", "Mali", "x y z", "BREAKING", "?!"]:
         assert detect_language(text) in LANGUAGES
+
+
+@pytest.mark.parametrize("title", ["Attentat à Gao", "Three killed", "هجوم", "", "ﬁn d`été"])
+@pytest.mark.parametrize("text", [" ".join(FRENCH), " ".join(ENGLISH), ARABIC[0], "Mali", "e\u0301te\u0301 a` Gao"])
+def test_a_title_given_apart_reads_as_title_blank_line_text(title, text):
+    joined = f"{title}\n\n{text}" if title else text
+    assert detect_language(text, title=title) == detect_language(joined)
+    assert detect_language(text, "fr", title=title) == detect_language(joined, "fr")

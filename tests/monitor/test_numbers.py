@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marsad.monitor.numbers import VAGUE, by_script, has_latin, normalise, parse_number, read_number, tokenize
+from marsad.monitor.numbers import (VAGUE, by_script, has_latin, normalise, normalise_titled, parse_number, read_number,
+                                    tokenize)
 from marsad.text import fold
 
 
@@ -99,6 +100,25 @@ _ALPHABET = st.sampled_from(
 @given(st.lists(_ALPHABET, max_size=40).map("".join))
 def test_normalise_agrees_with_fold(text):
     assert " ".join(normalise(text).split()) == fold(text)
+
+
+#: characters where folding a title and a body apart could differ from folding them together: a backtick (kept
+#: in ASCII text only), decomposed accents and compatibility forms (a text not in NFC is decomposed whole),
+#: final sigma (lower-casing looks at neighbours)
+_EDGES = st.sampled_from(list("ab `'’ Σσ\n éÉ ابة ﬁ²１İK\u0301\u0327\u0591\u2126\u0653\u064b"))
+
+
+@given(st.text(_EDGES, min_size=1, max_size=12), st.text(_EDGES, max_size=20))
+def test_titled_report_normalises_as_the_whole(title, text):
+    assert normalise_titled(title, text) == normalise(f"{title}\n\n{text}")
+
+
+def test_titled_report_falls_back_where_parts_fold_otherwise():
+    # a decomposed accent in the body decomposes the whole, so the title's ligature opens up; a backtick in an
+    # ASCII title becomes a space beside an accented body
+    assert normalise_titled("ﬁn", "e\u0301te") == "fin\n\nete" != normalise("ﬁn") + "\n\n" + normalise("e\u0301te")
+    assert normalise_titled("a`b", "été") == "a b\n\nete"
+    assert normalise_titled("Trois blessés", "à l'hôpital") == "trois blesses\n\na l hopital"
 
 
 def test_guards_by_script_keep_only_non_latin_ones_for_text_without_latin_letters():
