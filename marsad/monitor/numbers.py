@@ -21,7 +21,8 @@ from functools import lru_cache
 
 from marsad.text import fold_chars_nfc
 
-__all__ = ["normalise", "normalise_titled", "tokenize", "parse_number", "read_number", "DUALS", "VAGUE", "ARABIC_NUMBER_WORDS",
+__all__ = ["normalise", "normalise_titled", "tokenize", "parse_number", "read_number", "DUALS", "VAGUE",
+           "ARABIC_NUMBER_WORDS",
            "NUMBER_STARTS", "by_script", "has_latin"]
 
 _SPACE_CHARS = ["’", "'", "`", "´", "\u00a0", "\u2009", "\u202f", "\u2028", "\u2029"]
@@ -102,8 +103,22 @@ def tokenize(norm_text: str) -> list[str]:
     """Tokens of normalised text: numbers ("1,200" stays whole), words, single punctuation marks.
 
     Digits and letters never share a token, so a clitic on a number ("و30") or an ordinal suffix ("26th")
-    comes apart from it."""
-    return _TOKEN.findall(norm_text)
+    comes apart from it.
+
+    Why not one ``findall``: the regex tries its word class per character (about 300 ns a token); most tokens
+    are whitespace-separated runs of letters (``str.isalpha``: each such character is ``[^\\W\\d_]``), of
+    decimal digits (one number token), or letters and one final mark ("attaque," → "attaque", ","), told by C
+    string tests. Every other run goes to the regex, which never matches across whitespace (``str.split``
+    and ``\\s`` both split at ``str.isspace``): the same tokens, half the time."""
+    out: list[str] = []
+    for chunk in norm_text.split():
+        if chunk.isalpha() or chunk.isdecimal():
+            out.append(chunk)
+        elif chunk[:-1].isalpha() and not chunk[-1].isalnum() and chunk[-1] != "_":
+            out += (chunk[:-1], chunk[-1])
+        else:
+            out += _TOKEN.findall(chunk)
+    return out
 
 
 VAGUE = object()  # marker value: a vague quantity such as "dozens"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -119,6 +121,15 @@ def test_titled_report_falls_back_where_parts_fold_otherwise():
     assert normalise_titled("ﬁn", "e\u0301te") == "fin\n\nete" != normalise("ﬁn") + "\n\n" + normalise("e\u0301te")
     assert normalise_titled("a`b", "été") == "a b\n\nete"
     assert normalise_titled("Trois blessés", "à l'hôpital") == "trois blesses\n\na l hopital"
+
+
+_TOKEN_EDGES = st.sampled_from(list("ab é\u0301 ابةـ 12٣ ²½Ⅻ _,.-/:'\"( \t\n\xa0\u2028\x1c\u3000") + ["\U0001d7d8"])
+
+
+@given(st.text(_TOKEN_EDGES, max_size=40) | st.text(max_size=40))
+def test_tokenize_gives_the_tokens_of_one_regex_findall(text):
+    # the fast paths (runs of letters, of digits, letters and a mark) must cut exactly where the regex does
+    assert tokenize(text) == re.findall(r"[^\W\d_]+|\d+(?:[,.]\d{3})*(?![\d.,]\d)|\d+(?:[.,/:-]\d+)*|[^\s\w]|_", text)
 
 
 def test_guards_by_script_keep_only_non_latin_ones_for_text_without_latin_letters():
