@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "fold_chars", "fold_chars_nfc", "fold_arabic", "fold_latin", "normalise_digits", "tokens", "arabic_stem",
-           "search_key", "ARABIC_RE"]
+__all__ = ["fold", "fold_chars", "fold_chars_nfc", "fold_arabic", "fold_latin", "normalise_digits", "tokens",
+           "arabic_stem", "search_key", "ARABIC_RE"]
 
 #: one Arabic-script letter
 ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
@@ -50,6 +50,8 @@ _LATIN_ACCENTED = re.compile("[" + "".join(sorted(_LATIN_MAP)) + "]")
 _COMMON_ACCENTS = [(c, _LATIN_MAP[c]) for c in "éèêëàâäîïôöùûüçñíóáúœ"]
 _COMBINING = re.compile("[\u0300-\u036f]")
 _ACCENT_OR_MARK = re.compile("[\u0300-\u036f" + "".join(sorted(_LATIN_MAP)) + "]")
+#: what the Latin stage changes in an NFC text: typographic apostrophes, accented letters, combining marks
+_LATIN_CHANGED = re.compile("[\u0300-\u036f" + "".join(sorted({*_LATIN_MAP, *dict(_APOSTROPHES)})) + "]")
 
 
 def _replace_all(text: str, pairs) -> str:
@@ -64,8 +66,21 @@ def normalise_digits(text: str) -> str:
     return _replace_all(text, _DIGITS_AND_PUNCT)
 
 
+#: every character :func:`fold_arabic` changes is in the Arabic block
+_ARABIC_BLOCK = re.compile("[\u0600-\u06ff]")
+_MARK = re.compile("[" + "".join(_ARABIC_MARKS) + "]")
+#: below this length one character-class search is cheaper than the stages' hundred-odd substring tests (which
+#: win on a whole report: each is a fast memchr-like scan, the regex looks at every character)
+_SHORT = 200
+
+
 def fold_arabic(text: str) -> str:
     """Arabic folding only (diacritics, tatweel, letter variants, digits); other scripts untouched."""
+    if len(text) < _SHORT:  # a name, a title, a dateline: skip the stages with nothing to change
+        if not _ARABIC_BLOCK.search(text):
+            return text
+        if not _MARK.search(text):
+            return normalise_digits(_replace_all(text, _ARABIC_LETTERS))
     for mark in _ARABIC_MARKS:
         if mark in text:
             text = text.replace(mark, "")
@@ -83,8 +98,11 @@ def fold_latin(text: str) -> str:
 def _fold_lowered_latin(text: str, nfc: bool | None = None) -> str:
     """:func:`fold_latin` of a text already lower-cased and not ASCII (lowering twice changes nothing);
     ``nfc``: whether ``text`` is NFC, when the caller already knows."""
-    if not (unicodedata.is_normalized("NFC", text) if nfc is None else nfc):  # decomposed accents (rare): strip the marks directly
+    if not (unicodedata.is_normalized("NFC", text) if nfc is None else nfc):
+        # decomposed accents (rare): strip the marks directly
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    elif len(text) < _SHORT and not _LATIN_CHANGED.search(text):  # nothing below would change it
+        return text
     text = _replace_all(text, _APOSTROPHES)
     text = _replace_all(text, _COMMON_ACCENTS)
     if not _ACCENT_OR_MARK.search(text):  # one scan for both of the rare cases below
