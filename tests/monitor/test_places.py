@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.monitor.places import PlaceResult, find_places
+from marsad.monitor.places import PlaceResult, _capitalised_tokens, find_places
+from marsad.text import fold
 
 
 @pytest.mark.parametrize("text,lang,country,city", [
@@ -192,3 +195,10 @@ def test_arabic_is_never_read_as_all_caps():
 )
 def test_all_caps_wire_dateline_breaks_ties(text, lang, country):
     assert find_places(text, lang).country == country
+
+
+@given(st.lists(st.sampled_from(list("AaBÉéç '’-_.,\t0½ﬁ") + ["L'", "Al-"]), max_size=30).map("".join))
+def test_capitalised_tokens_are_the_pieces_of_the_folded_capitalised_words(text):
+    # the ASCII path splits without the regex; it must give the same pieces, "" included
+    words = " ".join(set(re.findall(r"[A-ZÀ-ÖØ-Þ](?<!\w[A-ZÀ-ÖØ-Þ])[\w'’\-]*", text)))
+    assert _capitalised_tokens(text) == set(re.split(r"\W+", words.lower() if words.isascii() else fold(words)))
