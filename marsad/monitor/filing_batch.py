@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, String, and_, bindparam, insert, or_, select, type_coerce, update
+from sqlalchemy import Connection, String, Text, and_, bindparam, cast, insert, or_, select, type_coerce, update
 
 from marsad.model.ids import stable_id
 from marsad.monitor.incident_compose import EDITABLE_FIELDS, Composition, FiledRow, compose
@@ -105,8 +105,9 @@ class _View:
     #: (marking key, report facts) → {incident id: vetoed} for rows as read; ``changed``: ids this batch rewrote
     vetoes: dict[tuple[str, EventFacts], dict[str, bool]] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
-    #: the reports and edits of the candidates read whole (``loaded``), as the database holds them
-    reports: dict[str, list[FiledRow]] = field(default_factory=lambda: defaultdict(list))
+    #: the reports and edits of the candidates read whole (``loaded``), as the database holds them; a report as
+    #: (report id, received, published, title, record as JSON text): see :data:`_REPORT_COLUMNS`
+    reports: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     edits: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     loaded: set[str] = field(default_factory=set)
     #: incident id → (its signature list, its length then, the newest decoded): reports near one another are
@@ -318,7 +319,7 @@ def _read(conn: Connection, probes: Sequence[_Probe], view: _View) -> None:
         for r in conn.execute(select(*_REPORT_COLUMNS).where(among(conn, _r.incident_id, chunk))):
             if r.signature is not None:
                 view.signatures[r.incident_id].append((r.received, r.report_id, r.signature))
-            view.reports[r.incident_id].append(FiledRow(r.report_id, r.received, r.published, r.title, r.record))
+            view.reports[r.incident_id].append((r.report_id, r.received, r.published, r.title, r.record))
         for incident_id, name, value in conn.execute(select(_e.incident_id, _e.field, _e.new).where(
                 among(conn, _e.incident_id, chunk)).order_by(_e.id)):
             if name in EDITABLE_FIELDS:  # split/merge rows are history, not field values
@@ -365,8 +366,13 @@ def _passing(view: _View, probes: Sequence[_Probe]) -> set[str]:
     return out
 
 
-#: what the batch reads of its candidates' reports (signatures for scoring, the rest for composing)
-_REPORT_COLUMNS = (_r.incident_id, _r.report_id, _r.received, _r.published, _r.title, _r.record, _r.signature)
+#: what the batch reads of its candidates' reports (signatures for scoring, the rest for composing). The record
+#: comes as its JSON text, decoded by :func:`_load` for the few candidates a report merges into. Why: a batch
+#: reads the reports of every candidate not vetoed (~20 per item at 32,000 items, growing with the store) and
+#: decoding their records was a tenth of file_reports' CPU on PostgreSQL; ``json.loads`` of the same text the
+#: driver (or SQLAlchemy's JSON type on SQLite) decoded, so the same values
+_REPORT_COLUMNS = (_r.incident_id, _r.report_id, _r.received, _r.published, _r.title,
+                   cast(_r.record, Text).label("record"), _r.signature)
 #: an incident's reports and edits (built once: an update reads them for every incident it changes)
 _REPORTS_OF = select(_r.report_id, _r.received, _r.published, _r.title, _r.record).where(
     _r.incident_id == bindparam("iid"))
@@ -379,7 +385,9 @@ def _load(conn: Connection, view: _View, incident_id: str) -> _Incident:
         row = view.rows[incident_id]
         values = vars(row) if isinstance(row, _Row) else row._asdict()
         if incident_id in view.loaded:  # read with the batch's candidates
-            rows, edits = list(view.reports[incident_id]), dict(view.edits[incident_id])
+            rows = [FiledRow(report_id, received, published, title, json.loads(record))
+                    for report_id, received, published, title, record in view.reports[incident_id]]
+            edits = dict(view.edits[incident_id])
         else:  # opened earlier in this batch and written since, or a band match read another way
             rows = [FiledRow(r.report_id, r.received, r.published, r.title, r.record)
                     for r in conn.execute(_REPORTS_OF, {"iid": incident_id})]
