@@ -30,6 +30,22 @@ def test_insert_many_stores_every_row_and_nothing_for_none(engine):
     assert sorted(map(tuple, stored)) == sorted((r["band_key"], r["item_id"]) for r in rows)
 
 
+#: strings the array text form must carry unchanged: quotes, backslashes, separators, braces, blanks, the word NULL
+AWKWARD = ['a"b', "back\\slash", "c,d", "{e}", " f ", "", "NULL", "null", "tab\tnew\nline", "عربي é", "\\\"", "x'y"]
+
+
+def test_insert_many_and_among_carry_any_string_unchanged(engine):
+    rows = [{"band_key": key, "item_id": n} for n, key in enumerate(AWKWARD)]
+    with engine.begin() as conn:
+        insert_many(conn, pipeline_near_keys, rows)
+        stored = conn.execute(select(pipeline_near_keys.c.band_key, pipeline_near_keys.c.item_id)).all()
+        c = pipeline_near_keys.c
+        found = conn.execute(select(c.band_key).where(among(conn, c.band_key, [*AWKWARD, "absent"]))).scalars().all()
+        one = conn.execute(select(c.item_id).where(among(conn, c.band_key, ['a"b']))).scalars().all()
+    assert sorted(map(tuple, stored)) == sorted((r["band_key"], r["item_id"]) for r in rows)
+    assert sorted(found) == sorted(AWKWARD)
+    assert one == [0]
+
 def test_insert_many_is_all_or_nothing_on_a_duplicate_key(engine):
     with pytest.raises(IntegrityError):
         with engine.begin() as conn:
