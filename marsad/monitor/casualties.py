@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress, repeat
 
 from marsad.monitor.numbers import (
     ARABIC_NUMBER_WORDS,
@@ -250,12 +251,12 @@ def _owner(toks: list[str], start: int) -> bool:
 
 
 def _read_at(toks: list[str], i: int, lang: str, spans: list) -> tuple[int, object, int] | None:
-    """(start, value, end) of a count at toks[i]: digits, number words, "a soldier" = 1, "both" = 2…"""
+    """(start, value, end) of a count at toks[i]: digits, number words, "a soldier" = 1, "both" = 2…
+
+    Asked only where :data:`_MAY_COUNT` holds (a token in ``_COUNT_STARTS`` or starting with a digit: no
+    other token starts a count), by :func:`_spans`; a test that was made here again for every such token."""
     tok = toks[i]
-    if tok not in _COUNT_STARTS and not tok[:1].isdigit():
-        return None
     prev = toks[i - 1] if i else ""
-    after_span = bool(spans) and spans[-1][1] == i
     if tok in _PERSON and (start := _person_start(toks, i, lang)) is not None and not (spans and spans[-1][1] > start):
         return None if _owner(toks, start) else (start, 1, i + 1)
     if tok in _AR_PERSON and prev in _PRE:
@@ -264,10 +265,10 @@ def _read_at(toks: list[str], i: int, lang: str, spans: list) -> tuple[int, obje
         return (i, 1, i + 1) if prev in _PRE else None
     if tok in ("both", "les deux", "كلاهما"):
         return i, 2, i + 1
-    if tok in _OTHERS and not after_span:
+    if tok in _OTHERS and not (spans and spans[-1][1] == i):  # not right after a count ("two and others")
         return i, VAGUE, i + 1
-    nxt_digit = i + 1 < len(toks) and toks[i + 1][:1].isdigit()
-    if (tok in _ONE or (tok in _ORDINALS and prev in ("a", "an"))) and not nxt_digit:
+    if (tok in _ONE or (tok in _ORDINALS and prev in ("a", "an"))) and not (
+            i + 1 < len(toks) and toks[i + 1][:1].isdigit()):  # the next token is no digit
         return i, 1, i + 1
     if tok in NUMBER_STARTS or tok[:1].isdigit():
         if tok in ("un", "une") and _owner(toks, i):
@@ -282,7 +283,7 @@ def _spans(toks: list[str], lang: str) -> list[tuple[int, int, object]]:
     """(start, end, value) of every count in the tokens; ranges keep their lower bound."""
     spans: list[tuple[int, int, object]] = []
     i = 0  # the tokens before i are read; only those that may start a count are tried (not a call per token)
-    for j in [k for k, tok in enumerate(toks) if _MAY_COUNT[tok]]:
+    for j in compress(range(len(toks)), map(_MAY_COUNT.__getitem__, toks)):  # C-level: no Python test per token
         if j < i or (read := _read_at(toks, j, lang, spans)) is None:
             continue
         start, value, end = read
@@ -308,11 +309,15 @@ def _including(toks: list[str], spans: list, kinds: list) -> set[int]:
     """"eight people, including four policemen, were killed": the outer count takes the verb after the
     aside and the counts inside the aside are dropped (they are part of the outer one). Returns dropped spans."""
     dropped: set[int] = set()
+    if _INCLUDING.isdisjoint(toks):  # no aside at all (most sentences): one C-level test
+        return dropped
     for k, (_, end, _) in enumerate(spans):
+        if kinds[k]:  # a span with its own casualty word keeps it: no aside to look for
+            continue
         j = end
         while j < min(end + 3, len(toks)) and toks[j] not in _INCLUDING:
             j += 1
-        if j >= min(end + 3, len(toks)) or kinds[k]:
+        if j >= min(end + 3, len(toks)):
             continue
         for q in range(j + 1, min(j + 25, len(toks))):
             if toks[q] in _HARD_BREAK:
@@ -547,14 +552,14 @@ def _cue_sentences(norm: str, lang: str, lead: str) -> list[str]:
         positions += _all(norm, _UPDATE_WORDS, _LEAD_CHARS, len(norm))
     sentences: list[str] = []
     end = -1
-    marks = "".join(c for c in _SENTENCE_CHARS if c in norm)  # absent ones would be searched for in vain
+    marks = "".join(filter(norm.__contains__, _SENTENCE_CHARS))  # absent ones would be searched for in vain
     for pos in positions:
         if pos < end:
             continue
         if len(sentences) >= _MAX_SENTENCES:
             break
-        start = max((norm.rfind(c, 0, pos) for c in marks), default=-1) + 1
-        ends = [e for e in (norm.find(c, pos) for c in marks) if e != -1]
+        start = max(map(norm.rfind, marks, repeat(0), repeat(pos)), default=-1) + 1  # C-level map
+        ends = [e for e in map(norm.find, marks, repeat(pos)) if e != -1]
         end = min(ends) + 1 if ends else len(norm)
         sentence = norm[start:end].strip()
         if sentence not in sentences:

@@ -22,6 +22,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import repeat
 
 from hijridate import Hijri
 
@@ -337,8 +338,8 @@ def _sentence(norm: str, pos: int, marks: str = _SENTENCE_CHARS) -> tuple[int, i
     """Start and end of the sentence around ``pos`` ('.', '!', '?' or a line break end sentences).
 
     ``marks``: the sentence-ending characters present in ``norm`` (searching for absent ones scans it all)."""
-    start = max((norm.rfind(c, 0, pos) for c in marks), default=-1) + 1
-    ends = [e for e in (norm.find(c, pos) for c in marks) if e != -1]
+    start = max(map(norm.rfind, marks, repeat(0), repeat(pos)), default=-1) + 1  # C-level map
+    ends = [e for e in map(norm.find, marks, repeat(pos)) if e != -1]
     return start, min(ends) if ends else len(norm)
 
 
@@ -354,7 +355,7 @@ def _sentence_score(norm: str, lang: str, start: int, end: int, lead_ends: tuple
 def _best(norm: str, lang: str, candidates: list[Candidate], published: date | None) -> Candidate:
     """The best-scored candidate (ties: the earliest in the text); sentences are scored once each."""
     sentence_scores: dict[int, int] = {}
-    marks = "".join(c for c in _SENTENCE_CHARS if c in norm)
+    marks = "".join(filter(norm.__contains__, _SENTENCE_CHARS))
     first = 0
     while first < len(norm) and norm[first] in " \n.!?":
         first += 1

@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 import numpy as np
 
@@ -69,7 +70,11 @@ class IncidentRecord:
     themes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {name: getattr(self, name) for name in FIELDS}
+        return dict(zip(FIELDS, _FIELD_VALUES(self)))  # the fields in FIELDS order, read by one C-level getter
+
+
+#: an :class:`IncidentRecord`'s values in :data:`FIELDS` order
+_FIELD_VALUES = attrgetter(*FIELDS)
 
 
 def _published(value) -> date | None:
@@ -198,7 +203,7 @@ def _error(message: str, report_id=None) -> dict:
 
 def _started(report) -> _Work | dict:
     """The report's work item, or its error record (``{"id"?, "error"}``) when the input is wrong."""
-    if not isinstance(report, Mapping):
+    if type(report) is not dict and not isinstance(report, Mapping):  # a JSON object is a dict: no ABC check
         return _error("each line must be a JSON object")
     report_id = report.get("id")
     if report_id is not None and not isinstance(report_id, str):

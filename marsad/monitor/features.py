@@ -451,6 +451,12 @@ def _report_tokens(text: str, title: str | None) -> tuple[list[str], int]:
     return title_toks + fold_tokens(text), len(title_toks)
 
 
+#: the concepts whose mentions weigh for an incident and for policy news (the "bal:" feature)
+_INCIDENT_CONCEPTS = ("EXPLOSION", "KILL", "WOUND", "KIDNAP", "ATTACK", "FIREARM")
+_POLICY_CONCEPTS = ("CONFERENCE", "STRATEGY", "STATEMENT", "TRIAL", "AGREEMENT", "COUNTER")
+_ZEROS = (0,) * 6
+
+
 def featurise(text: str, title: str | None = None, lang: str = "en") -> Features:
     """Tokens, word features and concept features of a report (title, if any, counts as lead)."""
     toks, title_words = _report_tokens(text or "", title)
@@ -478,9 +484,9 @@ def featurise(text: str, title: str | None = None, lang: str = "en") -> Features
     tags = matcher.tags
     concept_feats = {tags[cid][0] for cid in cids[:bisect_left(hits, (lead_end,))]}
     numbered = matcher.numbered
-    if not numbered.isdisjoint(cids):
-        for pos, cid in hits:
-            if cid in numbered and _near(pos, toks):
+    if not numbered.isdisjoint(cids):  # only the numbered concepts' hits visited (compress: no test per hit)
+        for pos, cid in compress(hits, map(numbered.__contains__, cids)):
+            if _near(pos, toks):
                 concept_feats.add(tags[cid][1])
     for cid, c in counted.items():
         tag = tags[cid]
@@ -491,8 +497,8 @@ def featurise(text: str, title: str | None = None, lang: str = "en") -> Features
                 concept_feats.add(tag[4])
     n = len(toks)
     concept_feats.add("len:s" if n < 60 else "len:m" if n < 250 else "len:l" if n < 700 else "len:xl")
-    incident = sum(counts.get(k, 0) for k in ("EXPLOSION", "KILL", "WOUND", "KIDNAP", "ATTACK", "FIREARM"))
-    policy = sum(counts.get(k, 0) for k in ("CONFERENCE", "STRATEGY", "STATEMENT", "TRIAL", "AGREEMENT", "COUNTER"))
+    incident = sum(map(counts.get, _INCIDENT_CONCEPTS, _ZEROS))  # C-level sums: no generator
+    policy = sum(map(counts.get, _POLICY_CONCEPTS, _ZEROS))
     concept_feats.add("bal:inc" if incident > 2 * policy else "bal:pol" if policy > 2 * incident else "bal:mix")
     return Features(concepts=sorted(concept_feats), counts=counts, tokens=toks, records=records, vocabulary=vocab,
                     extra_entries=extra_entries, extra_matcher=extra)

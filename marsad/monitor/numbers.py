@@ -192,6 +192,12 @@ _DIGITS = re.compile(r"\d+(?:[,.]\d{3})*")
 
 
 def _digits_value(token: str) -> int | None:
+    """The value of a token of digits ("12", "1,200", "١٢"), else None. ``\\d`` is what ``str.isdecimal`` tells
+    (Unicode category Nd): a token of digits only, or one whose first character is no digit, needs no regex."""
+    if token.isdecimal():
+        return int(token)
+    if not token[:1].isdecimal():
+        return None
     if _DIGITS.fullmatch(token):
         return int(token.replace(",", "").replace(".", ""))
     return None

@@ -117,14 +117,14 @@ def _near(positions: list[int], start: int, end: int, before: int, after: int) -
 
 def _score(start: int, end: int, sentence: int, cues: dict[str, dict[int, list[int]]]) -> tuple[float, bool, str]:
     """The weight of one mention, whether it is claimed, and the cue that decided."""
-    in_sentence = {kind: by_sentence.get(sentence, ()) for kind, by_sentence in cues.items()}
-    if in_sentence["claim"] and not in_sentence["no_claim"]:
+    if cues["claim"].get(sentence) and not cues["no_claim"].get(sentence):  # each kind read only when asked
         return 4.0, True, "claim"
-    if _near(in_sentence["attributed"], start, end, 80, 30):
+    if _near(cues["attributed"].get(sentence, ()), start, end, 80, 30):
         return 3.0, False, "attributed"
-    if _near(in_sentence["denied"], start, end, 10, 60):
+    if _near(cues["denied"].get(sentence, ()), start, end, 10, 60):
         return 1.0, False, "denied"  # GTD keeps a group that sources blame even when it denies
-    if _near(in_sentence["target"], start, end, 40, 0) or _near(in_sentence["target_after"], start, end, 0, 12):
+    if _near(cues["target"].get(sentence, ()), start, end, 40, 0) or \
+            _near(cues["target_after"].get(sentence, ()), start, end, 0, 12):
         return 0.3, False, "target"
     return 1.0, False, "named"
 

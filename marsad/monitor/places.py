@@ -365,7 +365,7 @@ def _from_mentions(text: str, lang: str, mentions: list[_Mention], demonyms: lis
                    hint: str | None, hint_weight: float = 2.0) -> PlaceResult:
     """The place the mentions (and demonyms) of ``text`` point to."""
     scores = _country_scores(mentions, demonyms, hint, hint_weight)
-    country = max(scores, key=lambda c: scores[c]) if scores else None
+    country = max(scores, key=scores.__getitem__) if scores else None
     admin1s = {(p.country, p.name) for m in mentions for p in m.places if p.kind == "admin1"}
     evidence = [f"country:{m.hit.key}" for m in mentions if m.places[0].kind == "country"][:3]
     total = sum(scores.values()) or 1.0
@@ -467,7 +467,7 @@ def _chain_city(segments: list[tuple[str, str | None]], admin_segment: tuple[str
     gazetteer = load_gazetteer()
     kept = [
         seg for number, seg in enumerate(segments)
-        if seg[1] not in _SUBURB_TYPES and not any(ch.isdigit() for ch in seg[0])
+        if seg[1] not in _SUBURB_TYPES and not any(map(str.isdigit, seg[0]))  # no numbered place (C-level test)
         and not (seg[1] == "area" and number + 1 < len(segments))
     ]
     known = [(seg, gazetteer.lookup(seg[0], country=code, kind="city")) for seg in kept]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marsad.monitor.numbers import (VAGUE, by_script, has_latin, normalise, normalise_titled, parse_number, read_number,
+from marsad.monitor.numbers import (VAGUE, _digits_value, by_script, has_latin, normalise, normalise_titled, parse_number, read_number,
                                     tokenize)
 from marsad.text import fold
 
@@ -145,3 +145,14 @@ def test_words_and_numbers_tokenize_whatever_the_branch_order(text):
     tokens = tokenize(text)
     assert "".join(tokens) == "".join(text.split())  # every non-space character lands in one token, in order
 
+
+
+_DIGITS_REFERENCE = re.compile(r"\d+(?:[,.]\d{3})*")
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789,.a ٠١٢٣٤٥٦٧٨٩۱۵²³①߁१x-")), max_size=12))
+def test_digits_value_fast_paths_equal_the_regex(token):
+    """A token of decimal digits only, or one not starting with a digit, skips the regex: same value as the
+    regex reading (superscripts and circled digits are digits to ``isdigit`` but not to ``\\d``)."""
+    expected = int(token.replace(",", "").replace(".", "")) if _DIGITS_REFERENCE.fullmatch(token) else None
+    assert _digits_value(token) == expected
