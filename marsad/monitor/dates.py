@@ -27,6 +27,7 @@ from itertools import repeat
 from hijridate import Hijri
 
 from marsad.monitor.numbers import normalise, parse_number
+from marsad.monitor.toll_statements import Literals
 
 __all__ = ["DateResult", "find_incident_date"]
 
@@ -116,6 +117,9 @@ _WEEKDAYS_BY_LANG = {
     "other": WEEKDAYS,
 }
 _AGO_WORDS = {"en": ("ago",), "fr": ("il y a",), "ar": ("قبل",), "other": ("ago", "il y a", "قبل")}
+#: per language, every word :func:`_relative` looks for, found in one pass (an absent word has no occurrence)
+_RELATIVE_LITERALS = {lang: Literals((*_RELATIVE_WORDS[lang], *_AGO_WORDS[lang], *_WEEKDAYS_BY_LANG[lang]))
+                      for lang in _RELATIVE_WORDS}
 _TWO_DAYS_BEFORE = re.compile(r"(?:day\s+before\s+|avant[\s-]*|اول\s+)$")
 _TWO_DAYS_AFTER = re.compile(r"\s+الاول(?!\w)")
 _AR_PREFIXES = ("و", "ب", "ف", "ال", "بال", "وال", "وب", "فال")
@@ -176,9 +180,10 @@ def _word_before(norm: str, pos: int) -> tuple[str, int]:
     return norm[k + 1:j + 1], k + 1
 
 
-def _month_before(norm: str, pos: int) -> tuple[int, int] | None:
-    """(month, start) when a month name (one or two words) ends right before ``pos``."""
-    word, start = _word_before(norm, pos)
+def _month_before(norm: str, pos: int, before: tuple[str, int] | None = None) -> tuple[int, int] | None:
+    """(month, start) when a month name (one or two words) ends right before ``pos``; ``before``: the
+    :func:`_word_before` ``pos``, when the caller has it."""
+    word, start = _word_before(norm, pos) if before is None else before
     if word in _MONTH_TAIL_WORDS:
         first, first_start = _word_before(norm, start)
         if f"{first} {word}" in MONTHS:
@@ -216,9 +221,10 @@ def _at_digits(norm: str, s: int, lang: str) -> tuple[int, int, date | None, str
     if (m := _DAY_FIRST.match(norm, s)) and 1 <= int(m["day"]) <= 31:
         month = MONTHS[" ".join(m["month"].split())]
         return _day_month(s, m, month, int(m["day"]))
-    found = _month_before(norm, s)
+    before_word = _word_before(norm, s)  # read once for the month and the year words
+    found = _month_before(norm, s, before_word)
     if found is None:
-        word, start = _word_before(norm, s)
+        word, start = before_word
         m = _YEAR4.match(norm, s)
         if word in _YEAR_WORDS and m and 1800 <= int(m.group(0)) <= 2099:
             return start, m.end(), _gregorian(int(m.group(0)), 1, 1), "year", None
@@ -300,7 +306,10 @@ def _relative(norm: str, lang: str, published: date, taken: list[tuple[int, int]
             out.append((start, published - timedelta(days=days), "day", norm[start:end]))
 
     lang = lang if lang in _RELATIVE_WORDS else "other"
+    present = _RELATIVE_LITERALS[lang](norm)  # which of the words below occur, in one pass (most do not)
     for word, days in _RELATIVE_WORDS[lang].items():
+        if word not in present:
+            continue
         for i in _occurrences(norm, word, word[0] > "z"):
             before = _TWO_DAYS_BEFORE.search(norm, max(0, i - 12), i)
             after = _TWO_DAYS_AFTER.match(norm, i + len(word)) if days == 1 else None
@@ -309,9 +318,13 @@ def _relative(norm: str, lang: str, published: date, taken: list[tuple[int, int]
             else:
                 add(i, i + len(word), days)
     for word in _AGO_WORDS[lang]:
+        if word not in present:
+            continue
         for i in _occurrences(norm, word, word == "قبل"):
             _ago(norm, i, word, add)
     for word, weekday in _WEEKDAYS_BY_LANG[lang].items():
+        if word not in present:
+            continue
         for i in _occurrences(norm, word, word[0] > "z"):
             before = _WEEKDAY_BEFORE.search(norm, max(0, i - 10), i)
             after = _WEEKDAY_AFTER.match(norm, i + len(word))

@@ -393,7 +393,7 @@ def _from_mentions(text: str, lang: str, mentions: list[_Mention], demonyms: lis
 def _segment(raw: str) -> tuple[str, str | None]:
     raw = raw.strip().rstrip(".")
     match = _TYPE_SUFFIX.search(raw)
-    if match and match.group(1)[0].isupper() and load_gazetteer().lookup(raw):
+    if match and match.group(1)[0].isupper() and _lookup(raw):
         return raw, None  # "Gaza City", "Kuwait City": the type word is part of the name
     if match:
         return raw[: match.start()].strip(), match.group(1).lower()
@@ -415,10 +415,21 @@ def _chain_matches(text: str) -> Iterator[re.Match]:
         yield from _CHAIN.finditer(text, start, end)
 
 
+def _lookup(name: str, country: str | None = None, kind: str | None = None) -> tuple[Place, ...]:
+    """``load_gazetteer().lookup(name, country=country, kind=kind)`` as a tuple, kept for the next report: a
+    chain's names are looked up three or four times over (country, admin1, city) and the same few names come
+    report after report; each lookup folds the name again."""
+    return _named(load_gazetteer(), name, country, kind)
+
+
+@functools.lru_cache(maxsize=4096)
+def _named(gazetteer, name: str, country: str | None, kind: str | None) -> tuple[Place, ...]:
+    return tuple(gazetteer.lookup(name, country=country, kind=kind))
+
+
 def _chain(text: str, lang: str, skip: tuple[int, int] = (0, 0)) -> PlaceResult | None:
     """The first "X, Y, Country" chain of capitalised names ending in a known country, except one starting
     in ``skip`` (the dateline)."""
-    gazetteer = load_gazetteer()
     for match in _chain_matches(text):
         if skip[0] <= match.start() < skip[1]:
             continue
@@ -428,7 +439,7 @@ def _chain(text: str, lang: str, skip: tuple[int, int] = (0, 0)) -> PlaceResult 
             name = before.group("name") or before.group("name2")
             segments.insert(0, (name, (before.group("kind") or "village").lower()))
         for end in range(len(segments) - 1, 0, -1):
-            countries = gazetteer.lookup(segments[end][0], kind="country")
+            countries = _lookup(segments[end][0], kind="country")
             if countries:
                 return _resolve_chain(segments[:end], countries[0], lang)
     return None
@@ -442,10 +453,9 @@ def _chain_admin1(segments: list[tuple[str, str | None]], code: str) -> tuple[Pl
     """The admin1 unit of a chain ("city, province, country"): its gazetteer place, its name, and how many
     segments remain before it. The last segment is the admin1 when typed so, when it is the only one and
     no city has its name, and whenever other segments precede it (unless it is typed as a city)."""
-    gazetteer = load_gazetteer()
     name, kind = segments[-1]
-    admins = gazetteer.lookup(name, country=code, kind="admin1")
-    cities = gazetteer.lookup(name, country=code, kind="city")
+    admins = _lookup(name, code, "admin1")
+    cities = _lookup(name, code, "city")
     if kind in ADMIN_TYPES or (len(segments) == 1 and admins and not cities) or (len(segments) > 1 and kind not in _CITY_TYPES):
         return (admins[0] if admins else None), (admins[0].name if admins else name), len(segments) - 1
     return None, None, len(segments)
@@ -455,7 +465,7 @@ def _metropolis(admin_segment: tuple[str, str | None] | None, code: str) -> Plac
     """The city of a million people or more named like the admin1 segment of a chain, if there is one."""
     if admin_segment is None or admin_segment[1] in ADMIN_TYPES:
         return None
-    big = [p for p in load_gazetteer().lookup(admin_segment[0], country=code, kind="city") if p.population >= 1_000_000]
+    big = [p for p in _lookup(admin_segment[0], code, "city") if p.population >= 1_000_000]
     return big[0] if big else None
 
 
@@ -464,13 +474,12 @@ def _chain_city(segments: list[tuple[str, str | None]], admin_segment: tuple[str
     the first one the gazetteer knows, then a metropolis named like the admin1 segment, then the first one;
     suburbs, numbered places and an "area" followed by another place are skipped; with nothing left, a
     large city named like the admin1 unit."""
-    gazetteer = load_gazetteer()
     kept = [
         seg for number, seg in enumerate(segments)
         if seg[1] not in _SUBURB_TYPES and not any(map(str.isdigit, seg[0]))  # no numbered place (C-level test)
         and not (seg[1] == "area" and number + 1 < len(segments))
     ]
-    known = [(seg, gazetteer.lookup(seg[0], country=code, kind="city")) for seg in kept]
+    known = [(seg, _lookup(seg[0], code, "city")) for seg in kept]
     for seg, places in known:
         if seg[1] in _CITY_TYPES:
             return seg[0], (places[0] if places else None)
@@ -483,7 +492,7 @@ def _chain_city(segments: list[tuple[str, str | None]], admin_segment: tuple[str
     if known:
         return known[0][0][0], (known[0][1][0] if known[0][1] else None)
     if admin_segment:
-        big = [p for p in gazetteer.lookup(admin_segment[0], country=code, kind="city") if p.population >= 50_000]
+        big = [p for p in _lookup(admin_segment[0], code, "city") if p.population >= 50_000]
         if big:
             return admin_segment[0], big[0]
     return None, None
@@ -497,7 +506,7 @@ def _resolve_chain(segments: list[tuple[str, str | None]], country: Place, lang:
     city_name, city = _chain_city(segments[:remaining], admin_segment, code)
     if city is not None:
         if admin1 is not None and city.admin1 != admin1.name:
-            better = [p for p in load_gazetteer().lookup(city_name, country=code, kind="city") if p.admin1 == admin1.name]
+            better = [p for p in _lookup(city_name, code, "city") if p.admin1 == admin1.name]
             city = better[0] if better else city
         name = city_name if lang == "en" and not city_name.isupper() else city.name  # not "KABUL" of a dateline
         return PlaceResult(code, admin_name or city.admin1, name, city.latitude, city.longitude, 0.9, evidence)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.monitor.dates import DateResult, find_incident_date
+from marsad.monitor.dates import _RELATIVE_LITERALS, DateResult, find_incident_date
 
 FRIDAY = date(2021, 5, 28)  # publication day used below (a Friday)
 
@@ -144,3 +144,15 @@ def test_reporting_day_gives_way_to_the_event_day():
     assert find_incident_date(text, "en", FRIDAY).date == date(2021, 5, 23)
     text = "Forces yesterday confirmed the arrest of the commander in Kunduz on May 19."
     assert find_incident_date(text, "en", FRIDAY).date == date(2021, 5, 19)
+
+
+_RELATIVE_PIECES = sorted({w for lang in ("en", "fr", "ar") for w in _RELATIVE_LITERALS[lang].literals}) + [
+    " ", ".", "x", "avant-", "يوم ", "last ", "2"]
+
+
+@given(st.lists(st.sampled_from(_RELATIVE_PIECES), max_size=12), st.sampled_from(["en", "fr", "ar", "other"]))
+def test_relative_words_found_in_one_pass_are_those_the_text_holds(pieces, lang):
+    """_relative skips a word its one-pass literal search did not find: it finds every word the text holds."""
+    text = "".join(pieces)
+    gate = _RELATIVE_LITERALS[lang]
+    assert {w for w in gate.literals if w in text} <= gate(text)

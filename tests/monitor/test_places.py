@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.monitor.places import PlaceResult, _capitalised_tokens, find_places
+from marsad.model.gazetteer import load_gazetteer
+from marsad.monitor.places import PlaceResult, _capitalised_tokens, _lookup, find_places
 from marsad.text import fold
 
 
@@ -202,3 +203,13 @@ def test_capitalised_tokens_are_the_pieces_of_the_folded_capitalised_words(text)
     # the ASCII path splits without the regex; it must give the same pieces, "" included
     words = " ".join(set(re.findall(r"[A-ZÀ-ÖØ-Þ](?<!\w[A-ZÀ-ÖØ-Þ])[\w'’\-]*", text)))
     assert _capitalised_tokens(text) == set(re.split(r"\W+", words.lower() if words.isascii() else fold(words)))
+
+
+@pytest.mark.parametrize("name", ["Baghdad", "Iraq", "Kabul", "Nineveh", "Gaza City", "Tripoli", "بغداد", "Nowhere"])
+@pytest.mark.parametrize(("country", "kind"), [(None, None), (None, "country"), ("IQ", "city"), ("LY", "city"),
+                                               ("IQ", "admin1"), ("AF", "city")])
+def test_kept_lookups_answer_as_the_gazetteer(name, country, kind):
+    """The chain reader's kept lookups (_lookup) give the gazetteer's places, in its order, asked once or again."""
+    expected = tuple(load_gazetteer().lookup(name, country=country, kind=kind))
+    assert _lookup(name, country, kind) == expected
+    assert _lookup(name, country, kind) == expected
