@@ -417,7 +417,7 @@ def _sentence_counts(sentence: str, lang: str, norm: str = "", latin: bool = Tru
         if kind is None or k in dropped:
             continue
         if kind == K:
-            attackers.add(any(t.startswith(_ATTACKER_STEMS) for t in toks[start:end + 4]))
+            attackers.add(any(map(str.startswith, toks[start:end + 4], repeat(_ATTACKER_STEMS))))  # C-level
         if value is VAGUE:
             vague.add(kind)
         else:

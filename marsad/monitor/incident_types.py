@@ -76,7 +76,8 @@ def _task_lists(models: LinearModels, raw: np.ndarray, probs: dict[str, float]) 
     lists = {}
     for task, (start, stop, classes) in zip(_TASKS, spans):
         a, b = start - first, stop - first
-        lists[task] = _labels(_top_three(values[a:b], p[a:b]), values[a:b], classes, probs)
+        task_values = values[a:b]
+        lists[task] = _labels(_top_three(task_values, p[a:b]), task_values, classes, probs)
     return lists
 
 

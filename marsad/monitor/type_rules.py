@@ -188,7 +188,7 @@ def could_apply(counts: dict[str, int], lists: dict[str, list[str]], enabled: tu
         need, _, field, label, replaces = RULES[name]
         current = lists.get(field)
         if current and current[0] != label and (replaces is None or current[0] in replaces) and any(
-                counts.get(c) for c in _CONCEPTS[need]):
+                map(counts.get, _CONCEPTS[need])):
             return True
     return False
 
