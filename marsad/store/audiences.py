@@ -25,6 +25,7 @@ import hashlib
 import json
 import weakref
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    bindparam,
     insert,
     inspect,
     select,
@@ -42,6 +44,7 @@ from sqlalchemy import (
 from marsad.store.base import metadata
 from marsad.store.collections import collection_objects
 from marsad.store.objects import object_releases
+from marsad.store.rows import in_list
 
 __all__ = [
     "sharing_audiences",
@@ -146,11 +149,40 @@ def audience_key(tlp: str | None, created_by_ref: str | None, releases: Sequence
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: the lookups of :func:`_settle_chunk`, built once per dialect (no construction and cache-key work per write;
+#: on PostgreSQL one SQL text whatever the count, planned once)
+_LOOKUPS = {
+    dialect: {
+        "releases": select(object_releases.c.object_pk, object_releases.c.entry).where(releases_in),
+        "homes": select(collection_objects.c.object_pk, collection_objects.c.collection_id).where(homes_in),
+        "audiences": select(sharing_audiences.c.key, sharing_audiences.c.id).where(keys_in),
+    }
+    for dialect, releases_in, homes_in, keys_in in (
+        (name, in_list(object_releases.c.object_pk, "pks")[name], in_list(collection_objects.c.object_pk, "pks")[name],
+         in_list(sharing_audiences.c.key, "keys")[name]) for name in ("postgresql", "sqlite"))
+}
+#: (dialect, facts table) → the UPDATE giving rows their audience
+_SETTLE_UPDATES: dict[tuple[str, str], Any] = {}
+
+
+def _lookup(conn: Connection, name: str):
+    return _LOOKUPS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"][name]
+
+
+def _settle_update(conn: Connection, facts: Table):
+    dialect = "postgresql" if conn.dialect.name == "postgresql" else "sqlite"
+    key = (dialect, facts.fullname)
+    if key not in _SETTLE_UPDATES or _SETTLE_UPDATES[key][0] is not facts:
+        statement = update(facts).where(in_list(facts.c.object_pk, "pks")[dialect]).values(
+            audience=bindparam("settled"))
+        _SETTLE_UPDATES[key] = (facts, statement)
+    return _SETTLE_UPDATES[key][1]
+
+
 def _audience_ids(conn: Connection, wanted: dict[str, tuple]) -> dict[str, int]:
     """Ids of the audiences with these keys (key → (tlp, creator, releases, collections)), made when missing."""
     keys = sorted(wanted)
-    found = dict(conn.execute(select(sharing_audiences.c.key, sharing_audiences.c.id)
-                              .where(sharing_audiences.c.key.in_(keys))).all())
+    found = dict(conn.execute(_lookup(conn, "audiences"), {"keys": keys}).all())
     for key in keys:
         if key in found:
             continue
@@ -169,25 +201,25 @@ def _audience_ids(conn: Connection, wanted: dict[str, tuple]) -> dict[str, int]:
 def _settle_chunk(conn: Connection, facts: Table, rows: list) -> None:
     pks = [row.object_pk for row in rows]
     releases: dict[int, list[str]] = {}
-    for pk, entry in conn.execute(select(object_releases.c.object_pk, object_releases.c.entry)
-                                  .where(object_releases.c.object_pk.in_(pks))):
+    for pk, entry in conn.execute(_lookup(conn, "releases"), {"pks": pks}):
         releases.setdefault(pk, []).append(entry)
     homes: dict[int, list[str]] = {}
-    for pk, cid in conn.execute(select(collection_objects.c.object_pk, collection_objects.c.collection_id)
-                                .where(collection_objects.c.object_pk.in_(pks))):
+    for pk, cid in conn.execute(_lookup(conn, "homes"), {"pks": pks}):
         homes.setdefault(pk, []).append(cid)
-    wanted, of_row = {}, {}
+    wanted, of_row, keys = {}, {}, {}
     for row in rows:
         facts_of = (row.tlp, row.created_by_ref, tuple(releases.get(row.object_pk, ())),
                     tuple(homes.get(row.object_pk, ())))
-        key = audience_key(*facts_of)
+        if facts_of not in keys:  # (a write's rows share a few audiences)
+            keys[facts_of] = audience_key(*facts_of)
+        key = keys[facts_of]
         wanted[key], of_row[row.object_pk] = facts_of, key
     ids = _audience_ids(conn, wanted)
     by_audience: dict[int, list[int]] = {}
     for pk, key in of_row.items():
         by_audience.setdefault(ids[key], []).append(pk)
     for audience, members in by_audience.items():
-        conn.execute(update(facts).where(facts.c.object_pk.in_(members)).values(audience=audience))
+        conn.execute(_settle_update(conn, facts), {"pks": members, "settled": audience})
 
 
 def settle_audiences(conn: Connection, facts: Table, *, limit: int | None = None, cached: bool = True) -> int:

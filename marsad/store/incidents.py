@@ -22,7 +22,7 @@ cascade); :func:`rebuild_incident_facts` recomputes the whole projection from ``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 import weakref
 from typing import Any
@@ -43,7 +43,6 @@ from sqlalchemy import (
     false,
     or_,
     func,
-    insert,
     inspect,
     literal,
     select,
@@ -60,6 +59,7 @@ from marsad.store.audiences import audience_collections, audience_releases, sett
 from marsad.store.base import BigIntPK, UTCDateTime, metadata
 from marsad.store.collections import collection_objects
 from marsad.store.objects import object_releases, stix_objects
+from marsad.store.rows import driver_insert, in_list, sqlite_time
 from marsad.store.timestamps import parse_timestamp
 
 __all__ = [
@@ -361,11 +361,15 @@ def settle_incident_audiences(conn: Connection, *, limit: int | None = None) -> 
     return settle_audiences(conn, incident_facts, limit=limit)
 
 
-def project_incidents(conn: Connection, stored: Iterable[tuple[int, Mapping[str, Any]]], *, settle: bool = True) -> int:
+def project_incidents(conn: Connection, stored: Iterable[tuple[int, Mapping[str, Any]]], *, settle: bool = True,
+                      sharing: Mapping[int, tuple[str | None, str | None]] | None = None,
+                      unseen: Collection[str] = ()) -> int:
     """Keep the projection current for newly stored versions ``(pk, object)``; other types are ignored.
 
     A version replaces the projected one of the same id only when its ``modified`` is later (or equal with a
     higher pk), so storing an old version after a new one changes nothing. Returns how many rows were written.
+    A caller that knows them may pass ``sharing`` (pk → the (tlp, created_by_ref) it stored for that version)
+    and ``unseen`` (ids of which no version was stored before these: they have no projected row to look up).
     """
     latest: dict[str, tuple[int, Mapping[str, Any]]] = {}
     for pk, obj in stored:
@@ -379,28 +383,49 @@ def project_incidents(conn: Connection, stored: Iterable[tuple[int, Mapping[str,
         settle_audiences(conn, incident_facts, limit=_SETTLE_PER_WRITE)
     if not latest:
         return 0
-    rows, terms = [], []
     ids = sorted(latest)
-    current = _projected(conn, ids)
-    sharing = _sharing(conn, [pk for pk, _ in latest.values()])
+    current = _projected(conn, [stix_id for stix_id in ids if stix_id not in unseen])
+    known = dict(sharing or {})
+    known.update(_sharing(conn, [pk for pk, _ in latest.values() if pk not in known]))
+    rows, terms = [], []
     for stix_id in ids:
         pk, obj = latest[stix_id]
-        row, row_terms = fact_values(pk, obj, sharing[pk][0])
-        row["created_by_ref"] = sharing[pk][1]
-        known = current.get(stix_id)
-        if known is not None and (known[1], known[0]) >= (row["modified"], pk):
+        row, row_terms = fact_values(pk, obj, known[pk][0])
+        row["created_by_ref"] = known[pk][1]
+        held = current.get(stix_id)
+        if held is not None and (held[1], held[0]) >= (row["modified"], pk):
             continue
         rows.append(row)
         terms.extend(row_terms)
-    stale = [current[row["stix_id"]][0] for row in rows if row["stix_id"] in current]
-    for start in range(0, len(stale), _CHUNK):
-        conn.execute(delete(incident_terms).where(incident_terms.c.object_pk.in_(stale[start:start + _CHUNK])))
-        conn.execute(delete(incident_facts).where(incident_facts.c.object_pk.in_(stale[start:start + _CHUNK])))
-    if rows:
-        conn.execute(insert(incident_facts), rows)
-    if terms:
-        conn.execute(insert(incident_terms), terms)
+    _replace(conn, [current[row["stix_id"]][0] for row in rows if row["stix_id"] in current], rows, terms)
     return len(rows)
+
+
+#: ``incident_facts`` / ``incident_terms`` columns in the order :func:`_replace` writes them
+_FACT_COLUMNS = tuple(c.key for c in incident_facts.c if c.key != "audience")
+_TERM_COLUMNS = ("object_pk", "vocabulary", "term")
+_DATE_COLUMNS = frozenset({"occurred", *PERIOD_COLUMNS})
+
+
+def _replace(conn: Connection, stale: list[int], rows: list[dict], terms: list[dict]) -> None:
+    """Delete the ``stale`` projected rows, insert ``rows`` and ``terms``: rows in database form, by the driver
+    (SQLAlchemy's per-value bind processing of some 20 values per version cost more than the SQL)."""
+    for start in range(0, len(stale), _CHUNK):
+        chunk = {"pks": stale[start:start + _CHUNK]}
+        conn.execute(_statement(conn, "delete_terms"), chunk)
+        conn.execute(_statement(conn, "delete_facts"), chunk)
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":  # dates as SQLAlchemy's SQLite text (ISO), the UTC time as its fixed-width text
+        dated = [name in _DATE_COLUMNS for name in _FACT_COLUMNS]
+        params = [tuple(sqlite_time(row[name]) if name == "modified" else
+                        (None if row[name] is None else row[name].isoformat()) if is_date else row[name]
+                        for name, is_date in zip(_FACT_COLUMNS, dated)) for row in rows]
+    else:
+        params = [tuple(row[name] for name in _FACT_COLUMNS) for row in rows]
+    driver_insert(conn, "incident_facts", _FACT_COLUMNS, params)
+    if terms:
+        driver_insert(conn, "incident_terms", _TERM_COLUMNS, [(t["object_pk"], t["vocabulary"], t["term"]) for t in terms])
 
 
 #: engines whose schema has the projection (a database below revision 0005 has none: nothing to keep current)
@@ -423,22 +448,42 @@ def _newer(candidate: tuple[int, Mapping], previous: tuple[int, Mapping]) -> boo
     return key(candidate) > key(previous)
 
 
+#: the statements :func:`project_incidents` runs on every write, built once per dialect (no construction and
+#: cache-key work per call)
+_STATEMENTS = {
+    dialect: {
+        "sharing": select(stix_objects.c.pk, stix_objects.c.tlp, stix_objects.c.created_by_ref).where(pk_in),
+        "projected": select(incident_facts.c.stix_id, incident_facts.c.object_pk, incident_facts.c.modified)
+        .where(id_in),
+        "delete_terms": delete(incident_terms).where(term_in),
+        "delete_facts": delete(incident_facts).where(fact_in),
+    }
+    for dialect, pk_in, id_in, term_in, fact_in in (
+        (name, in_list(stix_objects.c.pk, "pks")[name], in_list(incident_facts.c.stix_id, "ids")[name],
+         in_list(incident_terms.c.object_pk, "pks")[name], in_list(incident_facts.c.object_pk, "pks")[name])
+        for name in ("postgresql", "sqlite"))
+}
+
+
+def _statement(conn: Connection, name: str):
+    return _STATEMENTS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"][name]
+
+
 def _sharing(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
     """(tlp, created_by_ref) of stored versions, as the store computed them."""
     found = {}
     for start in range(0, len(pks), _CHUNK):
-        query = select(stix_objects.c.pk, stix_objects.c.tlp, stix_objects.c.created_by_ref).where(
-            stix_objects.c.pk.in_(pks[start:start + _CHUNK]))
-        found.update({row.pk: (row.tlp, row.created_by_ref) for row in conn.execute(query)})
+        rows = conn.execute(_statement(conn, "sharing"), {"pks": list(pks[start:start + _CHUNK])})
+        found.update({pk: (tlp, creator) for pk, tlp, creator in rows})
     return found
 
 
 def _projected(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[int, Any]]:
+    """stix_id → (pk, modified) of the projected rows of ``ids``."""
     found = {}
     for start in range(0, len(ids), _CHUNK):
-        query = select(incident_facts.c.stix_id, incident_facts.c.object_pk, incident_facts.c.modified).where(
-            incident_facts.c.stix_id.in_(ids[start:start + _CHUNK]))
-        found.update({row.stix_id: (row.object_pk, row.modified) for row in conn.execute(query)})
+        rows = conn.execute(_statement(conn, "projected"), {"ids": list(ids[start:start + _CHUNK])})
+        found.update({stix_id: (pk, modified) for stix_id, pk, modified in rows})
     return found
 
 

@@ -1,18 +1,25 @@
-"""Turning one validated STIX object (a dict) into the column values of its ``stix_objects`` row.
+"""Turning one validated STIX object (a dict) into the column values of its ``stix_objects`` row, and rows
+already in database form into the database.
 
 Why its own module: the version key, content hash, markings and search text must be computed the same way
-for every write path (TAXII add, monitor, import), and be testable without a database.
+for every write path (TAXII add, monitor, import), and be testable without a database. The store's bulk
+writers (objects, memberships, the incident projection) share :func:`driver_insert` and :func:`sqlite_time`:
+a row in database form goes in without SQLAlchemy's per-value type processing; and :func:`in_list`, the
+``IN`` clause of their lookups, built once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
+
+from sqlalchemy import ARRAY, Connection, bindparam, func, select
+from sqlalchemy.exc import DBAPIError
 
 from marsad.errors import InvalidSTIX
 from marsad.model.markings import read_markings
@@ -21,6 +28,7 @@ from marsad.store.timestamps import EPOCH, parse_timestamp
 
 __all__ = [
     "canonical_json", "content_hash", "version_key", "ObjectRow", "build_row", "MarkingReader", "default_marking_reader",
+    "driver_insert", "sqlite_time", "in_list",
 ]
 
 #: (object, marking-definitions by id) -> (tlp, release_to)
@@ -74,6 +82,8 @@ class ObjectRow:
     values: dict[str, Any]
     key: tuple[str, datetime]
     release_to: list[str] | None = field(default=None)
+    #: the TLP level stored for the version (set with ``release_to`` when its markings are read)
+    tlp: str | None = field(default=None)
     #: the canonical JSON of the object (what ``content_hash`` hashes), stored as is on SQLite
     json: str = field(default="", repr=False)
 
@@ -100,3 +110,38 @@ def build_row(obj: Mapping[str, Any]) -> ObjectRow:
         "object": dict(obj),
     }
     return ObjectRow(values=values, key=(stix_id, modified), json=text)
+
+
+def sqlite_time(value: datetime | None) -> str | None:
+    """The text SQLAlchemy stores on SQLite for a :class:`~marsad.store.base.UTCDateTime` value (naive refused)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def driver_insert(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Rows already in database form, without per-value type processing: one executemany on SQLite, one
+    ``COPY … FROM STDIN`` on PostgreSQL (a pipelined executemany still runs the INSERT once per row)."""
+    names = ", ".join(f'"{name}"' for name in columns)
+    if conn.dialect.name != "postgresql":
+        conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["?"] * len(columns))})', rows)
+        return
+    statement = f'COPY "{table}" ({names}) FROM STDIN'
+    try:
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except conn.dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy would raise it: the store's callers expect that
+        raise DBAPIError.instance(statement, None, exc, conn.dialect.loaded_dbapi.Error) from exc
+
+
+def in_list(column, name: str) -> dict:
+    """``column IN :name`` by dialect, for statements built once: an expanding list on SQLite; on PostgreSQL
+    ``IN (SELECT unnest(:array))``, one SQL text whatever the count (psycopg prepares it, the server plans it
+    once), whose generic plan stays an index probe per value (see :func:`marsad.store.pipeline_items.among`
+    for why not ``= ANY(:array)``)."""
+    array = bindparam(name, type_=ARRAY(column.type))
+    return {"postgresql": column.in_(select(func.unnest(array)).scalar_subquery()),
+            "sqlite": column.in_(bindparam(name, expanding=True))}

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 from sqlalchemy import ARRAY, Connection, Engine, any_, bindparam, insert, or_, select, text, update
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from marsad.errors import Conflict, MarsadError, StoreError
 from marsad.model.markings import tlp_of_id
@@ -26,7 +26,7 @@ from marsad.store.collections import collection_objects, collections, get_collec
 from marsad.store.incidents import project_incidents
 from marsad.store.objects import object_releases, stix_objects, store_clock
 from marsad.store.paging import version_of
-from marsad.store.rows import MarkingReader, ObjectRow, build_row
+from marsad.store.rows import MarkingReader, ObjectRow, build_row, driver_insert, sqlite_time
 from marsad.store.search import insert_indexed
 
 __all__ = ["ObjectOutcome", "PutResult", "put_objects", "lock_clock", "DefinitionSource", "write_transaction"]
@@ -144,7 +144,7 @@ def _existing(conn: Connection, ids: list[str]) -> dict[tuple, tuple[int, str]]:
     query = None if sqlite else _lookup(conn, "existing")
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        if sqlite:  # modified comes back as the stored text (see _sqlite_time)
+        if sqlite:  # modified comes back as the stored text (see sqlite_time)
             rows = conn.exec_driver_sql(_EXISTING_SQLITE.format(", ".join("?" * len(chunk))), tuple(chunk))
             for pk, stix_id, modified, digest in rows:
                 found[(stix_id, datetime.fromisoformat(modified).replace(tzinfo=timezone.utc))] = (pk, digest)
@@ -219,35 +219,10 @@ _COLUMNS = ("pk", "stix_id", "type", "spec_version", "created", "modified", "dat
             "release_to", "marking_refs", "revoked", "content_hash", "search_text", "object")
 
 
-def _driver_insert(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-    """Rows already in database form, without per-value type processing: one executemany on SQLite, one
-    ``COPY … FROM STDIN`` on PostgreSQL (a pipelined executemany still runs the INSERT once per row)."""
-    names = ", ".join(f'"{name}"' for name in columns)
-    if conn.dialect.name != "postgresql":
-        conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["?"] * len(columns))})', rows)
-        return
-    statement = f'COPY "{table}" ({names}) FROM STDIN'
-    try:
-        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
-    except conn.dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy would raise it: the store's callers expect that
-        raise DBAPIError.instance(statement, None, exc, conn.dialect.loaded_dbapi.Error) from exc
-
-
-def _sqlite_time(value: datetime | None) -> str | None:
-    """The text SQLAlchemy stores on SQLite for a :class:`~marsad.store.base.UTCDateTime` value (naive refused)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given to a UTC column")
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
 def _time_to_db(conn: Connection) -> Callable[[datetime | None], Any]:
     """What SQLAlchemy itself binds for a :class:`~marsad.store.base.UTCDateTime` value on this connection."""
     if conn.dialect.name == "sqlite":
-        return _sqlite_time
+        return sqlite_time
     column_type = stix_objects.c.modified.type
     return column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect) or (lambda value: value)
 
@@ -293,16 +268,16 @@ def _insert_rows(conn, objects, rows, statuses, pks, stamp, reader: MarkingReade
     markings = []
     for i in new:
         tlp, release_to = reader(rows[i].values["object"], definitions)
-        rows[i].release_to = release_to
+        rows[i].tlp, rows[i].release_to = tlp, release_to
         markings.append((tlp, release_to))
     new_pks = _new_pks(conn, len(new))
     params = _version_params(conn, [rows[i] for i in new], new_pks, stamp, markings)
-    insert_indexed(conn, lambda: _driver_insert(conn, "stix_objects", _COLUMNS, params), [(p[0], p[13]) for p in params])
+    insert_indexed(conn, lambda: driver_insert(conn, "stix_objects", _COLUMNS, params), [(p[0], p[13]) for p in params])
     for i, pk in zip(new, new_pks):
         pks[i] = pk
     releases = [(pks[i], e) for i in new for e in sorted(set(rows[i].release_to or []))]
     if releases:
-        _driver_insert(conn, "object_releases", ("object_pk", "entry"), releases)
+        driver_insert(conn, "object_releases", ("object_pk", "entry"), releases)
     first_of = {rows[i].key: pks[i] for i in new}
     for i, status in enumerate(statuses):
         if pks[i] is None and status == "unchanged":
@@ -328,8 +303,19 @@ def _add_to_collection(conn, collection_id: str, statuses: list[str], pks: list,
             statuses[i] = "unchanged"
     if members:
         added = _time_to_db(conn)(stamp)
-        _driver_insert(conn, "collection_objects", ("collection_id", "object_pk", "date_added"),
+        driver_insert(conn, "collection_objects", ("collection_id", "object_pk", "date_added"),
                        [(collection_id, pk, added) for pk in members])
+
+
+def _project(conn: Connection, rows: list[ObjectRow], statuses: list[str], pks: list, stored: set[str]) -> None:
+    """Project the incident versions just inserted, telling the projection what this put already knows: the
+    sharing facts it stored for each version, and the ids of which no version was stored before (not in
+    ``stored``): those have no projected row to look up."""
+    added = [(pk, row) for pk, row, status in zip(pks, rows, statuses) if status == "added"]
+    sharing = {pk: (row.tlp, row.values["created_by_ref"]) for pk, row in added
+               if row.values["created_by_ref"] is None or isinstance(row.values["created_by_ref"], str)}
+    project_incidents(conn, [(pk, row.values["object"]) for pk, row in added], sharing=sharing,
+                      unseen={row.key[0] for _, row in added} - stored)
 
 
 def put_objects(
@@ -347,14 +333,15 @@ def put_objects(
         found = conn.execute(_lookup(conn, "collection"), {"key": collection_id}).first()
         collection_id = found.id if found is not None else get_collection(conn, collection_id).id  # NotFound
     rows = [build_row(obj) for obj in objects]
-    statuses, pks = _classify(rows, _existing(conn, sorted({row.key[0] for row in rows})))
+    existing = _existing(conn, sorted({row.key[0] for row in rows}))  # every stored version of these ids
+    statuses, pks = _classify(rows, existing)
     conflicts = [rows[i] for i, status in enumerate(statuses) if status == "conflict"]
     if conflicts and all_or_nothing:
         details = [{"id": row.key[0], "message": _conflict_message(row)} for row in conflicts]
         more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
         raise Conflict(_conflict_message(conflicts[0]) + more + "; nothing was stored", details=details)
     fresh = _insert_rows(conn, objects, rows, statuses, pks, stamp, reader, source)
-    project_incidents(conn, [(pk, row.values["object"]) for pk, row, s in zip(pks, rows, statuses) if s == "added"])
+    _project(conn, rows, statuses, pks, {stix_id for stix_id, _ in existing})
     if collection_id is not None:
         _add_to_collection(conn, collection_id, statuses, pks, stamp, fresh)
     outcomes = [

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select
 
 from marsad.model import make_incident
@@ -138,3 +140,46 @@ def test_on_facts_is_remembered_only_for_the_same_clause_and_values():
         assert again is not first
         assert str(again.compile(compile_kwargs={"literal_binds": True})) == str(
             _on_facts(other).compile(compile_kwargs={"literal_binds": True}))
+
+
+_CREATORS = (None, "identity--11111111-1111-4111-8111-111111111111", "identity--22222222-2222-4222-8222-222222222222")
+
+
+#: a fresh block of incident numbers per example (the store outlives hypothesis's examples)
+_BLOCKS = itertools.count(100, 10)
+
+
+def _version(n: int, m: int, block: int = 100) -> dict:
+    """Version ``m`` of incident ``block + n``: the same (n, m) is always the same object (no conflicts)."""
+    return _incident(block + n, modified=f"2024-{m + 1:02d}-01T00:00:00.000Z", country=("IQ", "SY", "LY")[(n + m) % 3],
+                     attack_types=[("Armed Assault", "Hijacking", "Unknown")[m % 3]], killed=n * m,
+                     created_by_ref=_CREATORS[(n * 2 + m) % 3], tlp=("clear", "green", "amber")[(n + 2 * m) % 3])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5)), min_size=1, max_size=5), min_size=1,
+                max_size=4))
+def test_the_projection_puts_keep_is_the_one_a_rebuild_makes(store, puts):
+    """A put hands the projection the sharing facts it stored and the ids new to the store (no projected row to
+    look up); a rebuild reads them all from the store: both give the same rows, whatever the order of versions."""
+    block = next(_BLOCKS)
+    for put in puts:
+        store.put_objects([_version(n, m, block) for n, m in put])
+    kept = ({k: tuple(v) for k, v in _facts(store).items()}, _terms_by_row(store))
+    with store.engine.begin() as conn:
+        rebuild_incident_facts(conn)
+    assert ({k: tuple(v) for k, v in _facts(store).items()}, _terms_by_row(store)) == kept
+    latest = {}
+    for put in puts:
+        for n, m in put:
+            latest[n] = max(latest.get(n, m), m)
+    facts = _facts(store)
+    for n, m in latest.items():
+        row = facts[_version(n, m, block)["id"]]
+        assert (row.country, row.killed, row.tlp, row.created_by_ref) == (
+            ("IQ", "SY", "LY")[(n + m) % 3], n * m, ("clear", "green", "amber")[(n + 2 * m) % 3], _CREATORS[(n * 2 + m) % 3])
+
+
+def _terms_by_row(store) -> set:
+    with store.engine.connect() as conn:
+        return {(r.object_pk, r.vocabulary, r.term) for r in conn.execute(select(incident_terms))}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -152,3 +154,61 @@ def test_indicator_text_folded_without_filling_the_word_cache():
                            "pattern": "[domain-name:value = 'Host7.Example.org'] AND [x:y = 'l'attaque']"})
     assert text == "bench indicator 7 [domain-name:value = 'host7.example.org'] and [x:y = 'l attaque']"
     assert search_module._fold_word.cache_info().currsize == 0
+
+
+def _reference_collect(value, key, out):
+    """The walk search_text_of made before its exact-type fast path (isinstance tests, every key checked)."""
+    if key in search_module._SKIP_KEYS or key.endswith(("_ref", "_refs")):
+        return
+    if isinstance(value, str):
+        if not search_module._NOT_TEXT.match(value):
+            out.append(value)
+    elif isinstance(value, list):
+        for item in value:
+            _reference_collect(item, key, out)
+    elif isinstance(value, dict) or (not isinstance(value, (int, float)) and isinstance(value, Mapping)):
+        for k, v in value.items():
+            _reference_collect(v, str(k), out)
+
+
+class _Text(str):
+    pass
+
+
+_KEYS = st.sampled_from(["name", "description", "id", "created", "source_ref", "object_refs", "labels", "x_ref_count",
+                         "hashes", "url", "kill_chain_phases", "value", "extensions", "a", "modified"])
+_STRINGS = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["incident--0b7f5c3e-8e0a-4a9b-9b1e-2f6c1d1e9a10", "report--ABCDEF01-2345-6789-abcd-ef0123456789",
+                     "2024-01-01T00:00:00Z", "2024-01-01T00:00:00.000Z\n", "٢٠٢٤-٠١-٠١T12:00", "2024-01-0112:00",
+                     "x--y", "a--0b7f5c3e-8e0a-4a9b-9b1e-2f6c1d1e9a1", "0123456789T", "0123456789t"]),
+    st.text(alphabet="0123456789-T:.Z-abcdef", max_size=40),
+    st.builds(_Text, st.text(max_size=10)),
+)
+_VALUES = st.recursive(
+    st.one_of(_STRINGS, st.integers(), st.floats(allow_nan=False), st.booleans(), st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=5),
+                            st.tuples(inner), st.builds(lambda d: MappingProxyType(d), st.dictionaries(_KEYS, inner, max_size=3))),
+    max_leaves=25,
+)
+
+
+@given(_KEYS, _VALUES)
+def test_collect_finds_the_strings_the_reference_walk_finds(key, value):
+    found, expected = [], []
+    search_module._collect(value, key, found)
+    _reference_collect(value, key, expected)
+    assert found == expected
+
+
+@given(st.dictionaries(_KEYS, _VALUES, max_size=8))
+def test_search_text_of_unchanged_by_the_fast_walk(obj):
+    strings = []
+    for key in search_module._FIRST_KEYS:
+        if obj.get(key) is not None:
+            _reference_collect(obj[key], key, strings)
+    for key, value in obj.items():
+        if key not in search_module._FIRST_KEYS and key not in search_module._SKIP_KEYS:
+            _reference_collect(value, key, strings)
+    expected = fold_words(" ".join(strings)[: search_module.MAX_SEARCH_TEXT * 2])[: search_module.MAX_SEARCH_TEXT]
+    assert search_text_of(obj) == expected

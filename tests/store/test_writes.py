@@ -181,7 +181,7 @@ def test_batched_rows_are_indexed_like_triggered_ones(store, make):
 def test_sqlite_time_text_is_what_sqlalchemy_binds(value):
     from sqlalchemy.dialects import sqlite
 
-    from marsad.store.writes import _sqlite_time
+    from marsad.store.rows import sqlite_time as _sqlite_time
 
     dialect = sqlite.dialect()
     expected = stix_objects.c.modified.type.dialect_impl(dialect).bind_processor(dialect)(value)
