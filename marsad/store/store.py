@@ -10,6 +10,7 @@ version selection, so "last" means the last version the caller may see.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, exists, select
+from sqlalchemy import ColumnElement, Connection, Engine, exists, select, text as sql_text
 from sqlalchemy.exc import SQLAlchemyError
 
 from marsad.errors import MarsadError, NotFound, StoreError
@@ -250,12 +251,41 @@ def analyse_tables(engine: Engine, tables: Sequence[str]) -> None:
 
     Why: a deployment cannot rely on autovacuum (it may be off, and it analyses only after a share of a table
     changed), and without statistics PostgreSQL plans every statement for empty tables — a writer whose tables
-    grow from nothing (the monitoring pipeline) calls this as they grow."""
-    if engine.dialect.name == "postgresql":
-        statements: Sequence[str] = (f"ANALYZE {', '.join(tables)}",) if tables else ()
-    else:
-        statements = _STATISTICS.get(engine.dialect.name, ())
-    _run_statistics(engine, statements)
+    grow from nothing (the monitoring pipeline) calls this as they grow.
+
+    On PostgreSQL only the tables whose statistics are stale are analysed, by autovacuum's own rule (rows changed
+    since the last ANALYZE above 50 + 10% of the rows; any change to a table never analysed), and not at all while
+    another process refreshes the same tables (a transaction-level advisory lock on their names): several pipeline
+    workers reach their refresh points together, and each ANALYZE of the same tables cost as much server CPU as
+    the first (2 workers, 7,600 items: 4 ANALYZEs, 13% of the server's CPU for the workers). A table the
+    statistics views do not know is analysed as asked (so a missing one still fails and is logged)."""
+    if engine.dialect.name != "postgresql":
+        _run_statistics(engine, _STATISTICS.get(engine.dialect.name, ()))
+        return
+    if not tables:
+        return
+    try:
+        with engine.begin() as conn:
+            names = ",".join(sorted(tables))
+            key = int.from_bytes(hashlib.blake2b(names.encode(), digest_size=8).digest(), "big", signed=True)
+            if not conn.execute(_TRY_LOCK, {"key": key}).scalar():
+                return  # another process is refreshing these very statistics
+            fresh = set(conn.execute(_FRESH, {"tables": list(tables)}).scalars())
+            stale = [table for table in tables if table not in fresh]
+            if stale:
+                conn.exec_driver_sql(f"ANALYZE {', '.join(stale)}")
+    except SQLAlchemyError as exc:
+        log.warning("could not refresh the planner statistics (%s): %s", ", ".join(tables), exc)
+
+
+#: the statements of :func:`analyse_tables` on PostgreSQL: the advisory lock, and the tables whose statistics are
+#: current by autovacuum's rule (autovacuum_analyze_threshold 50, autovacuum_analyze_scale_factor 0.1)
+_TRY_LOCK = sql_text("SELECT pg_try_advisory_xact_lock(:key)")
+_FRESH = sql_text(
+    "SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
+    "WHERE s.schemaname = current_schema() AND s.relname = ANY(CAST(:tables AS text[])) "
+    "AND CASE WHEN c.reltuples < 0 THEN s.n_mod_since_analyze = 0 "
+    "ELSE s.n_mod_since_analyze <= 50 + 0.1 * c.reltuples END")
 
 
 def _run_statistics(engine: Engine, statements: Sequence[str]) -> None:

@@ -1,5 +1,8 @@
 """The facade: database failures become StoreError (nothing half-written), open_store migrates to head."""
 
+import hashlib
+import time
+
 import pytest
 
 from marsad.errors import StoreError
@@ -55,3 +58,62 @@ def test_analyse_tables_refreshes_statistics_and_only_logs_a_failure(database_ur
         analyse_tables(store.engine, ["no_such_table"])
         assert "planner statistics" in caplog.text
     store.engine.dispose()
+
+
+def _analyses(engine, table: str) -> int:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql(
+            "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = %(t)s AND schemaname = current_schema()",
+            {"t": table}).scalar()
+
+
+def _changed(engine, table: str) -> int:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql(
+            "SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = %(t)s AND schemaname = current_schema()",
+            {"t": table}).scalar()
+
+
+def _put_and_flush(store, objects) -> None:
+    """Store ``objects`` and wait until the statistics views count the change (a backend reports at most once a second)."""
+    before = _changed(store.engine, "stix_objects")
+    store.put_objects(objects)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("SELECT pg_stat_force_next_flush()")
+    for _ in range(60):
+        if _changed(store.engine, "stix_objects") > before:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the change never reached pg_stat_user_tables")
+
+
+def test_analyse_tables_on_postgresql_only_stale_tables_and_one_process_at_a_time(database_url, make, monkeypatch):
+    store = open_store(database_url)
+    engine = store.engine
+    if engine.dialect.name != "postgresql":
+        store.engine.dispose()
+        pytest.skip("ANALYZE, its statistics views and advisory locks are PostgreSQL's")
+    monkeypatch.setattr(store_module, "ANALYSE_AFTER", 10 ** 9)  # only the calls below analyse
+    try:
+        _put_and_flush(store, [make(n=i) for i in range(120)])
+        first = _analyses(engine, "stix_objects")
+        analyse_tables(engine, ["stix_objects", "collection_objects"])
+        assert _analyses(engine, "stix_objects") == first + 1  # stale: 120 rows changed, never analysed
+        analyse_tables(engine, ["stix_objects", "collection_objects"])
+        assert _analyses(engine, "stix_objects") == first + 1  # nothing changed since: current, skipped
+        _put_and_flush(store, [make(n=i) for i in range(120, 130)])
+        analyse_tables(engine, ["stix_objects", "collection_objects"])
+        assert _analyses(engine, "stix_objects") == first + 1  # 10 changes < 50 + 10% of 120 rows: still current
+        _put_and_flush(store, [make(n=i) for i in range(130, 250)])
+        names = ",".join(sorted(["stix_objects", "collection_objects"]))
+        key = int.from_bytes(hashlib.blake2b(names.encode(), digest_size=8).digest(), "big", signed=True)
+        with engine.connect() as other:  # another worker refreshing the same tables right now
+            assert other.exec_driver_sql("SELECT pg_try_advisory_lock(%(k)s)", {"k": key}).scalar()
+            analyse_tables(engine, ["collection_objects", "stix_objects"])
+            assert _analyses(engine, "stix_objects") == first + 1
+            analyse_tables(engine, ["stix_objects"])  # other tables: another lock
+            assert _analyses(engine, "stix_objects") == first + 2
+            other.exec_driver_sql("SELECT pg_advisory_unlock(%(k)s)", {"k": key})
+            other.commit()
+    finally:
+        engine.dispose()
