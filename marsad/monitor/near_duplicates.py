@@ -26,7 +26,8 @@ import numpy as np
 from sqlalchemy import Connection, select
 
 from marsad.monitor.items import SourceItem
-from marsad.monitor.similarity import NEAR_DUPLICATE, NUM_PERM, Signature, near_duplicate_key, signature
+from marsad.monitor.similarity import (NEAR_DUPLICATE, NUM_PERM, Signature, key_mix, lsh_key, near_duplicate_key,
+                                     signature)
 from marsad.store.pipeline_items import among, insert_many, pipeline_items, pipeline_near_keys
 
 __all__ = ["Fingerprint", "fingerprint", "find_duplicates", "record_fingerprints", "KEY_CANDIDATES"]
@@ -38,16 +39,19 @@ KEY_CANDIDATES = 16
 #: signatures of stored items kept per process (about 1 kB each with their keys: at most ~20 MB)
 _CACHE_SIZE = 20_000
 _cache: OrderedDict[tuple[int, str], Signature] = OrderedDict()
+#: what a URL's key is XORed with (a band key's constant is its band's)
+_URL_MIX = key_mix("url")
 
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """What identifies an item's text: its MinHash signature, its band keys, its URL key (and the item's
-    content hash, under which its signature is cached once it is recorded)."""
+    """What identifies an item's text: its MinHash signature, its band keys, its URL key (signed 64-bit
+    integers, :func:`~marsad.monitor.similarity.lsh_key`) and the item's content hash, under which its signature
+    is cached once it is recorded."""
 
     signature: Signature
-    keys: tuple[str, ...]
-    url_key: str | None
+    keys: tuple[int, ...]
+    url_key: int | None
     content_hash: str = ""
 
 
@@ -59,17 +63,17 @@ def fingerprint(item: SourceItem, sig: Signature | None = None) -> Fingerprint:
     """The item's fingerprint (computed outside any transaction: it is CPU work); ``sig``: the default-shingle
     signature of its text (or title when it has no text), when the caller computed it from words it needs too."""
     sig = signature(_text_of(item)) if sig is None else sig
-    url_key = "url:" + hashlib.sha256(item.url.encode("utf-8")).hexdigest()[:40] if item.url else None
+    url_key = lsh_key(hashlib.sha256(item.url.encode("utf-8")).digest(), _URL_MIX) if item.url else None
     return Fingerprint(sig, tuple(near_duplicate_key(sig)), url_key, item.content_hash)
 
 
-def _all_keys(fp: Fingerprint) -> list[str]:
-    return [*fp.keys, fp.url_key] if fp.url_key else list(fp.keys)
+def _all_keys(fp: Fingerprint) -> list[int]:
+    return [*fp.keys, fp.url_key] if fp.url_key is not None else list(fp.keys)
 
 
-def _stored(conn: Connection, keys: list[str]) -> dict[str, list[int]]:
+def _stored(conn: Connection, keys: list[int]) -> dict[int, list[int]]:
     """Item ids per key (the newest :data:`KEY_CANDIDATES` of each)."""
-    found: dict[str, list[int]] = {}
+    found: dict[int, list[int]] = {}
     c = pipeline_near_keys.c
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start:start + _CHUNK]
@@ -120,7 +124,7 @@ def find_duplicates(conn: Connection, items: Sequence[tuple[int, Fingerprint]]) 
     stored = _stored(conn, sorted({k for _, fp in items for k in _all_keys(fp)}))
     candidates = {i for ids in stored.values() for i in ids}
     signatures = _signatures(conn, candidates) if candidates else {}
-    in_batch: dict[str, list[int]] = {}
+    in_batch: dict[int, list[int]] = {}
     duplicates: dict[int, int] = {}
     for item_id, fp in items:
         signatures[item_id] = fp.signature

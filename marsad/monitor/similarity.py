@@ -19,6 +19,10 @@ looked up in a table without comparing a new item with every item seen.
   rows; two texts share at least one key with probability 1 − (1 − J^ROWS)^BANDS — ≈ 0.98 at J = 0.8,
   ≈ 0.5 at J = 0.6, ≈ 0.02 at J = 0.3 with 16 × 8 — so a table of keys finds near-duplicates in a lookup.
   The caller confirms a hit with :func:`similarity` (:data:`NEAR_DUPLICATE` = 0.8).
+- A key is a signed 64-bit integer (:func:`lsh_key`): the band's 8-byte BLAKE2b digest XOR a constant of its
+  band (the band number folded in: the same rows in two bands give two keys), so a chance match is 2⁻⁶⁴ as
+  with the digest alone. Why an integer: the pipeline stores ~32 keys per item in two random-key B-trees; as text
+  (``"07:bdb03d04595143e0"``) each entry was 2-3× larger and compared byte by byte (migration 0015).
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ import numpy as np
 from marsad.text import search_key, tokens
 
 __all__ = ["NUM_PERM", "BANDS", "ROWS", "NEAR_DUPLICATE", "Signature", "words", "shingles", "signature",
-           "signature_of_words", "similarity", "jaccard", "near_duplicate_key", "is_near_duplicate"]
+           "signature_of_words", "similarity", "jaccard", "near_duplicate_key", "is_near_duplicate", "lsh_key",
+           "key_mix"]
 
 NUM_PERM = 128
 BANDS = 16
@@ -143,8 +148,27 @@ def jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / len(a | b)
 
 
-def near_duplicate_key(text, k: int = 5) -> list[str]:
-    """LSH band keys (``"NN:hex"``) of a text or signature; texts sharing a key are near-duplicate candidates.
+def key_mix(tag: str) -> int:
+    """The signed 64-bit constant a key of kind ``tag`` (``"band 0"`` … ``"band 15"``, ``"url"``) is XORed with.
+
+    Why fixed and derived from the tag: every process and every stored key must agree, and migration 0015
+    turned the text keys of earlier versions (``"NN:hex"``, ``"url:hex"``) into these integers with them."""
+    return int.from_bytes(hashlib.blake2b(tag.encode(), digest_size=8, person=b"marsad-lsh").digest(), "big",
+                          signed=True)
+
+
+_BAND_MIX = tuple(key_mix(f"band {band}") for band in range(BANDS))
+
+
+def lsh_key(digest: bytes, mix: int) -> int:
+    """A stored key: the first 8 bytes of ``digest`` (big-endian, signed) XOR ``mix`` (:func:`key_mix`), so a
+    BIGINT column holds it and keys of different kinds (bands, URLs) are told apart by their constants."""
+    return int.from_bytes(digest[:8], "big", signed=True) ^ mix
+
+
+def near_duplicate_key(text, k: int = 5) -> list[int]:
+    """LSH band keys (signed 64-bit integers, one per band) of a text or signature; texts sharing a key are
+    near-duplicate candidates.
 
     An empty text has no keys (it is nobody's duplicate).
     """
@@ -153,8 +177,9 @@ def near_duplicate_key(text, k: int = 5) -> list[str]:
         return []
     data = sig.values.astype("<u4").tobytes()
     width = ROWS * 4
-    return [f"{band:02d}:{hashlib.blake2b(data[band * width:(band + 1) * width], digest_size=8).hexdigest()}"
-            for band in range(BANDS)]
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    return [from_bytes(blake2b(data[band * width:(band + 1) * width], digest_size=8).digest(), "big", signed=True)
+            ^ _BAND_MIX[band] for band in range(BANDS)]
 
 
 def is_near_duplicate(a, b, k: int = 5) -> bool:

@@ -14,7 +14,13 @@ composed) live in :mod:`marsad.monitor.merging` and :mod:`marsad.monitor.inciden
   ``signature``. A report feeds exactly one incident (split moves it).
 - ``incident_band_keys``: LSH band keys of each report's text, for finding an incident by text alone when a
   report names no date or place. Read by band key only (no index on ``report_id``: one fewer random-key insert
-  per row, ~16 rows per report).
+  per row, ~16 rows per report). Since migration 0015 a key is a signed 64-bit integer
+  (:func:`marsad.monitor.similarity.lsh_key`) and the table is its primary key alone (SQLite ``WITHOUT
+  ROWID``: one B-tree instead of a table and its key index), without a foreign key: its check was a lookup of
+  the report per band row, for rows the same code inserts just after their report in the same transaction. A
+  trigger (:data:`BAND_KEYS_CASCADE`) keeps what ``ON DELETE CASCADE`` did when a report row is deleted
+  (nothing in Marsad deletes one; deleting an ``incident_files`` row cascades to its reports, then to their
+  keys).
 - ``incident_edits``: what analysts changed — who, when, which field, old and new value, a note. The latest
   edit of a field wins over every machine value, now and in later versions.
 """
@@ -22,6 +28,7 @@ composed) live in :mod:`marsad.monitor.merging` and :mod:`marsad.monitor.inciden
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     Date,
@@ -38,7 +45,7 @@ from sqlalchemy import (
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, metadata
 
 __all__ = ["incident_files", "incident_file_reports", "incident_band_keys", "incident_edits", "FILE_STATES",
-           "INCIDENT_REPORT_TABLES"]
+           "INCIDENT_REPORT_TABLES", "BAND_KEYS_CASCADE"]
 
 #: an incident is open (reports may merge into it) or merged into another (absorbed by an analyst)
 FILE_STATES = ("open", "merged")
@@ -94,11 +101,23 @@ Index("ix_incident_file_reports_incident_id", incident_file_reports.c.incident_i
 incident_band_keys = Table(
     "incident_band_keys",
     metadata,
-    Column("band_key", String(40), primary_key=True),
-    Column("report_id", String(_ID), ForeignKey("incident_file_reports.report_id", ondelete="CASCADE"),
-           primary_key=True),
+    Column("band_key", BigInteger, primary_key=True, autoincrement=False),
+    Column("report_id", String(_ID), primary_key=True),
+    sqlite_with_rowid=False,
 )
 # no index on report_id: band keys are read by band_key only, and report rows are never deleted (migration 0013)
+
+#: per backend, the statements (made by migration 0015) that delete a deleted report's band keys, as the foreign
+#: key's ``ON DELETE CASCADE`` did: a row trigger on SQLite, a statement trigger over the deleted rows on PostgreSQL
+BAND_KEYS_CASCADE = {
+    "sqlite": ("""CREATE TRIGGER incident_band_keys_cascade AFTER DELETE ON incident_file_reports BEGIN
+        DELETE FROM incident_band_keys WHERE report_id = old.report_id; END""",),
+    "postgresql": ("""CREATE FUNCTION incident_band_keys_cascade() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN DELETE FROM incident_band_keys AS b USING removed_reports AS r WHERE b.report_id = r.report_id;
+        RETURN NULL; END $$""",
+                   """CREATE TRIGGER incident_band_keys_cascade AFTER DELETE ON incident_file_reports
+        REFERENCING OLD TABLE AS removed_reports FOR EACH STATEMENT EXECUTE FUNCTION incident_band_keys_cascade()"""),
+}
 
 incident_edits = Table(
     "incident_edits",

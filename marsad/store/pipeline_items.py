@@ -10,7 +10,9 @@ instead of blocking the queue forever.
 
 ``pipeline_near_keys`` holds, per processed item, the locality-sensitive band keys of its text (and a key of
 its URL): a new item whose keys meet an earlier item's is compared with that item's text, and a near-identical
-one is recorded as a ``duplicate`` of it rather than filed again.
+one is recorded as a ``duplicate`` of it rather than filed again. A key is a signed 64-bit integer and the table
+is its primary key alone (SQLite ``WITHOUT ROWID``: one B-tree, no row stored twice): ~17 random-key rows per
+item, each a leaf page written to the WAL at commit once the table outgrows the page cache (migration 0015).
 
 Statuses: ``pending`` (waiting or leased), ``done`` (stored; ``report_id``/``incident_id`` say what it became),
 ``duplicate`` (same URL or near-identical text as ``duplicate_of``), ``failed`` (``error`` says why).
@@ -21,8 +23,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from operator import itemgetter
+
 from sqlalchemy import (
-    CheckConstraint, Column, Connection, Index, Integer, String, Table, Text, bindparam, cast, func, insert, select,
+    BigInteger, CheckConstraint, Column, Connection, Index, Integer, String, Table, Text, bindparam, cast, func,
+    insert, select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -58,35 +63,45 @@ Index("ix_pipeline_items_status_id", pipeline_items.c.status, pipeline_items.c.i
 pipeline_near_keys = Table(
     "pipeline_near_keys",
     metadata,
-    Column("band_key", String(64), primary_key=True),
+    Column("band_key", BigInteger, primary_key=True, autoincrement=False),
     Column("item_id", BigIntPK, primary_key=True, autoincrement=False),
+    sqlite_with_rowid=False,
 )
 
 #: the tables of this module, in creation order
 PIPELINE_TABLES = (pipeline_items, pipeline_near_keys)
 
 
-_UNNEST_INSERTS: dict[tuple[str, tuple[str, ...], tuple[bool, ...]], Any] = {}
+#: statements per table object (not name: two tables of one name, in two metadata, are two statements) and columns
+_UNNEST_INSERTS: dict[tuple[Table, tuple[str, ...], tuple[bool, ...]], Any] = {}
+_DRIVER_INSERTS: dict[tuple[str, Table, tuple[str, ...]], str | None] = {}
 
 
-def _text_array(values: Sequence[Any]) -> str | None:
-    """``values`` as PostgreSQL's text form of an array, every element quoted (None → NULL); None when some value
-    is not a string (then the driver's own array dumping is used).
+def _text_array(values: Sequence[Any], column_type) -> str | None:
+    """``values`` as PostgreSQL's text form of an array (None → NULL) for a string or integer column; None when
+    some value is of another type (then the driver's own array dumping is used).
 
-    Why: psycopg dumps a Python list of strings in text form element by element, with a regular expression per
+    Why: psycopg dumps a Python list in text form element by element — for strings with a regular expression per
     element to decide its quoting: 4-7 ms CPU for a batch's 3,200 band keys (0.85 ms this way), and a pipeline
-    batch sends five such arrays or more (band and near-duplicate lookups and inserts). Quoting every element is what
-    the array input syntax accepts for any text (backslash and double quote escaped), so the server reads the
-    same values."""
-    parts = []
-    for value in values:
-        if value is None:
-            parts.append("NULL")
-        elif type(value) is str:
-            parts.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
-        else:
-            return None
-    return "{" + ",".join(parts) + "}"
+    batch sends five such arrays or more (band and near-duplicate lookups and inserts). Quoting every string is
+    what the array input syntax accepts for any text (backslash and double quote escaped), so the server reads the
+    same values; an integer's text form is its ``str``."""
+    if isinstance(column_type, String):
+        parts = []
+        for value in values:
+            if value is None:
+                parts.append("NULL")
+            elif type(value) is str:
+                parts.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            else:
+                return None
+        return "{" + ",".join(parts) + "}"
+    if isinstance(column_type, Integer):
+        if all(type(value) is int for value in values):
+            return "{" + ",".join(map(str, values)) + "}"
+        if all(type(value) is int or value is None for value in values):
+            return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
+    return None
 
 
 def _array_bind(name: str | None, column_type, as_text: bool):
@@ -96,28 +111,49 @@ def _array_bind(name: str | None, column_type, as_text: bool):
     return bindparam(name, type_=ARRAY(column_type))
 
 
+def _driver_insert(conn: Connection, table: Table, names: tuple[str, ...]) -> str | None:
+    """The driver's own ``INSERT`` of ``names`` into ``table`` when no column needs a bind processor (integers,
+    strings), else None; remembered per table and columns."""
+    key = (conn.dialect.name, table, names)
+    if key not in _DRIVER_INSERTS:
+        dialect = conn.dialect
+        plain = all(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) is None for name in names)
+        quote = dialect.identifier_preparer.quote
+        _DRIVER_INSERTS[key] = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+                                f"VALUES ({', '.join('?' for _ in names)})") if plain else None
+    return _DRIVER_INSERTS[key]
+
+
 def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys) into ``table``: on PostgreSQL ONE ``INSERT … SELECT unnest(…)``
-    with one array per column, elsewhere ``executemany``.
+    with one array per column, on SQLite the driver's ``executemany`` of tuples, elsewhere SQLAlchemy's.
 
-    Why: the pipeline inserts ~17 key rows per item (band keys and a URL key); psycopg's ``executemany``
-    costs tens of microseconds of client CPU per row even pipelined, an array per column costs almost none.
+    Why: the pipeline inserts ~33 key rows per item (band keys of the item and of its report, a URL key);
+    psycopg's ``executemany`` costs tens of microseconds of client CPU per row even pipelined, an array per
+    column costs almost none; on SQLite, SQLAlchemy's per-row parameter handling cost as much as the B-tree
+    insert itself (integer and string columns need none of it).
     """
     if not rows:
         return
+    names = tuple(rows[0])
+    if conn.dialect.name == "sqlite":
+        sql = _driver_insert(conn, table, names)
+        if sql is not None:
+            get = itemgetter(*names)
+            conn.exec_driver_sql(sql, [get(row) for row in rows] if len(names) > 1 else [(get(row),) for row in rows])
+            return
     if conn.dialect.name != "postgresql":
         conn.execute(insert(table), list(rows))
         return
-    names = tuple(rows[0])
     values = {name: [row[name] for row in rows] for name in names}
-    texts = {name: _text_array(values[name]) if isinstance(table.c[name].type, String) else None for name in names}
+    texts = {name: _text_array(values[name], table.c[name].type) for name in names}
     as_text = tuple(texts[name] is not None for name in names)
-    statement = _UNNEST_INSERTS.get((table.name, names, as_text))
+    statement = _UNNEST_INSERTS.get((table, names, as_text))
     if statement is None:
         arrays = [func.unnest(_array_bind(name, table.c[name].type, text_form))
                   for name, text_form in zip(names, as_text)]
         statement = insert(table).from_select(list(names), select(*arrays))
-        _UNNEST_INSERTS[(table.name, names, as_text)] = statement
+        _UNNEST_INSERTS[(table, names, as_text)] = statement
     conn.execute(statement, {name: texts[name] if texts[name] is not None else values[name] for name in names})
 
 
@@ -134,7 +170,7 @@ def among(conn: Connection, column, values: Sequence[Any]):
     (benchmarks/pipeline.py). ``IN (SELECT unnest(…))`` is a semi-join whose generic plan hashes the values or
     probes the index per value, so it stays cheap whatever the statistics."""
     if conn.dialect.name == "postgresql":
-        text_form = _text_array(values) if isinstance(column.type, String) else None
+        text_form = _text_array(values, column.type)
         if text_form is not None:
             array = cast(bindparam(None, text_form, type_=Text), ARRAY(column.type))
         else:

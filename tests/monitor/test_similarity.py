@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
+
+import numpy as np
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.monitor.similarity import (BANDS, NUM_PERM, Signature, is_near_duplicate, jaccard, near_duplicate_key,
-                                       shingles, signature, signature_of_words, similarity, words)
+from marsad.monitor.similarity import (BANDS, NUM_PERM, ROWS, Signature, is_near_duplicate, jaccard, key_mix,
+                                       lsh_key, near_duplicate_key, shingles, signature, signature_of_words, similarity,
+                                       words)
 
 STORY = ("A car bomb exploded near the police station in the city centre on Monday morning, killing five people "
          "and wounding twelve others, the interior ministry said in a statement.")
@@ -45,14 +49,28 @@ def test_short_text_is_one_shingle_and_empty_text_has_none():
         shingles(STORY, k=0)
 
 
-def test_keys_are_one_per_band_and_stable_across_processes():
+def test_keys_are_one_per_band_signed_64_bit_and_stable_across_processes():
     keys = near_duplicate_key(STORY)
-    assert len(keys) == BANDS and len({k.split(":")[0] for k in keys}) == BANDS
+    assert len(keys) == BANDS == len(set(keys))
+    assert all(type(k) is int and -(2 ** 63) <= k < 2 ** 63 for k in keys)
     code = ("import sys; from marsad.monitor.similarity import near_duplicate_key as k; "
-            "print(','.join(k(sys.argv[1])))")
+            "print(','.join(map(str, k(sys.argv[1]))))")
     out = subprocess.run([sys.executable, "-c", code, STORY], capture_output=True, text=True, check=True,
                          env={"PYTHONHASHSEED": "12345"}).stdout.strip()
-    assert out.split(",") == keys
+    assert [int(k) for k in out.split(",")] == keys
+
+
+def test_a_key_is_its_bands_digest_with_the_band_folded_in():
+    """The band's 8-byte BLAKE2b digest XOR its band's constant: the same rows in two bands give two keys."""
+    sig = signature(STORY)
+    data = sig.values.astype("<u4").tobytes()
+    for band, key in enumerate(near_duplicate_key(sig)):
+        digest = hashlib.blake2b(data[band * ROWS * 4:(band + 1) * ROWS * 4], digest_size=8).digest()
+        assert key == lsh_key(digest, key_mix(f"band {band}")) == int.from_bytes(digest, "big", signed=True) ^ \
+            key_mix(f"band {band}")
+    same_rows = Signature(np.tile(sig.values[:ROWS], BANDS))
+    assert len(set(near_duplicate_key(same_rows))) == BANDS
+    assert len({key_mix(f"band {band}") for band in range(BANDS)} | {key_mix("url")}) == BANDS + 1
 
 
 def test_signature_round_trips_through_bytes_and_accepts_a_shingle_set():

@@ -55,7 +55,7 @@ def test_rows_round_trip_and_a_report_feeds_one_incident(engine):
         conn.execute(insert(incident_files).values(**_file()))
         conn.execute(insert(incident_files).values(**_file("incident--2")))
         conn.execute(insert(incident_file_reports).values(**_report("report--a")))
-        conn.execute(insert(incident_band_keys).values(band_key="00:ab", report_id="report--a"))
+        conn.execute(insert(incident_band_keys).values(band_key=-(2 ** 63), report_id="report--a"))
         conn.execute(insert(incident_edits).values(incident_id="incident--1", at=NOW, actor="ana", field="killed",
                                                    old=3, new=5, note="ministry figure"))
     with engine.connect() as conn:
@@ -73,10 +73,23 @@ def test_deleting_an_incident_file_deletes_its_rows(engine):
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
         conn.execute(insert(incident_files).values(**_file()))
         conn.execute(insert(incident_file_reports).values(**_report("report--a")))
-        conn.execute(insert(incident_band_keys).values(band_key="00:ab", report_id="report--a"))
+        conn.execute(insert(incident_band_keys).values(band_key=-(2 ** 63), report_id="report--a"))
         conn.execute(delete(incident_files))
         assert conn.execute(select(func.count()).select_from(incident_band_keys)).scalar_one() == 0
         assert conn.execute(select(func.count()).select_from(incident_file_reports)).scalar_one() == 0
+
+
+def test_deleting_a_report_deletes_its_band_keys_only(engine):
+    """No foreign key since migration 0015: a trigger keeps what its ON DELETE CASCADE did."""
+    with engine.begin() as conn:
+        conn.execute(insert(incident_files).values(**_file()))
+        conn.execute(insert(incident_file_reports).values(**_report("report--a")))
+        conn.execute(insert(incident_file_reports).values(**_report("report--b")))
+        conn.execute(insert(incident_band_keys), [{"band_key": k, "report_id": r} for k in (2 ** 63 - 1, 7, -7)
+                                                  for r in ("report--a", "report--b")])
+        conn.execute(delete(incident_file_reports).where(incident_file_reports.c.report_id == "report--a"))
+        kept = conn.execute(select(incident_band_keys.c.band_key, incident_band_keys.c.report_id)).all()
+    assert sorted(map(tuple, kept)) == [(-7, "report--b"), (7, "report--b"), (2 ** 63 - 1, "report--b")]
 
 
 def test_unknown_state_is_refused(engine):

@@ -1,14 +1,22 @@
-"""insert_many stores exactly the rows given, on both backends (one array statement on PostgreSQL)."""
+"""insert_many stores exactly the rows given, on both backends (one array statement on PostgreSQL, the driver's
+executemany of tuples on SQLite); among selects exactly the rows listed."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from marsad.store.engine import make_engine
+from marsad.store.incident_reports import incident_band_keys
 from marsad.store.migrate import upgrade
-from marsad.store.pipeline_items import among, insert_many, pipeline_near_keys
+from marsad.store.pipeline_items import among, insert_many, pipeline_items, pipeline_near_keys
+
+INT64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
 
 
 @pytest.fixture
@@ -21,13 +29,17 @@ def engine(database_url):
     made.dispose()
 
 
+def _near_rows(conn) -> list[tuple]:
+    return sorted(map(tuple, conn.execute(select(pipeline_near_keys.c.band_key, pipeline_near_keys.c.item_id))))
+
+
 def test_insert_many_stores_every_row_and_nothing_for_none(engine):
-    rows = [{"band_key": f"{n:02d}:abc", "item_id": 10 ** 12 + n} for n in range(40)]
+    rows = [{"band_key": (-1) ** n * 7 ** (n % 22), "item_id": 10 ** 12 + n} for n in range(40)]
+    rows += [{"band_key": 2 ** 63 - 1, "item_id": 1}, {"band_key": -(2 ** 63), "item_id": 1}]
     with engine.begin() as conn:
         insert_many(conn, pipeline_near_keys, rows)
         insert_many(conn, pipeline_near_keys, [])
-        stored = conn.execute(select(pipeline_near_keys.c.band_key, pipeline_near_keys.c.item_id)).all()
-    assert sorted(map(tuple, stored)) == sorted((r["band_key"], r["item_id"]) for r in rows)
+        assert _near_rows(conn) == sorted((r["band_key"], r["item_id"]) for r in rows)
 
 
 #: strings the array text form must carry unchanged: quotes, backslashes, separators, braces, blanks, the word NULL
@@ -35,33 +47,73 @@ AWKWARD = ['a"b', "back\\slash", "c,d", "{e}", " f ", "", "NULL", "null", "tab\t
 
 
 def test_insert_many_and_among_carry_any_string_unchanged(engine):
-    rows = [{"band_key": key, "item_id": n} for n, key in enumerate(AWKWARD)]
+    rows = [{"band_key": n, "report_id": key} for n, key in enumerate(AWKWARD)]
+    c = incident_band_keys.c
     with engine.begin() as conn:
-        insert_many(conn, pipeline_near_keys, rows)
-        stored = conn.execute(select(pipeline_near_keys.c.band_key, pipeline_near_keys.c.item_id)).all()
-        c = pipeline_near_keys.c
-        found = conn.execute(select(c.band_key).where(among(conn, c.band_key, [*AWKWARD, "absent"]))).scalars().all()
-        one = conn.execute(select(c.item_id).where(among(conn, c.band_key, ['a"b']))).scalars().all()
-    assert sorted(map(tuple, stored)) == sorted((r["band_key"], r["item_id"]) for r in rows)
+        insert_many(conn, incident_band_keys, rows)
+        stored = conn.execute(select(c.band_key, c.report_id)).all()
+        found = conn.execute(select(c.report_id).where(among(conn, c.report_id, [*AWKWARD, "absent"]))).scalars().all()
+        one = conn.execute(select(c.band_key).where(among(conn, c.report_id, ['a"b']))).scalars().all()
+        conn.execute(delete(incident_band_keys))
+    assert sorted(map(tuple, stored)) == sorted((r["band_key"], r["report_id"]) for r in rows)
     assert sorted(found) == sorted(AWKWARD)
     assert one == [0]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(INT64, st.text(max_size=12)), unique=True, max_size=60),
+       probes=st.lists(INT64, max_size=20))
+def test_insert_many_and_among_agree_with_sqlalchemys_insert_and_in(engine, rows, probes):
+    """The fast paths (driver tuples on SQLite, text arrays on PostgreSQL) against SQLAlchemy's own statements."""
+    rows = [(key, report.replace("\x00", "")) for key, report in rows]
+    rows = list({row: None for row in rows})
+    c = incident_band_keys.c
+    wanted = [key for key, _ in rows[::2]] + probes
+    with engine.begin() as conn:
+        insert_many(conn, incident_band_keys, [{"band_key": k, "report_id": r} for k, r in rows])
+        fast = sorted(map(tuple, conn.execute(select(c.band_key, c.report_id))))
+        fast_found = sorted(map(tuple, conn.execute(select(c.band_key, c.report_id).where(
+            among(conn, c.band_key, wanted)))))
+        conn.execute(delete(incident_band_keys))
+        if rows:
+            conn.execute(incident_band_keys.insert(), [{"band_key": k, "report_id": r} for k, r in rows])
+        reference = sorted(map(tuple, conn.execute(select(c.band_key, c.report_id))))
+        reference_found = sorted(map(tuple, conn.execute(select(c.band_key, c.report_id).where(
+            c.band_key.in_(wanted)))))
+        conn.execute(delete(incident_band_keys))
+    assert fast == reference == sorted(rows)
+    assert fast_found == reference_found
+
+
+def test_insert_many_of_columns_with_bind_processors_goes_through_sqlalchemy(engine):
+    """JSON and datetimes need SQLAlchemy's conversions: the driver path is only for plain integers and strings."""
+    now = datetime(2026, 11, 24, 6, 0, tzinfo=timezone.utc)
+    row = {"source_id": None, "item_key": "k", "content_hash": "h", "payload": {"text": "نص", "n": [1, 2]},
+           "status": "pending", "attempts": 0, "arrived_at": now}
+    with engine.begin() as conn:
+        insert_many(conn, pipeline_items, [row, {**row, "item_key": "k2"}])
+        got = conn.execute(select(pipeline_items.c.payload, pipeline_items.c.arrived_at)
+                           .where(among(conn, pipeline_items.c.item_key, ["k", "k2"]))).all()
+        conn.execute(delete(pipeline_items))
+    assert [(p, a) for p, a in got] == [(row["payload"], now)] * 2
+
 
 def test_insert_many_is_all_or_nothing_on_a_duplicate_key(engine):
     with pytest.raises(IntegrityError):
         with engine.begin() as conn:
-            insert_many(conn, pipeline_near_keys, [{"band_key": "k", "item_id": 1}, {"band_key": "k", "item_id": 1}])
+            insert_many(conn, pipeline_near_keys, [{"band_key": 5, "item_id": 1}, {"band_key": 5, "item_id": 1}])
     with engine.connect() as conn:
         assert conn.execute(select(pipeline_near_keys)).all() == []
 
 
 def test_among_selects_the_rows_whose_value_is_listed_whatever_the_count(engine):
     with engine.begin() as conn:
-        insert_many(conn, pipeline_near_keys, [{"band_key": f"k{n}", "item_id": n} for n in range(10)])
+        insert_many(conn, pipeline_near_keys, [{"band_key": -n, "item_id": n} for n in range(10)])
         c = pipeline_near_keys.c
         for wanted in ([3], [1, 5, 9, 42], list(range(0, 10, 2)), []):
             found = conn.execute(select(c.item_id).where(among(conn, c.item_id, wanted))).scalars().all()
             assert sorted(found) == [n for n in wanted if n < 10]
-        keys = conn.execute(select(c.item_id).where(among(conn, c.band_key, ["k2", "k7", "nope"]))).scalars().all()
+        keys = conn.execute(select(c.item_id).where(among(conn, c.band_key, [-2, -7, 2 ** 62]))).scalars().all()
         assert sorted(keys) == [2, 7]
 
 
@@ -75,14 +127,14 @@ def test_among_generic_plan_never_searches_the_array_row_by_row(engine):
 
     c = pipeline_near_keys.c
     with engine.begin() as conn:
-        insert_many(conn, pipeline_near_keys, [{"band_key": f"k{n}", "item_id": n} for n in range(3000)])
-        query = select(c.band_key, c.item_id).where(among(conn, c.band_key, ["k1"]))
+        insert_many(conn, pipeline_near_keys, [{"band_key": n * 7919, "item_id": n} for n in range(3000)])
+        query = select(c.band_key, c.item_id).where(among(conn, c.band_key, [7919]))
         sql = str(query.compile(dialect=postgresql.dialect(paramstyle="numeric_dollar")))
         conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
         conn.exec_driver_sql(f"PREPARE among_probe AS {sql}")
         try:
-            plan = "\n".join(conn.exec_driver_sql(
-                "EXPLAIN EXECUTE among_probe(ARRAY[" + ",".join(f"'k{n}'" for n in range(0, 3000, 6)) + "])").scalars())
+            keys = ",".join(str(n * 7919) for n in range(0, 3000, 6))
+            plan = "\n".join(conn.exec_driver_sql("EXPLAIN EXECUTE among_probe('{" + keys + "}')").scalars())
             found = conn.execute(query.where(c.item_id < 0)).all()
         finally:
             conn.exec_driver_sql("DEALLOCATE among_probe")
