@@ -44,7 +44,7 @@ from sqlalchemy import (
 from marsad.store.base import metadata
 from marsad.store.collections import collection_objects
 from marsad.store.objects import object_releases
-from marsad.store.rows import in_list
+from marsad.store.rows import in_list, listed
 
 __all__ = [
     "sharing_audiences",
@@ -182,7 +182,7 @@ def _settle_update(conn: Connection, facts: Table):
 def _audience_ids(conn: Connection, wanted: dict[str, tuple]) -> dict[str, int]:
     """Ids of the audiences with these keys (key → (tlp, creator, releases, collections)), made when missing."""
     keys = sorted(wanted)
-    found = dict(conn.execute(_lookup(conn, "audiences"), {"keys": keys}).all())
+    found = dict(conn.execute(_lookup(conn, "audiences"), {"keys": listed(conn, keys)}).all())
     for key in keys:
         if key in found:
             continue
@@ -201,10 +201,10 @@ def _audience_ids(conn: Connection, wanted: dict[str, tuple]) -> dict[str, int]:
 def _settle_chunk(conn: Connection, facts: Table, rows: list) -> None:
     pks = [row.object_pk for row in rows]
     releases: dict[int, list[str]] = {}
-    for pk, entry in conn.execute(_lookup(conn, "releases"), {"pks": pks}):
+    for pk, entry in conn.execute(_lookup(conn, "releases"), {"pks": listed(conn, pks)}):
         releases.setdefault(pk, []).append(entry)
     homes: dict[int, list[str]] = {}
-    for pk, cid in conn.execute(_lookup(conn, "homes"), {"pks": pks}):
+    for pk, cid in conn.execute(_lookup(conn, "homes"), {"pks": listed(conn, pks)}):
         homes.setdefault(pk, []).append(cid)
     wanted, of_row, keys = {}, {}, {}
     for row in rows:
@@ -219,7 +219,7 @@ def _settle_chunk(conn: Connection, facts: Table, rows: list) -> None:
     for pk, key in of_row.items():
         by_audience.setdefault(ids[key], []).append(pk)
     for audience, members in by_audience.items():
-        conn.execute(_settle_update(conn, facts), {"pks": members, "settled": audience})
+        conn.execute(_settle_update(conn, facts), {"pks": listed(conn, members), "settled": audience})
 
 
 def settle_audiences(conn: Connection, facts: Table, *, limit: int | None = None, cached: bool = True) -> int:

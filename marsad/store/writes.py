@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
-from sqlalchemy import ARRAY, Connection, Engine, any_, bindparam, insert, or_, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, insert, or_, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from marsad.errors import Conflict, MarsadError, StoreError
@@ -26,7 +26,7 @@ from marsad.store.collections import collection_objects, collections, get_collec
 from marsad.store.incidents import project_incidents
 from marsad.store.objects import object_releases, stix_objects, store_clock
 from marsad.store.paging import version_of
-from marsad.store.rows import MarkingReader, ObjectRow, build_row, driver_insert, sqlite_time
+from marsad.store.rows import MarkingReader, ObjectRow, build_row, driver_insert, in_list, listed, sqlite_time
 from marsad.store.search import insert_indexed
 
 __all__ = ["ObjectOutcome", "PutResult", "put_objects", "lock_clock", "DefinitionSource", "write_transaction"]
@@ -106,13 +106,6 @@ def lock_clock(conn: Connection) -> datetime:
     return stamp
 
 
-def _in_list(column, name: str):
-    """``column IN :name`` for both dialects, built once (see :data:`_LOOKUPS`): an array parameter on
-    PostgreSQL, an expanding list on SQLite."""
-    return {"postgresql": column == any_(bindparam(name, type_=ARRAY(column.type))),
-            "sqlite": column.in_(bindparam(name, expanding=True))}
-
-
 #: the statements run for every put, built once so each execution skips construction and cache-key work
 _LOOKUPS = {
     dialect: {
@@ -123,8 +116,8 @@ _LOOKUPS = {
         "collection": select(collections.c.id).where(
             or_(collections.c.id == bindparam("key"), collections.c.alias == bindparam("key"))),
     }
-    for (dialect, stix_in), pk_in in zip(_in_list(stix_objects.c.stix_id, "ids").items(),
-                                          _in_list(collection_objects.c.object_pk, "ids").values())
+    for (dialect, stix_in), pk_in in zip(in_list(stix_objects.c.stix_id, "ids").items(),
+                                          in_list(collection_objects.c.object_pk, "ids").values())
 }
 
 
@@ -149,7 +142,7 @@ def _existing(conn: Connection, ids: list[str]) -> dict[tuple, tuple[int, str]]:
             for pk, stix_id, modified, digest in rows:
                 found[(stix_id, datetime.fromisoformat(modified).replace(tzinfo=timezone.utc))] = (pk, digest)
         else:
-            for row in conn.execute(query, {"ids": chunk}):
+            for row in conn.execute(query, {"ids": listed(conn, chunk)}):
                 found[(row.stix_id, row.modified)] = (row.pk, row.content_hash)
     return found
 
@@ -291,7 +284,7 @@ def _add_to_collection(conn, collection_id: str, statuses: list[str], pks: list,
     present: set[int] = set()
     query = _lookup(conn, "present")
     for start in range(0, len(wanted), _CHUNK):
-        chunk = {"collection": collection_id, "ids": wanted[start : start + _CHUNK]}
+        chunk = {"collection": collection_id, "ids": listed(conn, wanted[start : start + _CHUNK])}
         present.update(conn.execute(query, chunk).scalars())
     members, done = [], set()
     for i, (pk, status) in enumerate(zip(pks, statuses)):

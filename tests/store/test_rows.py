@@ -1,9 +1,12 @@
 """Row building: canonical hash, version key, search text, refusal of objects without id/type."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlalchemy import Column, MetaData, String, Table, create_engine, select
 
 from marsad.errors import InvalidSTIX
-from marsad.store.rows import build_row, content_hash, version_key
+from marsad.store.base import BigIntPK
+from marsad.store.rows import build_row, content_hash, in_list, listed, version_key
 from marsad.store.timestamps import EPOCH, parse_timestamp
 
 
@@ -36,3 +39,39 @@ def test_build_row_columns():
 def test_objects_without_id_or_type_are_refused(bad):
     with pytest.raises(InvalidSTIX):
         build_row(bad)
+
+
+_WORDS = st.one_of(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
+                   st.sampled_from(['a"b', "a\\b", "a,b", "{x}", "NULL", "", " ", "\t\n", "هجوم", "x" * 301, '\\"']))
+
+
+@pytest.fixture
+def lookup_table(database_url):
+    engine = create_engine(database_url)
+    table = Table("in_list_probe", MetaData(), Column("pk", BigIntPK, primary_key=True, autoincrement=False),
+                  Column("word", String(300)))
+    table.create(engine)
+    yield engine, table
+    engine.dispose()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stored=st.lists(_WORDS, max_size=8, unique=True), asked=st.lists(_WORDS, max_size=8))
+def test_in_list_with_listed_values_finds_exactly_the_values_asked(lookup_table, stored, asked):
+    """The array's text form reads back as the same strings (quotes, backslashes, commas, braces, 'NULL', blanks,
+    Arabic), a value longer than the column is not cut to match a stored prefix, and integers find their rows."""
+    engine, table = lookup_table
+    stored = [word[:300] for word in stored if len(word) <= 300] + (["x" * 300] if "x" * 301 in asked else [])
+    stored = list(dict.fromkeys(stored))
+    with engine.begin() as conn:
+        conn.execute(table.delete())
+        if stored:
+            conn.execute(table.insert(), [{"pk": n, "word": word} for n, word in enumerate(stored)])
+        dialect = "postgresql" if conn.dialect.name == "postgresql" else "sqlite"
+        by_word = select(table.c.word).where(in_list(table.c.word, "words")[dialect])
+        found = set(conn.execute(by_word, {"words": listed(conn, asked)}).scalars()) if asked else set()
+        assert found == set(stored) & set(asked)
+        by_pk = select(table.c.pk).where(in_list(table.c.pk, "pks")[dialect])
+        pks = list(range(0, len(asked) * 2, 2))
+        got = set(conn.execute(by_pk, {"pks": listed(conn, pks)}).scalars()) if pks else set()
+        assert got == set(pks) & set(range(len(stored)))
