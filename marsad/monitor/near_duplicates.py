@@ -28,7 +28,7 @@ from sqlalchemy import Connection, select
 from marsad.monitor.items import SourceItem
 from marsad.monitor.similarity import (NEAR_DUPLICATE, NUM_PERM, Signature, key_mix, lsh_key, near_duplicate_key,
                                      signature)
-from marsad.store.pipeline_items import among, insert_many, pipeline_items, pipeline_near_keys
+from marsad.store.pipeline_items import among, near_keys_select, pipeline_items, record_near_keys
 
 __all__ = ["Fingerprint", "fingerprint", "find_duplicates", "record_fingerprints", "KEY_CANDIDATES"]
 
@@ -74,11 +74,9 @@ def _all_keys(fp: Fingerprint) -> list[int]:
 def _stored(conn: Connection, keys: list[int]) -> dict[int, list[int]]:
     """Item ids per key (the newest :data:`KEY_CANDIDATES` of each)."""
     found: dict[int, list[int]] = {}
-    c = pipeline_near_keys.c
     for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start:start + _CHUNK]
-        for row in conn.execute(select(c.band_key, c.item_id).where(among(conn, c.band_key, chunk))):
-            found.setdefault(row.band_key, []).append(row.item_id)
+        for key, item_id in conn.execute(near_keys_select(conn, keys[start:start + _CHUNK])):
+            found.setdefault(key, []).append(item_id)
     return {key: sorted(ids)[-KEY_CANDIDATES:] for key, ids in found.items()}
 
 
@@ -143,5 +141,4 @@ def record_fingerprints(conn: Connection, items: Sequence[tuple[int, Fingerprint
     for item_id, fp in items:
         if fp.content_hash:
             _remember((item_id, fp.content_hash), fp.signature)
-    insert_many(conn, pipeline_near_keys,
-                [{"band_key": key, "item_id": item_id} for item_id, fp in items for key in _all_keys(fp)])
+    record_near_keys(conn, [(key, item_id) for item_id, fp in items for key in _all_keys(fp)])

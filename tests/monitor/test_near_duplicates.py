@@ -18,7 +18,7 @@ from marsad.monitor.near_duplicates import (
 from marsad.monitor.queue import enqueue
 from marsad.store.engine import make_engine
 from marsad.store.migrate import upgrade
-from marsad.store.pipeline_items import pipeline_items, pipeline_near_keys
+from marsad.store.pipeline_items import pipeline_items, pipeline_near_keys, pipeline_near_keys_recent
 
 STORY = ("Gunmen attacked a police checkpoint on the road south of the city at dawn on Thursday, killing four "
          "officers and wounding six others before fleeing into the hills, the provincial governor said.")
@@ -61,7 +61,8 @@ def test_copies_of_stored_items_are_found_and_duplicates_leave_no_keys(engine):
     with engine.begin() as conn:
         found = find_duplicates(conn, later)
         assert found == {later[0][0]: first[0][0]}
-        count = conn.execute(select(func.count()).select_from(pipeline_near_keys)).scalar()
+        count = sum(conn.execute(select(func.count()).select_from(t)).scalar()
+                    for t in (pipeline_near_keys, pipeline_near_keys_recent))
     assert count == sum(len(fp.keys) for _, fp in first)
 
 

@@ -24,7 +24,7 @@ from marsad.monitor.similarity import BANDS, ROWS, near_duplicate_key, signature
 from marsad.store import make_engine, metadata
 from marsad.store.incident_reports import incident_band_keys, incident_file_reports
 from marsad.store.migrate import alembic_config, current, upgrade
-from marsad.store.pipeline_items import among, pipeline_near_keys
+from marsad.store.pipeline_items import among, pipeline_near_keys, pipeline_near_keys_recent, record_near_keys
 
 NOW = datetime(2026, 11, 24, 6, 0, tzinfo=timezone.utc)
 TEXTS = ["Gunmen attacked a police checkpoint south of the city at dawn, killing four officers.",
@@ -62,10 +62,11 @@ def _fill_0014(engine) -> None:
         conn.execute(text("INSERT INTO pipeline_near_keys (band_key, item_id) VALUES ('odd key', 7)"))
 
 
-def _rows(engine) -> dict[str, list[tuple]]:
+def _rows(engine, tables=(pipeline_near_keys, pipeline_near_keys_recent)) -> dict[str, list[tuple]]:
     with engine.connect() as conn:
-        return {t.name: sorted(map(tuple, conn.execute(select(t.c.band_key, t.c[name]))))
-                for t, name in ((pipeline_near_keys, "item_id"), (incident_band_keys, "report_id"))}
+        near = [row for t in tables for row in conn.execute(select(t.c.band_key, t.c.item_id))]
+        bands = conn.execute(select(incident_band_keys.c.band_key, incident_band_keys.c.report_id))
+        return {"pipeline_near_keys": sorted(map(tuple, near)), "incident_band_keys": sorted(map(tuple, bands))}
 
 
 def _diffs(engine) -> list:
@@ -106,7 +107,10 @@ def test_0015_converts_text_keys_to_the_integers_lookups_use(engine):
 def test_0015_downgrade_restores_the_0014_tables_and_upgrading_again_gives_the_same_keys(engine):
     _fill_0014(engine)
     upgrade(engine)
+    with engine.begin() as conn:  # a key not yet moved (SQLite): kept by the downgrade
+        record_near_keys(conn, [(12345, 999)], part=0)
     first = _rows(engine)
+    assert (12345, 999) in first["pipeline_near_keys"]
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0014")
     assert current(engine) == "0014"
@@ -116,6 +120,7 @@ def test_0015_downgrade_restores_the_0014_tables_and_upgrading_again_gives_the_s
     with engine.connect() as conn:
         keys = conn.execute(text("SELECT band_key FROM pipeline_near_keys")).scalars().all()
     assert all(key.startswith("i:") for key in keys)
+    assert "pipeline_near_keys_recent" not in inspect(engine).get_table_names()
     upgrade(engine)
     assert _rows(engine) == first and _diffs(engine) == []
     with engine.begin() as conn:  # still one trigger, not two

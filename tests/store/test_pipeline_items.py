@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from marsad.store.engine import make_engine
 from marsad.store.incident_reports import incident_band_keys
 from marsad.store.migrate import upgrade
-from marsad.store.pipeline_items import among, insert_many, pipeline_items, pipeline_near_keys
+from marsad.store.pipeline_items import (NEAR_KEY_PARTS, among, insert_many, near_keys_select, pipeline_items,
+                                         pipeline_near_keys, pipeline_near_keys_recent, record_near_keys)
 
 INT64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
 
@@ -25,6 +26,7 @@ def engine(database_url):
     upgrade(made)
     with made.begin() as conn:
         conn.execute(delete(pipeline_near_keys))
+        conn.execute(delete(pipeline_near_keys_recent))
     yield made
     made.dispose()
 
@@ -140,3 +142,45 @@ def test_among_generic_plan_never_searches_the_array_row_by_row(engine):
             conn.exec_driver_sql("DEALLOCATE among_probe")
     assert "ANY" not in plan, plan
     assert found == []
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batches=st.lists(st.tuples(st.lists(st.tuples(INT64, st.integers(1, 10 ** 12)), max_size=40),
+                                  st.integers(0, NEAR_KEY_PARTS - 1)), max_size=6),
+       probes=st.lists(INT64, max_size=10))
+def test_recorded_near_keys_are_found_wherever_they_wait(engine, batches, probes):
+    """On SQLite keys wait in the recent tree until their range is moved; a lookup reads both trees."""
+    recorded: set[tuple[int, int]] = set()
+    with engine.begin() as conn:
+        for rows, part in batches:
+            fresh = [row for row in dict.fromkeys(rows) if row not in recorded]
+            record_near_keys(conn, fresh, part=part)
+            recorded.update(fresh)
+        wanted = sorted({key for key, _ in recorded} | set(probes))
+        found = sorted(map(tuple, conn.execute(near_keys_select(conn, wanted))))
+        main = sorted(map(tuple, conn.execute(select(pipeline_near_keys.c.band_key, pipeline_near_keys.c.item_id))))
+        conn.execute(delete(pipeline_near_keys))
+        conn.execute(delete(pipeline_near_keys_recent))
+    assert found == sorted(recorded)
+    if engine.dialect.name != "sqlite":
+        assert main == sorted(recorded)
+        return
+    span, seen, expected = 2 ** 64 // NEAR_KEY_PARTS, set(), set()
+    for n, (rows, _) in enumerate(batches):  # a range moved by its batch or a later one holds it in the main tree
+        for row in dict.fromkeys(rows):
+            if row not in seen:
+                seen.add(row)
+                if min((row[0] + 2 ** 63) // span, NEAR_KEY_PARTS - 1) in {part for _, part in batches[n:]}:
+                    expected.add(row)
+    assert set(main) == expected
+
+
+def test_every_range_moved_empties_the_recent_tree(engine):
+    keys = [(-(2 ** 63) + n * (2 ** 64 // 97), n) for n in range(97)] + [(2 ** 63 - 1, 97)]
+    with engine.begin() as conn:
+        record_near_keys(conn, keys, part=0)
+        for part in range(1, NEAR_KEY_PARTS):
+            record_near_keys(conn, [], part=part)
+        recent = conn.execute(select(pipeline_near_keys_recent)).all()
+        main = sorted(map(tuple, conn.execute(select(pipeline_near_keys.c.band_key, pipeline_near_keys.c.item_id))))
+    assert recent == [] and main == sorted(keys)

@@ -11,6 +11,8 @@ primary-key index (SQLite) every row was stored twice; now a key is the integer
 :func:`marsad.monitor.similarity.lsh_key` gives (the band's 8-byte digest XOR its band's constant), SQLite keeps
 each table as one ``WITHOUT ROWID`` B-tree, and the band keys' foreign key (a lookup of the report per row
 inserted) is replaced by a trigger deleting a deleted report's keys (see :mod:`marsad.store.incident_reports`).
+``pipeline_near_keys_recent`` is where SQLite puts new near-duplicate keys before a batch moves them, one key
+range at a time, into ``pipeline_near_keys`` (see :mod:`marsad.store.pipeline_items`).
 
 Upgrade converts every key: ``"NN:hex"`` → the digest XOR band NN's constant, ``"url:hex…"`` → its first 8 bytes
 XOR the URL constant (what the new code computes for the same text and URL), ``"i:N"`` (written by this
@@ -112,10 +114,20 @@ def upgrade() -> None:
             op.execute(f"ALTER TABLE {table} ALTER COLUMN band_key TYPE BIGINT USING ({PG_INTEGER_KEY})")
     for statement in BAND_KEYS_CASCADE[bind.dialect.name]:
         op.execute(statement)
+    op.create_table("pipeline_near_keys_recent",
+                    sa.Column("band_key", sa.BigInteger(), autoincrement=False, nullable=False),
+                    _other_column("item_id"),
+                    sa.PrimaryKeyConstraint("band_key", "item_id", name="pk_pipeline_near_keys_recent"),
+                    sqlite_with_rowid=False,
+                    comment="SQLite: near-duplicate keys not yet moved to pipeline_near_keys")
 
 
 def downgrade() -> None:
     bind = op.get_bind()
+    op.execute(("INSERT OR IGNORE INTO" if bind.dialect.name == "sqlite" else "INSERT INTO")
+               + " pipeline_near_keys (band_key, item_id) SELECT band_key, item_id FROM pipeline_near_keys_recent"
+               + ("" if bind.dialect.name == "sqlite" else " ON CONFLICT DO NOTHING"))
+    op.drop_table("pipeline_near_keys_recent")
     op.execute("DROP TRIGGER IF EXISTS incident_band_keys_cascade"
                + (" ON incident_file_reports" if bind.dialect.name == "postgresql" else ""))
     if bind.dialect.name == "sqlite":
