@@ -231,7 +231,8 @@ def drain_worker(url: str, name: str, batch: int, extractors: int, out) -> None:
     engine = make_engine(url)
     pids = _backends(engine)
     began, children, start_mb = _cpu_s(), _children_cpu_s(), _rss_mb()
-    result = Pipeline(engine, SETTINGS, worker=name, batch_size=batch, extract_processes=extractors).run_once()
+    result = Pipeline(engine, SETTINGS, worker=name, batch_size=batch, extract_processes=extractors,
+                      wal_checkpoints=True).run_once()  # as marsad monitor: checkpoints off the batch commits
     server = _backend_cpu_s(pids) if pids else None  # the backends' whole life: they were opened for this run
     own = _cpu_s() - began
     cpu = own + _children_cpu_s() - children  # the writer's and its extraction processes'
@@ -242,7 +243,7 @@ def drain_worker(url: str, name: str, batch: int, extractors: int, out) -> None:
 def service_worker(url: str, name: str, batch: int, extractors: int, stop, out) -> None:
     engine = make_engine(url)
     began = _cpu_s()
-    Pipeline(engine, SETTINGS, worker=name, batch_size=batch, extract_processes=extractors).run_forever(
+    Pipeline(engine, SETTINGS, worker=name, batch_size=batch, extract_processes=extractors, wal_checkpoints=True).run_forever(
         stop, poll_sources=False, idle_sleep=0.02)
     out.put({"worker": name, "peak_mb": _peak_mb(), "cpu_s": _cpu_s() - began})
 
@@ -337,7 +338,7 @@ def run(backend: str, workers: int, extractors: int, args, folder: Path, stream:
         prepare_hub(url)
         bulk = throughput(url, folder, workers, extractors, args.batch)
         rate = min(args.rate, 0.7 * bulk["queued"] / bulk["wall_s"]) if args.rate else 0.7 * bulk["queued"] / bulk["wall_s"]
-        live = latency(url, stream, workers, extractors, args.batch, rate)
+        live = latency(url, stream, workers, extractors, args.live_batch, rate)
         rate = live["rate"]
     finally:
         drop()
@@ -357,7 +358,8 @@ def run(backend: str, workers: int, extractors: int, args, folder: Path, stream:
     peak = max(bulk["peak_mb"], live["peak_mb"])
     return (f"pipeline backend={backend} workers={workers} extractors={extractors} items={bulk['queued']} items_per_s={items_per_s:.0f} "
             f"cpu_ms_per_item={cpu_ms:.2f} writer_cpu_ms_per_item={writer_ms:.2f} server_cpu_ms_per_item={server_ms} p50_ms={live['p50']:.0f} p99_ms={live['p99']:.0f} stream_rate={rate:.0f} "
-            f"worker_peak_mb={peak:.0f} worker_growth_mb={bulk['growth_mb']:.0f} parent_peak_mb={_peak_mb():.0f} load={os.getloadavg()[0]:.1f}")
+            f"worker_peak_mb={peak:.0f} worker_growth_mb={bulk['growth_mb']:.0f} parent_peak_mb={_peak_mb():.0f} load={os.getloadavg()[0]:.1f} "
+            f"batch={args.batch} live_batch={args.live_batch}")
 
 
 def main() -> None:
@@ -365,7 +367,10 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--stream", type=int, default=None, help="items in the latency phase (default items/10)")
     parser.add_argument("--rate", type=float, default=None, help="arrival rate of the latency phase (default 70%% of throughput)")
-    parser.add_argument("--batch", type=int, default=200)
+    # the defaults of Pipeline (ONCE_BATCH, LIVE_LARGEST), spelled out: tools import this module with older code
+    parser.add_argument("--batch", type=int, default=500, help="batch size of the throughput phase (run_once)")
+    parser.add_argument("--live-batch", type=int, default=200,
+                        help="largest batch of the latency phase (run_forever starts at 32 and grows on backlog)")
     parser.add_argument("--configs", default="sqlite:1,postgresql:1,postgresql:2",
                         help="backend:workers[+extraction processes per worker], comma-separated")
     args = parser.parse_args()

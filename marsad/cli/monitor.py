@@ -53,9 +53,10 @@ def _counts(result: PipelineResult) -> str:
             f"failed {result.failed}")
 
 
-def _pipeline(settings: Settings, engine: Engine, broker=None, *, extract_processes: int = 0) -> Pipeline:
+def _pipeline(settings: Settings, engine: Engine, broker=None, *, extract_processes: int = 0,
+              wal_checkpoints: bool = False) -> Pipeline:
     return Pipeline(engine, settings, dispatcher=dispatcher_from_settings(settings, broker=broker),
-                    extract_processes=extract_processes)
+                    extract_processes=extract_processes, wal_checkpoints=wal_checkpoints)
 
 
 def monitor(
@@ -74,7 +75,8 @@ def monitor(
     settings = settings_for(ctx, data_dir, database_url)
     engine = engine_for(ctx, settings)
     upgrade(engine)
-    pipeline = _pipeline(settings, engine, extract_processes=extract_processes)
+    # this process owns the engine: its runs checkpoint the SQLite WAL in the background, off the batch commits
+    pipeline = _pipeline(settings, engine, extract_processes=extract_processes, wal_checkpoints=True)
     pipeline.check_ready()
     if once:
         if poll:
@@ -200,7 +202,8 @@ def up(
     typer.echo(f"Database ready at revision {report.revision} ({report.added} reference objects added).")
     notes = _ensure_admin(engine, settings, admin, admin_country)
     application = create_app(settings, engine=engine)
-    # the pipeline runs in a thread beside the web server here: no forked extraction processes
+    # the pipeline runs in a thread beside the web server here: no forked extraction processes, and the app's
+    # lifespan already checkpoints this engine's WAL in the background (one checkpointer per engine)
     pipeline = _pipeline(settings, engine, broker=application.state.alert_broker, extract_processes=0)
     stop = threading.Event()
     threads = [threading.Thread(target=pipeline.run_forever, args=(stop,), name="marsad-pipeline", daemon=True)]

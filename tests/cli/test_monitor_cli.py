@@ -138,3 +138,18 @@ def test_once_with_extraction_processes_files_the_same(run, tmp_path):
     assert "processed 2" in once.output and "incidents opened 1" in once.output and "failed 0" in once.output
     refused = run("monitor", "--once", "--extract-processes", "-1")
     assert refused.exit_code == 2 and "Traceback" not in refused.output
+
+
+def test_monitor_owns_its_engine_s_wal_checkpoints_and_up_leaves_them_to_its_web_app(run, tmp_path, monkeypatch):
+    """``marsad monitor`` runs its pipeline with background WAL checkpoints; ``marsad up`` shares its engine with
+    the web app, whose lifespan checkpoints it, so its pipeline starts none (one checkpointer per engine)."""
+    made = []
+    real = monitor_cli.Pipeline
+    monkeypatch.setattr(monitor_cli, "Pipeline", lambda *args, **kw: made.append(kw) or real(*args, **kw))
+    assert run("init").exit_code == 0
+    once = run("monitor", "--once", "--no-poll")
+    assert once.exit_code == 0, once.output
+    assert made[-1]["wal_checkpoints"] is True
+    engine = make_engine(run.url)
+    assert monitor_cli._pipeline(monitor_cli.Settings(), engine)._checkpointer is None  # what up makes
+    engine.dispose()

@@ -464,3 +464,74 @@ def test_run_forever_with_extraction_processes_files_everything_once(world, tmp_
     expected = summary(reference_engine)
     reference_engine.dispose()
     assert summary(engine) == expected
+
+
+# --- WAL checkpoints and batch sizes --------------------------------------------------------------------------------
+def _observing_filer(seen: list):
+    """A filer that records, inside the write transaction, the connection's checkpoint threshold and whether the
+    background checkpoint thread runs."""
+    def filer(conn, report, *, now):
+        seen.append((conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar(),
+                     any(t.name == "marsad-wal-checkpoint" for t in threading.enumerate())))
+        return file_report(conn, report, now=now)
+    return filer
+
+
+@pytest.mark.parametrize("run", ["once", "forever"])
+def test_a_run_checkpoints_the_wal_off_its_commits_and_gives_the_engine_back(tmp_path, run):
+    """SQLite: while a run goes, its commits do not checkpoint (only past the backstop) and a thread does;
+    afterwards the engine's connections checkpoint as before and the thread is gone."""
+    from marsad.store.engine import BACKSTOP_PAGES
+
+    engine, _, _ = alert_world(f"sqlite:///{tmp_path / 'wal.db'}")
+    queue(engine, item("en", KIRKUK_EN), item("so", MOGADISHU))
+    seen: list = []
+    pipeline = Pipeline(engine, SETTINGS, deliver=False, batch_size=1, filer=_observing_filer(seen),
+                        wal_checkpoints=True)
+    if run == "once":
+        pipeline.run_once()
+    else:
+        stop = threading.Event()
+        worker = threading.Thread(target=pipeline.run_forever, args=(stop,), kwargs={"idle_sleep": 0.02},
+                                  daemon=True)
+        worker.start()
+        try:
+            deadline = time.monotonic() + 60
+            while len(seen) < 2 and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            stop.set()
+            worker.join(60)
+        assert not worker.is_alive()
+    assert seen == [(BACKSTOP_PAGES, True)] * 2
+    assert not any(t.name == "marsad-wal-checkpoint" for t in threading.enumerate())
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+    assert {r.status for r in rows(engine).values()} == {"done"}
+    engine.dispose()
+
+
+def test_a_pipeline_that_does_not_own_its_engine_leaves_its_checkpoints_alone(tmp_path):
+    """By default (``marsad up``, whose web app checkpoints the same engine; tests sharing it between threads)
+    a run neither starts a checkpoint thread nor changes the engine's connections."""
+    engine, _, _ = alert_world(f"sqlite:///{tmp_path / 'wal.db'}")
+    queue(engine, item("en", KIRKUK_EN))
+    seen: list = []
+    Pipeline(engine, SETTINGS, deliver=False, filer=_observing_filer(seen)).run_once()
+    assert seen == [(1000, False)]
+    engine.dispose()
+
+
+def test_run_once_drains_in_larger_batches_than_a_live_worker_grows_to(world, monkeypatch):
+    from marsad.monitor.pipeline import LIVE_LARGEST, ONCE_BATCH
+
+    engine, _, _ = world
+    default, chosen = Pipeline(engine, SETTINGS), Pipeline(engine, SETTINGS, batch_size=64)
+    assert (default.batch_size, default.live_largest) == (ONCE_BATCH, LIVE_LARGEST) and ONCE_BATCH > LIVE_LARGEST
+    assert (chosen.batch_size, chosen.live_largest) == (64, 64)
+    asked = []
+    real = pipeline_module.claim
+    monkeypatch.setattr(pipeline_module, "claim", lambda engine, worker, n, **kw: asked.append(n) or real(
+        engine, worker, n, **kw))
+    queue(engine, item("en", KIRKUK_EN))
+    assert default.run_once().processed == 1 and asked == [ONCE_BATCH, ONCE_BATCH]
