@@ -45,6 +45,7 @@ from marsad.monitor.subscriptions import Subscription
 from marsad.store.accounts import users, utcnow
 from marsad.store.alerts import alert_log, alert_subscriptions
 from marsad.store.objects import stix_objects
+from marsad.store.pipeline_items import among
 from marsad.text import fold
 
 __all__ = [
@@ -226,12 +227,13 @@ _CHUNK = 500
 def _previous(conn, incident_ids: list[str], subscription_ids: set[int]
               ) -> dict[tuple[str, int], tuple[int, int | None, int | None]]:
     """Per (incident, subscription): (highest toll alerted, killed, wounded at that alert), for all the
-    ``incident_ids`` at once."""
+    ``incident_ids`` at once (:func:`marsad.store.pipeline_items.among`: on PostgreSQL one SQL text and one
+    array parameter whatever the batch's number of incidents, not one placeholder per incident)."""
     c = alert_log.c
     best: dict[tuple[str, int], tuple[int, int | None, int | None]] = {}
     for start in range(0, len(incident_ids), _CHUNK):
         rows = conn.execute(select(c.incident_id, c.subscription_id, c.toll, c.killed, c.wounded)
-                            .where(c.incident_id.in_(incident_ids[start:start + _CHUNK])))
+                            .where(among(conn, c.incident_id, incident_ids[start:start + _CHUNK])))
         for row in rows:
             key = (row.incident_id, row.subscription_id)
             if row.subscription_id in subscription_ids and (key not in best or row.toll > best[key][0]):
