@@ -278,7 +278,7 @@ def batch_filer(conn, reports, **options):
 pl.file_reports = batch_filer
 pl.Pipeline(make_engine(url), Settings(), worker="doomed", batch_size=4, deliver=False,
             filer=filer if mode == "one-by-one" else None, lease_seconds=1,
-            extract_processes=2 if mode == "pooled" else 0).run_once()
+            extract_processes=2 if mode == "pooled" else 0, wal_checkpoints=True).run_once()  # as marsad monitor
 """
 
 
