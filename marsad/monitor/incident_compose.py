@@ -86,19 +86,29 @@ def _stix_time(value: datetime) -> str:
 
 
 def _vote(values: Sequence[Any]) -> Any:
-    counts = Counter(v for v in values if v not in (None, ""))
+    # a dict count, not a Counter (same counts, same keys: ~3x cheaper for the few values of one incident)
+    counts: dict[Any, int] = {}
+    for v in values:
+        if v is not None and v != "":
+            counts[v] = counts.get(v, 0) + 1
     if not counts:
         return None
     top = max(counts.values())
-    return min(str(v) for v, c in counts.items() if c == top)
+    tops = [v for v, c in counts.items() if c == top]
+    return str(tops[0]) if len(tops) == 1 else min(str(v) for v in tops)
 
 
 def _list_vote(lists: Sequence[Sequence[str]]) -> list[str]:
-    given = [set(values) for values in lists if values]
+    counts: dict[str, int] = {}
+    given = 0
+    for values in lists:
+        if values:
+            given += 1
+            for v in set(values):
+                counts[v] = counts.get(v, 0) + 1
     if not given:
         return []
-    counts = Counter(v for values in given for v in values)
-    kept = [v for v, c in counts.items() if 2 * c >= len(given)] or [min(counts, key=lambda v: (-counts[v], v))]
+    kept = [v for v, c in counts.items() if 2 * c >= given] or [min(counts, key=lambda v: (-counts[v], v))]
     return sorted(kept, key=lambda v: (-counts[v], v))
 
 
@@ -137,20 +147,33 @@ def _toll(rows: Sequence[FiledRow]) -> tuple[list[dict], str | None, int | None,
     return history, last["report_ref"], last["killed"], last["wounded"]
 
 
+#: (composed field, record key) of the single-valued fields agreement is measured on, in the order it lists them
+_AGREED = (("occurred", "date"), *((n, n) for n in _SINGLE), ("killed", "killed"), ("wounded", "wounded"))
+
+
 def _agreement(rows: Sequence[FiledRow], fields: Mapping[str, Any]) -> dict[str, float]:
+    # one pass per field over the records, counting (no lists of values): the same shares in the same order
+    records = [r.record for r in rows]
     out = {}
-    for name, key in (("occurred", "date"), *((n, n) for n in _SINGLE), ("killed", "killed"), ("wounded", "wounded")):
-        values = [r.record.get(key) for r in rows]
-        if name == "perpetrator":
-            values = [v for v in values if v != UNKNOWN]
-        given = [str(v)[:10] if name == "occurred" else v for v in values if v not in (None, "")]
+    for name, key in _AGREED:
+        shown, agree, given = fields.get(name), 0, 0
+        for record in records:
+            v = record.get(key)
+            if v is None or v == "" or (name == "perpetrator" and v == UNKNOWN):
+                continue
+            given += 1
+            agree += (str(v)[:10] if name == "occurred" else v) == shown
         if given:
-            out[name] = sum(1 for v in given if v == fields.get(name)) / len(given)
+            out[name] = agree / given
     for name in LIST_FIELDS:
-        shown = set(fields.get(name) or ())
-        given = [set(r.record.get(name) or ()) for r in rows if r.record.get(name)]
+        shown, agree, given = set(fields.get(name) or ()), 0, 0
+        for record in records:
+            values = record.get(name)
+            if values:
+                given += 1
+                agree += not shown.isdisjoint(values)
         if given:
-            out[name] = sum(1 for g in given if g & shown) / len(given)
+            out[name] = agree / given
     return out
 
 

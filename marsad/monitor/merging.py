@@ -172,7 +172,9 @@ def _place(a: EventFacts, b: EventFacts) -> tuple[float, str | None]:
         return 0.0, "different countries"
     km = None
     if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
-        km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
+        # one place (a city's gazetteer point, most pairs that pass the country veto): exactly the haversine's 0.0
+        same = a.latitude == b.latitude and a.longitude == b.longitude
+        km = 0.0 if same else distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
         if km > FAR_KM:
             return 0.0, f"places {km:.0f} km apart"
     elif a.admin1 and b.admin1 and not _same(a.admin1, b.admin1):
@@ -243,7 +245,8 @@ def best_match(report: EventFacts, candidates: Iterable[tuple[str, EventFacts]])
         result = match(report, facts)
         if not result.merges:
             continue
-        if best is None or (result.score, _neg(key)) > (best[1].score, _neg(best[0])):
+        if best is None or result.score > best[1].score or (
+                result.score == best[1].score and _neg(key) > _neg(best[0])):  # (score, _neg) compared, lazily
             best = (key, result)
     return best
 

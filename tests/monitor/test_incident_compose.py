@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -88,3 +89,70 @@ def test_edits_always_win(specs, edit):
             for n, (city, killed, group, kinds, hours) in enumerate(specs)]
     comp = compose(rows, {name: value})
     assert comp.fields[name] == value and name in comp.edited_fields
+
+
+# -- the counting helpers against the Counter-based ones they replaced (same votes, same shares, same order) ----
+def _reference_vote(values):
+    counts = Counter(v for v in values if v not in (None, ""))
+    if not counts:
+        return None
+    top = max(counts.values())
+    return min(str(v) for v, c in counts.items() if c == top)
+
+
+def _reference_list_vote(lists):
+    given = [set(values) for values in lists if values]
+    if not given:
+        return []
+    counts = Counter(v for values in given for v in values)
+    kept = [v for v, c in counts.items() if 2 * c >= len(given)] or [min(counts, key=lambda v: (-counts[v], v))]
+    return sorted(kept, key=lambda v: (-counts[v], v))
+
+
+def _reference_agreement(rows, fields):
+    out = {}
+    for name, key in (("occurred", "date"), *((n, n) for n in ("country", "admin1", "city", "perpetrator")),
+                      ("killed", "killed"), ("wounded", "wounded")):
+        values = [r.record.get(key) for r in rows]
+        if name == "perpetrator":
+            values = [v for v in values if v != "Unknown"]
+        given = [str(v)[:10] if name == "occurred" else v for v in values if v not in (None, "")]
+        if given:
+            out[name] = sum(1 for v in given if v == fields.get(name)) / len(given)
+    for name in ("attack_types", "target_types", "weapon_types", "themes"):
+        shown = set(fields.get(name) or ())
+        given = [set(r.record.get(name) or ()) for r in rows if r.record.get(name)]
+        if given:
+            out[name] = sum(1 for g in given if g & shown) / len(given)
+    return out
+
+
+scalars = st.none() | st.sampled_from(["", "Unknown", "Kirkuk", "kirkuk", "IQ", "2026-11-20", "2026-11-20T08:00"]) | \
+    st.integers(-2, 3) | st.sampled_from([0.0, 1.0, 2.5, True, False])
+type_lists = st.none() | st.just([]) | st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=4)
+
+
+@given(st.lists(scalars, max_size=9))
+def test_vote_counts_as_a_counter_would(values):
+    from marsad.monitor.incident_compose import _vote
+    assert _vote(values) == _reference_vote(values)
+
+
+@given(st.lists(type_lists, max_size=9))
+def test_list_vote_counts_as_a_counter_would(lists):
+    from marsad.monitor.incident_compose import _list_vote
+    assert _list_vote(lists) == _reference_list_vote(lists)
+
+
+@given(st.lists(st.fixed_dictionaries({k: scalars for k in ("date", "country", "admin1", "city", "perpetrator",
+                                                               "killed", "wounded")}
+                                      | {k: type_lists for k in ("attack_types", "target_types", "weapon_types",
+                                                                  "themes")}), min_size=1, max_size=8),
+       st.fixed_dictionaries({k: scalars for k in ("occurred", "country", "admin1", "city", "perpetrator", "killed",
+                                                   "wounded")} | {k: type_lists for k in ("attack_types",
+                                                                                           "target_types")}))
+def test_agreement_is_the_shares_of_the_reference_in_its_order(records, fields):
+    from marsad.monitor.incident_compose import _agreement
+    rows = [FiledRow(f"report--{n}", T0, None, "", r) for n, r in enumerate(records)]
+    got, expected = _agreement(rows, fields), _reference_agreement(rows, fields)
+    assert list(got.items()) == list(expected.items())

@@ -124,3 +124,33 @@ def test_muc_answer_keys_give_gold_pairs(shared_data):
     texts = mq.read_texts(folder / "tst1-muc3")
     assert len(texts) == 100 and set(events) <= set(texts)
     assert all(len(key) == 3 for doc in events.values() for key in doc)
+
+
+@given(st.floats(-90, 90), st.floats(-180, 180))
+def test_one_place_is_zero_km_as_the_shortcut_says(lat, lon):
+    """``_place`` skips the haversine for two identical points: it gives exactly 0.0 for them."""
+    assert distance_km(lat, lon, lat, lon) == 0.0
+    here = variant(latitude=lat, longitude=lon)
+    assert match(here, here).parts["place"] == 1.0
+
+
+def _reference_best(report, candidates):
+    """The rule as first written: the largest (score, negated code points of the id)."""
+    best = None
+    for key, facts in candidates:
+        result = match(report, facts)
+        if result.merges and (best is None or (result.score, tuple(-ord(c) for c in key))
+                              > (best[1].score, tuple(-ord(c) for c in best[0]))):
+            best = (key, result)
+    return best
+
+
+@given(st.lists(st.tuples(st.sampled_from(["incident--a", "incident--ab", "incident--b", "incident--", "z", "a"]),
+                          st.sampled_from([0, 1, 2]), st.booleans()), max_size=8))
+def test_best_match_breaks_ties_as_the_tuple_rule(specs):
+    """Equal scores (the same facts under several ids, prefixes of one another among them) pick what comparing
+    (score, negated code points) picked: comparing the ids only on a tie gives the same winner."""
+    candidates = [(key, variant(occurred=date(2026, 11, 20 + gap), signatures=() if bare else BASE.signatures))
+                  for key, gap, bare in specs]
+    got, expected = best_match(BASE, candidates), _reference_best(BASE, candidates)
+    assert (got and (got[0], got[1].score)) == (expected and (expected[0], expected[1].score))

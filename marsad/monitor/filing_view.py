@@ -1,0 +1,476 @@
+"""What a batch of reports being filed knows of the open incidents: the rows and reports read once per batch,
+overlaid with what the batch changed (:func:`marsad.monitor.filing_batch.file_reports` files against it).
+
+Why a module of its own: reading a batch's candidates with a few statements (narrow window rows first, whole
+rows and reports only of those some report does not veto) and keeping them indexed by day and country is what
+makes filing a batch cheap; the filing rules stay in :mod:`marsad.monitor.filing_batch` and
+:mod:`marsad.monitor.incident_files`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, String, Text, and_, bindparam, cast, func, or_, select, type_coerce
+
+from marsad.monitor.incident_compose import EDITABLE_FIELDS, FiledRow
+from marsad.monitor.incident_files import SIGNATURES_PER_INCIDENT
+from marsad.monitor.merging import FAR_KM, EventFacts, vetoed
+from marsad.monitor.similarity import Signature
+from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
+from marsad.store.pipeline_items import among
+
+__all__ = ["FileRow", "Touched", "Probe", "BatchView", "read_batch", "load_incident", "in_window",
+           "newest_signatures", "newest_first", "in_ids", "CHUNK"]
+
+_f, _r, _b, _e = incident_files.c, incident_file_reports.c, incident_band_keys.c, incident_edits.c
+#: ids per lookup statement
+CHUNK = 500
+
+
+def in_ids(conn: Connection, column, values: Sequence[Any]):
+    """``column IN values`` with one SQL text whatever the values: PostgreSQL's
+    :func:`~marsad.store.pipeline_items.among` (one array parameter), on SQLite the values of one JSON array
+    parameter (``IN (SELECT value FROM json_each(:json))``, an index search per value like an ``IN`` list).
+
+    Why: an expanding ``IN`` list of 500 ids is rendered anew for each statement (SQLAlchemy quotes every value
+    into the SQL text), a tenth of a batch's reading; the JSON text is one parameter of a statement compiled once."""
+    if conn.dialect.name == "postgresql":
+        return among(conn, column, values)
+    listed = func.json_each(bindparam(None, json.dumps(list(values), default=int), type_=Text)).table_valued("value")
+    return column.in_(select(listed.c.value))
+
+
+class FileRow:
+    """An ``incident_files`` row as the batch sees it (attribute access, like a result row)."""
+
+    def __init__(self, **values: Any):
+        self.__dict__.update(values)
+
+
+@dataclass
+class Touched:
+    """An incident this batch touched: its current row, reports, edits and newest signatures."""
+
+    row: FileRow
+    rows: list[FiledRow]
+    edits: dict[str, Any]
+    signatures: list[tuple[datetime, str, bytes]]  # (received, report id, signature) of its reports
+    opened: bool
+
+
+@dataclass
+class Probe:
+    """One candidate lookup: a report's facts under one marking key (its own, or TLP:CLEAR for related-to)."""
+
+    key: str
+    facts: EventFacts
+    bands: list[str]
+    params: dict | None
+    known: dict[str, bool] | None = None  # the view's remembered vetoes for these facts
+    lookups: list[tuple] | None = None  # the view's index keys of its window and coarse days (BatchView.in_days)
+
+
+@dataclass
+class BatchView:
+    """What the batch knows of the open incidents: rows read, incidents touched, band keys, signatures."""
+
+    rows: dict[str, Any] = field(default_factory=dict)
+    by_day: dict[tuple[str, date], set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_country: dict[tuple[str, date, str | None], set[str]] = field(default_factory=lambda: defaultdict(set))
+    indexed: dict[str, tuple[str, date, str | None]] = field(default_factory=dict)
+    touched: dict[str, Touched] = field(default_factory=dict)
+    bands: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    signatures: dict[str, list[tuple[datetime, str, bytes]]] = field(default_factory=lambda: defaultdict(list))
+    #: (marking key, report facts) → {incident id: vetoed} for rows as read; ``changed``: ids this batch rewrote
+    vetoes: dict[tuple[str, EventFacts], dict[str, bool]] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+    #: what the vetoes compare of each row as read (not of those in ``changed``), built once per row, not per probe
+    row_facts: dict[str, EventFacts] = field(default_factory=dict)
+    #: the reports and edits of the candidates read whole (``loaded``), as the database holds them; a report as
+    #: (report id, received, published, title, record as JSON text): see :data:`_REPORT_COLUMNS`
+    reports: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    edits: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
+    loaded: set[str] = field(default_factory=set)
+    #: incident id → (its signature list, its length then, the newest decoded): reports near one another are
+    #: scored against the same candidates, whose lists only grow (appends), so a decoding stays good while the
+    #: list is the same object of the same length
+    decoded: dict[str, tuple[list, int, list[Signature]]] = field(default_factory=dict)
+
+    def newest(self, incident_id: str, entries: list) -> list[Signature]:
+        """The newest signatures of ``entries`` (an incident's), decoded once per batch while they do not change."""
+        known = self.decoded.get(incident_id)
+        if known is not None and known[0] is entries and known[1] == len(entries):
+            return known[2]
+        signatures = newest_signatures(entries)
+        self.decoded[incident_id] = (entries, len(entries), signatures)
+        return signatures
+
+    def row(self, incident_id: str):
+        touched = self.touched.get(incident_id)
+        return touched.row if touched else self.rows.get(incident_id)
+
+    def keep(self, row) -> None:
+        """Add a row read (or written) to the view and index it."""
+        self.rows[row.incident_id] = row
+        self.index(row)
+
+    def index(self, row) -> None:
+        """(Re)file a row under its (marking key, day) and (marking key, day, country) after its date changed."""
+        old = self.indexed.pop(row.incident_id, None)
+        if old is not None:
+            self.by_day[old[:2]].discard(row.incident_id)
+            self.by_country[old].discard(row.incident_id)
+        if row.occurred is not None:
+            place = (row.marking_key, row.occurred, row.country)
+            self.indexed[row.incident_id] = place
+            self.by_day[place[:2]].add(row.incident_id)
+            self.by_country[place].add(row.incident_id)
+
+    def in_days(self, probe: Probe) -> set[str]:
+        """Ids of the rows (as read, or as this batch changed them) dated in the probe's window or coarse days;
+        for a probe naming its country, only those in that country or none (what the probe's lookup asks)."""
+        if probe.lookups is None:  # the index keys of its days, once per probe (they do not change)
+            lo, hi, key, country = probe.params["lo"], probe.params["hi"], probe.key, probe.facts.country
+            days = {lo + timedelta(days=n) for n in range((hi - lo).days + 1)} | set(probe.params["coarse"])
+            probe.lookups = ([(key, day, c) for day in days for c in (country, None)] if country
+                             else [(key, day) for day in days])
+        index = self.by_country if probe.facts.country else self.by_day
+        return {i for lookup in probe.lookups for i in index.get(lookup, ())}
+
+    def vetoed(self, probe: Probe, incident_id: str, row) -> bool:
+        """Whether the place or date veto rules ``row`` out for the probe (remembered for rows as read)."""
+        if incident_id in self.changed:
+            return _vetoed(probe, row)
+        known = probe.known
+        if known is None:  # one lookup per probe, not per row (hashing the facts is not free)
+            known = probe.known = self.vetoes.setdefault((probe.key, probe.facts), {})
+        found = known.get(incident_id)
+        if found is None:
+            found = known[incident_id] = _vetoed(probe, row, self.row_facts, incident_id)
+        return found
+
+
+#: the columns the window lookup reads: what finding candidates and the place and date vetoes look at (the whole
+#: row, JSON columns included, is read only for the rows that pass the vetoes of some report of the batch)
+_NARROW = (_f.incident_id, _f.marking_key, _f.occurred, _f.occurred_precision, _f.country, _f.admin1, _f.city,
+           _f.latitude, _f.longitude)
+
+
+class _Narrow(NamedTuple):
+    """A window row as read narrow (open, by the lookup's condition). ``modified`` is None until needed: only
+    choosing the newest :data:`CANDIDATE_LIMIT` of a crowded window reads it (:func:`newest_first`)."""
+
+    incident_id: str
+    marking_key: str
+    occurred: date
+    occurred_precision: str | None
+    country: str | None
+    admin1: str | None
+    city: str | None
+    latitude: float | None
+    longitude: float | None
+    state: str = "open"
+    modified: datetime | None = None
+
+
+#: date ranges per window statement: each statement has exactly this many (the last repeated), so it always has
+#: one of two shapes (with or without the country condition) and SQLAlchemy compiles each shape once
+_TERMS = 64
+
+
+def _window_statement(with_country: bool, columns: Sequence):
+    """``SELECT … WHERE state = 'open' AND (range 0 OR … OR range 63)``, a range being marking key, a date
+    interval and (``with_country``) the country, or the same without a country.
+
+    Why each range is written out as plain equalities and one interval: an ``OR`` nested inside a range (country
+    or none) kept SQLite from using the interval on ``(marking_key, country, occurred)``, so each range read
+    every incident of its country (1.7 ms per range at 10,000 incidents, growing with the store)."""
+    terms = []
+    for n in range(_TERMS):
+        term = [_f.marking_key == bindparam(f"k{n}"), _f.occurred.between(bindparam(f"lo{n}"), bindparam(f"hi{n}"))]
+        if with_country:  # two index ranges, not one OR inside the range: SQLite then scanned the whole country
+            terms += [and_(*term, _f.country == bindparam(f"c{n}")), and_(*term, _f.country.is_(None))]
+        else:
+            terms.append(and_(*term))
+    return select(*columns).where(_f.state == "open", or_(*terms))
+
+
+#: PostgreSQL's, by whether ranges carry a country (SQLite's: :data:`_SQLITE_WINDOWS`)
+_WINDOWS = {c: _window_statement(c, _NARROW) for c in (True, False)}
+
+
+_make = _Narrow._make
+
+
+_SQLITE_COLUMNS = "f.incident_id, f.marking_key, f.occurred, f.occurred_precision, f.country, f.admin1, f.city, " \
+    "f.latitude, f.longitude"
+_SQLITE_RANGE = ("SELECT {c} FROM json_each(?) AS r JOIN incident_files AS f ON f.marking_key = r.value ->> 0 "
+                 "AND f.occurred BETWEEN r.value ->> 1 AND r.value ->> 2{country} WHERE f.state = 'open'")
+#: SQLite: the ranges as one JSON parameter, each an index range of a join (a range with a country: that country,
+#: then none); see :func:`_window_rows`
+_SQLITE_WINDOWS = {
+    True: " UNION ALL ".join(_SQLITE_RANGE.format(c=_SQLITE_COLUMNS, country=c) for c in (
+        " AND f.country = r.value ->> 3", " AND f.country IS NULL")),
+    False: _SQLITE_RANGE.format(c=_SQLITE_COLUMNS, country="")}
+
+
+def _window_rows(conn: Connection, with_country: bool, ranges: list[dict]) -> Iterator[_Narrow]:
+    """The open rows in ``ranges`` (of :func:`_window_ranges`), read narrow.
+
+    Why SQLite reads them through a join on a JSON parameter: the statement of :data:`_TERMS` ranges has 200-odd
+    parameters, and executing it cost ~8 ms per statement in SQLAlchemy, 15 times SQLite's own work on the rows
+    (30,000-item store); the join has one parameter and the same index ranges (a row in two ranges comes twice:
+    the view is given it once)."""
+    if conn.dialect.name != "postgresql":
+        listed = json.dumps([[r["k"], r["lo"].isoformat(), r["hi"].isoformat(), r["c"]] for r in ranges])
+        statement, seen = _SQLITE_WINDOWS[with_country], set()
+        for row in conn.exec_driver_sql(statement, (listed, listed) if with_country else (listed,)).fetchall():
+            if row[0] not in seen:  # once, as the OR of ranges gives it
+                seen.add(row[0])
+                yield _make((row[0], row[1], date.fromisoformat(row[2]), *row[3:], "open", None))
+        return
+    for start in range(0, len(ranges), _TERMS):
+        chunk = ranges[start:start + _TERMS]
+        chunk += [chunk[-1]] * (_TERMS - len(chunk))
+        params = {f"{name}{n}": value for n, r in enumerate(chunk) for name, value in r.items()
+                  if with_country or name != "c"}
+        for row in conn.execute(_WINDOWS[with_country], params):
+            yield _make((*row, "open", None))
+
+
+def _window_ranges(probes: Sequence[Probe]) -> dict[bool, list[dict]]:
+    """The date ranges of every probe's window and coarse days, merged per (marking key, country), as the
+    parameters of one range each: by whether they carry a country condition."""
+    spans: dict[tuple[str, str | None], list[tuple[date, date]]] = defaultdict(list)
+    for probe in probes:
+        if probe.params is not None:
+            group = spans[(probe.key, probe.facts.country or None)]
+            group.append((probe.params["lo"], probe.params["hi"]))
+            group += [(day, day) for day in probe.params["coarse"]]
+    out: dict[bool, list[dict]] = {True: [], False: []}
+    for (key, country), ranges in spans.items():
+        merged: list[list[date]] = []
+        for lo, hi in sorted(ranges):
+            if merged and lo <= merged[-1][1] + timedelta(days=1):
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        out[country is not None] += [{"k": key, "lo": lo, "hi": hi, "c": country} for lo, hi in merged]
+    return out
+
+
+#: SQLite's fixed-width UTC text of a datetime column read as it is (``datetime.fromisoformat`` reads it several
+#: times faster than SQLAlchemy's per-row processing; same value: the stored text is its UTC time)
+def _utc_text(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+
+
+class _Whole(NamedTuple):
+    """An ``incident_files`` row read whole for a candidate that may merge. ``release_to`` and ``marking_refs``
+    stay their JSON text until the incident changes (:func:`load_incident`): most candidates never do."""
+
+    incident_id: str
+    marking_key: str
+    tlp: str
+    release_to: str
+    created_by_ref: str | None
+    marking_refs: str
+    state: str
+    merged_into: str | None
+    occurred: date | None
+    occurred_precision: str | None
+    country: str | None
+    admin1: str | None
+    city: str | None
+    latitude: float | None
+    longitude: float | None
+    attack_types: list
+    perpetrator: str | None
+    killed: int | None
+    wounded: int | None
+    created: datetime
+    modified: datetime
+
+
+#: the whole row's columns by whether the dialect is SQLite: JSON lists as text (``json.loads`` of the text the
+#: driver or SQLAlchemy's JSON type decodes, so the same values), SQLite's dates and times as their text
+_WHOLE = {sqlite: tuple(
+    cast(c, Text).label(c.name) if c.name in ("release_to", "marking_refs", "attack_types")
+    else type_coerce(c, String).label(c.name) if sqlite and c.name in ("occurred", "created", "modified") else c
+    for c in incident_files.c) for sqlite in (True, False)}
+assert tuple(c.name for c in incident_files.c) == _Whole._fields and _Whole._fields[-2:] == ("created", "modified")
+
+
+_OCCURRED, _ATTACK_TYPES, _CREATED = (_Whole._fields.index(n) for n in ("occurred", "attack_types", "created"))
+
+
+def _whole_rows(conn: Connection, ids: Sequence[str]) -> Iterator[_Whole]:
+    sqlite = conn.dialect.name != "postgresql"
+    for row in conn.execute(select(*_WHOLE[sqlite]).where(in_ids(conn, _f.incident_id, ids))).all():
+        values = list(row)
+        values[_ATTACK_TYPES] = json.loads(values[_ATTACK_TYPES])
+        if sqlite:
+            day = values[_OCCURRED]
+            values[_OCCURRED] = None if day is None else date.fromisoformat(day)
+            values[_CREATED] = _utc_text(values[_CREATED])
+            values[_CREATED + 1] = _utc_text(values[_CREATED + 1])  # modified
+        yield _Whole._make(values)
+
+
+def read_batch(conn: Connection, probes: Sequence[Probe], view: BatchView) -> None:
+    """Rows in the probes' windows (narrow), incidents sharing their band keys, and the whole rows and signatures
+    of those and of the window rows some probe does not veto.
+
+    Why narrow first: a report's window holds every incident of its country over eight days, a number that grows
+    with the store, while the vetoes (place, date) leave a few; reading the JSON columns and signatures of the
+    rest cost most of a batch's reading at 20,000 items."""
+    for with_country, ranges in _window_ranges(probes).items():
+        if ranges:
+            for row in _window_rows(conn, with_country, ranges):
+                view.keep(row)
+    keys = sorted({k for p in probes for k in p.bands})
+    by_band: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        query = select(_b.band_key, _r.incident_id).join(incident_file_reports, _b.report_id == _r.report_id)
+        for band, incident_id in conn.execute(query.where(in_ids(conn, _b.band_key, keys[start:start + CHUNK]))):
+            view.bands[band].add(incident_id)
+            by_band.add(incident_id)
+    ids = sorted(by_band | _passing(view, probes))
+    for start in range(0, len(ids), CHUNK):  # whole rows of the candidates that may merge
+        chunk = ids[start:start + CHUNK]
+        for row in _whole_rows(conn, chunk):
+            view.keep(row)
+    for start in range(0, len(ids), CHUNK):  # their reports: signatures, and what composing a version reads
+        chunk = ids[start:start + CHUNK]
+        sqlite = conn.dialect.name != "postgresql"
+        rows = conn.execute(select(*_REPORT_COLUMNS[sqlite]).where(in_ids(conn, _r.incident_id, chunk))).all()
+        for incident_id, report_id, received, published, title, record, data in rows:
+            if sqlite:
+                received = _utc_text(received)
+                published = None if published is None else _utc_text(published)
+            if data is not None:
+                view.signatures[incident_id].append((received, report_id, data))
+            view.reports[incident_id].append((report_id, received, published, title, record))
+        for incident_id, name, value in conn.execute(select(_e.incident_id, _e.field, _e.new).where(
+                in_ids(conn, _e.incident_id, chunk)).order_by(_e.id)):
+            if name in EDITABLE_FIELDS:  # split/merge rows are history, not field values
+                view.edits[incident_id][name] = value
+        view.loaded.update(chunk)
+
+
+#: latitude degrees beyond which two points are surely farther apart than the place veto's distance: a great-circle
+#: distance is at least the Earth's radius times the latitude difference (1 km of margin for rounding)
+_FAR_LATITUDE = math.degrees((FAR_KM + 1.0) / 6371.0088)
+
+
+def _vetoed(probe: Probe, row, row_facts: dict[str, EventFacts] | None = None, incident_id: str = "") -> bool:
+    """:func:`~marsad.monitor.merging.vetoed` for a row, answered without it when the two places are surely more
+    than :data:`~marsad.monitor.merging.FAR_KM` apart by latitude alone (same answer: that is the place veto).
+
+    Why: a report's window holds every incident of its country over a week or more, a number that grows with the
+    store; most are other cities hundreds of kilometres away, and the full veto (haversine, dates) cost ~5 µs each.
+    """
+    lat = probe.facts.latitude
+    if (lat is not None and row.latitude is not None and probe.facts.longitude is not None
+            and row.longitude is not None and abs(lat - row.latitude) > _FAR_LATITUDE):
+        return True
+    if row_facts is None:
+        return vetoed(probe.facts, _veto_facts(row))
+    facts = row_facts.get(incident_id)
+    if facts is None:
+        facts = row_facts[incident_id] = _veto_facts(row)
+    return vetoed(probe.facts, facts)
+
+
+def _veto_facts(row) -> EventFacts:
+    """What the place and date vetoes compare of a row (read whole or narrow)."""
+    return EventFacts(row.occurred, row.occurred_precision, row.country, row.admin1, row.city, row.latitude,
+                      row.longitude)
+
+
+def _passing(view: BatchView, probes: Sequence[Probe]) -> set[str]:
+    """Ids of the window rows some probe finds and does not veto: the only ones whose whole rows and signatures
+    filing can need (a vetoed row never merges; a row this batch changes is one that merged)."""
+    out: set[str] = set()
+    for probe in probes:
+        if probe.params is None:
+            continue
+        for incident_id in view.in_days(probe):
+            row = view.rows[incident_id]
+            if any(in_window(row, probe)) and not view.vetoed(probe, incident_id, row):
+                out.add(incident_id)
+    return out
+
+
+#: what the batch reads of its candidates' reports (signatures for scoring, the rest for composing). The record
+#: comes as its JSON text, decoded by :func:`load_incident` for the few candidates a report merges into. Why: a batch
+#: reads the reports of every candidate not vetoed (~20 per item at 32,000 items, growing with the store) and
+#: decoding their records was a tenth of file_reports' CPU on PostgreSQL; ``json.loads`` of the same text the
+#: driver (or SQLAlchemy's JSON type on SQLite) decoded, so the same values
+_REPORT_COLUMNS = {sqlite: (_r.incident_id, _r.report_id, *(
+    type_coerce(c, String).label(c.name) if sqlite else c for c in (_r.received, _r.published)), _r.title,
+    cast(_r.record, Text).label("record"), _r.signature) for sqlite in (True, False)}
+#: an incident's reports and edits (built once: an update reads them for every incident it changes)
+_REPORTS_OF = select(_r.report_id, _r.received, _r.published, _r.title, _r.record).where(
+    _r.incident_id == bindparam("iid"))
+_EDITS_OF = select(_e.field, _e.new).where(_e.incident_id == bindparam("iid")).order_by(_e.id)
+
+
+def load_incident(conn: Connection, view: BatchView, incident_id: str) -> Touched:
+    """An existing incident about to change: its row, all its reports and its analysts' edits."""
+    if incident_id not in view.touched:
+        row = view.rows[incident_id]
+        values = vars(row) if isinstance(row, FileRow) else row._asdict()
+        if isinstance(row, _Whole):
+            values.update(release_to=json.loads(row.release_to), marking_refs=json.loads(row.marking_refs))
+        if incident_id in view.loaded:  # read with the batch's candidates
+            rows = [FiledRow(report_id, received, published, title, json.loads(record))
+                    for report_id, received, published, title, record in view.reports[incident_id]]
+            edits = dict(view.edits[incident_id])
+        else:  # opened earlier in this batch and written since, or a band match read another way
+            rows = [FiledRow(r.report_id, r.received, r.published, r.title, r.record)
+                    for r in conn.execute(_REPORTS_OF, {"iid": incident_id})]
+            edits = {e.field: e.new for e in conn.execute(_EDITS_OF, {"iid": incident_id})
+                     if e.field in EDITABLE_FIELDS}
+        view.touched[incident_id] = Touched(FileRow(**values), rows, edits, list(view.signatures[incident_id]),
+                                              False)
+    return view.touched[incident_id]
+
+
+# -- candidates as incident_files would find them ------------------------------------------------------------
+def in_window(row, probe: Probe) -> tuple[bool, bool]:
+    """(near, coarse): whether ``row`` answers the probe's near-window or coarse-day lookup."""
+    params = probe.params
+    if params is None or row.state != "open" or row.marking_key != probe.key or row.occurred is None:
+        return False, False
+    if probe.facts.country and row.country not in (probe.facts.country, None):
+        return False, False
+    return params["lo"] <= row.occurred <= params["hi"], row.occurred in params["coarse"]
+
+
+def newest_signatures(entries: list[tuple[datetime, str, bytes]]) -> list[Signature]:
+    ranked = sorted(entries, key=lambda e: e[1])
+    ranked.sort(key=lambda e: e[0], reverse=True)
+    return [Signature.from_bytes(data) for _, _, data in ranked[:SIGNATURES_PER_INCIDENT]]
+
+
+def newest_first(conn: Connection, view: BatchView, near: list) -> list:
+    """``near`` newest first (by ``modified``), the rows read narrow given their ``modified`` first (once)."""
+    missing = sorted(r.incident_id for r in near if r.modified is None)
+    for start in range(0, len(missing), CHUNK):
+        query = select(_f.incident_id, _f.modified).where(in_ids(conn, _f.incident_id, missing[start:start + CHUNK]))
+        for incident_id, modified in conn.execute(query):
+            row = view.rows[incident_id]
+            if isinstance(row, _Narrow):
+                view.rows[incident_id] = row._replace(modified=modified)
+    near = [view.row(r.incident_id) for r in near]
+    near.sort(key=lambda r: r.modified, reverse=True)
+    return near
+

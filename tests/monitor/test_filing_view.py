@@ -1,0 +1,115 @@
+"""What a batch reads of its candidates: the same values as SQLAlchemy's typed reads, on both backends."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, select, text
+
+from marsad.monitor.filing_batch import file_reports
+from marsad.monitor.filing_view import _REPORT_COLUMNS, _utc_text, _whole_rows, in_ids
+from marsad.store import make_engine
+from marsad.store.incident_reports import incident_file_reports, incident_files
+from marsad.store.migrate import upgrade
+from tests.conftest import BACKENDS
+from tests.monitor.filing_world import T0, report
+
+MOSUL = dict(city="Mosul", admin1="Nineveh", latitude=36.34, longitude=43.13,
+             text="Gunmen attacked a checkpoint in Mosul.")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def filed(tmp_path_factory, request):
+    """A store (SQLite, then PostgreSQL when configured) holding a few merged and separate incidents."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('view') / 'view.db'}"
+    else:
+        url = request.getfixturevalue("postgres_database")
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        admin.dispose()
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        file_reports(conn, [report(1, killed=3), report(2, hours=5, killed=7), report(3, **MOSUL),
+                            report(4, hours=1, tlp="amber", release_to=("JO",)),
+                            dataclasses.replace(report(5, hours=2, **MOSUL), published=None)],
+                     now=T0 + timedelta(days=1))
+    yield [engine]
+    engine.dispose()
+
+
+def _ids(engine):
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(incident_files.c.incident_id)).scalars())
+
+
+def test_whole_rows_are_the_typed_rows(filed):
+    """Whole rows read with their JSON lists as text and SQLite's dates as text decode to what the table gives."""
+    for engine in filed:
+        ids = _ids(engine)
+        with engine.connect() as conn:
+            typed = {r.incident_id: r._asdict() for r in conn.execute(select(incident_files))}
+            got = {}
+            for row in _whole_rows(conn, ids):
+                values = row._asdict()
+                values.update(release_to=json.loads(row.release_to), marking_refs=json.loads(row.marking_refs))
+                got[row.incident_id] = values
+        assert got == typed and len(got) >= 3
+        assert all(v["created"].tzinfo is not None for v in got.values())
+
+
+def test_report_rows_are_the_typed_rows(filed):
+    """The reports' times read as SQLite text, parsed, equal SQLAlchemy's typed values (published None kept)."""
+    _r = incident_file_reports.c
+    for engine in filed:
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name != "postgresql"
+            typed = sorted(conn.execute(select(_r.incident_id, _r.report_id, _r.received, _r.published)).all())
+            raw = conn.execute(select(*_REPORT_COLUMNS[sqlite])).all()
+        got = sorted((r[0], r[1], _utc_text(r[2]) if sqlite else r[2],
+                      None if r[3] is None else _utc_text(r[3]) if sqlite else r[3]) for r in raw)
+        assert got == [tuple(t) for t in typed]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_in_ids_selects_what_an_in_list_selects(filed, data):
+    """One JSON (SQLite) or array (PostgreSQL) parameter finds exactly the listed ids, odd characters included."""
+    for engine in filed:
+        ids = _ids(engine)
+        wanted = data.draw(st.lists(st.sampled_from(ids), unique=True)) + data.draw(st.lists(
+            st.text(st.sampled_from('ab"\',[]{}\\ \tم0'), max_size=6), max_size=4))
+        with engine.connect() as conn:
+            got = sorted(conn.execute(select(incident_files.c.incident_id).where(
+                in_ids(conn, incident_files.c.incident_id, wanted))).scalars())
+        assert got == sorted(set(ids) & set(wanted))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_window_rows_are_the_or_of_their_ranges(filed, data):
+    """SQLite's join on the ranges as JSON gives the rows (once each) the statement of ORed ranges gives."""
+    from marsad.monitor.filing_view import _NARROW, _TERMS, _window_rows, _window_statement
+
+    for engine in filed:
+        with engine.connect() as conn:
+            keys = sorted(set(conn.execute(select(incident_files.c.marking_key)).scalars())) + ["other"]
+            with_country = data.draw(st.booleans())
+            day = st.integers(-4, 4).map(lambda n: (T0 + timedelta(days=n)).date())
+            ranges = [{"k": k, "lo": min(a, b), "hi": max(a, b), "c": c} for k, a, b, c in data.draw(st.lists(
+                st.tuples(st.sampled_from(keys), day, day, st.sampled_from(["IQ", "SY"] if with_country else [None])),
+                min_size=1, max_size=5))]
+            got = [row.incident_id for row in _window_rows(conn, with_country, ranges)]
+            padded = ranges + [ranges[-1]] * (_TERMS - len(ranges))
+            params = {f"{name}{n}": value for n, r in enumerate(padded) for name, value in r.items()
+                      if with_country or name != "c"}
+            expected = conn.execute(_window_statement(with_country, _NARROW[:1]), params).scalars().all()
+        assert len(got) == len(set(got)) and sorted(got) == sorted(expected)
