@@ -94,6 +94,7 @@ PIPELINE_TABLES = (pipeline_items, pipeline_near_keys, pipeline_near_keys_recent
 NEAR_KEY_PARTS = 32
 _SPAN = 2 ** 64 // NEAR_KEY_PARTS
 _parts = itertools.count(random.randrange(NEAR_KEY_PARTS))
+_RECENT_INSERT = "INSERT INTO pipeline_near_keys_recent (band_key, item_id) VALUES (?, ?)"
 _MOVE = ("INSERT OR IGNORE INTO pipeline_near_keys (band_key, item_id) SELECT band_key, item_id "
          "FROM pipeline_near_keys_recent WHERE band_key BETWEEN ? AND ?",
          "DELETE FROM pipeline_near_keys_recent WHERE band_key BETWEEN ? AND ?")
@@ -185,6 +186,7 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
 
 
 def _key_range(part: int) -> tuple[int, int]:
+    """The inclusive signed 64-bit bounds of key range ``part`` (equal slices; the last one ends at the top)."""
     low = -(2 ** 63) + part * _SPAN
     return low, (2 ** 63 - 1 if part == NEAR_KEY_PARTS - 1 else low + _SPAN - 1)
 
@@ -194,18 +196,20 @@ def record_near_keys(conn: Connection, rows: Iterable[tuple[int, int]], *, part:
     tree, then move key range ``part`` (default: the next of this process's rotation) of it into the main table
     (``OR IGNORE``: a row already there is the same fact, and must not fail every later batch); elsewhere into the
     main table."""
-    rows = [{"band_key": key, "item_id": item_id} for key, item_id in rows]
     if conn.dialect.name != "sqlite":
-        insert_many(conn, pipeline_near_keys, rows)
+        insert_many(conn, pipeline_near_keys, [{"band_key": key, "item_id": item_id} for key, item_id in rows])
         return
-    insert_many(conn, pipeline_near_keys_recent, rows)
+    rows = list(rows)
+    if rows:
+        conn.exec_driver_sql(_RECENT_INSERT, rows)
     bounds = _key_range(next(_parts) % NEAR_KEY_PARTS if part is None else part)
     for statement in _MOVE:
         conn.exec_driver_sql(statement, bounds)
 
 
 def near_keys_select(conn: Connection, keys: Sequence[int]):
-    """``SELECT band_key, item_id`` of the stored near-duplicate keys among ``keys`` (both trees on SQLite)."""
+    """``SELECT band_key, item_id`` of the stored near-duplicate keys among ``keys``: on SQLite from both trees
+    (a key may still wait in the recent one), elsewhere from the main table through :func:`among`."""
     if conn.dialect.name != "sqlite":
         c = pipeline_near_keys.c
         return select(c.band_key, c.item_id).where(among(conn, c.band_key, keys))
