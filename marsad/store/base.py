@@ -12,7 +12,7 @@ from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["metadata", "JSONType", "BigIntPK", "UTCDateTime"]
+__all__ = ["metadata", "JSONType", "BigIntPK", "UTCDateTime", "array_quoted"]
 
 metadata = MetaData(
     naming_convention={
@@ -57,3 +57,13 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def array_quoted(text: str) -> str:
+    """``text`` as one element of PostgreSQL's text form of an array: double-quoted, backslash and double quote
+    escaped — what the array input syntax reads back as the same text, whatever characters it holds.
+
+    Why here: the store sends its bulk lookups and inserts as one array literal per column instead of a list
+    psycopg dumps element by element (:func:`marsad.store.rows.listed`, ``pipeline_items``' arrays); one
+    quoting rule for both."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from marsad.store.base import BigIntPK, JSONType, UTCDateTime, metadata
+from marsad.store.base import BigIntPK, JSONType, UTCDateTime, array_quoted, metadata
 
 __all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "pipeline_near_keys_recent", "PIPELINE_TABLES",
            "NEAR_KEY_PARTS", "insert_many", "among", "record_near_keys", "near_keys_select"]
@@ -120,7 +120,7 @@ def _text_array(values: Sequence[Any], column_type) -> str | None:
             if value is None:
                 parts.append("NULL")
             elif type(value) is str:
-                parts.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+                parts.append(array_quoted(value))
             else:
                 return None
         return "{" + ",".join(parts) + "}"

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 
 from marsad.errors import InvalidSTIX
 from marsad.model.markings import read_markings
+from marsad.store.base import array_quoted
 from marsad.store.search import search_text_of
 from marsad.store.timestamps import EPOCH, parse_timestamp
 
@@ -154,10 +155,10 @@ def listed(conn: Connection, values) -> list | str:
     of an array (integers as they are, anything else quoted, backslash and double quote escaped: what the array
     input syntax reads back as the same text). Why: psycopg dumps a list element by element, for strings with a
     regular expression each to decide their quoting (~2 µs per element; a batch's lookups send over a thousand);
-    see also ``pipeline_items._text_array``."""
+    the quoting is :func:`marsad.store.base.array_quoted`, shared with ``pipeline_items``' arrays."""
     values = list(values)
     if conn.dialect.name != "postgresql":
         return values
     if all(type(value) is int for value in values):
         return "{" + ",".join(map(str, values)) + "}"
-    return "{" + ",".join('"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values) + "}"
+    return "{" + ",".join(array_quoted(str(value)) for value in values) + "}"
