@@ -28,12 +28,14 @@ looked up in a table without comparing a new item with every item seen.
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
-from marsad.text import search_key, tokens
+from marsad.monitor.scanner import folded_text, scan_text
+from marsad.text import search_key
 
 __all__ = ["NUM_PERM", "BANDS", "ROWS", "NEAR_DUPLICATE", "Signature", "words", "shingles", "signature",
            "signature_of_words", "similarity", "jaccard", "near_duplicate_key", "is_near_duplicate", "lsh_key",
@@ -44,7 +46,7 @@ BANDS = 16
 ROWS = NUM_PERM // BANDS
 #: estimated Jaccard similarity of 5-word shingles above which two texts are copies of one story
 NEAR_DUPLICATE = 0.8
-_MASK32 = np.uint64(0xFFFFFFFF)
+_SHIFT = np.uint64(29)
 _rng = np.random.Generator(np.random.PCG64(20240517))  # fixed: every process must draw the same functions
 _A = (_rng.integers(1, 2 ** 32, size=NUM_PERM, dtype=np.uint32) | np.uint32(1)).reshape(NUM_PERM, 1)
 _B = _rng.integers(0, 2 ** 32, size=NUM_PERM, dtype=np.uint32).reshape(NUM_PERM, 1)
@@ -52,6 +54,9 @@ del _rng
 _BASE = np.uint64(0x100000001B3)
 _EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
 _EMPTY_BYTES = _EMPTY.astype("<u4").tobytes()
+_MIN = np.minimum.reduce
+#: a word token of folded text, as :func:`marsad.text.tokens` finds them
+_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,52 +78,97 @@ class Signature:
         return cls(values, data == _EMPTY_BYTES)
 
 
+class _Keys(dict):
+    """Folded token → its :func:`words` unit (:func:`~marsad.text.search_key`), or "" for a token :func:`words`
+    leaves out; filled on first sight (a news vocabulary is some tens of thousands of words), so a report's
+    tokens are mapped by one C-level ``map`` instead of a Python call per token (stemming an Arabic word is a
+    loop over 19 prefixes)."""
+
+    def __missing__(self, token: str) -> str:
+        key = search_key(token) if len(token) > 1 or token.isdigit() else ""
+        if len(self) < _CACHE_LIMIT:
+            self[token] = key
+        return key
+
+
+class _Hashes(dict):
+    """A :func:`words` unit → its CRC-32, filled on first sight: a report's words are hashed by one C-level
+    ``map`` (a dictionary probe costs less than encoding and hashing), and the merge signature (k = 1) and the
+    near-duplicate one (k = 5) of one report share the work."""
+
+    def __missing__(self, word: str) -> int:
+        value = zlib.crc32(word.encode())
+        if len(self) < _CACHE_LIMIT:
+            self[word] = value
+        return value
+
+
+#: entries each of the two word caches keeps at most (a few MB; past it, new words are worked out each time)
+_CACHE_LIMIT = 200_000
+_KEYS = _Keys()
+_HASHES = _Hashes()
+
+
 def words(text: str) -> list[str]:
     """The folded, prefix-stripped word tokens of ``text`` (the units shingles are made of).
 
     One-letter words other than digits are left out: they are mostly French elided articles (the ``l`` of
-    ``l'attaque``) and English "a", which would make "l'attaque" and "attaque" differ."""
-    return [search_key(word) for word in tokens(text or "") if len(word) > 1 or word.isdigit()]
-
-
-def _shingle_array(text: str, k: int) -> np.ndarray:
-    """Unique shingle hashes as uint64: each word CRC-32'd once, a run of k words combined as a polynomial
-    in those hashes (vectorised; joining and hashing every k-word string costs ~3× more)."""
-    return _shingles_of_words(words(text), k)
+    ``l'attaque``) and English "a", which would make "l'attaque" and "attaque" differ. (:data:`_KEYS` maps a
+    left-out token to "", which ``filter`` drops: no search key is empty.)"""
+    if not text:
+        return []
+    folded = folded_text(text)  # the readers' fold of a report's text, kept for the last few texts
+    # without "_" the \w+ runs of the folded text are the words of the scanners' form (kept too): a split
+    # is five times cheaper than the regex
+    toks = _TOKEN.findall(folded) if "_" in folded else scan_text(text).split()
+    return list(filter(None, map(_KEYS.__getitem__, toks)))
 
 
 def _shingles_of_words(seq: list[str], k: int) -> np.ndarray:
+    """The shingle hashes of ``seq`` in text order, repeats kept: MinHash is a minimum, which repeats do not
+    change, so the signatures skip ``np.unique`` (a sort: a fifth of a signature's cost); :func:`shingles`
+    makes a set of them."""
     if k < 1:
         raise ValueError("k must be 1 or more")
     if not seq:
         return np.empty(0, dtype=np.uint32)
-    word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in seq), dtype=np.uint64, count=len(seq))
-    k = min(k, len(seq))
+    word_hashes = np.fromiter(map(_HASHES.__getitem__, seq), dtype=np.uint64, count=len(seq))
+    k = min(k, len(seq))  # a text of k words or fewer is one shingle of them all
     count = len(seq) - k + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for j in range(k):
-        combined = combined * _BASE + word_hashes[j:j + count]
-    return np.unique(((combined ^ (combined >> np.uint64(29))) & _MASK32).astype(np.uint32))
+    combined = word_hashes
+    if k > 1:  # the polynomial, in place: no array made per word of a shingle
+        combined = word_hashes[:count] * _BASE
+        for j in range(1, k - 1):
+            combined += word_hashes[j:j + count]
+            combined *= _BASE
+        combined += word_hashes[k - 1:k - 1 + count]
+    mixed = combined >> _SHIFT
+    mixed ^= combined
+    return mixed.astype(np.uint32)  # the low 32 bits (a cast to uint32 wraps: no mask needed)
 
 
 def shingles(text: str, k: int = 5) -> set[int]:
     """32-bit hashes of every run of ``k`` consecutive words; a text shorter than ``k`` words is one shingle."""
-    return set(_shingle_array(text, k).tolist())
+    return set(_shingles_of_words(words(text), k).tolist())
 
 
 def _minhash(x: np.ndarray) -> Signature:
     if not x.size:
         return Signature(_EMPTY, True)
     # a·x + b mod 2**32 with odd a is a bijection of 32-bit values: each row is a random permutation of the
-    # (already well-mixed) shingle hashes; uint32 arithmetic is ~10× faster than uint64 here
-    return Signature((_A * x + _B).min(axis=1))
+    # (already well-mixed) shingle hashes; uint32 arithmetic is ~10× faster than uint64 here. In place and
+    # reduced by the ufunc itself (``ndarray.min`` goes through numpy's Python wrapper: a tenth of the cost on
+    # a report's few hundred shingles)
+    permuted = _A * x
+    permuted += _B
+    return Signature(_MIN(permuted, axis=1))
 
 
 def signature(text: str | set[int], k: int = 5) -> Signature:
     """The MinHash signature of a text (or of a shingle set already made by :func:`shingles`)."""
     if isinstance(text, set):
         return _minhash(np.fromiter(text, dtype=np.uint32, count=len(text)))
-    return _minhash(_shingle_array(text, k))
+    return _minhash(_shingles_of_words(words(text), k))
 
 
 def signature_of_words(seq: list[str], k: int = 5) -> Signature:
@@ -158,6 +208,7 @@ def key_mix(tag: str) -> int:
 
 
 _BAND_MIX = tuple(key_mix(f"band {band}") for band in range(BANDS))
+_BAND_MIX_ARRAY = np.array(_BAND_MIX, dtype=">i8")
 
 
 def lsh_key(digest: bytes, mix: int) -> int:
@@ -170,16 +221,29 @@ def near_duplicate_key(text, k: int = 5) -> list[int]:
     """LSH band keys (signed 64-bit integers, one per band) of a text or signature; texts sharing a key are
     near-duplicate candidates.
 
-    An empty text has no keys (it is nobody's duplicate).
+    An empty text has no keys (it is nobody's duplicate). A signature keeps its keys once worked out: the
+    pipeline asks for those of a report's text signature twice (its near-duplicate fingerprint, and its
+    filing keys when it has no title).
     """
     sig = _as_signature(text, k)
     if sig.empty:
         return []
-    data = sig.values.astype("<u4").tobytes()
+    keys = sig.__dict__.get("_band_keys")
+    if keys is None:
+        keys = _band_keys(sig.values)
+        sig.__dict__["_band_keys"] = keys  # a memo beside the frozen fields (no field: equal __init__, pickles)
+    return list(keys)
+
+
+def _band_keys(values: np.ndarray) -> tuple[int, ...]:
+    """Each band's 8-byte BLAKE2b digest as a big-endian signed integer XOR its band's constant: the digests
+    joined and read as one array (no ``int.from_bytes`` and XOR per band in Python)."""
+    data = values.astype("<u4").tobytes()
     width = ROWS * 4
-    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
-    return [from_bytes(blake2b(data[band * width:(band + 1) * width], digest_size=8).digest(), "big", signed=True)
-            ^ _BAND_MIX[band] for band in range(BANDS)]
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(data[start:start + width], digest_size=8).digest()
+                        for start in range(0, BANDS * width, width)])
+    return tuple((np.frombuffer(digests, dtype=">i8") ^ _BAND_MIX_ARRAY).tolist())
 
 
 def is_near_duplicate(a, b, k: int = 5) -> bool:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 import subprocess
 import sys
+import zlib
 
 import numpy as np
 
@@ -14,7 +16,8 @@ from hypothesis import strategies as st
 
 from marsad.monitor.similarity import (BANDS, NUM_PERM, ROWS, Signature, is_near_duplicate, jaccard, key_mix,
                                        lsh_key, near_duplicate_key, shingles, signature, signature_of_words, similarity,
-                                       words)
+                                       words, _A, _B, _EMPTY)
+from marsad.text import search_key, tokens
 
 STORY = ("A car bomb exploded near the police station in the city centre on Monday morning, killing five people "
          "and wounding twelve others, the interior ministry said in a statement.")
@@ -104,3 +107,66 @@ def test_signature_of_words_equals_the_texts_signature_title_and_body_apart(titl
     whole = signature(f"{title}\n{body}", k)
     parts = signature_of_words(words(title) + words(body), k)
     assert whole.empty == parts.empty and (whole.values == parts.values).all()
+
+
+def _reference_words(text: str) -> list[str]:
+    """words() as first written: a search key per token, one-letter non-digits left out."""
+    return [search_key(w) for w in tokens(text or "") if len(w) > 1 or w.isdigit()]
+
+
+def _reference_signature(seq: list[str], k: int) -> tuple[bytes, bool]:
+    """The signature as first written: unique shingle hashes (np.unique), then the row minima of a·x + b."""
+    if not seq:
+        return _EMPTY.tobytes(), True
+    hashes = np.array([zlib.crc32(w.encode()) for w in seq], dtype=np.uint64)
+    k = min(k, len(seq))
+    count = len(seq) - k + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for j in range(k):
+        combined = combined * np.uint64(0x100000001B3) + hashes[j:j + count]
+    x = np.unique(((combined ^ (combined >> np.uint64(29))) & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    return (_A * x + _B).min(axis=1).tobytes(), False
+
+
+#: Arabic with prefixes and diacritics, French elisions and accents, digits, one-letter words, punctuation
+mixed_text = st.text(st.sampled_from(list("ab lé'’ 7٣ والهجومبالقاعدةً ّ,.-_\nÉ")), max_size=120)
+
+
+@settings(max_examples=150, deadline=None)
+@given(mixed_text, st.sampled_from([1, 2, 3, 5]))
+def test_words_signatures_and_shingles_equal_the_first_written_ones(text, k):
+    """The word-key and hash caches, the repeats kept and the in-place arithmetic change no value."""
+    seq = words(text)
+    assert seq == words(text) == _reference_words(text)
+    sig = signature_of_words(seq, k)
+    assert (sig.values.tobytes(), sig.empty) == _reference_signature(seq, k)
+    assert signature(text, k).values.tobytes() == sig.values.tobytes()
+    assert shingles(text, k) == set(np.frombuffer(_reference_shingles(seq, k), dtype=np.uint32).tolist())
+
+
+def _reference_shingles(seq: list[str], k: int) -> bytes:
+    if not seq:
+        return b""
+    hashes = np.array([zlib.crc32(w.encode()) for w in seq], dtype=np.uint64)
+    k = min(k, len(seq))
+    count = len(seq) - k + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for j in range(k):
+        combined = combined * np.uint64(0x100000001B3) + hashes[j:j + count]
+    return np.unique(((combined ^ (combined >> np.uint64(29))) & np.uint64(0xFFFFFFFF)).astype(np.uint32)).tobytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 2 ** 32 - 1), min_size=NUM_PERM, max_size=NUM_PERM))
+def test_band_keys_are_kept_per_signature_and_equal_the_per_band_formula(values):
+    sig = Signature(np.array(values, dtype=np.uint32))
+    data = sig.values.astype("<u4").tobytes()
+    expected = [int.from_bytes(hashlib.blake2b(data[b * ROWS * 4:(b + 1) * ROWS * 4], digest_size=8).digest(), "big",
+                               signed=True) ^ key_mix(f"band {b}") for b in range(BANDS)]
+    first = near_duplicate_key(sig)
+    assert first == expected
+    first.append(0)  # the caller's list is its own: the kept keys do not change
+    assert near_duplicate_key(sig) == expected
+    back = pickle.loads(pickle.dumps(sig))  # an extraction process sends signatures back pickled
+    assert near_duplicate_key(back) == expected == near_duplicate_key(Signature.from_bytes(sig.to_bytes()))
+    assert repr(sig) == repr(back)
