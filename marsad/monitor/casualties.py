@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 
 from marsad.monitor.numbers import (
     ARABIC_NUMBER_WORDS,
@@ -194,7 +194,7 @@ def _tokens(sentence: str) -> list[str]:
     toks = tokenize(sentence)
     if not _ARABIC_LETTER.search(sentence):  # clitics and duals are Arabic: a Latin sentence's tokens stand
         return toks
-    return [part for tok in toks for part in _SPLIT_TOKEN[tok]]
+    return list(chain.from_iterable(map(_SPLIT_TOKEN.__getitem__, toks)))  # C-level: no Python loop per token
 
 
 class _TokenMemo(dict):

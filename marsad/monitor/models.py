@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import is_not
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,10 @@ def softmaxes(x: np.ndarray, bounds: tuple[tuple[int, int], ...]) -> np.ndarray:
     return e / sums[slice_of]
 
 
+#: true for anything but None (``filter`` with it keeps row 0)
+_NOT_NONE = partial(is_not, None)
+
+
 @dataclass
 class _Weights:
     words: np.ndarray | None  # (n_words, n_out) or None for the concept-only model
@@ -106,7 +111,8 @@ class LinearModels:
     def raw(self, feats: Features, lang: str) -> np.ndarray:
         """All output columns' scores for one report."""
         weights = self.full if self.variant(lang) == "full" else self.concept_only
-        ci = [self.concept_index[c] for c in feats.concepts if c in self.concept_index]
+        # the known concept features' rows, looked up in C (a row may be 0: only None is dropped)
+        ci = list(filter(_NOT_NONE, map(self.concept_index.get, feats.concepts)))
         out = weights.bias + np.add.reduce(weights.concepts.take(ci, axis=0), axis=0)
         if weights.words is not None:
             if feats.vocabulary is self.vocabulary and feats.records is not None:
