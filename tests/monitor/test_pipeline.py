@@ -442,6 +442,88 @@ def test_two_workers_filing_one_event_at_once_open_one_incident(world):
     assert len(reports) == 2 and incidents == 1
 
 
+def _waiting_on_a_lock(engine) -> bool:
+    """Whether some session of this database waits for a lock (PostgreSQL only)."""
+    with engine.connect() as conn:
+        return bool(conn.exec_driver_sql("SELECT count(*) FROM pg_locks AS l JOIN pg_stat_activity AS a "
+                                         "ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()")
+                    .scalar())
+
+
+def _overlapping_workers(engine, first: list, second: list) -> tuple[list[str], dict]:
+    """Worker w1 files ``first`` and stops inside its write transaction (its rows written, not committed); worker
+    w2 then files ``second``. Returns the order the two transactions committed in and each one's result."""
+    inside, release, order, results = threading.Event(), threading.Event(), [], {}
+    real = pipeline_module.file_reports
+
+    def pausing(conn, reports, **options):
+        filed = real(conn, reports, **options)
+        if threading.current_thread().name == "w1":
+            inside.set()
+            release.wait(60)
+        return filed
+    workers = {name: Pipeline(engine, SETTINGS, deliver=False, worker=name) for name in ("w1", "w2")}
+    batches = {"w1": workers["w1"]._claim(len(first)), "w2": workers["w2"]._claim(len(second))}
+    assert [[q.item.key for q in b] for b in batches.values()] == [[i.key for i in first], [i.key for i in second]]
+
+    def work(name: str) -> None:
+        results[name] = workers[name].process(batches[name])
+        order.append(name)
+    pipeline_module.file_reports = pausing
+    one = threading.Thread(target=work, args=("w1",), name="w1")
+    two = threading.Thread(target=work, args=("w2",), name="w2")
+    try:
+        one.start()
+        assert inside.wait(60), "w1 never reached its filing"
+        two.start()
+        deadline = time.monotonic() + 30
+        if engine.dialect.name == "postgresql":  # w2 is seen waiting for w1's transaction
+            while not _waiting_on_a_lock(engine) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert _waiting_on_a_lock(engine)
+        else:  # SQLite: its one writer; w2 has had time to finish, were it not waiting
+            two.join(1.5)
+        assert order == [] and two.is_alive()
+    finally:
+        release.set()
+        for thread in (one, two):
+            if thread.is_alive():
+                thread.join(60)
+        pipeline_module.file_reports = real
+    return order, results
+
+
+def test_two_overlapping_transactions_of_one_event_give_one_incident_one_copy_one_alert(world, tmp_path):
+    """The guarantee any finer write lock must keep: w2 starts its transaction while w1's (which filed the event
+    and the original of a copy) is open; w2's report of the same event merges into w1's incident, its copy is a
+    duplicate and nobody is alerted twice, exactly as when the two batches run one after the other."""
+    engine, _, _ = world
+    create_subscription(engine, "jo", "iraq", {"countries": ["IQ"]}, language="ar")
+    first, second = [item("en", KIRKUK_EN)], [item("fr", KIRKUK_FR), item("copy", KIRKUK_COPY)]
+    queue(engine, *first, *second)
+    order, results = _overlapping_workers(engine, first, second)
+    assert order == ["w1", "w2"]  # w2 committed after w1, although it began while w1 was open
+    assert (results["w2"].processed, results["w2"].duplicates, results["w2"].updated) == (1, 1, 1)
+    done = rows(engine)
+    assert done["copy"].status == "duplicate" and done["copy"].duplicate_of == done["en"].id
+    assert done["fr"].incident_id == done["en"].incident_id
+
+    reference, _, _ = alert_world(f"sqlite:///{tmp_path / 'reference.db'}")  # the same batches one after the other
+    create_subscription(reference, "jo", "iraq", {"countries": ["IQ"]}, language="ar")
+    queue(reference, *first, *second)
+    serial = Pipeline(reference, SETTINGS, deliver=False)
+    serial.process(serial._claim(1))
+    serial.process(serial._claim(2))
+    with reference.connect() as conn:
+        expected_reasons = sorted(conn.execute(select(alert_log.c.reason)).scalars())
+    expected = summary(reference)
+    reference.dispose()
+    with engine.connect() as conn:
+        reasons = sorted(conn.execute(select(alert_log.c.reason)).scalars())
+    assert summary(engine) == expected and expected[2] == 1
+    assert reasons == expected_reasons == ["new"]
+
+
 @pytest.mark.parametrize("live_batch", [2, 32])  # full claims (a backlog: filed a claim later) and short ones
 def test_run_forever_with_extraction_processes_files_everything_once(world, tmp_path, live_batch):
     engine, _, _ = world
