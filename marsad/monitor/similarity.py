@@ -126,8 +126,8 @@ def words(text: str) -> list[str]:
 
 def _shingles_of_words(seq: list[str], k: int) -> np.ndarray:
     """The shingle hashes of ``seq`` in text order, repeats kept: MinHash is a minimum, which repeats do not
-    change, so the signatures skip ``np.unique`` (a sort: a fifth of a signature's cost); :func:`shingles`
-    makes a set of them."""
+    change, so the signatures skip ``np.unique`` (a sort: some 15 % of a signature's cost in a profile of the
+    pipeline's items); :func:`shingles` makes a set of them."""
     if k < 1:
         raise ValueError("k must be 1 or more")
     if not seq:
@@ -157,8 +157,8 @@ def _minhash(x: np.ndarray) -> Signature:
         return Signature(_EMPTY, True)
     # a·x + b mod 2**32 with odd a is a bijection of 32-bit values: each row is a random permutation of the
     # (already well-mixed) shingle hashes; uint32 arithmetic is ~10× faster than uint64 here. In place and
-    # reduced by the ufunc itself (``ndarray.min`` goes through numpy's Python wrapper: a tenth of the cost on
-    # a report's few hundred shingles)
+    # reduced by the ufunc itself: ``ndarray.min`` goes through numpy's Python wrapper, a per-call cost that
+    # weighs on the short reports the pipeline mostly signs (a few dozen shingles)
     permuted = _A * x
     permuted += _B
     return Signature(_MIN(permuted, axis=1))
