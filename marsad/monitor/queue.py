@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 
 from marsad.monitor.items import SourceItem
-from marsad.store.pipeline_items import pipeline_items
+from marsad.store.pipeline_items import claim_rows, pipeline_items
 
 __all__ = ["QueuedItem", "enqueue", "claim", "release", "fail", "item_payload", "item_from_payload",
            "queue_counts", "DEFAULT_LEASE_SECONDS", "DEFAULT_MAX_ATTEMPTS"]
@@ -77,11 +77,6 @@ def enqueue(conn: Connection, items: Sequence[SourceItem], *, now: datetime | No
     return len(items)
 
 
-def _claimable(now: datetime):
-    c = pipeline_items.c
-    return and_(c.status == "pending", or_(c.lease_until.is_(None), c.lease_until < now))
-
-
 def _give_up(conn: Connection, ids: list[int], now: datetime, max_attempts: int) -> None:
     """Fail items claimed again after every allowed attempt was claimed and never finished (each one crashed
     or was killed with its worker)."""
@@ -96,20 +91,16 @@ def claim(engine: Engine, worker: str, n: int, *, lease_seconds: float = DEFAULT
     """Lease up to ``n`` pending items (oldest first) to ``worker``; none is leased to two workers at once.
 
     One UPDATE … RETURNING over a sub-select (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so on SQLite the write
-    lock is taken by the first statement and never upgraded from a read.
+    lock is taken by the first statement and never upgraded from a read
+    (:func:`marsad.store.pipeline_items.claim_rows`).
     """
     now = now or datetime.now(timezone.utc)
-    c = pipeline_items.c
     with engine.begin() as conn:
-        chosen = select(c.id).where(_claimable(now)).order_by(c.id).limit(n)
-        if conn.dialect.name == "postgresql":
-            chosen = chosen.with_for_update(skip_locked=True)
-        rows = conn.execute(update(pipeline_items).where(c.id.in_(chosen.scalar_subquery())).values(
-            lease_owner=worker, lease_until=now + timedelta(seconds=lease_seconds), attempts=c.attempts + 1)
-            .returning(c.id, c.payload, c.arrived_at, c.attempts)).all()
-        _give_up(conn, [r.id for r in rows if r.attempts > max_attempts], now, max_attempts)
-    return sorted((QueuedItem(r.id, item_from_payload(r.payload), r.arrived_at, r.attempts)
-                   for r in rows if r.attempts <= max_attempts), key=lambda q: q.id)
+        rows = claim_rows(conn, worker, n, now, now + timedelta(seconds=lease_seconds))
+        _give_up(conn, [item_id for item_id, _, _, attempts in rows if attempts > max_attempts], now, max_attempts)
+    return sorted((QueuedItem(item_id, item_from_payload(payload), arrived_at, attempts)
+                   for item_id, payload, arrived_at, attempts in rows if attempts <= max_attempts),
+                  key=lambda q: q.id)
 
 
 def _owned(worker: str, ids: Iterable[int]):

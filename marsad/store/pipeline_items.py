@@ -28,8 +28,10 @@ Statuses: ``pending`` (waiting or leased), ``done`` (stored; ``report_id``/``inc
 from __future__ import annotations
 
 import itertools
+import json
 import random
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
 from operator import itemgetter
 from typing import Any
 
@@ -42,7 +44,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, array_quoted, metadata
 
 __all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "pipeline_near_keys_recent", "PIPELINE_TABLES",
-           "NEAR_KEY_PARTS", "insert_many", "among", "record_near_keys", "near_keys_select"]
+           "NEAR_KEY_PARTS", "insert_many", "among", "listed_param", "record_near_keys", "near_keys_select",
+           "near_key_rows", "item_hashes", "item_payloads", "claim_rows", "sqlite_time"]
 
 #: the states of a queued item
 ITEM_STATUSES = ("pending", "done", "duplicate", "failed")
@@ -215,6 +218,114 @@ def near_keys_select(conn: Connection, keys: Sequence[int]):
         return select(c.band_key, c.item_id).where(among(conn, c.band_key, keys))
     return union_all(*(select(t.c.band_key, t.c.item_id).where(t.c.band_key.in_(list(keys)))
                        for t in (pipeline_near_keys, pipeline_near_keys_recent)))
+
+
+def listed_param(conn: Connection, values: Sequence[Any]) -> str:
+    """``values`` (integers or strings) as the one parameter of a constant-text membership test: on SQLite a JSON
+    array (read by ``json_each``), on PostgreSQL the text form of an array (read by ``CAST(… AS type[])``).
+
+    Why: an expanding ``IN`` list is rendered anew at each execution (a placeholder and a coercion per value: most
+    of the CPU of the pipeline's near-duplicate lookup), and SQLAlchemy's handling of a statement costs more than
+    SQLite's work on a few hundred keys; one parameter in a statement written once as text costs neither, and on
+    PostgreSQL one SQL text lets psycopg prepare it."""
+    if conn.dialect.name == "postgresql":
+        if all(type(value) is int for value in values):
+            return "{" + ",".join(map(str, values)) + "}"
+        return "{" + ",".join(array_quoted(str(value)) for value in values) + "}"
+    return json.dumps(list(values))
+
+
+#: the statements of :func:`near_key_rows`, :func:`item_hashes` and :func:`item_payloads` per backend (SQLite: a
+#: JSON array parameter, each value an index search as in an ``IN`` list; PostgreSQL: the semi-join of
+#: :func:`among` on one array parameter)
+_IN = {"sqlite": "IN (SELECT value FROM json_each(?))", "postgresql": "IN (SELECT unnest(CAST(%s AS {type}[])))"}
+_NEAR_ROWS = {"sqlite": " UNION ALL ".join(f"SELECT band_key, item_id FROM {table} WHERE band_key {_IN['sqlite']}"
+                                            for table in ("pipeline_near_keys", "pipeline_near_keys_recent")),
+              "postgresql": "SELECT band_key, item_id FROM pipeline_near_keys WHERE band_key "
+                            + _IN["postgresql"].format(type="bigint")}
+_HASHES = {name: f"SELECT id, content_hash FROM pipeline_items WHERE id {_IN[name].format(type='bigint')}"
+           for name in _IN}
+_PAYLOADS = {name: f"SELECT id, content_hash, payload FROM pipeline_items WHERE id {_IN[name].format(type='bigint')}"
+             for name in _IN}
+
+
+def near_key_rows(conn: Connection, keys: Sequence[int]) -> list[tuple[int, int]]:
+    """``(band_key, item_id)`` of the stored near-duplicate keys among ``keys`` (as :func:`near_keys_select`),
+    through the driver: one SQL text and one parameter whatever the number of keys (see :func:`listed_param`)."""
+    if not keys:
+        return []
+    listed = listed_param(conn, keys)
+    if conn.dialect.name == "sqlite":
+        return conn.exec_driver_sql(_NEAR_ROWS["sqlite"], (listed, listed)).fetchall()
+    if conn.dialect.name == "postgresql":
+        return conn.exec_driver_sql(_NEAR_ROWS["postgresql"], (listed,)).fetchall()
+    return conn.execute(near_keys_select(conn, keys)).fetchall()
+
+
+def item_hashes(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str]]:
+    """``(id, content_hash)`` of the queue rows among ``ids``, through the driver (see :func:`near_key_rows`)."""
+    if not ids:
+        return []
+    if conn.dialect.name in _IN:
+        return conn.exec_driver_sql(_HASHES[conn.dialect.name], (listed_param(conn, ids),)).fetchall()
+    c = pipeline_items.c
+    return conn.execute(select(c.id, c.content_hash).where(c.id.in_(list(ids)))).fetchall()
+
+
+def item_payloads(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str, dict]]:
+    """``(id, content_hash, payload)`` of the queue rows among ``ids``, the payload decoded as the column's type
+    would (the dialect's JSON deserialiser: SQLite's driver gives the text)."""
+    if not ids:
+        return []
+    if conn.dialect.name not in _IN:
+        c = pipeline_items.c
+        return conn.execute(select(c.id, c.content_hash, c.payload).where(c.id.in_(list(ids)))).fetchall()
+    rows = conn.exec_driver_sql(_PAYLOADS[conn.dialect.name], (listed_param(conn, ids),)).fetchall()
+    loads = getattr(conn.dialect, "_json_deserializer", None) or json.loads
+    return [(i, content_hash, loads(payload) if isinstance(payload, (str, bytes)) else payload)
+            for i, content_hash, payload in rows]
+
+
+def sqlite_time(value: datetime | None) -> str | None:
+    """The text SQLAlchemy's SQLite dialect writes for a :class:`~marsad.store.base.UTCDateTime` value (UTC,
+    naive, always with microseconds), for statements given to the driver; None stays None."""
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A time read through the driver, as :class:`~marsad.store.base.UTCDateTime` gives it back (aware UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+_CLAIM = ("UPDATE pipeline_items SET lease_owner = {p}, lease_until = {p}, attempts = attempts + 1 WHERE id IN ("
+          "SELECT id FROM pipeline_items WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < {p}) "
+          "ORDER BY id LIMIT {p}{lock}) RETURNING id, payload, arrived_at, attempts")
+#: :func:`claim_rows`' statement per backend (PostgreSQL: rows another claimer is taking are skipped, not waited for)
+_CLAIMS = {"sqlite": _CLAIM.format(p="?", lock=""), "postgresql": _CLAIM.format(p="%s", lock=" FOR UPDATE SKIP LOCKED")}
+
+
+def claim_rows(conn: Connection, worker: str, n: int, now: datetime, lease_until: datetime
+               ) -> list[tuple[int, dict, datetime, int]]:
+    """Lease up to ``n`` pending rows whose lease is absent or over at ``now`` (oldest first) to ``worker`` until
+    ``lease_until``, counting the attempt; returns ``(id, payload, arrived_at, attempts)`` of each, as the column
+    types give them back.
+
+    One ``UPDATE … RETURNING`` over a sub-select, written once per backend and given to the driver: this runs
+    once per batch, and SQLAlchemy's building, caching and result processing of it cost more than the database's
+    work on a batch of rows (the payloads decoded by the dialect's JSON deserialiser, as the column would)."""
+    if conn.dialect.name not in _CLAIMS:
+        raise NotImplementedError(f"claiming queue rows on {conn.dialect.name}")
+    if conn.dialect.name == "sqlite":
+        params: tuple = (worker, sqlite_time(lease_until), sqlite_time(now), n)
+    else:
+        params = (worker, lease_until, now, n)
+    loads = getattr(conn.dialect, "_json_deserializer", None) or json.loads
+    return [(item_id, loads(payload) if isinstance(payload, (str, bytes)) else payload, _utc(arrived), attempts)
+            for item_id, payload, arrived, attempts in conn.exec_driver_sql(_CLAIMS[conn.dialect.name], params)]
 
 
 def among(conn: Connection, column, values: Sequence[Any]):

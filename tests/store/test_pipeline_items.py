@@ -3,19 +3,20 @@ executemany of tuples on SQLite); among selects exactly the rows listed."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from marsad.store.engine import make_engine
 from marsad.store.incident_reports import incident_band_keys
 from marsad.store.migrate import upgrade
-from marsad.store.pipeline_items import (NEAR_KEY_PARTS, among, insert_many, near_keys_select, pipeline_items,
-                                         pipeline_near_keys, pipeline_near_keys_recent, record_near_keys)
+from marsad.store.pipeline_items import (NEAR_KEY_PARTS, among, claim_rows, insert_many, item_hashes, item_payloads,
+                                         near_key_rows, near_keys_select, pipeline_items, pipeline_near_keys,
+                                         pipeline_near_keys_recent, record_near_keys, sqlite_time)
 
 INT64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
 
@@ -158,10 +159,12 @@ def test_recorded_near_keys_are_found_wherever_they_wait(engine, batches, probes
             recorded.update(fresh)
         wanted = sorted({key for key, _ in recorded} | set(probes))
         found = sorted(map(tuple, conn.execute(near_keys_select(conn, wanted))))
+        through_driver = sorted(map(tuple, near_key_rows(conn, wanted)))
         main = sorted(map(tuple, conn.execute(select(pipeline_near_keys.c.band_key, pipeline_near_keys.c.item_id))))
         conn.execute(delete(pipeline_near_keys))
         conn.execute(delete(pipeline_near_keys_recent))
     assert found == sorted(recorded)
+    assert through_driver == found
     if engine.dialect.name != "sqlite":
         assert main == sorted(recorded)
         return
@@ -184,3 +187,73 @@ def test_every_range_moved_empties_the_recent_tree(engine):
         recent = conn.execute(select(pipeline_near_keys_recent)).all()
         main = sorted(map(tuple, conn.execute(select(pipeline_near_keys.c.band_key, pipeline_near_keys.c.item_id))))
     assert recent == [] and main == sorted(keys)
+
+
+_PAYLOAD_TEXT = st.one_of(st.sampled_from(AWKWARD), st.text(st.characters(blacklist_categories=("Cs",),
+                                                                         blacklist_characters="\x00"), max_size=10))
+
+
+def _queue(conn, payloads: list[dict], **values) -> list[int]:
+    now = datetime(2026, 11, 24, 8, 0, 0, 123456, tzinfo=timezone.utc)
+    rows = [{"source_id": None, "item_key": f"k{n}", "content_hash": f"h{n}-{payload.get('title', '')}"[:64],
+             "payload": payload, "status": "pending", "attempts": 0, "arrived_at": now + timedelta(seconds=n), **values}
+            for n, payload in enumerate(payloads)]
+    return [conn.execute(insert(pipeline_items).values(**row)).inserted_primary_key[0] for row in rows]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payloads=st.lists(st.dictionaries(_PAYLOAD_TEXT, st.one_of(_PAYLOAD_TEXT, st.none(), st.integers(-99, 99)),
+                                         max_size=3), max_size=8),
+       pick=st.lists(st.booleans(), min_size=8, max_size=8), absent=st.lists(st.integers(10 ** 9, 2 * 10 ** 9), max_size=3))
+def test_item_hashes_and_payloads_read_what_sqlalchemy_reads(engine, payloads, pick, absent):
+    c = pipeline_items.c
+    with engine.begin() as conn:
+        ids = _queue(conn, payloads)
+        wanted = [i for i, keep in zip(ids, pick) if keep] + absent
+        expected = conn.execute(select(c.id, c.content_hash, c.payload).where(c.id.in_(wanted))).all()
+        hashes, whole = item_hashes(conn, wanted), item_payloads(conn, wanted)
+        assert item_hashes(conn, []) == [] and item_payloads(conn, []) == []
+        conn.execute(delete(pipeline_items))
+    assert sorted(map(tuple, hashes)) == sorted((r.id, r.content_hash) for r in expected)
+    assert sorted(map(tuple, whole), key=repr) == sorted(map(tuple, expected), key=repr)
+
+
+def test_claim_rows_leases_the_oldest_claimable_rows_and_returns_them_as_sqlalchemy_reads_them(engine):
+    c = pipeline_items.c
+    now = datetime(2026, 11, 24, 9, 0, 0, 5, tzinfo=timezone.utc)
+    with engine.begin() as conn:
+        free = _queue(conn, [{"title": t} for t in AWKWARD[:4]])
+        expired = _queue(conn, [{"title": "expired"}], lease_owner="old", lease_until=now - timedelta(microseconds=1))
+        held = _queue(conn, [{"title": "held"}], lease_owner="other", lease_until=now + timedelta(seconds=1))
+        done = _queue(conn, [{"title": "done"}], status="done")
+        until = (now + timedelta(seconds=120)).astimezone(timezone(timedelta(hours=3)))
+        claimed = claim_rows(conn, "w", 4, now, until)
+        assert sorted(row[0] for row in claimed) == free  # the oldest, up to n (RETURNING gives them in any order)
+        claimed += claim_rows(conn, "w", 10, now, until)
+        typed = {r.id: r for r in conn.execute(select(pipeline_items).where(c.id.in_(free + expired + held + done)))}
+        conn.execute(delete(pipeline_items))
+    assert sorted(row[0] for row in claimed) == free + expired
+    for item_id, payload, arrived_at, attempts in claimed:
+        row = typed[item_id]
+        assert (payload, arrived_at, attempts) == (row.payload, row.arrived_at, row.attempts) == (
+            row.payload, row.arrived_at, 1)
+        assert arrived_at.tzinfo == timezone.utc
+        assert (row.lease_owner, row.lease_until) == ("w", until)
+    assert (typed[held[0]].lease_owner, typed[held[0]].attempts) == ("other", 0)
+    assert (typed[done[0]].lease_owner, typed[done[0]].attempts) == (None, 0)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(at=st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9999, 12, 30),
+                       timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=-5)),
+                                                  timezone(timedelta(hours=5, minutes=30))])))
+def test_sqlite_time_is_the_text_sqlalchemy_stores(engine, at):
+    if engine.dialect.name != "sqlite":
+        assert sqlite_time(None) is None
+        return
+    with engine.begin() as conn:
+        conn.execute(insert(pipeline_items).values(source_id=None, item_key="k", content_hash="h", payload={},
+                                                   status="pending", attempts=0, arrived_at=at))
+        stored = conn.exec_driver_sql("SELECT arrived_at FROM pipeline_items").scalar()
+        conn.execute(delete(pipeline_items))
+    assert sqlite_time(at) == stored
