@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from marsad.model.countries import country_name, is_country_code
 from marsad.model.vocab import ATTACK_TYPES
 
-__all__ = ["AlertMessage", "render_alert", "message_from_log", "TEMPLATES"]
+__all__ = ["AlertMessage", "AlertWords", "render_alert", "alert_words", "message_from_log", "TEMPLATES"]
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "en": {
@@ -113,12 +113,38 @@ def message_from_log(stored: dict) -> AlertMessage:
                         language=lang, data=data)
 
 
-def render_alert(fields: dict, lang: str, base_url: str, *, reason: str = "new", previous: tuple | None = None,
-                 subscription: str | None = None) -> AlertMessage:
-    """The alert for ``fields`` (from :func:`marsad.model.incident.incident_fields`) in ``lang``.
+@dataclass(frozen=True, slots=True)
+class AlertWords:
+    """What an alert says apart from the subscription's name: the same for every subscriber told about one
+    incident in one language for one reason (rendered once, :func:`alert_words`; finished per subscription by
+    :meth:`message`)."""
 
-    ``reason`` is ``new`` or ``toll``; ``previous`` = (killed, wounded) last alerted, shown on a toll update.
-    """
+    subject: str
+    lines: tuple[str, ...]
+    url: str
+    language: str
+    link: str
+    head: str
+    tail: str
+    data: dict
+
+    def message(self, subscription: str | None = None) -> AlertMessage:
+        """The alert of one subscription (its name on a line of its own, if given)."""
+        lines = [*self.lines, f"{TEMPLATES[self.language]['subscription']}: {subscription}"] if subscription \
+            else list(self.lines)
+        text = "\n".join([self.subject, "", *lines, "", f"{self.link}: {self.url}"])
+        body = self.head + (f"<p>{html.escape(lines[-1])}</p>" if subscription else "") + self.tail
+        return AlertMessage(subject=self.subject, text=text, html=body, url=self.url, language=self.language,
+                            data=dict(self.data))
+
+
+def alert_words(fields: dict, lang: str, base_url: str, *, reason: str = "new", previous: tuple | None = None
+                ) -> AlertWords:
+    """The words of the alert for ``fields`` (from :func:`marsad.model.incident.incident_fields`) in ``lang``,
+    without the subscription's name (see :func:`render_alert`).
+
+    Why apart: one incident alerts every matching subscriber, mostly in one of three languages; the labels,
+    place and country names, templates and HTML escaping are the same for all of them."""
     words = TEMPLATES.get(lang) or TEMPLATES["en"]
     lang = lang if lang in TEMPLATES else "en"
     values = {"attack": _attack(fields, lang, words), "place": _place(fields, lang, words),
@@ -131,11 +157,18 @@ def render_alert(fields: dict, lang: str, base_url: str, *, reason: str = "new",
     lines = [words["body"].format(**values)]
     if reason == "toll" and previous is not None:
         lines.append(words["previous"].format(killed=_count(previous[0], words), wounded=_count(previous[1], words)))
-    if subscription:
-        lines.append(f"{words['subscription']}: {subscription}")
-    text = "\n".join([subject, "", *lines, "", f"{words['link']}: {url}"])
-    body = _page(subject, lines, url, lang, words["link"])
+    page = _page(subject, lines, url, lang, words["link"])
+    split = page.rindex("<p><a href=")  # the link's paragraph: a subscription's line goes before it
     data = {"incident_id": fields["id"], "reason": reason, "attack_types": list(fields.get("attack_types") or ()),
             "country": fields.get("country"), "city": fields.get("city"), "occurred": fields.get("occurred"),
             "perpetrator": fields.get("perpetrator"), "killed": fields.get("killed"), "wounded": fields.get("wounded")}
-    return AlertMessage(subject=subject, text=text, html=body, url=url, language=lang, data=data)
+    return AlertWords(subject=subject, lines=tuple(lines), url=url, language=lang, link=words["link"],
+                      head=page[:split], tail=page[split:], data=data)
+
+
+def render_alert(fields: dict, lang: str, base_url: str, *, reason: str = "new", previous: tuple | None = None,
+                 subscription: str | None = None) -> AlertMessage:
+    """The alert for ``fields`` (from :func:`marsad.model.incident.incident_fields`) in ``lang``.
+
+    ``reason`` is ``new`` or ``toll``; ``previous`` = (killed, wounded) last alerted, shown on a toll update."""
+    return alert_words(fields, lang, base_url, reason=reason, previous=previous).message(subscription)

@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from marsad.access.audit import record_read
 from marsad.access.context import Viewer, load_viewer
@@ -40,12 +38,11 @@ from marsad.access.policy import ObjectFacts, can_see, object_facts, visible_cla
 from marsad.config import Settings
 from marsad.errors import NotFound
 from marsad.model.incident import incident_fields
-from marsad.monitor.alert_messages import AlertMessage, render_alert
+from marsad.monitor.alert_messages import AlertMessage, AlertWords, alert_words
 from marsad.monitor.subscriptions import Subscription
 from marsad.store.accounts import users, utcnow
-from marsad.store.alerts import alert_log, alert_subscriptions
+from marsad.store.alerts import alert_log, alert_subscriptions, insert_log_rows, previous_alerts
 from marsad.store.objects import stix_objects
-from marsad.store.pipeline_items import among
 from marsad.text import fold
 
 __all__ = [
@@ -160,11 +157,13 @@ class IncidentFacts:
     text: str
 
     @classmethod
-    def of(cls, fields: Mapping[str, Any]) -> IncidentFacts:
+    def of(cls, fields: Mapping[str, Any], *, text: bool = True) -> IncidentFacts:
+        """``text=False``: leave the folded name and description out (empty), for matching subscriptions none of
+        which has keywords — folding them was a fifth of a pipeline batch's alerting."""
         return cls(fields.get("country"), fold(fields.get("perpetrator") or ""),
                    frozenset(fields.get("attack_types") or ()), frozenset(fields.get("themes") or ()),
                    int(fields.get("killed") or 0), int(fields.get("wounded") or 0),
-                   fold(f"{fields.get('name') or ''} {fields.get('description') or ''}"))
+                   fold(f"{fields.get('name') or ''} {fields.get('description') or ''}") if text else "")
 
 
 def subscription_matches(filters: Mapping[str, Any], fields: Mapping[str, Any]) -> bool:
@@ -181,6 +180,8 @@ class SubscriptionIndex:
         self.by_type: dict[str, list[tuple[Subscription, CompiledFilters]]] = defaultdict(list)
         self.anything: list[tuple[Subscription, CompiledFilters]] = []
         self.size = 0
+        #: whether some subscription filters on keywords (else an incident's text is not folded for matching)
+        self.keywords = False
         for sub in subscriptions:
             self.add(sub)
 
@@ -190,6 +191,7 @@ class SubscriptionIndex:
             return
         self.size += 1
         compiled = CompiledFilters.of(sub.filters)
+        self.keywords = self.keywords or bool(compiled.keywords)
         entry = (sub, compiled)
         if compiled.countries:
             for code in compiled.countries:
@@ -209,7 +211,7 @@ class SubscriptionIndex:
         Only the buckets of the incident's country, perpetrator and attack types and the unfiltered bucket are
         read; a subscription filed under several (e.g. two attack types) is returned once.
         """
-        facts = IncidentFacts.of(fields)
+        facts = IncidentFacts.of(fields, text=self.keywords)
         buckets = [self.by_country.get(facts.country or "", ()), self.by_group.get(facts.perpetrator, ()),
                    self.anything, *(self.by_type.get(kind, ()) for kind in facts.attack_types)]
         found: dict[int, Subscription] = {}
@@ -227,17 +229,15 @@ _CHUNK = 500
 def _previous(conn, incident_ids: list[str], subscription_ids: set[int]
               ) -> dict[tuple[str, int], tuple[int, int | None, int | None]]:
     """Per (incident, subscription): (highest toll alerted, killed, wounded at that alert), for all the
-    ``incident_ids`` at once (:func:`marsad.store.pipeline_items.among`: on PostgreSQL one SQL text and one
-    array parameter whatever the batch's number of incidents, not one placeholder per incident)."""
-    c = alert_log.c
+    ``incident_ids`` at once (:func:`marsad.store.alerts.previous_alerts`: one SQL text and one parameter whatever
+    the batch's number of incidents, not one placeholder per incident)."""
     best: dict[tuple[str, int], tuple[int, int | None, int | None]] = {}
     for start in range(0, len(incident_ids), _CHUNK):
-        rows = conn.execute(select(c.incident_id, c.subscription_id, c.toll, c.killed, c.wounded)
-                            .where(among(conn, c.incident_id, incident_ids[start:start + _CHUNK])))
-        for row in rows:
-            key = (row.incident_id, row.subscription_id)
-            if row.subscription_id in subscription_ids and (key not in best or row.toll > best[key][0]):
-                best[key] = (row.toll, row.killed, row.wounded)
+        for incident_id, subscription_id, toll, killed, wounded in previous_alerts(
+                conn, incident_ids[start:start + _CHUNK]):
+            key = (incident_id, subscription_id)
+            if subscription_id in subscription_ids and (key not in best or toll > best[key][0]):
+                best[key] = (toll, killed, wounded)
     return best
 
 
@@ -245,24 +245,18 @@ def _channels(sub: Subscription) -> list[str]:
     return [c for c, on in (("inapp", sub.inapp), ("webhook", bool(sub.webhook_url)), ("email", bool(sub.email))) if on]
 
 
-def _log_row(sub: Subscription, fields: dict, channel: str, reason: str, message: AlertMessage, now) -> dict:
+def _log_row(sub: Subscription, fields: dict, channel: str, reason: str, message: AlertMessage, now) -> tuple:
+    """An ``alert_log`` row in :data:`~marsad.store.alerts.LOG_COLUMNS` order."""
     inapp = channel == "inapp"  # the in-app channel is the log itself: delivered when recorded
-    return dict(subscription_id=sub.id, incident_id=fields["id"], reason=reason, killed=fields.get("killed"),
-                wounded=fields.get("wounded"), toll=toll_of(fields), channel=channel,
-                status="delivered" if inapp else "pending", attempts=int(inapp), error=None,
-                message=message.as_json(), created=now, delivered_at=now if inapp else None)
+    return (sub.id, fields["id"], reason, fields.get("killed"), fields.get("wounded"), toll_of(fields), channel,
+            "delivered" if inapp else "pending", int(inapp), None, message.as_json(), now, now if inapp else None)
 
 
-def _claim(conn, rows: list[dict]) -> dict[tuple[int, str, str], int]:
+def _claim(conn, rows: list[tuple]) -> dict[tuple[int, str, str], int]:
     """Insert the log rows in one statement, skipping those another worker already recorded (the unique key);
     returns (subscription id, incident id, channel) → log id of the rows this call inserted."""
-    if not rows:
-        return {}
-    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = (dialect_insert(alert_log).on_conflict_do_nothing()
-                 .returning(alert_log.c.id, alert_log.c.subscription_id, alert_log.c.incident_id,
-                            alert_log.c.channel))
-    return {(r.subscription_id, r.incident_id, r.channel): r.id for r in conn.execute(statement, rows)}
+    return {(subscription_id, incident_id, channel): log_id
+            for log_id, subscription_id, incident_id, channel in insert_log_rows(conn, rows)}
 
 
 def _viewer_cache(db_conn) -> Callable[[str], Viewer | None]:
@@ -291,6 +285,7 @@ def _choose(incident: AlertIncident, fields: dict, matched: list[Subscription], 
     """(subscription, channel, message, incident fields) of the alerts one incident causes: a first match or a
     toll above the highest already alerted, for subscribers who may see it."""
     toll, chosen = toll_of(fields), []
+    rendered: dict[tuple, AlertWords] = {}  # per language, reason and previous toll: the same for every subscriber
     for sub in matched:
         before = previous.get((fields["id"], sub.id))
         if before is not None and toll <= before[0]:
@@ -300,8 +295,11 @@ def _choose(incident: AlertIncident, fields: dict, matched: list[Subscription], 
             continue
         viewers[sub.username] = viewer
         reason = "new" if before is None else "toll"
-        message = render_alert(fields, sub.language, base_url, reason=reason,
-                               previous=before[1:] if before else None, subscription=sub.name)
+        earlier = before[1:] if before else None
+        key = (sub.language, reason, earlier)
+        if key not in rendered:
+            rendered[key] = alert_words(fields, sub.language, base_url, reason=reason, previous=earlier)
+        message = rendered[key].message(sub.name)
         chosen += [(sub, channel, message, fields) for channel in _channels(sub)]
     return chosen
 

@@ -224,12 +224,16 @@ def list_subscriptions(db: Db, username: str) -> list[Subscription]:
         return [_row(r) for r in rows]
 
 
+#: built once: the pipeline reads the active subscriptions at every batch (building the statement and its cache key
+#: cost more than running it)
+_ACTIVE = (_select().where(alert_subscriptions.c.active.is_(True), users.c.active.is_(True))
+           .order_by(alert_subscriptions.c.id))
+
+
 def active_subscriptions(db: Db) -> list[Subscription]:
     """Every active subscription of every active user (what the matcher indexes)."""
     with connected(db) as conn:
-        rows = conn.execute(_select().where(alert_subscriptions.c.active.is_(True), users.c.active.is_(True))
-                            .order_by(alert_subscriptions.c.id))
-        return [_row(r) for r in rows]
+        return [_row(r) for r in conn.execute(_ACTIVE)]
 
 
 def subscriptions_by_id(db: Db, ids: Iterable[int]) -> dict[int, Subscription]:

@@ -73,9 +73,11 @@ filters_st = st.fixed_dictionaries({}, optional={
     "groups": st.lists(st.sampled_from(["ISIL", "Al-Shabaab"]), min_size=1, max_size=2, unique=True),
     "attack_types": st.lists(st.sampled_from(["Armed Assault", "Bombing/Explosion"]), min_size=1, unique=True),
     "min_killed": st.integers(0, 5),
+    "keywords": st.lists(st.sampled_from(["market", "MARKET", "x", "سوق", "Irbid"]), min_size=1, max_size=2, unique=True),
 })
 fields_st = st.fixed_dictionaries({
-    "id": st.just("incident--1"), "name": st.just("x"),
+    "id": st.just("incident--1"), "name": st.sampled_from(["x", "Blast at a Market", "انفجار قرب سوقٍ"]),
+    "description": st.sampled_from([None, "", "in irbid"]),
     "country": st.sampled_from(["JO", "SA", "EG", "AE", None]),
     "perpetrator": st.sampled_from(["ISIL", "Al-Shabaab", "Unknown", None]),
     "attack_types": st.lists(st.sampled_from(["Armed Assault", "Bombing/Explosion", "Hijacking"]), unique=True),
@@ -85,6 +87,7 @@ fields_st = st.fixed_dictionaries({
 
 @given(subs=st.lists(filters_st, max_size=12), fields=fields_st)
 def test_index_finds_exactly_the_matching_subscriptions(subs, fields):
+    """Whether or not some subscription has keywords (the index folds an incident's text only then)."""
     subscriptions = [Subscription(id=i, username="u", name=str(i), filters=f) for i, f in enumerate(subs)]
     index = SubscriptionIndex(subscriptions)
     expected = {s.id for s in subscriptions if subscription_matches(s.filters, fields)}
