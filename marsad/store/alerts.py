@@ -121,7 +121,8 @@ _PG_TYPES = ("integer", "varchar", "varchar", "integer", "integer", "integer", "
              "varchar", "jsonb", "timestamptz", "timestamptz")
 _PG_INSERT = (f"INSERT INTO alert_log ({', '.join(LOG_COLUMNS)}) SELECT * FROM unnest("
               + ", ".join(f"CAST(%s AS {kind}[])" for kind in _PG_TYPES) + f") ON CONFLICT DO NOTHING {_RETURNED}")
-_SQLITE_INSERT = f"INSERT INTO alert_log ({', '.join(LOG_COLUMNS)}) VALUES {{values}} ON CONFLICT DO NOTHING {_RETURNED}"
+_SQLITE_INSERT = (f"INSERT INTO alert_log ({', '.join(LOG_COLUMNS)}) VALUES {{values}} "
+                  f"ON CONFLICT DO NOTHING {_RETURNED}")
 _SQLITE_ROW = "(" + ", ".join("?" for _ in LOG_COLUMNS) + ")"
 #: rows per SQLite statement (13 parameters each: far below SQLite's 32,766)
 _SQLITE_ROWS = 500
@@ -131,7 +132,8 @@ _PREVIOUS = {"sqlite": "SELECT incident_id, subscription_id, toll, killed, wound
                            "WHERE incident_id IN (SELECT unnest(CAST(%s AS varchar[])))"}
 
 
-def previous_alerts(conn: Connection, incident_ids: Sequence[str]) -> list[tuple[str, int, int, int | None, int | None]]:
+def previous_alerts(conn: Connection, incident_ids: Sequence[str]
+                    ) -> list[tuple[str, int, int, int | None, int | None]]:
     """``(incident_id, subscription_id, toll, killed, wounded)`` of every logged alert of ``incident_ids``: one
     statement, one parameter (:func:`marsad.store.pipeline_items.listed_param`)."""
     if not incident_ids:
@@ -182,7 +184,8 @@ def insert_log_rows(conn: Connection, rows: Sequence[tuple]) -> list[tuple[int, 
         return inserted
     if name == "postgresql":
         dumps = json.dumps
-        arrays = tuple("{" + ",".join(_pg_element(row[i], dumps) for row in rows) + "}" for i in range(len(LOG_COLUMNS)))
+        arrays = tuple("{" + ",".join(_pg_element(row[i], dumps) for row in rows) + "}"
+                       for i in range(len(LOG_COLUMNS)))
         return conn.exec_driver_sql(_PG_INSERT, arrays).fetchall()
     statement = sqlite_insert(alert_log).on_conflict_do_nothing().returning(
         alert_log.c.id, alert_log.c.subscription_id, alert_log.c.incident_id, alert_log.c.channel)

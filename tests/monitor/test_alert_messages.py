@@ -36,7 +36,8 @@ def oracle(fields: dict, lang: str, base_url: str, *, reason: str = "new", previ
     return AlertMessage(subject=subject, text=text, html=body, url=url, language=lang, data=data)
 
 
-ODD = st.sampled_from(["", "<p><a href=\"x\">", "a & b", "«Irbid»", "إربد", "O'Neil \"q\"", "x\ny", "Unknown", " unknown "])
+ODD = st.sampled_from(["", "<p><a href=\"x\">", "a & b", "«Irbid»", "إربد", "O'Neil \"q\"", "x\ny", "Unknown",
+                      " unknown "])
 counts = st.one_of(st.none(), st.integers(0, 500))
 fields_st = st.fixed_dictionaries({
     "id": st.sampled_from(["incident--1", "incident--<&>"]),
@@ -51,7 +52,8 @@ fields_st = st.fixed_dictionaries({
 
 
 @given(fields=fields_st, lang=st.sampled_from(["ar", "en", "fr", "xx"]), reason=st.sampled_from(["new", "toll"]),
-       previous=st.one_of(st.none(), st.tuples(counts, counts)), base=st.sampled_from(["https://m.example", "http://h:1/"]),
+       previous=st.one_of(st.none(), st.tuples(counts, counts)),
+       base=st.sampled_from(["https://m.example", "http://h:1/"]),
        names=st.lists(st.one_of(st.none(), ODD, st.text(max_size=8)), min_size=1, max_size=4))
 def test_words_rendered_once_finish_into_the_whole_rendering_of_each_subscription(fields, lang, reason, previous,
                                                                                   base, names):

@@ -73,7 +73,8 @@ filters_st = st.fixed_dictionaries({}, optional={
     "groups": st.lists(st.sampled_from(["ISIL", "Al-Shabaab"]), min_size=1, max_size=2, unique=True),
     "attack_types": st.lists(st.sampled_from(["Armed Assault", "Bombing/Explosion"]), min_size=1, unique=True),
     "min_killed": st.integers(0, 5),
-    "keywords": st.lists(st.sampled_from(["market", "MARKET", "x", "سوق", "Irbid"]), min_size=1, max_size=2, unique=True),
+    "keywords": st.lists(st.sampled_from(["market", "MARKET", "x", "سوق", "Irbid"]), min_size=1, max_size=2,
+                         unique=True),
 })
 fields_st = st.fixed_dictionaries({
     "id": st.just("incident--1"), "name": st.sampled_from(["x", "Blast at a Market", "انفجار قرب سوقٍ"]),

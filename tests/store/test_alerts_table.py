@@ -110,12 +110,13 @@ def test_migration_0012_adds_when_each_alert_is_next_due(database_url):
 
 #: texts the driver-level insert must store unchanged: quotes, backslashes, separators, braces, blanks, NULL, scripts
 AWKWARD = ['a"b', "back\\slash", "c,d", "{e}", " f ", "", "NULL", "tab\tnew\nline", "عربي é", "\\\"", "x'y", "𝄞"]
-_TEXT = st.one_of(st.sampled_from(AWKWARD), st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-                                                    max_size=12))
+_TEXT = st.one_of(st.sampled_from(AWKWARD),
+                  st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12))
 _MESSAGE = st.dictionaries(_TEXT, st.one_of(_TEXT, st.integers(-10 ** 6, 10 ** 6), st.none(), st.booleans(),
                                             st.lists(_TEXT, max_size=3)), max_size=4)
 _ROW = st.tuples(_TEXT, st.sampled_from(("new", "toll")), st.one_of(st.none(), st.integers(0, 10 ** 6)),
-                 st.one_of(st.none(), st.integers(0, 10 ** 6)), st.integers(0, 10 ** 6), st.sampled_from(("inapp", "webhook", "email")),
+                 st.one_of(st.none(), st.integers(0, 10 ** 6)), st.integers(0, 10 ** 6),
+                 st.sampled_from(("inapp", "webhook", "email")),
                  _MESSAGE, st.integers(0, 10 ** 6))
 _READ = [c for c in alert_log.c if c.name not in ("id", "subscription_id")]
 

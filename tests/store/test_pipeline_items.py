@@ -204,7 +204,8 @@ def _queue(conn, payloads: list[dict], **values) -> list[int]:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payloads=st.lists(st.dictionaries(_PAYLOAD_TEXT, st.one_of(_PAYLOAD_TEXT, st.none(), st.integers(-99, 99)),
                                          max_size=3), max_size=8),
-       pick=st.lists(st.booleans(), min_size=8, max_size=8), absent=st.lists(st.integers(10 ** 9, 2 * 10 ** 9), max_size=3))
+       pick=st.lists(st.booleans(), min_size=8, max_size=8),
+       absent=st.lists(st.integers(10 ** 9, 2 * 10 ** 9), max_size=3))
 def test_item_hashes_and_payloads_read_what_sqlalchemy_reads(engine, payloads, pick, absent):
     c = pipeline_items.c
     with engine.begin() as conn:
