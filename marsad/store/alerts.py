@@ -44,7 +44,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from marsad.store.accounts import users as _users  # noqa: F401  (users.id must be on the metadata)
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, array_quoted, metadata
-from marsad.store.pipeline_items import listed_param, sqlite_time
+from marsad.store.pipeline_items import listed_param
+from marsad.store.rows import sqlite_time
 
 __all__ = ["CHANNELS", "STATUSES", "REASONS", "alert_subscriptions", "alert_log", "ALERT_TABLES", "LOG_COLUMNS",
            "previous_alerts", "insert_log_rows"]

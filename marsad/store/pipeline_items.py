@@ -42,10 +42,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, array_quoted, metadata
+from marsad.store.rows import listed, sqlite_time
 
 __all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "pipeline_near_keys_recent", "PIPELINE_TABLES",
            "NEAR_KEY_PARTS", "insert_many", "among", "listed_param", "record_near_keys", "near_keys_select",
-           "near_key_rows", "item_hashes", "item_payloads", "claim_rows", "sqlite_time"]
+           "near_key_rows", "item_hashes", "item_payloads", "claim_rows"]
 
 #: the states of a queued item
 ITEM_STATUSES = ("pending", "done", "duplicate", "failed")
@@ -229,9 +230,7 @@ def listed_param(conn: Connection, values: Sequence[Any]) -> str:
     SQLite's work on a few hundred keys; one parameter in a statement written once as text costs neither, and on
     PostgreSQL one SQL text lets psycopg prepare it."""
     if conn.dialect.name == "postgresql":
-        if all(type(value) is int for value in values):
-            return "{" + ",".join(map(str, values)) + "}"
-        return "{" + ",".join(array_quoted(str(value)) for value in values) + "}"
+        return listed(conn, values)
     return json.dumps(list(values))
 
 
@@ -284,14 +283,6 @@ def item_payloads(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str, 
     loads = getattr(conn.dialect, "_json_deserializer", None) or json.loads
     return [(i, content_hash, loads(payload) if isinstance(payload, (str, bytes)) else payload)
             for i, content_hash, payload in rows]
-
-
-def sqlite_time(value: datetime | None) -> str | None:
-    """The text SQLAlchemy's SQLite dialect writes for a :class:`~marsad.store.base.UTCDateTime` value (UTC,
-    naive, always with microseconds), for statements given to the driver; None stays None."""
-    if value is None:
-        return None
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _utc(value: datetime | str) -> datetime:

@@ -16,7 +16,7 @@ from marsad.store.incident_reports import incident_band_keys
 from marsad.store.migrate import upgrade
 from marsad.store.pipeline_items import (NEAR_KEY_PARTS, among, claim_rows, insert_many, item_hashes, item_payloads,
                                          near_key_rows, near_keys_select, pipeline_items, pipeline_near_keys,
-                                         pipeline_near_keys_recent, record_near_keys, sqlite_time)
+                                         pipeline_near_keys_recent, record_near_keys)
 
 INT64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
 
@@ -244,17 +244,3 @@ def test_claim_rows_leases_the_oldest_claimable_rows_and_returns_them_as_sqlalch
     assert (typed[done[0]].lease_owner, typed[done[0]].attempts) == (None, 0)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(at=st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9999, 12, 30),
-                       timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=-5)),
-                                                  timezone(timedelta(hours=5, minutes=30))])))
-def test_sqlite_time_is_the_text_sqlalchemy_stores(engine, at):
-    if engine.dialect.name != "sqlite":
-        assert sqlite_time(None) is None
-        return
-    with engine.begin() as conn:
-        conn.execute(insert(pipeline_items).values(source_id=None, item_key="k", content_hash="h", payload={},
-                                                   status="pending", attempts=0, arrived_at=at))
-        stored = conn.exec_driver_sql("SELECT arrived_at FROM pipeline_items").scalar()
-        conn.execute(delete(pipeline_items))
-    assert sqlite_time(at) == stored
