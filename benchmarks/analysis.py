@@ -33,8 +33,7 @@ import time
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from marsad.access import Viewer
 from marsad.analysis.graph import centrality, link_graph, neighbours

@@ -42,7 +42,6 @@ import resource
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import date, datetime, timedelta, timezone

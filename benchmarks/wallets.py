@@ -12,7 +12,6 @@ of a known and an unknown address. Prints a table, then ONE summary line.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys

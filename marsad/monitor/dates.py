@@ -18,7 +18,6 @@ A GTD summary's leading "MM/DD/YYYY:" is taken as is.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta

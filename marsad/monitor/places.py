@@ -39,7 +39,7 @@ from marsad.monitor.place_words import (
 )
 from marsad.monitor.scanner import Hit, NameScanner, scan_text
 from marsad.monitor.scanner_cache import cached_scanner
-from marsad.text import ARABIC_RE, fold
+from marsad.text import fold
 
 __all__ = ["PlaceResult", "find_places", "place_scanner", "REGION"]
 

@@ -42,9 +42,3 @@ def viewer_visibility(viewer: Viewer | None) -> ColumnElement[bool]:
     if viewer is None:
         return visibility(None)
     return _CLAUSES.get(_key(viewer), lambda: visibility(viewer))
-    found = visibility(viewer)
-    with _LOCK:
-        _CLAUSES[key] = found
-        while len(_CLAUSES) > _SIZE:
-            _CLAUSES.popitem(last=False)
-    return found

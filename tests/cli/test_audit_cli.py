@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import typer
 from sqlalchemy import delete, update
 from typer.testing import CliRunner
 
