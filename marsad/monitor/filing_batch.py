@@ -18,11 +18,12 @@ tests file the same reports both ways and compare.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, select
 
 from marsad.model.ids import stable_id
 from marsad.monitor.filing_view import (
@@ -53,21 +54,16 @@ from marsad.monitor.incident_files import (
     versioned,
     window_params,
 )
+from marsad.monitor.filing_writes import record_text, write_batch
 from marsad.monitor.merging import MERGE_K, EventFacts, best_match
 from marsad.monitor.similarity import Signature, near_duplicate_key, signature, signature_of_words
-from marsad.store.incident_reports import incident_band_keys, incident_file_reports, incident_files
-from marsad.store.pipeline_items import insert_many
+from marsad.store.incident_reports import incident_file_reports
 
 __all__ = ["file_reports", "text_keys", "TextKeys"]
 
-_f, _r = incident_files.c, incident_file_reports.c
+_r = incident_file_reports.c
 _TEXT_LIMIT = 20_000
 _CLEAR = marking_key("clear", (), None)
-_UPDATE = update(incident_files).where(_f.incident_id == bindparam("b_iid")).values(
-    modified=bindparam("b_modified"), **{k: bindparam(f"b_{k}") for k in (
-        "occurred", "occurred_precision", "country", "admin1", "city", "latitude", "longitude", "attack_types",
-        "perpetrator", "killed", "wounded")})
-
 
 
 def _related_objects(incident: dict, comp: Composition, marking: Sequence[str]) -> list[dict]:
@@ -167,10 +163,11 @@ def _version(view: BatchView, incident: Touched, now: datetime) -> tuple[dict, l
 
 @dataclass
 class _Writes:
-    """Rows to insert at the end of the batch."""
+    """Rows to insert at the end of the batch (:func:`~marsad.monitor.filing_writes.write_batch`'s forms)."""
 
-    reports: list[dict] = field(default_factory=list)
-    bands: list[dict] = field(default_factory=list)
+    record_text: Callable[[Any], str]
+    reports: list[tuple] = field(default_factory=list)
+    bands: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _file_one(conn: Connection, view: BatchView, report: FiledReport, keys: TextKeys, writes: _Writes,
@@ -187,18 +184,19 @@ def _file_one(conn: Connection, view: BatchView, report: FiledReport, keys: Text
     else:
         incident = load_incident(conn, view, found[0])
     before = (incident.row.killed or 0) + (incident.row.wounded or 0)
-    record = json.loads(json.dumps(dict(report.record)))  # as the row gives it back
-    incident.rows.append(FiledRow(report.report_id, _utc(report.received), _utc(report.published),
-                                  (report.title or "")[:1000], record))
-    incident.signatures.append((_utc(report.received), report.report_id, sig.to_bytes()))
-    writes.reports.append(dict(
-        report_id=report.report_id, incident_id=incident.row.incident_id, item_key=report.item_key[:2000],
-        source=report.source, url=(report.url or None) and report.url[:2000], title=(report.title or "")[:1000],
-        lang=report.language, published=report.published, received=report.received, record=dict(report.record),
-        signature=sig.to_bytes()))
+    record_json = writes.record_text(dict(report.record))
+    signature_bytes = sig.to_bytes()
+    received, published, title = _utc(report.received), _utc(report.published), (report.title or "")[:1000]
+    incident_id = incident.row.incident_id
+    incident.rows.append(FiledRow(report.report_id, received, published, title, json.loads(record_json)))
+    incident.signatures.append((received, report.report_id, signature_bytes))
+    writes.reports.append((  # REPORT_COLUMNS' order; the record as the text stored (read back as json.loads gives)
+        report.report_id, incident_id, report.item_key[:2000], report.source, (report.url or None) and report.url[:2000],
+        title, report.language, report.published, report.received, record_json, signature_bytes))
+    report_id, view_bands = report.report_id, view.bands
+    writes.bands.extend((band, report_id) for band in bands)
     for band in bands:
-        writes.bands.append({"band_key": band, "report_id": report.report_id})
-        view.bands[band].add(incident.row.incident_id)
+        view_bands[band].add(incident_id)
     obj, objects, comp = _version(view, incident, now)
     if found is None and not (report.tlp == "clear" and not report.release_to and not report.created_by_ref):
         related = best_match(facts, _candidates(conn, view, _probe(_CLEAR, facts, bands)))
@@ -211,18 +209,8 @@ def _file_one(conn: Connection, view: BatchView, report: FiledReport, keys: Text
 def _flush(conn: Connection, view: BatchView, writes: _Writes) -> None:
     """Write what the batch did: new incidents, reports, band keys, then every touched incident's index row."""
     touched = list(view.touched.values())
-    new = [vars(t.row) for t in touched if t.opened]
-    if new:
-        conn.execute(insert(incident_files), new)
-    if writes.reports:
-        conn.execute(insert(incident_file_reports), writes.reports)
-    insert_many(conn, incident_band_keys, writes.bands)  # ~16 per report: one array statement on PostgreSQL
-    changed = [{f"b_{k}": getattr(t.row, k) for k in (
-        "occurred", "occurred_precision", "country", "admin1", "city", "latitude", "longitude", "attack_types",
-        "perpetrator", "killed", "wounded")} | {"b_iid": t.row.incident_id, "b_modified": t.row.modified}
-        for t in touched if not t.opened]
-    if changed:
-        conn.execute(_UPDATE, changed)
+    write_batch(conn, [vars(t.row) for t in touched if t.opened], writes.reports, writes.bands,
+                [vars(t.row) for t in touched if not t.opened])
     for t in touched:
         t.opened = False
     writes.reports.clear()
@@ -259,7 +247,7 @@ def file_reports(conn: Connection, reports: Sequence[FiledReport], *, now: datet
         probes.append(_probe(marking_key(r.tlp, r.release_to, r.created_by_ref), facts, bands))
         if not (r.tlp == "clear" and not r.release_to and not r.created_by_ref):
             probes.append(_probe(_CLEAR, facts, bands))
-    view, writes, out = BatchView(), _Writes(), []
+    view, writes, out = BatchView(), _Writes(record_text(conn)), []
     read_batch(conn, probes, view)
     for report in reports:
         if not report.record.get("is_incident"):
