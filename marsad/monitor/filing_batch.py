@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -171,13 +171,15 @@ class _Writes:
 
 
 def _file_one(conn: Connection, view: BatchView, report: FiledReport, keys: TextKeys, writes: _Writes,
-              now: datetime) -> Filing:
-    """File one report against the view (merge or open, compose the next version); its rows wait in ``writes``."""
+              now: datetime, probes: tuple[Probe, Probe | None]) -> Filing:
+    """File one report against the view (merge or open, compose the next version); its rows wait in ``writes``.
+    ``probes``: the report's lookups under its own marking key and under TLP:CLEAR (None for an open report), as
+    the batch's reading made them (their index keys and remembered vetoes serve again)."""
     sig, bands = keys
-    anchor = (report.published or report.received).astimezone(timezone.utc).date()
-    facts = EventFacts.from_record(report.record, published=anchor, signature=sig)
-    key = marking_key(report.tlp, report.release_to, report.created_by_ref)
-    found = best_match(facts, _candidates(conn, view, _probe(key, facts, bands)))
+    own, clear = probes
+    facts = replace(own.facts, signatures=(sig,))
+    key = own.key
+    found = best_match(facts, _candidates(conn, view, own))
     if found is None:
         incident = _open(report, key, now)
         view.touched[incident.row.incident_id] = incident
@@ -198,8 +200,8 @@ def _file_one(conn: Connection, view: BatchView, report: FiledReport, keys: Text
     for band in bands:
         view_bands[band].add(incident_id)
     obj, objects, comp = _version(view, incident, now)
-    if found is None and not (report.tlp == "clear" and not report.release_to and not report.created_by_ref):
-        related = best_match(facts, _candidates(conn, view, _probe(_CLEAR, facts, bands)))
+    if found is None and clear is not None:
+        related = best_match(facts, _candidates(conn, view, clear))
         if related:
             objects.append(relationship(obj, "related-to", related[0], report.marking_refs))
     rose = found is not None and comp.toll > before
@@ -236,19 +238,19 @@ def file_reports(conn: Connection, reports: Sequence[FiledReport], *, now: datet
     for start in range(0, len(ids), CHUNK):
         filed.update(conn.execute(select(_r.report_id, _r.incident_id).where(
             in_ids(conn, _r.report_id, ids[start:start + CHUNK]))).all())
-    probes, keys = [], dict(keys or {})
+    probes: dict[str, tuple[Probe, Probe | None]] = {}
+    keys = dict(keys or {})
     for r in wanted:
-        if r.report_id in filed:
+        if r.report_id in filed or r.report_id in probes:
             continue
         facts = EventFacts.from_record(r.record, published=(r.published or r.received).astimezone(timezone.utc).date())
         if r.report_id not in keys:
             keys[r.report_id] = text_keys(r.title, r.text)
         bands = keys[r.report_id][1]
-        probes.append(_probe(marking_key(r.tlp, r.release_to, r.created_by_ref), facts, bands))
-        if not (r.tlp == "clear" and not r.release_to and not r.created_by_ref):
-            probes.append(_probe(_CLEAR, facts, bands))
+        clear = None if r.tlp == "clear" and not r.release_to and not r.created_by_ref else _probe(_CLEAR, facts, bands)
+        probes[r.report_id] = (_probe(marking_key(r.tlp, r.release_to, r.created_by_ref), facts, bands), clear)
     view, writes, out = BatchView(), _Writes(record_text(conn)), []
-    read_batch(conn, probes, view)
+    read_batch(conn, [p for pair in probes.values() for p in pair if p is not None], view)
     for report in reports:
         if not report.record.get("is_incident"):
             out.append(None)
@@ -257,7 +259,7 @@ def file_reports(conn: Connection, reports: Sequence[FiledReport], *, now: datet
             incident, objects, _, _ = compose_version(conn, filed[report.report_id], now=now, bump=False)
             out.append(Filing(filed[report.report_id], objects, False, False, incident))
         else:
-            filing = _file_one(conn, view, report, keys[report.report_id], writes, now)
+            filing = _file_one(conn, view, report, keys[report.report_id], writes, now, probes[report.report_id])
             filed[report.report_id] = filing.incident_id
             out.append(filing)
     _flush(conn, view, writes)

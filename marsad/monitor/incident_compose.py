@@ -82,7 +82,11 @@ class Composition:
 
 
 def _stix_time(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    """The time as written (its own clock, no zone conversion), to the millisecond, truncated; isoformat's text
+    is strftime's (~3x cheaper: a version writes one per report of its toll history), but for years before 1000."""
+    if value.year < 1000:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def _vote(values: Sequence[Any]) -> Any:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.monitor.incident_compose import CONFIRMED_CONFIDENCE, FiledRow, compose
+from marsad.monitor.incident_compose import CONFIRMED_CONFIDENCE, FiledRow, _stix_time, compose
 from tests.monitor.filing_world import record
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
@@ -156,3 +156,13 @@ def test_agreement_is_the_shares_of_the_reference_in_its_order(records, fields):
     rows = [FiledRow(f"report--{n}", T0, None, "", r) for n, r in enumerate(records)]
     got, expected = _agreement(rows, fields), _reference_agreement(rows, fields)
     assert list(got.items()) == list(expected.items())
+
+
+_ZONES = st.sampled_from([None, timezone.utc, timezone(timedelta(hours=3)), timezone(timedelta(hours=-9, minutes=-30))])
+
+
+@settings(max_examples=300)
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 30)), _ZONES)
+def test_stix_time_is_the_strftime_text(value, zone):
+    value = value.replace(tzinfo=zone)
+    assert _stix_time(value) == value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from stix2validator import validate_instance
 
@@ -138,3 +142,24 @@ def test_the_incident_built_directly_is_what_make_incident_validates():
     assert built == {**reference, "object_marking_refs": list(AMBER)}
     result = validate_instance(built)
     assert result.is_valid, [str(e) for e in result.errors]
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(["clear", "green", "amber", "amber+strict", "red"]), st.lists(st.text(max_size=8), max_size=4),
+       st.none() | st.text(max_size=10), st.booleans())
+def test_marking_key_is_the_hash_of_tlp_sorted_list_and_originator(tlp, release_to, originator, as_list):
+    data = json.dumps([tlp, sorted(release_to), originator or ""], separators=(",", ":"))
+    given_list = list(release_to) if as_list else tuple(release_to)
+    assert marking_key(tlp, given_list, originator) == hashlib.sha256(data.encode()).hexdigest()
+    assert marking_key(tlp, list(reversed(release_to)), originator) == marking_key(tlp, release_to, originator)
+
+
+_ZONES = st.sampled_from([timezone.utc, timezone(timedelta(hours=3)), timezone(timedelta(hours=-9, minutes=-30))])
+
+
+@settings(max_examples=300)
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)), _ZONES)
+def test_stix_time_is_the_utc_strftime_text(value, zone):
+    value = value.replace(tzinfo=zone)
+    utc = value.astimezone(timezone.utc)
+    assert files._stix_time(value) == utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
