@@ -17,20 +17,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, String, Text, bindparam, cast, func, select, type_coerce
+from sqlalchemy import Connection, Text, bindparam, func, select
 
 from marsad.monitor.incident_compose import EDITABLE_FIELDS, FiledRow
 from marsad.monitor.incident_files import SIGNATURES_PER_INCIDENT
 from marsad.monitor.merging import FAR_KM, EventFacts, vetoed
 from marsad.monitor.similarity import Signature
-from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
+from marsad.store.incident_reports import incident_edits, incident_file_reports, incident_files
 from marsad.store.pipeline_items import among
 from marsad.store.rows import listed
 
 __all__ = ["FileRow", "Touched", "Probe", "BatchView", "read_batch", "load_incident", "in_window",
            "newest_signatures", "newest_first", "in_ids", "CHUNK"]
 
-_f, _r, _b, _e = incident_files.c, incident_file_reports.c, incident_band_keys.c, incident_edits.c
+_f, _r, _e = incident_files.c, incident_file_reports.c, incident_edits.c
 #: ids per lookup statement
 CHUNK = 500
 
@@ -297,21 +297,40 @@ class _Whole(NamedTuple):
     modified: datetime
 
 
-#: the whole row's columns by whether the dialect is SQLite: JSON lists as text (``json.loads`` of the text the
-#: driver or SQLAlchemy's JSON type decodes, so the same values), SQLite's dates and times as their text
-_WHOLE = {sqlite: tuple(
-    cast(c, Text).label(c.name) if c.name in ("release_to", "marking_refs", "attack_types")
-    else type_coerce(c, String).label(c.name) if sqlite and c.name in ("occurred", "created", "modified") else c
-    for c in incident_files.c) for sqlite in (True, False)}
+#: the whole row's columns as SQL text: JSON lists as their text (``json.loads`` of the text the driver or
+#: SQLAlchemy's JSON type decodes, so the same values); SQLite's dates and times come as their stored text
+_WHOLE_SQL = ", ".join(f"CAST({c.name} AS TEXT)" if c.name in ("release_to", "marking_refs", "attack_types")
+                       else c.name for c in incident_files.c)
 assert tuple(c.name for c in incident_files.c) == _Whole._fields and _Whole._fields[-2:] == ("created", "modified")
 
 
 _OCCURRED, _ATTACK_TYPES, _CREATED = (_Whole._fields.index(n) for n in ("occurred", "attack_types", "created"))
 
 
+def _among_sql(conn: Connection, column: str, integers: bool = False) -> str:
+    """``column IN`` one parameter's values, as SQL text for the driver: what :func:`in_ids` builds (PostgreSQL:
+    the text form of an array, cast to an unbounded type, see :func:`marsad.store.rows.in_list`; SQLite: a JSON
+    array); its parameter is :func:`_among_param`'s."""
+    if conn.dialect.name == "postgresql":
+        return f"{column} IN (SELECT unnest(CAST(%s AS {'bigint' if integers else 'text'}[])))"
+    return f"{column} IN (SELECT value FROM json_each(?))"
+
+
+def _among_param(conn: Connection, values: Sequence[Any]) -> str:
+    return listed(conn, values) if conn.dialect.name == "postgresql" else json.dumps(list(values), default=int)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """A PostgreSQL ``timestamptz`` as :class:`~marsad.store.base.UTCDateTime` gives it (in UTC)."""
+    return None if value is None else value.astimezone(timezone.utc)
+
+
 def _whole_rows(conn: Connection, ids: Sequence[str]) -> Iterator[_Whole]:
+    """Whole rows by the driver (constant SQL text; SQLAlchemy's result rows cost more than the read) in the
+    values SQLAlchemy's typed read gives (tested equal)."""
     sqlite = conn.dialect.name != "postgresql"
-    for row in conn.execute(select(*_WHOLE[sqlite]).where(in_ids(conn, _f.incident_id, ids))).all():
+    sql = f"SELECT {_WHOLE_SQL} FROM incident_files WHERE {_among_sql(conn, 'incident_id')}"
+    for row in conn.exec_driver_sql(sql, (_among_param(conn, ids),)).fetchall():
         values = list(row)
         values[_ATTACK_TYPES] = json.loads(values[_ATTACK_TYPES])
         if sqlite:
@@ -319,7 +338,24 @@ def _whole_rows(conn: Connection, ids: Sequence[str]) -> Iterator[_Whole]:
             values[_OCCURRED] = None if day is None else date.fromisoformat(day)
             values[_CREATED] = _utc_text(values[_CREATED])
             values[_CREATED + 1] = _utc_text(values[_CREATED + 1])  # modified
+        else:
+            values[_CREATED] = _utc(values[_CREATED])
+            values[_CREATED + 1] = _utc(values[_CREATED + 1])
         yield _Whole._make(values)
+
+
+def _report_rows(conn: Connection, ids: Sequence[str]) -> Iterator[tuple]:
+    """The reports of incidents ``ids`` as (incident id, report id, received, published, title, record as JSON
+    text, signature), by the driver (see :data:`_REPORTS_SQL`)."""
+    sqlite = conn.dialect.name != "postgresql"
+    rows = conn.exec_driver_sql(f"{_REPORTS_SQL} WHERE {_among_sql(conn, 'incident_id')}",
+                                (_among_param(conn, ids),)).fetchall()
+    for incident_id, report_id, received, published, title, record, data in rows:
+        if sqlite:
+            received, published = _utc_text(received), None if published is None else _utc_text(published)
+        else:
+            received, published = _utc(received), _utc(published)
+        yield incident_id, report_id, received, published, title, record, data
 
 
 def read_batch(conn: Connection, probes: Sequence[Probe], view: BatchView) -> None:
@@ -335,9 +371,10 @@ def read_batch(conn: Connection, probes: Sequence[Probe], view: BatchView) -> No
                 view.keep(row)
     keys = sorted({k for p in probes for k in p.bands})
     by_band: set[str] = set()
+    sql = ("SELECT b.band_key, r.incident_id FROM incident_band_keys AS b JOIN incident_file_reports AS r "
+           f"ON b.report_id = r.report_id WHERE {_among_sql(conn, 'b.band_key', integers=True)}")
     for start in range(0, len(keys), CHUNK):
-        query = select(_b.band_key, _r.incident_id).join(incident_file_reports, _b.report_id == _r.report_id)
-        for band, incident_id in conn.execute(query.where(in_ids(conn, _b.band_key, keys[start:start + CHUNK]))):
+        for band, incident_id in conn.exec_driver_sql(sql, (_among_param(conn, keys[start:start + CHUNK]),)).fetchall():
             view.bands[band].add(incident_id)
             by_band.add(incident_id)
     ids = sorted(by_band | _passing(view, probes))
@@ -347,12 +384,7 @@ def read_batch(conn: Connection, probes: Sequence[Probe], view: BatchView) -> No
             view.keep(row)
     for start in range(0, len(ids), CHUNK):  # their reports: signatures, and what composing a version reads
         chunk = ids[start:start + CHUNK]
-        sqlite = conn.dialect.name != "postgresql"
-        rows = conn.execute(select(*_REPORT_COLUMNS[sqlite]).where(in_ids(conn, _r.incident_id, chunk))).all()
-        for incident_id, report_id, received, published, title, record, data in rows:
-            if sqlite:
-                received = _utc_text(received)
-                published = None if published is None else _utc_text(published)
+        for incident_id, report_id, received, published, title, record, data in _report_rows(conn, chunk):
             if data is not None:
                 view.signatures[incident_id].append((received, report_id, data))
             view.reports[incident_id].append((report_id, received, published, title, record))
@@ -407,14 +439,15 @@ def _passing(view: BatchView, probes: Sequence[Probe]) -> set[str]:
     return out
 
 
-#: what the batch reads of its candidates' reports (signatures for scoring, the rest for composing). The record
-#: comes as its JSON text, decoded by :func:`load_incident` for the few candidates a report merges into. Why: a batch
-#: reads the reports of every candidate not vetoed (~20 per item at 32,000 items, growing with the store) and
-#: decoding their records was a tenth of file_reports' CPU on PostgreSQL; ``json.loads`` of the same text the
-#: driver (or SQLAlchemy's JSON type on SQLite) decoded, so the same values
-_REPORT_COLUMNS = {sqlite: (_r.incident_id, _r.report_id, *(
-    type_coerce(c, String).label(c.name) if sqlite else c for c in (_r.received, _r.published)), _r.title,
-    cast(_r.record, Text).label("record"), _r.signature) for sqlite in (True, False)}
+#: what the batch reads of its candidates' reports (signatures for scoring, the rest for composing), by the driver
+#: (SQLAlchemy's result rows cost more than the read). The record comes as its JSON text, decoded by
+#: :func:`load_incident` for the few candidates a report merges into. Why: a batch reads the reports of every
+#: candidate not vetoed (~20 per item at 32,000 items, growing with the store) and decoding their records was a
+#: tenth of file_reports' CPU on PostgreSQL; ``json.loads`` of the same text the driver (or SQLAlchemy's JSON type
+#: on SQLite) decoded, so the same values. SQLite's times come as their text (:func:`_utc_text`), PostgreSQL's
+#: ``timestamptz`` in UTC (:func:`_utc`), as SQLAlchemy's typed read gives them (tested equal)
+_REPORTS_SQL = ("SELECT incident_id, report_id, received, published, title, CAST(record AS TEXT), signature "
+                "FROM incident_file_reports")
 #: an incident's reports and edits (built once: an update reads them for every incident it changes)
 _REPORTS_OF = select(_r.report_id, _r.received, _r.published, _r.title, _r.record).where(
     _r.incident_id == bindparam("iid"))

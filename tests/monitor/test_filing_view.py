@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,9 +12,19 @@ from hypothesis import strategies as st
 from sqlalchemy import and_, create_engine, or_, select, text, true
 
 from marsad.monitor.filing_batch import file_reports
-from marsad.monitor.filing_view import _NARROW, _REPORT_COLUMNS, _utc_text, _whole_rows, _window_rows, in_ids
+from marsad.monitor.filing_view import (
+    _NARROW,
+    BatchView,
+    Probe,
+    _report_rows,
+    _whole_rows,
+    _window_rows,
+    in_ids,
+    read_batch,
+)
+from marsad.monitor.merging import EventFacts
 from marsad.store import make_engine
-from marsad.store.incident_reports import incident_file_reports, incident_files
+from marsad.store.incident_reports import incident_band_keys, incident_file_reports, incident_files
 from marsad.store.migrate import upgrade
 from tests.conftest import BACKENDS
 from tests.monitor.filing_world import T0, report
@@ -67,16 +77,30 @@ def test_whole_rows_are_the_typed_rows(filed):
 
 
 def test_report_rows_are_the_typed_rows(filed):
-    """The reports' times read as SQLite text, parsed, equal SQLAlchemy's typed values (published None kept)."""
+    """The reports read by the driver (SQLite's times as text, parsed; PostgreSQL's in UTC; the record as its
+    JSON text) equal SQLAlchemy's typed values (published None kept)."""
     _r = incident_file_reports.c
     for engine in filed:
         with engine.connect() as conn:
-            sqlite = conn.dialect.name != "postgresql"
-            typed = sorted(conn.execute(select(_r.incident_id, _r.report_id, _r.received, _r.published)).all())
-            raw = conn.execute(select(*_REPORT_COLUMNS[sqlite])).all()
-        got = sorted((r[0], r[1], _utc_text(r[2]) if sqlite else r[2],
-                      None if r[3] is None else _utc_text(r[3]) if sqlite else r[3]) for r in raw)
-        assert got == [tuple(t) for t in typed]
+            typed = sorted(tuple(r) for r in conn.execute(select(
+                _r.incident_id, _r.report_id, _r.received, _r.published, _r.title, _r.record, _r.signature)))
+            ids = sorted({t[0] for t in typed})
+            got = sorted((*r[:5], json.loads(r[5]), r[6]) for r in _report_rows(conn, ids))
+        assert got == typed and len(got) == 5
+        assert all(r[2].tzinfo is timezone.utc for r in got) and any(r[3] is None for r in got)
+
+
+def test_band_lookup_gives_the_incidents_of_the_keys(filed):
+    """The batch's band-key read (driver SQL) finds what a join of the typed tables finds."""
+    _b, _r = incident_band_keys.c, incident_file_reports.c
+    for engine in filed:
+        with engine.connect() as conn:
+            pairs = sorted(tuple(r) for r in conn.execute(select(_b.band_key, _r.incident_id).join(
+                incident_file_reports, _b.report_id == _r.report_id)))
+            view = BatchView()
+            read_batch(conn, [Probe("k", EventFacts(), [b for b, _ in pairs[::3]] + [12345], None)], view)
+        assert {(b, i) for b, ids in view.bands.items() for i in ids} == {p for p in pairs if p[0] in {
+            b for b, _ in pairs[::3]}} and pairs
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
