@@ -22,6 +22,7 @@ first, each with the report it came from), ``toll_source`` (the report of the sh
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -173,6 +174,20 @@ def stix_now() -> str:
 
 
 def _occurred(value: date | datetime | str, precision: str | None) -> tuple[str, str]:
+    """(ISO date, precision) of an occurred value; remembered for text and dates (every version of every incident
+    checks its date again, and incidents share a few thousand dates; an invalid one raises each time). Not for
+    datetimes: two of one instant in other zones are equal keys with different dates."""
+    if type(value) in (str, date) and (precision is None or type(precision) is str):
+        return _occurred_known(value, precision)
+    return _occurred_of(value, precision)
+
+
+@functools.lru_cache(maxsize=4096)
+def _occurred_known(value: date | datetime | str, precision: str | None) -> tuple[str, str]:
+    return _occurred_of(value, precision)
+
+
+def _occurred_of(value: date | datetime | str, precision: str | None) -> tuple[str, str]:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
@@ -230,18 +245,24 @@ def gtd_extension(fields: dict) -> dict:
 
 
 def _merge_properties(fields: dict, ext: dict) -> None:
+    # loops rather than any(generator): a merged incident's version checks every report ref and share again
     refs = list(dict.fromkeys(fields.get("report_refs") or ()))
-    if any(not str(ref).startswith("report--") for ref in refs):
-        raise InputError("report_refs must be STIX report ids")
+    for ref in refs:
+        if not str(ref).startswith("report--"):
+            raise InputError("report_refs must be STIX report ids")
     if refs:
         ext["report_refs"] = refs
     if fields.get("report_count") is not None:
         ext["report_count"] = int(fields["report_count"])
     agreement = fields.get("agreement") or {}
-    if any(not 0 <= float(v) <= 1 for v in agreement.values()):
-        raise InputError("agreement values are shares between 0 and 1")
+    shares = []
+    for v in agreement.values():  # each converted then checked, in order, as before
+        share = float(v)
+        if not 0 <= share <= 1:
+            raise InputError("agreement values are shares between 0 and 1")
+        shares.append(share)
     if agreement:
-        ext["agreement"] = {str(k): round(float(v), 3) for k, v in agreement.items()}
+        ext["agreement"] = {str(k): round(share, 3) for k, share in zip(agreement, shares)}
     history = [{k: v for k, v in entry.items() if v is not None} for entry in fields.get("toll_history") or ()]
     if history:
         ext["toll_history"] = history

@@ -127,8 +127,16 @@ def _candidates(conn: Connection, view: BatchView, probe: Probe) -> list[tuple[s
             continue
         if view.vetoed(probe, incident_id, row):  # never merges: its signatures need not be decoded
             continue
-        entries = view.touched[incident_id].signatures if incident_id in view.touched else view.signatures[incident_id]
-        out.append((incident_id, facts_of_file(row, view.newest(incident_id, entries))))
+        touched = view.touched.get(incident_id)
+        signatures = view.newest(incident_id, touched.signatures if touched else view.signatures[incident_id])
+        known = view.facts.get(incident_id)
+        if touched is None and known is not None and known[0] is row and known[1] is signatures:
+            out.append((incident_id, known[2]))  # same row object (not being changed) and same signatures
+            continue
+        facts = facts_of_file(row, signatures)
+        if touched is None:
+            view.facts[incident_id] = (row, signatures, facts)
+        out.append((incident_id, facts))
     return out
 
 

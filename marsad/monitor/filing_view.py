@@ -103,6 +103,9 @@ class BatchView:
     #: scored against the same candidates, whose lists only grow (appends), so a decoding stays good while the
     #: list is the same object of the same length
     decoded: dict[str, tuple[list, int, list[Signature]]] = field(default_factory=dict)
+    #: incident id → (its row, its newest signatures, their facts): a candidate's facts built once while neither
+    #: object changes (a row is changed in place only while touched: those are built anew)
+    facts: dict[str, tuple[Any, list[Signature], EventFacts]] = field(default_factory=dict)
 
     def newest(self, incident_id: str, entries: list) -> list[Signature]:
         """The newest signatures of ``entries`` (an incident's), decoded once per batch while they do not change."""

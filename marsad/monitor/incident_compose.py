@@ -97,6 +97,8 @@ def _vote(values: Sequence[Any]) -> Any:
             counts[v] = counts.get(v, 0) + 1
     if not counts:
         return None
+    if len(counts) == 1:  # one value given (most fields of most incidents): what the vote below gives
+        return str(next(iter(counts)))
     top = max(counts.values())
     tops = [v for v, c in counts.items() if c == top]
     return str(tops[0]) if len(tops) == 1 else min(str(v) for v in tops)
@@ -125,8 +127,8 @@ def _place(rows: Sequence[FiledRow], out: dict) -> None:
     points = [(r.record["latitude"], r.record["longitude"]) for r in local
               if value and r.record.get(key) == value and r.record.get("latitude") is not None
               and r.record.get("longitude") is not None]
-    out["latitude"] = statistics.median(p[0] for p in points) if points else None
-    out["longitude"] = statistics.median(p[1] for p in points) if points else None
+    out["latitude"] = statistics.median([p[0] for p in points]) if points else None
+    out["longitude"] = statistics.median([p[1] for p in points]) if points else None
 
 
 def _date(rows: Sequence[FiledRow], out: dict) -> None:
@@ -182,8 +184,9 @@ def _agreement(rows: Sequence[FiledRow], fields: Mapping[str, Any]) -> dict[str,
 
 
 def _confidence(rows: Sequence[FiledRow], agreement: Mapping[str, float], confirmed: bool) -> int:
-    probability = statistics.fmean(float(r.record.get("incident_probability") or 0.5) for r in rows)
-    agree = statistics.fmean(agreement.values()) if agreement else 1.0
+    # lists, not iterators: fmean then skips counting them (same exact sum, math.fsum)
+    probability = statistics.fmean([float(r.record.get("incident_probability") or 0.5) for r in rows])
+    agree = statistics.fmean(list(agreement.values())) if agreement else 1.0
     value = round(100 * probability * (0.5 + 0.5 * agree) * (1 - 0.5 ** len(rows)))
     return max(value, CONFIRMED_CONFIDENCE) if confirmed else max(0, min(100, value))
 

@@ -217,15 +217,18 @@ def index_values(comp: Composition, rows: Sequence[FiledRow]) -> dict[str, Any]:
 def location_objects(incident: dict, fields: Mapping[str, Any], marking: Sequence[str]) -> list[dict]:
     """The incident's STIX ``location`` (country, administrative area, city, coordinates) and ``located-at``;
     none when neither the country nor coordinates are known (STIX needs one of them)."""
-    keys = ("country", "administrative_area", "city", "latitude", "longitude")
-    place = dict(zip(keys, (fields.get(k) for k in ("country", "admin1", "city", "latitude", "longitude"))))
-    if not place["country"] and place["latitude"] is None:
+    get = fields.get  # one lookup per field; the same objects, keys and order as a loop over the keys gives
+    country, area, city, lat, lon = get("country"), get("admin1"), get("city"), get("latitude"), get("longitude")
+    if not country and lat is None:
         return []
-    loc_id = stable_id("location", json.dumps([incident["id"], *place.values()]))
+    loc_id = stable_id("location", json.dumps([incident["id"], country, area, city, lat, lon]))
     loc: dict[str, Any] = {"type": "location", "spec_version": "2.1", "id": loc_id, "created": incident["created"],
                            "modified": incident["created"], "object_marking_refs": list(marking)}
-    loc.update({k: v for k, v in place.items() if v is not None})
-    loc["name"] = ", ".join(str(place[k]) for k in ("city", "administrative_area", "country") if place[k])
+    for key, value in (("country", country), ("administrative_area", area), ("city", city), ("latitude", lat),
+                       ("longitude", lon)):
+        if value is not None:
+            loc[key] = value
+    loc["name"] = ", ".join([str(v) for v in (city, area, country) if v])
     return [loc, relationship(incident, "located-at", loc_id, marking)]
 
 

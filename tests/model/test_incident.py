@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import jsonschema
 import pytest
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from stix2validator import validate_instance
 
 from marsad.errors import InputError
+from marsad.model import incident
 from marsad.model.bundle import parse_stix
 from marsad.model.incident import (
     GTD_EXTENSION_ID,
@@ -156,3 +157,28 @@ def test_merge_provenance_round_trips_and_validates():
     with pytest.raises(InputError, match="agreement"):
         make_incident("z", agreement={"country": 2})
     assert make_incident("r", revoked=True)["revoked"] is True
+
+
+def _outcome(function, value, precision):
+    try:
+        return function(value, precision)
+    except InputError as exc:
+        return ("error", str(exc))
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.dates(), st.from_regex(r"\A\d{4}(-\d{2}(-\d{2})?)?\Z"), st.text(max_size=12),
+                 st.datetimes()),
+       st.sampled_from([None, "day", "month", "year", "week"]))
+def test_remembered_occurred_is_the_computed_one(value, precision):
+    """The remembered dates (text, dates; not datetimes) give what computing them gives, errors included, also
+    asked twice."""
+    expected = _outcome(incident._occurred_of, value, precision)
+    assert _outcome(incident._occurred, value, precision) == expected
+    assert _outcome(incident._occurred, value, precision) == expected
+
+
+def test_occurred_of_one_instant_in_two_zones_keeps_each_date():
+    late = datetime(2024, 1, 1, 23, 0, tzinfo=timezone(timedelta(hours=-5)))
+    assert incident._occurred(late, None) == ("2024-01-01", "day")
+    assert incident._occurred(late.astimezone(timezone.utc), None) == ("2024-01-02", "day")
