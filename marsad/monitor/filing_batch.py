@@ -5,7 +5,8 @@ the incident's reports and edits, inserts, the index update), and the pipeline f
 write transaction that every worker waits for. Here the database is read once per batch — the open incidents
 in the date windows of all the reports (one statement whose terms are the reports' windows merged per marking
 and country), the incidents sharing their band keys, the newest signatures of those candidates, the reports
-already filed — and written once per batch (inserts and the index updates as ``executemany``). In between,
+already filed — and written once per batch (:mod:`marsad.monitor.filing_writes`: rows in database form, inserted
+and updated by the driver). In between,
 reports are filed in order against an in-memory view (:mod:`marsad.monitor.filing_view`, which also reads the
 batch): the rows read, overlaid with the incidents this batch opened or changed, so a report can merge into an incident opened earlier in the same batch exactly as if the
 earlier one had been written. An existing incident a report merges into has its reports and edits read when
