@@ -43,8 +43,8 @@ from sqlalchemy import (
 
 from marsad.store.base import metadata
 from marsad.store.collections import collection_objects
+from marsad.store.lookups import in_values, values_of
 from marsad.store.objects import object_releases
-from marsad.store.rows import in_list, listed
 
 __all__ = [
     "sharing_audiences",
@@ -158,8 +158,9 @@ _LOOKUPS = {
         "audiences": select(sharing_audiences.c.key, sharing_audiences.c.id).where(keys_in),
     }
     for dialect, releases_in, homes_in, keys_in in (
-        (name, in_list(object_releases.c.object_pk, "pks")[name], in_list(collection_objects.c.object_pk, "pks")[name],
-         in_list(sharing_audiences.c.key, "keys")[name]) for name in ("postgresql", "sqlite"))
+        (name, in_values(object_releases.c.object_pk, "pks")[name],
+         in_values(collection_objects.c.object_pk, "pks")[name], in_values(sharing_audiences.c.key, "keys")[name])
+        for name in ("postgresql", "sqlite"))
 }
 #: (dialect, facts table) → the UPDATE giving rows their audience
 _SETTLE_UPDATES: dict[tuple[str, str], Any] = {}
@@ -173,7 +174,7 @@ def _settle_update(conn: Connection, facts: Table):
     dialect = "postgresql" if conn.dialect.name == "postgresql" else "sqlite"
     key = (dialect, facts.fullname)
     if key not in _SETTLE_UPDATES or _SETTLE_UPDATES[key][0] is not facts:
-        statement = update(facts).where(in_list(facts.c.object_pk, "pks")[dialect]).values(
+        statement = update(facts).where(in_values(facts.c.object_pk, "pks")[dialect]).values(
             audience=bindparam("settled"))
         _SETTLE_UPDATES[key] = (facts, statement)
     return _SETTLE_UPDATES[key][1]
@@ -182,7 +183,7 @@ def _settle_update(conn: Connection, facts: Table):
 def _audience_ids(conn: Connection, wanted: dict[str, tuple]) -> dict[str, int]:
     """Ids of the audiences with these keys (key → (tlp, creator, releases, collections)), made when missing."""
     keys = sorted(wanted)
-    found = dict(conn.execute(_lookup(conn, "audiences"), {"keys": listed(conn, keys)}).all())
+    found = dict(conn.execute(_lookup(conn, "audiences"), {"keys": values_of(conn, keys)}).all())
     for key in keys:
         if key in found:
             continue
@@ -201,10 +202,10 @@ def _audience_ids(conn: Connection, wanted: dict[str, tuple]) -> dict[str, int]:
 def _settle_chunk(conn: Connection, facts: Table, rows: list) -> None:
     pks = [row.object_pk for row in rows]
     releases: dict[int, list[str]] = {}
-    for pk, entry in conn.execute(_lookup(conn, "releases"), {"pks": listed(conn, pks)}):
+    for pk, entry in conn.execute(_lookup(conn, "releases"), {"pks": values_of(conn, pks)}):
         releases.setdefault(pk, []).append(entry)
     homes: dict[int, list[str]] = {}
-    for pk, cid in conn.execute(_lookup(conn, "homes"), {"pks": listed(conn, pks)}):
+    for pk, cid in conn.execute(_lookup(conn, "homes"), {"pks": values_of(conn, pks)}):
         homes.setdefault(pk, []).append(cid)
     wanted, of_row, keys = {}, {}, {}
     for row in rows:
@@ -219,7 +220,7 @@ def _settle_chunk(conn: Connection, facts: Table, rows: list) -> None:
     for pk, key in of_row.items():
         by_audience.setdefault(ids[key], []).append(pk)
     for audience, members in by_audience.items():
-        conn.execute(_settle_update(conn, facts), {"pks": listed(conn, members), "settled": audience})
+        conn.execute(_settle_update(conn, facts), {"pks": values_of(conn, members), "settled": audience})
 
 
 def settle_audiences(conn: Connection, facts: Table, *, limit: int | None = None, cached: bool = True) -> int:

@@ -58,8 +58,9 @@ from marsad.model.incident import incident_fields
 from marsad.store.audiences import audience_collections, audience_releases, settle_audiences, sharing_audiences
 from marsad.store.base import BigIntPK, UTCDateTime, metadata
 from marsad.store.collections import collection_objects
+from marsad.store.lookups import in_values, values_of
 from marsad.store.objects import object_releases, stix_objects
-from marsad.store.rows import driver_insert, in_list, listed, sqlite_time
+from marsad.store.rows import driver_insert, sqlite_time
 from marsad.store.timestamps import parse_timestamp
 
 __all__ = [
@@ -411,7 +412,7 @@ def _replace(conn: Connection, stale: list[int], rows: list[dict], terms: list[d
     """Delete the ``stale`` projected rows, insert ``rows`` and ``terms``: rows in database form, by the driver
     (SQLAlchemy's per-value bind processing of some 20 values per version cost more than the SQL)."""
     for start in range(0, len(stale), _CHUNK):
-        chunk = {"pks": listed(conn, stale[start:start + _CHUNK])}
+        chunk = {"pks": values_of(conn, stale[start:start + _CHUNK])}
         conn.execute(_statement(conn, "delete_terms"), chunk)
         conn.execute(_statement(conn, "delete_facts"), chunk)
     if not rows:
@@ -459,8 +460,8 @@ _STATEMENTS = {
         "delete_facts": delete(incident_facts).where(fact_in),
     }
     for dialect, pk_in, id_in, term_in, fact_in in (
-        (name, in_list(stix_objects.c.pk, "pks")[name], in_list(incident_facts.c.stix_id, "ids")[name],
-         in_list(incident_terms.c.object_pk, "pks")[name], in_list(incident_facts.c.object_pk, "pks")[name])
+        (name, in_values(stix_objects.c.pk, "pks")[name], in_values(incident_facts.c.stix_id, "ids")[name],
+         in_values(incident_terms.c.object_pk, "pks")[name], in_values(incident_facts.c.object_pk, "pks")[name])
         for name in ("postgresql", "sqlite"))
 }
 
@@ -473,7 +474,7 @@ def _sharing(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[str | None
     """(tlp, created_by_ref) of stored versions, as the store computed them."""
     found = {}
     for start in range(0, len(pks), _CHUNK):
-        rows = conn.execute(_statement(conn, "sharing"), {"pks": listed(conn, pks[start:start + _CHUNK])})
+        rows = conn.execute(_statement(conn, "sharing"), {"pks": values_of(conn, pks[start:start + _CHUNK])})
         found.update({pk: (tlp, creator) for pk, tlp, creator in rows})
     return found
 
@@ -482,7 +483,7 @@ def _projected(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[int, Any
     """stix_id → (pk, modified) of the projected rows of ``ids``."""
     found = {}
     for start in range(0, len(ids), _CHUNK):
-        rows = conn.execute(_statement(conn, "projected"), {"ids": listed(conn, ids[start:start + _CHUNK])})
+        rows = conn.execute(_statement(conn, "projected"), {"ids": values_of(conn, ids[start:start + _CHUNK])})
         found.update({stix_id: (pk, modified) for stix_id, pk, modified in rows})
     return found
 

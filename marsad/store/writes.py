@@ -24,9 +24,10 @@ from marsad.errors import Conflict, MarsadError, StoreError
 from marsad.model.markings import tlp_of_id
 from marsad.store.collections import collection_objects, collections, get_collection
 from marsad.store.incidents import project_incidents
+from marsad.store.lookups import in_values, values_of
 from marsad.store.objects import object_releases, stix_objects, store_clock
 from marsad.store.paging import version_of
-from marsad.store.rows import MarkingReader, ObjectRow, build_row, driver_insert, in_list, listed, sqlite_time
+from marsad.store.rows import MarkingReader, ObjectRow, build_row, driver_insert, sqlite_time
 from marsad.store.search import insert_indexed
 
 __all__ = ["ObjectOutcome", "PutResult", "put_objects", "lock_clock", "DefinitionSource", "write_transaction"]
@@ -109,15 +110,16 @@ def lock_clock(conn: Connection) -> datetime:
 #: the statements run for every put, built once so each execution skips construction and cache-key work
 _LOOKUPS = {
     dialect: {
-        "existing": select(stix_objects.c.pk, stix_objects.c.stix_id, stix_objects.c.modified,
-                           stix_objects.c.content_hash).where(stix_in),
+        "versions": select(stix_objects.c.pk, stix_objects.c.stix_id, stix_objects.c.modified).where(stix_in),
+        "hashes": select(stix_objects.c.pk, stix_objects.c.content_hash).where(hash_in),
         "present": select(collection_objects.c.object_pk).where(
             collection_objects.c.collection_id == bindparam("collection"), pk_in),
         "collection": select(collections.c.id).where(
             or_(collections.c.id == bindparam("key"), collections.c.alias == bindparam("key"))),
     }
-    for (dialect, stix_in), pk_in in zip(in_list(stix_objects.c.stix_id, "ids").items(),
-                                          in_list(collection_objects.c.object_pk, "ids").values())
+    for dialect, stix_in, hash_in, pk_in in (
+        (name, in_values(stix_objects.c.stix_id, "ids")[name], in_values(stix_objects.c.pk, "pks")[name],
+         in_values(collection_objects.c.object_pk, "ids")[name]) for name in ("postgresql", "sqlite"))
 }
 
 
@@ -125,26 +127,51 @@ def _lookup(conn: Connection, name: str):
     return _LOOKUPS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"][name]
 
 
-#: :func:`_existing` on SQLite, with one ``?`` per id: an expanding IN list costs SQLAlchemy more to render at
-#: each execution (≈1 µs per object posted) than SQLite takes to run the lookup
-_EXISTING_SQLITE = "SELECT pk, stix_id, modified, content_hash FROM stix_objects WHERE stix_id IN ({})"
+#: :func:`_existing`'s statements on SQLite: plain SQL run by the driver (SQLAlchemy's statement execution costs more
+#: than SQLite's lookup), with the values as one JSON array (see :mod:`marsad.store.lookups`: an expanding IN list
+#: of a batch's ~2,000 ids was planned as a scan of ``stix_objects`` whole)
+_VERSIONS_SQLITE = "SELECT pk, stix_id, modified FROM stix_objects WHERE stix_id IN (SELECT value FROM json_each(?))"
+_HASHES_SQLITE = "SELECT pk, content_hash FROM stix_objects WHERE pk IN (SELECT value FROM json_each(?))"
 
 
-def _existing(conn: Connection, ids: list[str]) -> dict[tuple, tuple[int, str]]:
-    """(stix_id, modified) → (pk, content_hash) of the stored versions of ``ids``."""
-    found: dict[tuple, tuple[int, str]] = {}
-    sqlite = conn.dialect.name == "sqlite"
-    query = None if sqlite else _lookup(conn, "existing")
+def _versions(conn: Connection, ids: list[str]) -> dict[tuple, int]:
+    """(stix_id, modified) → pk of every stored version of ``ids``: read from the (stix_id, modified) key's index
+    alone (its entries hold the pk), no table row read."""
+    found: dict[tuple, int] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        if sqlite:  # modified comes back as the stored text (see sqlite_time)
-            rows = conn.exec_driver_sql(_EXISTING_SQLITE.format(", ".join("?" * len(chunk))), tuple(chunk))
-            for pk, stix_id, modified, digest in rows:
-                found[(stix_id, datetime.fromisoformat(modified).replace(tzinfo=timezone.utc))] = (pk, digest)
+        if conn.dialect.name == "sqlite":  # modified comes back as the stored text (see sqlite_time)
+            for pk, stix_id, modified in conn.exec_driver_sql(_VERSIONS_SQLITE, (values_of(conn, chunk),)):
+                found[(stix_id, datetime.fromisoformat(modified).replace(tzinfo=timezone.utc))] = pk
         else:
-            for row in conn.execute(query, {"ids": listed(conn, chunk)}):
-                found[(row.stix_id, row.modified)] = (row.pk, row.content_hash)
+            for pk, stix_id, modified in conn.execute(_lookup(conn, "versions"), {"ids": values_of(conn, chunk)}):
+                found[(stix_id, modified)] = pk
     return found
+
+
+def _hashes(conn: Connection, pks: list[int]) -> dict[int, str]:
+    """pk → content_hash of stored versions."""
+    found: dict[int, str] = {}
+    for start in range(0, len(pks), _CHUNK):
+        chunk = values_of(conn, pks[start : start + _CHUNK])
+        if conn.dialect.name == "sqlite":
+            found.update(conn.exec_driver_sql(_HASHES_SQLITE, (chunk,)).all())
+        else:
+            found.update(conn.execute(_lookup(conn, "hashes"), {"pks": chunk}).all())
+    return found
+
+
+def _existing(conn: Connection, rows: list[ObjectRow]) -> tuple[dict[tuple, tuple[int, str]], set[str]]:
+    """(stix_id, modified) → (pk, content_hash) of the stored versions among ``rows``' keys, and the ids of
+    ``rows`` of which some version is stored.
+
+    Why in two reads: every stored version of an id is wanted only to tell whether the id exists (an incident
+    updated n times has n), and the (stix_id, modified) index answers that alone; the content hash, which takes a
+    read of the table row, only for the versions posted again (to tell ``unchanged`` from ``conflict``)."""
+    versions = _versions(conn, sorted({row.key[0] for row in rows}))
+    posted = {row.key for row in rows if row.key in versions}
+    hashes = _hashes(conn, sorted({versions[key] for key in posted}))
+    return {key: (versions[key], hashes[versions[key]]) for key in posted}, {stix_id for stix_id, _ in versions}
 
 
 def _definitions(conn: Connection, objects: Sequence[Mapping], rows: list[ObjectRow], source: DefinitionSource) -> dict:
@@ -284,7 +311,7 @@ def _add_to_collection(conn, collection_id: str, statuses: list[str], pks: list,
     present: set[int] = set()
     query = _lookup(conn, "present")
     for start in range(0, len(wanted), _CHUNK):
-        chunk = {"collection": collection_id, "ids": listed(conn, wanted[start : start + _CHUNK])}
+        chunk = {"collection": collection_id, "ids": values_of(conn, wanted[start : start + _CHUNK])}
         present.update(conn.execute(query, chunk).scalars())
     members, done = [], set()
     for i, (pk, status) in enumerate(zip(pks, statuses)):
@@ -326,7 +353,7 @@ def put_objects(
         found = conn.execute(_lookup(conn, "collection"), {"key": collection_id}).first()
         collection_id = found.id if found is not None else get_collection(conn, collection_id).id  # NotFound
     rows = [build_row(obj) for obj in objects]
-    existing = _existing(conn, sorted({row.key[0] for row in rows}))  # every stored version of these ids
+    existing, stored = _existing(conn, rows)
     statuses, pks = _classify(rows, existing)
     conflicts = [rows[i] for i, status in enumerate(statuses) if status == "conflict"]
     if conflicts and all_or_nothing:
@@ -334,7 +361,7 @@ def put_objects(
         more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
         raise Conflict(_conflict_message(conflicts[0]) + more + "; nothing was stored", details=details)
     fresh = _insert_rows(conn, objects, rows, statuses, pks, stamp, reader, source)
-    _project(conn, rows, statuses, pks, {stix_id for stix_id, _ in existing})
+    _project(conn, rows, statuses, pks, stored)
     if collection_id is not None:
         _add_to_collection(conn, collection_id, statuses, pks, stamp, fresh)
     outcomes = [
