@@ -13,9 +13,11 @@ still written once, in :mod:`marsad.access.policy`; nothing here restates it.
 Staying exact: TLP, originator and releasability list of a stored version never change, its collections may.
 Triggers on ``collection_objects`` (migration 0011) set ``audience`` back to NULL whenever one of the row's
 memberships is added or removed (a deleted collection cascades there too), and a NULL audience is decided by
-the full per-row clause (see :func:`marsad.store.incidents.on_facts`). :func:`settle_audiences` assigns
-audiences to unsettled rows; it runs on each write to the projection (rows of the previous write, which are in
-their collections by then), on :func:`~marsad.store.incidents.analyze_incident_facts` and on a rebuild.
+the full per-row clause (see :func:`marsad.store.incidents.on_facts`). :func:`marsad.store.writes.put_objects`
+writes its new rows settled (it adds the versions to their collection first, and knows every fact an audience
+holds: :func:`audiences_of`); :func:`settle_audiences` assigns audiences to the rows left unsettled (by the triggers,
+or written by other paths); it runs on each write to the projection, on
+:func:`~marsad.store.incidents.analyze_incident_facts` and on a rebuild.
 Audience rows are never deleted (a few stale ones cost nothing and keep ids stable).
 """
 
@@ -52,6 +54,7 @@ __all__ = [
     "audience_collections",
     "audience_key",
     "settle_audiences",
+    "audiences_of",
     "has_audiences",
     "TRIGGER_DDL",
     "DROP_TRIGGER_DDL",
@@ -199,6 +202,19 @@ def _audience_ids(conn: Connection, wanted: dict[str, tuple]) -> dict[str, int]:
     return found
 
 
+def _assign(conn: Connection, facts: dict[int, tuple]) -> dict[int, int]:
+    """pk → audience id, from each row's sharing facts (tlp, creator, releases, collections); audiences made when
+    missing, in the order of their keys."""
+    wanted, of_row, keys = {}, {}, {}
+    for pk, facts_of in facts.items():
+        if facts_of not in keys:  # (a write's rows share a few audiences)
+            keys[facts_of] = audience_key(*facts_of)
+        key = keys[facts_of]
+        wanted[key], of_row[pk] = facts_of, key
+    ids = _audience_ids(conn, wanted)
+    return {pk: ids[key] for pk, key in of_row.items()}
+
+
 def _settle_chunk(conn: Connection, facts: Table, rows: list) -> None:
     pks = [row.object_pk for row in rows]
     releases: dict[int, list[str]] = {}
@@ -207,20 +223,33 @@ def _settle_chunk(conn: Connection, facts: Table, rows: list) -> None:
     homes: dict[int, list[str]] = {}
     for pk, cid in conn.execute(_lookup(conn, "homes"), {"pks": values_of(conn, pks)}):
         homes.setdefault(pk, []).append(cid)
-    wanted, of_row, keys = {}, {}, {}
-    for row in rows:
-        facts_of = (row.tlp, row.created_by_ref, tuple(releases.get(row.object_pk, ())),
-                    tuple(homes.get(row.object_pk, ())))
-        if facts_of not in keys:  # (a write's rows share a few audiences)
-            keys[facts_of] = audience_key(*facts_of)
-        key = keys[facts_of]
-        wanted[key], of_row[row.object_pk] = facts_of, key
-    ids = _audience_ids(conn, wanted)
+    assigned = _assign(conn, {row.object_pk: (row.tlp, row.created_by_ref, tuple(releases.get(row.object_pk, ())),
+                                              tuple(homes.get(row.object_pk, ()))) for row in rows})
     by_audience: dict[int, list[int]] = {}
-    for pk, key in of_row.items():
-        by_audience.setdefault(ids[key], []).append(pk)
+    for pk, audience in assigned.items():
+        by_audience.setdefault(audience, []).append(pk)
     for audience, members in by_audience.items():
         conn.execute(_settle_update(conn, facts), {"pks": values_of(conn, members), "settled": audience})
+
+
+def audiences_of(conn: Connection, facts: dict[int, tuple[str | None, str | None, Sequence[str], Sequence[str]]]
+                 ) -> dict[int, int]:
+    """pk → the audience :func:`settle_audiences` would give a projection row, for rows about to be written whose
+    sharing facts the writer knows ((tlp, created_by_ref, release entries, collection ids) by pk): so a new row is
+    written settled, not inserted unsettled and updated by the next write (on PostgreSQL an update of a row with
+    ten indexes and a dead row each: put_objects' server CPU per pipeline item 0.38-0.41 -> 0.36-0.37 ms, 10k-item
+    store). Rows are taken in pk order and
+    in chunks as :func:`settle_audiences` takes them, so missing audiences are made in the same order. Empty before
+    revision 0011."""
+    if not has_audiences(conn):
+        return {}
+    found: dict[int, int] = {}
+    ordered = sorted(facts)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start:start + _CHUNK]
+        found.update(_assign(conn, {pk: (facts[pk][0], facts[pk][1], tuple(facts[pk][2]), tuple(facts[pk][3]))
+                                    for pk in chunk}))
+    return found
 
 
 def settle_audiences(conn: Connection, facts: Table, *, limit: int | None = None, cached: bool = True) -> int:

@@ -55,7 +55,8 @@ from sqlalchemy.sql.selectable import FromClause
 
 from marsad.memo import BoundedMemo
 from marsad.model.incident import incident_fields
-from marsad.store.audiences import audience_collections, audience_releases, settle_audiences, sharing_audiences
+from marsad.store.audiences import (audience_collections, audience_releases, audiences_of, has_audiences,
+                                    settle_audiences, sharing_audiences)
 from marsad.store.base import BigIntPK, UTCDateTime, metadata
 from marsad.store.collections import collection_objects
 from marsad.store.lookups import in_values, values_of
@@ -364,13 +365,16 @@ def settle_incident_audiences(conn: Connection, *, limit: int | None = None) -> 
 
 def project_incidents(conn: Connection, stored: Iterable[tuple[int, Mapping[str, Any]]], *, settle: bool = True,
                       sharing: Mapping[int, tuple[str | None, str | None]] | None = None,
-                      unseen: Collection[str] = ()) -> int:
+                      unseen: Collection[str] = (),
+                      homes: Mapping[int, tuple[Sequence[str], Sequence[str]]] | None = None) -> int:
     """Keep the projection current for newly stored versions ``(pk, object)``; other types are ignored.
 
     A version replaces the projected one of the same id only when its ``modified`` is later (or equal with a
     higher pk), so storing an old version after a new one changes nothing. Returns how many rows were written.
-    A caller that knows them may pass ``sharing`` (pk → the (tlp, created_by_ref) it stored for that version)
-    and ``unseen`` (ids of which no version was stored before these: they have no projected row to look up).
+    A caller that knows them may pass ``sharing`` (pk → the (tlp, created_by_ref) it stored for that version),
+    ``unseen`` (ids of which no version was stored before these: they have no projected row to look up) and
+    ``homes`` (pk → the version's release entries and collection ids, final in this transaction: its row is
+    written with its audience, :func:`marsad.store.audiences.audiences_of`; other rows are written unsettled).
     """
     latest: dict[str, tuple[int, Mapping[str, Any]]] = {}
     for pk, obj in stored:
@@ -398,8 +402,18 @@ def project_incidents(conn: Connection, stored: Iterable[tuple[int, Mapping[str,
             continue
         rows.append(row)
         terms.extend(row_terms)
+    if homes and has_audiences(conn):
+        _settled(conn, rows, homes)
     _replace(conn, [current[row["stix_id"]][0] for row in rows if row["stix_id"] in current], rows, terms)
     return len(rows)
+
+
+def _settled(conn: Connection, rows: list[dict], homes: Mapping[int, tuple[Sequence[str], Sequence[str]]]) -> None:
+    """Give each row whose pk is in ``homes`` its audience (the others stay unsettled: ``audience`` None)."""
+    found = audiences_of(conn, {row["object_pk"]: (row["tlp"], row["created_by_ref"], *homes[row["object_pk"]])
+                                for row in rows if row["object_pk"] in homes})
+    for row in rows:
+        row["audience"] = found.get(row["object_pk"])
 
 
 #: ``incident_facts`` / ``incident_terms`` columns in the order :func:`_replace` writes them
@@ -417,14 +431,15 @@ def _replace(conn: Connection, stale: list[int], rows: list[dict], terms: list[d
         conn.execute(_statement(conn, "delete_facts"), chunk)
     if not rows:
         return
+    columns = (*_FACT_COLUMNS, "audience") if "audience" in rows[0] else _FACT_COLUMNS  # (see _settled)
     if conn.dialect.name == "sqlite":  # dates as SQLAlchemy's SQLite text (ISO), the UTC time as its fixed-width text
-        dated = [name in _DATE_COLUMNS for name in _FACT_COLUMNS]
+        dated = [name in _DATE_COLUMNS for name in columns]
         params = [tuple(sqlite_time(row[name]) if name == "modified" else
                         (None if row[name] is None else row[name].isoformat()) if is_date else row[name]
-                        for name, is_date in zip(_FACT_COLUMNS, dated)) for row in rows]
+                        for name, is_date in zip(columns, dated)) for row in rows]
     else:
-        params = [tuple(row[name] for name in _FACT_COLUMNS) for row in rows]
-    driver_insert(conn, "incident_facts", _FACT_COLUMNS, params)
+        params = [tuple(row[name] for name in columns) for row in rows]
+    driver_insert(conn, "incident_facts", columns, params)
     if terms:
         driver_insert(conn, "incident_terms", _TERM_COLUMNS, [(t["object_pk"], t["vocabulary"], t["term"]) for t in terms])
 

@@ -327,15 +327,16 @@ def _add_to_collection(conn, collection_id: str, statuses: list[str], pks: list,
                        [(collection_id, pk, added) for pk in members])
 
 
-def _project(conn: Connection, rows: list[ObjectRow], statuses: list[str], pks: list, stored: set[str]) -> None:
-    """Project the incident versions just inserted, telling the projection what this put already knows: the
-    sharing facts it stored for each version, and the ids of which no version was stored before (not in
-    ``stored``): those have no projected row to look up."""
-    added = [(pk, row) for pk, row, status in zip(pks, rows, statuses) if status == "added"]
+def _project(conn: Connection, added: list[tuple[int, ObjectRow]], stored: set[str], homes: list[str]) -> None:
+    """Project the versions just inserted (``added``: (pk, row), already in their collections), telling the
+    projection what this put already knows: the sharing facts it stored for each version (TLP, creator, release
+    list, and ``homes``: the collections it is in, none other than this put's), and the ids of which no version
+    was stored before (not in ``stored``): those have no projected row to look up."""
     sharing = {pk: (row.tlp, row.values["created_by_ref"]) for pk, row in added
                if row.values["created_by_ref"] is None or isinstance(row.values["created_by_ref"], str)}
     project_incidents(conn, [(pk, row.values["object"]) for pk, row in added], sharing=sharing,
-                      unseen={row.key[0] for _, row in added} - stored)
+                      unseen={row.key[0] for _, row in added} - stored,
+                      homes={pk: (sorted(set(row.release_to or [])), homes) for pk, row in added})
 
 
 def put_objects(
@@ -361,9 +362,10 @@ def put_objects(
         more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
         raise Conflict(_conflict_message(conflicts[0]) + more + "; nothing was stored", details=details)
     fresh = _insert_rows(conn, objects, rows, statuses, pks, stamp, reader, source)
-    _project(conn, rows, statuses, pks, stored)
+    added = [(pk, row) for pk, row, status in zip(pks, rows, statuses) if status == "added"]  # (all in fresh)
     if collection_id is not None:
         _add_to_collection(conn, collection_id, statuses, pks, stamp, fresh)
+    _project(conn, added, stored, [] if collection_id is None else [collection_id])
     outcomes = [
         ObjectOutcome(
             id=row.key[0],

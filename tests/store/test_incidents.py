@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marsad.model import make_incident
+from marsad.model.markings import releasability_marking
 from marsad.store import open_store
 from marsad.store.incidents import (
     fact_values,
@@ -18,6 +19,7 @@ from marsad.store.incidents import (
     incident_terms,
     period_start,
     rebuild_incident_facts,
+    settle_incident_audiences,
 )
 
 
@@ -183,3 +185,39 @@ def test_the_projection_puts_keep_is_the_one_a_rebuild_makes(store, puts):
 def _terms_by_row(store) -> set:
     with store.engine.connect() as conn:
         return {(r.object_pk, r.vocabulary, r.term) for r in conn.execute(select(incident_terms))}
+
+
+#: release lists of the versions of test_put_writes_rows_with_the_audience_settling_gives, by (n + m) % 3
+_RELEASES = (None, ["SA"], ["SA", "user:amal"])
+
+
+def _released(n: int, m: int, block: int) -> list[dict]:
+    """:func:`_version`, with a release list (and its marking-definition) for two thirds of them."""
+    obj, entries = _version(n, m, block), _RELEASES[(n + m) % 3]
+    if entries is None:
+        return [obj]
+    release = releasability_marking(entries)
+    return [release, dict(obj, object_marking_refs=[*obj.get("object_marking_refs", []), release["id"]])]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5)), min_size=1, max_size=5),
+                          st.sampled_from([None, "a", "b"])), min_size=1, max_size=4))
+def test_put_writes_rows_with_the_audience_settling_gives(store, puts):
+    """A put writes its new projection rows settled (TLP, creator, release list, collection known), with the very
+    audience settling would give them; a version already stored and added to another collection is unsettled by
+    the trigger, and settled by a later write."""
+    block = next(_BLOCKS)
+    homes = {name: store.create_collection(f"c{block}{name}", alias=f"c{block}{name}").id for name in ("a", "b")}
+    for put, home in puts:
+        with store.engine.connect() as conn:
+            before = set(conn.execute(select(incident_facts.c.object_pk)).scalars())
+        store.put_objects([o for n, m in put for o in _released(n, m, block)], collection_id=homes.get(home))
+        with store.engine.begin() as conn:
+            written = dict(conn.execute(select(incident_facts.c.object_pk, incident_facts.c.audience)).all())
+            assert all(written[pk] is not None for pk in written.keys() - before)
+            conn.execute(update(incident_facts).values(audience=None))
+            settle_incident_audiences(conn)
+            settled = dict(conn.execute(select(incident_facts.c.object_pk, incident_facts.c.audience)).all())
+        assert {pk: a for pk, a in written.items() if a is not None} == {
+            pk: settled[pk] for pk, a in written.items() if a is not None}
