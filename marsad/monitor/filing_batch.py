@@ -33,7 +33,6 @@ from marsad.monitor.filing_view import (
     FileRow,
     Probe,
     Touched,
-    in_ids,
     in_window,
     load_incident,
     newest_first,
@@ -58,6 +57,7 @@ from marsad.monitor.incident_files import (
 from marsad.monitor.filing_writes import record_text, write_batch
 from marsad.monitor.merging import MERGE_K, EventFacts, best_match
 from marsad.monitor.similarity import Signature, near_duplicate_key, signature, signature_of_words
+from marsad.store.pipeline_items import among
 from marsad.store.incident_reports import incident_file_reports
 
 __all__ = ["file_reports", "text_keys", "TextKeys"]
@@ -246,7 +246,7 @@ def file_reports(conn: Connection, reports: Sequence[FiledReport], *, now: datet
     ids = sorted({r.report_id for r in wanted})
     for start in range(0, len(ids), CHUNK):
         filed.update(conn.execute(select(_r.report_id, _r.incident_id).where(
-            in_ids(conn, _r.report_id, ids[start:start + CHUNK]))).all())
+            among(conn, _r.report_id, ids[start:start + CHUNK]))).all())
     probes: dict[str, tuple[Probe, Probe | None]] = {}
     keys = dict(keys or {})
     for r in wanted:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Text, bindparam, func, select
+from sqlalchemy import Connection, bindparam, select
 
 from marsad.monitor.incident_compose import EDITABLE_FIELDS, FiledRow
 from marsad.monitor.incident_files import SIGNATURES_PER_INCIDENT
@@ -25,27 +25,15 @@ from marsad.monitor.merging import FAR_KM, EventFacts, vetoed
 from marsad.monitor.similarity import Signature
 from marsad.store.incident_reports import incident_edits, incident_file_reports, incident_files
 from marsad.store.pipeline_items import among
+from marsad.store.lookups import in_sql, values_of
 from marsad.store.rows import listed
 
 __all__ = ["FileRow", "Touched", "Probe", "BatchView", "read_batch", "load_incident", "in_window",
-           "newest_signatures", "newest_first", "in_ids", "CHUNK"]
+           "newest_signatures", "newest_first", "CHUNK"]
 
 _f, _r, _e = incident_files.c, incident_file_reports.c, incident_edits.c
 #: ids per lookup statement
 CHUNK = 500
-
-
-def in_ids(conn: Connection, column, values: Sequence[Any]):
-    """``column IN values`` with one SQL text whatever the values: PostgreSQL's
-    :func:`~marsad.store.pipeline_items.among` (one array parameter), on SQLite the values of one JSON array
-    parameter (``IN (SELECT value FROM json_each(:json))``, an index search per value like an ``IN`` list).
-
-    Why: an expanding ``IN`` list of 500 ids is rendered anew for each statement (SQLAlchemy quotes every value
-    into the SQL text), a tenth of a batch's reading; the JSON text is one parameter of a statement compiled once."""
-    if conn.dialect.name == "postgresql":
-        return among(conn, column, values)
-    listed = func.json_each(bindparam(None, json.dumps(list(values), default=int), type_=Text)).table_valued("value")
-    return column.in_(select(listed.c.value))
 
 
 class FileRow:
@@ -310,19 +298,6 @@ assert tuple(c.name for c in incident_files.c) == _Whole._fields and _Whole._fie
 _OCCURRED, _ATTACK_TYPES, _CREATED = (_Whole._fields.index(n) for n in ("occurred", "attack_types", "created"))
 
 
-def _among_sql(conn: Connection, column: str, integers: bool = False) -> str:
-    """``column IN`` one parameter's values, as SQL text for the driver: what :func:`in_ids` builds (PostgreSQL:
-    the text form of an array, cast to an unbounded type, see :func:`marsad.store.rows.in_list`; SQLite: a JSON
-    array); its parameter is :func:`_among_param`'s."""
-    if conn.dialect.name == "postgresql":
-        return f"{column} IN (SELECT unnest(CAST(%s AS {'bigint' if integers else 'text'}[])))"
-    return f"{column} IN (SELECT value FROM json_each(?))"
-
-
-def _among_param(conn: Connection, values: Sequence[Any]) -> str:
-    return listed(conn, values) if conn.dialect.name == "postgresql" else json.dumps(list(values), default=int)
-
-
 def _utc(value: datetime | None) -> datetime | None:
     """A PostgreSQL ``timestamptz`` as :class:`~marsad.store.base.UTCDateTime` gives it (in UTC)."""
     return None if value is None else value.astimezone(timezone.utc)
@@ -332,8 +307,8 @@ def _whole_rows(conn: Connection, ids: Sequence[str]) -> Iterator[_Whole]:
     """Whole rows by the driver (constant SQL text; SQLAlchemy's result rows cost more than the read) in the
     values SQLAlchemy's typed read gives (tested equal)."""
     sqlite = conn.dialect.name != "postgresql"
-    sql = f"SELECT {_WHOLE_SQL} FROM incident_files WHERE {_among_sql(conn, 'incident_id')}"
-    for row in conn.exec_driver_sql(sql, (_among_param(conn, ids),)).fetchall():
+    sql = f"SELECT {_WHOLE_SQL} FROM incident_files WHERE {in_sql(conn.dialect.name, 'incident_id')}"
+    for row in conn.exec_driver_sql(sql, (values_of(conn, ids),)).fetchall():
         values = list(row)
         values[_ATTACK_TYPES] = json.loads(values[_ATTACK_TYPES])
         if sqlite:
@@ -351,8 +326,8 @@ def _report_rows(conn: Connection, ids: Sequence[str]) -> Iterator[tuple]:
     """The reports of incidents ``ids`` as (incident id, report id, received, published, title, record as JSON
     text, signature), by the driver (see :data:`_REPORTS_SQL`)."""
     sqlite = conn.dialect.name != "postgresql"
-    rows = conn.exec_driver_sql(f"{_REPORTS_SQL} WHERE {_among_sql(conn, 'incident_id')}",
-                                (_among_param(conn, ids),)).fetchall()
+    rows = conn.exec_driver_sql(f"{_REPORTS_SQL} WHERE {in_sql(conn.dialect.name, 'incident_id')}",
+                                (values_of(conn, ids),)).fetchall()
     for incident_id, report_id, received, published, title, record, data in rows:
         if sqlite:
             received, published = _utc_text(received), None if published is None else _utc_text(published)
@@ -375,9 +350,9 @@ def read_batch(conn: Connection, probes: Sequence[Probe], view: BatchView) -> No
     keys = sorted({k for p in probes for k in p.bands})
     by_band: set[str] = set()
     sql = ("SELECT b.band_key, r.incident_id FROM incident_band_keys AS b JOIN incident_file_reports AS r "
-           f"ON b.report_id = r.report_id WHERE {_among_sql(conn, 'b.band_key', integers=True)}")
+           f"ON b.report_id = r.report_id WHERE {in_sql(conn.dialect.name, 'b.band_key', integers=True)}")
     for start in range(0, len(keys), CHUNK):
-        for band, incident_id in conn.exec_driver_sql(sql, (_among_param(conn, keys[start:start + CHUNK]),)).fetchall():
+        for band, incident_id in conn.exec_driver_sql(sql, (values_of(conn, keys[start:start + CHUNK]),)).fetchall():
             view.bands[band].add(incident_id)
             by_band.add(incident_id)
     ids = sorted(by_band | _passing(view, probes))
@@ -392,7 +367,7 @@ def read_batch(conn: Connection, probes: Sequence[Probe], view: BatchView) -> No
                 view.signatures[incident_id].append((received, report_id, data))
             view.reports[incident_id].append((report_id, received, published, title, record))
         for incident_id, name, value in conn.execute(select(_e.incident_id, _e.field, _e.new).where(
-                in_ids(conn, _e.incident_id, chunk)).order_by(_e.id)):
+                among(conn, _e.incident_id, chunk)).order_by(_e.id)):
             if name in EDITABLE_FIELDS:  # split/merge rows are history, not field values
                 view.edits[incident_id][name] = value
         view.loaded.update(chunk)
@@ -499,7 +474,7 @@ def newest_first(conn: Connection, view: BatchView, near: list) -> list:
     """``near`` newest first (by ``modified``), the rows read narrow given their ``modified`` first (once)."""
     missing = sorted(r.incident_id for r in near if r.modified is None)
     for start in range(0, len(missing), CHUNK):
-        query = select(_f.incident_id, _f.modified).where(in_ids(conn, _f.incident_id, missing[start:start + CHUNK]))
+        query = select(_f.incident_id, _f.modified).where(among(conn, _f.incident_id, missing[start:start + CHUNK]))
         for incident_id, modified in conn.execute(query):
             row = view.rows[incident_id]
             if isinstance(row, _Narrow):

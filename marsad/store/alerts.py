@@ -44,7 +44,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from marsad.store.accounts import users as _users  # noqa: F401  (users.id must be on the metadata)
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, array_quoted, metadata
-from marsad.store.pipeline_items import listed_param
+from marsad.store.lookups import values_of
 from marsad.store.rows import sqlite_time
 
 __all__ = ["CHANNELS", "STATUSES", "REASONS", "alert_subscriptions", "alert_log", "ALERT_TABLES", "LOG_COLUMNS",
@@ -136,11 +136,11 @@ _PREVIOUS = {"sqlite": "SELECT incident_id, subscription_id, toll, killed, wound
 def previous_alerts(conn: Connection, incident_ids: Sequence[str]
                     ) -> list[tuple[str, int, int, int | None, int | None]]:
     """``(incident_id, subscription_id, toll, killed, wounded)`` of every logged alert of ``incident_ids``: one
-    statement, one parameter (:func:`marsad.store.pipeline_items.listed_param`)."""
+    statement, one parameter (:func:`marsad.store.lookups.values_of`)."""
     if not incident_ids:
         return []
     if conn.dialect.name in _PREVIOUS:
-        return conn.exec_driver_sql(_PREVIOUS[conn.dialect.name], (listed_param(conn, incident_ids),)).fetchall()
+        return conn.exec_driver_sql(_PREVIOUS[conn.dialect.name], (values_of(conn, incident_ids),)).fetchall()
     c = alert_log.c
     return conn.execute(select(c.incident_id, c.subscription_id, c.toll, c.killed, c.wounded)
                         .where(c.incident_id.in_(list(incident_ids)))).fetchall()

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Text, bindparam, func, select
 
 from marsad.store.rows import in_list, listed
 
-__all__ = ["in_values", "values_of"]
+__all__ = ["in_values", "in_sql", "values_of"]
 
 
 def in_values(column, name: str) -> dict:
@@ -29,9 +29,18 @@ def in_values(column, name: str) -> dict:
     return {"postgresql": in_list(column, name)["postgresql"], "sqlite": column.in_(select(values.c.value))}
 
 
+def in_sql(dialect: str, column: str, *, integers: bool = False) -> str:
+    """``column IN`` one parameter's values as SQL text for the driver (statements written as text): SQLite reads
+    a JSON array with ``json_each``, PostgreSQL the text form of an array cast to ``bigint[]`` or ``text[]`` (an
+    unbounded type: the values are compared as the column's). Its parameter is :func:`values_of`'s."""
+    if dialect == "postgresql":
+        return f"{column} IN (SELECT unnest(CAST(%s AS {'bigint' if integers else 'text'}[])))"
+    return f"{column} IN (SELECT value FROM json_each(?))"
+
+
 def values_of(conn: Connection, values: Iterable) -> str:
     """The parameter of an :func:`in_values` clause: the values as one JSON array on SQLite (strings kept as they
     are: a string SQLite cannot store fails here as it would as a bound value), PostgreSQL's array text elsewhere."""
     if conn.dialect.name == "postgresql":
         return listed(conn, values)
-    return json.dumps(list(values), ensure_ascii=False)
+    return json.dumps(list(values), ensure_ascii=False, default=int)  # numpy integers as ints

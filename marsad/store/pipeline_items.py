@@ -42,10 +42,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, array_quoted, metadata
-from marsad.store.rows import listed, sqlite_time
+from marsad.store.lookups import in_sql, values_of
+from marsad.store.rows import sqlite_time
 
 __all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "pipeline_near_keys_recent", "PIPELINE_TABLES",
-           "NEAR_KEY_PARTS", "insert_many", "among", "listed_param", "record_near_keys", "near_keys_select",
+           "NEAR_KEY_PARTS", "insert_many", "among", "record_near_keys", "near_keys_select",
            "near_key_rows", "item_hashes", "item_payloads", "claim_rows"]
 
 #: the states of a queued item
@@ -221,39 +222,27 @@ def near_keys_select(conn: Connection, keys: Sequence[int]):
                        for t in (pipeline_near_keys, pipeline_near_keys_recent)))
 
 
-def listed_param(conn: Connection, values: Sequence[Any]) -> str:
-    """``values`` (integers or strings) as the one parameter of a constant-text membership test: on SQLite a JSON
-    array (read by ``json_each``), on PostgreSQL the text form of an array (read by ``CAST(… AS type[])``).
-
-    Why: an expanding ``IN`` list is rendered anew at each execution (a placeholder and a coercion per value: most
-    of the CPU of the pipeline's near-duplicate lookup), and SQLAlchemy's handling of a statement costs more than
-    SQLite's work on a few hundred keys; one parameter in a statement written once as text costs neither, and on
-    PostgreSQL one SQL text lets psycopg prepare it."""
-    if conn.dialect.name == "postgresql":
-        return listed(conn, values)
-    return json.dumps(list(values))
-
-
 #: the statements of :func:`near_key_rows`, :func:`item_hashes` and :func:`item_payloads` per backend (SQLite: a
 #: JSON array parameter, each value an index search as in an ``IN`` list; PostgreSQL: the semi-join of
 #: :func:`among` on one array parameter)
-_IN = {"sqlite": "IN (SELECT value FROM json_each(?))", "postgresql": "IN (SELECT unnest(CAST(%s AS {type}[])))"}
-_NEAR_ROWS = {"sqlite": " UNION ALL ".join(f"SELECT band_key, item_id FROM {table} WHERE band_key {_IN['sqlite']}"
+_DIALECTS = ("sqlite", "postgresql")
+_NEAR_ROWS = {"sqlite": " UNION ALL ".join(f"SELECT band_key, item_id FROM {table} WHERE "
+                                            + in_sql("sqlite", "band_key", integers=True)
                                             for table in ("pipeline_near_keys", "pipeline_near_keys_recent")),
-              "postgresql": "SELECT band_key, item_id FROM pipeline_near_keys WHERE band_key "
-                            + _IN["postgresql"].format(type="bigint")}
-_HASHES = {name: f"SELECT id, content_hash FROM pipeline_items WHERE id {_IN[name].format(type='bigint')}"
-           for name in _IN}
-_PAYLOADS = {name: f"SELECT id, content_hash, payload FROM pipeline_items WHERE id {_IN[name].format(type='bigint')}"
-             for name in _IN}
+              "postgresql": "SELECT band_key, item_id FROM pipeline_near_keys WHERE "
+                            + in_sql("postgresql", "band_key", integers=True)}
+_HASHES = {name: "SELECT id, content_hash FROM pipeline_items WHERE " + in_sql(name, "id", integers=True)
+           for name in _DIALECTS}
+_PAYLOADS = {name: "SELECT id, content_hash, payload FROM pipeline_items WHERE " + in_sql(name, "id", integers=True)
+             for name in _DIALECTS}
 
 
 def near_key_rows(conn: Connection, keys: Sequence[int]) -> list[tuple[int, int]]:
     """``(band_key, item_id)`` of the stored near-duplicate keys among ``keys`` (as :func:`near_keys_select`),
-    through the driver: one SQL text and one parameter whatever the number of keys (see :func:`listed_param`)."""
+    through the driver: one SQL text and one parameter whatever the number of keys (see :func:`marsad.store.lookups.values_of`)."""
     if not keys:
         return []
-    listed = listed_param(conn, keys)
+    listed = values_of(conn, keys)
     if conn.dialect.name == "sqlite":
         return conn.exec_driver_sql(_NEAR_ROWS["sqlite"], (listed, listed)).fetchall()
     if conn.dialect.name == "postgresql":
@@ -265,8 +254,8 @@ def item_hashes(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str]]:
     """``(id, content_hash)`` of the queue rows among ``ids``, through the driver (see :func:`near_key_rows`)."""
     if not ids:
         return []
-    if conn.dialect.name in _IN:
-        return conn.exec_driver_sql(_HASHES[conn.dialect.name], (listed_param(conn, ids),)).fetchall()
+    if conn.dialect.name in _DIALECTS:
+        return conn.exec_driver_sql(_HASHES[conn.dialect.name], (values_of(conn, ids),)).fetchall()
     c = pipeline_items.c
     return conn.execute(select(c.id, c.content_hash).where(c.id.in_(list(ids)))).fetchall()
 
@@ -276,10 +265,10 @@ def item_payloads(conn: Connection, ids: Sequence[int]) -> list[tuple[int, str, 
     would (the dialect's JSON deserialiser: SQLite's driver gives the text)."""
     if not ids:
         return []
-    if conn.dialect.name not in _IN:
+    if conn.dialect.name not in _DIALECTS:
         c = pipeline_items.c
         return conn.execute(select(c.id, c.content_hash, c.payload).where(c.id.in_(list(ids)))).fetchall()
-    rows = conn.exec_driver_sql(_PAYLOADS[conn.dialect.name], (listed_param(conn, ids),)).fetchall()
+    rows = conn.exec_driver_sql(_PAYLOADS[conn.dialect.name], (values_of(conn, ids),)).fetchall()
     loads = getattr(conn.dialect, "_json_deserializer", None) or json.loads
     return [(i, content_hash, loads(payload) if isinstance(payload, (str, bytes)) else payload)
             for i, content_hash, payload in rows]
@@ -321,8 +310,10 @@ def claim_rows(conn: Connection, worker: str, n: int, now: datetime, lease_until
 
 def among(conn: Connection, column, values: Sequence[Any]):
     """``column IN values``: on PostgreSQL ``column IN (SELECT unnest(:array))`` — one SQL text whatever the
-    number of values, so psycopg converts it once and the server prepares it once — elsewhere an expanding
-    ``IN`` list.
+    number of values, so psycopg converts it once and the server prepares it once — on SQLite the values of one
+    JSON array parameter (``IN (SELECT value FROM json_each(?))``: an index search per value, where an expanding
+    list let stale statistics choose a scan of the whole table, see :mod:`marsad.store.lookups`; and a statement
+    compiled once instead of a placeholder rendered per value), elsewhere an expanding ``IN`` list.
 
     Why not ``column = ANY(:array)``: psycopg prepares a statement on its 5th execution and the server then
     switches to a generic plan, made without the array. For ``= ANY($1)`` on a table without statistics (fresh
@@ -338,4 +329,7 @@ def among(conn: Connection, column, values: Sequence[Any]):
         else:
             array = bindparam(None, list(values), type_=ARRAY(column.type))
         return column.in_(select(func.unnest(array)).scalar_subquery())
+    if conn.dialect.name == "sqlite":  # one JSON parameter: an index search per value, whatever the statistics
+        listed = func.json_each(bindparam(None, values_of(conn, values), type_=Text)).table_valued("value")
+        return column.in_(select(listed.c.value))
     return column.in_(list(values))

@@ -19,7 +19,6 @@ from marsad.monitor.filing_view import (
     _report_rows,
     _whole_rows,
     _window_rows,
-    in_ids,
     read_batch,
 )
 from marsad.monitor.merging import EventFacts
@@ -101,20 +100,6 @@ def test_band_lookup_gives_the_incidents_of_the_keys(filed):
             read_batch(conn, [Probe("k", EventFacts(), [b for b, _ in pairs[::3]] + [12345], None)], view)
         assert {(b, i) for b, ids in view.bands.items() for i in ids} == {p for p in pairs if p[0] in {
             b for b, _ in pairs[::3]}} and pairs
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.data())
-def test_in_ids_selects_what_an_in_list_selects(filed, data):
-    """One JSON (SQLite) or array (PostgreSQL) parameter finds exactly the listed ids, odd characters included."""
-    for engine in filed:
-        ids = _ids(engine)
-        wanted = data.draw(st.lists(st.sampled_from(ids), unique=True)) + data.draw(st.lists(
-            st.text(st.sampled_from('ab"\',[]{}\\ \tم0'), max_size=6), max_size=4))
-        with engine.connect() as conn:
-            got = sorted(conn.execute(select(incident_files.c.incident_id).where(
-                in_ids(conn, incident_files.c.incident_id, wanted))).scalars())
-        assert got == sorted(set(ids) & set(wanted))
 
 
 def _or_of_ranges(with_country: bool, ranges: list[dict]):

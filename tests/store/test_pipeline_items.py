@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from marsad.store.alerts import alert_log
 from marsad.store.engine import make_engine
 from marsad.store.incident_reports import incident_band_keys
 from marsad.store.migrate import upgrade
@@ -118,6 +119,44 @@ def test_among_selects_the_rows_whose_value_is_listed_whatever_the_count(engine)
             assert sorted(found) == [n for n in wanted if n < 10]
         keys = conn.execute(select(c.item_id).where(among(conn, c.band_key, [-2, -7, 2 ** 62]))).scalars().all()
         assert sorted(keys) == [2, 7]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stored=st.lists(st.text(st.sampled_from('ab"\',[]{}\\ \tم0'), max_size=6), unique=True, max_size=8),
+       others=st.lists(st.text(st.sampled_from('ab"\',[]{}\\ \tم0'), max_size=6), max_size=4))
+def test_among_finds_exactly_the_listed_strings(engine, stored, others):
+    """One JSON (SQLite) or array (PostgreSQL) parameter finds exactly the listed values, odd characters included."""
+    c = incident_band_keys.c
+    with engine.begin() as conn:
+        insert_many(conn, incident_band_keys, [{"band_key": n, "report_id": r} for n, r in enumerate(stored)])
+        wanted = stored[::2] + others
+        got = conn.execute(select(c.report_id).where(among(conn, c.report_id, wanted))).scalars().all()
+        conn.execute(delete(incident_band_keys))
+    assert sorted(got) == sorted(set(stored) & set(wanted))
+
+
+def test_among_on_sqlite_searches_the_index_whatever_its_statistics(tmp_path):
+    """Statistics claiming 10 rows made SQLite scan the table for a 2,000-value IN list (the alert log, every
+    batch); ``among``'s JSON parameter is planned as a search per value (the query plan, not a timing)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl = 'alert_log'")
+        conn.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES ('alert_log', 'ix_alert_log_incident_id', '10 1')")
+        conn.exec_driver_sql("ANALYZE sqlite_schema")
+    with engine.connect() as conn:
+        wanted = [f"incident--{n}" for n in range(2000)]
+        listed = select(alert_log.c.id, alert_log.c.toll).where(alert_log.c.incident_id.in_(wanted)).compile(
+            conn, compile_kwargs={"literal_binds": True})
+        assert any(row[-1].startswith("SCAN alert_log") for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {listed}"))
+        query = select(alert_log.c.id, alert_log.c.toll).where(among(conn, alert_log.c.incident_id, wanted))
+        compiled = query.compile(conn)
+        plan = [row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}",
+                                                         tuple(compiled.params.values()))]
+    engine.dispose()
+    assert any(step.startswith("SEARCH alert_log") for step in plan), plan
+    assert not any(step.startswith("SCAN alert_log") for step in plan), plan
 
 
 def test_among_generic_plan_never_searches_the_array_row_by_row(engine):
