@@ -5,13 +5,13 @@ Why its own module: the version key, content hash, markings and search text must
 for every write path (TAXII add, monitor, import), and be testable without a database. The store's bulk
 writers (objects, memberships, the incident projection) share :func:`driver_insert` and :func:`sqlite_time`:
 a row in database form goes in without SQLAlchemy's per-value type processing; and :func:`in_list`, the
-``IN`` clause of their lookups, built once.
+``IN`` clause of their lookups, built once. The canonical text hashed and stored, :func:`canonical_json`, is
+:mod:`marsad.store.json_codec`'s (orjson where provably the standard library's text).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from marsad.errors import InvalidSTIX
 from marsad.model.markings import read_markings
 from marsad.store.base import array_quoted
+from marsad.store.json_codec import canonical_json
 from marsad.store.search import search_text_of
 from marsad.store.timestamps import EPOCH, parse_timestamp
 
@@ -34,15 +35,6 @@ __all__ = [
 
 #: (object, marking-definitions by id) -> (tlp, release_to)
 MarkingReader = Callable[[Mapping[str, Any], Mapping[str, Mapping]], tuple[str | None, list[str] | None]]
-
-
-#: the encoder :func:`json.dumps` would build for these options on every call, built once
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def canonical_json(obj: Mapping[str, Any]) -> str:
-    """Sorted keys, no insignificant spaces, UTF-8 kept: equal objects give equal text."""
-    return _CANONICAL.encode(obj)
 
 
 def content_hash(obj: Mapping[str, Any]) -> str:
