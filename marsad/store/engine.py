@@ -2,7 +2,10 @@
 
 Why a function of its own: SQLite needs per-connection pragmas (WAL so readers never block the writer,
 foreign keys on, a busy timeout so concurrent writers wait instead of failing) and its folder created;
-PostgreSQL needs the psycopg 3 driver. Everything above the store gets an engine from here.
+PostgreSQL needs the psycopg 3 driver. Both get :mod:`marsad.store.json_codec`'s JSON functions for their JSON
+columns (orjson where it gives the standard library's values and errors): SQLAlchemy passes them to psycopg's
+JSON adapters on PostgreSQL, and uses them in the JSON type's own processing on SQLite. Everything above the
+store gets an engine from here.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from marsad.errors import ConfigError
+from marsad.store.json_codec import column_bytes, column_text, column_value
 
 __all__ = ["make_engine", "is_sqlite", "WalCheckpointer"]
 
@@ -63,13 +67,15 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ConfigError(f"cannot create the data folder for {parsed.database}: {exc.strerror}") from None
-        engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False},
+                               json_serializer=column_text, json_deserializer=column_value)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                             json_serializer=column_bytes, json_deserializer=column_value)
     raise ConfigError(f"unsupported database {backend!r}: use sqlite:/// or postgresql+psycopg://")
 
 
