@@ -2,7 +2,8 @@
 
 Why: the pipeline's writer encodes every object it stores (the canonical text, hashed into ``content_hash``) and
 the JSON columns of the rows it writes, and decodes some of them back: ~8 encodings and one decoding per item,
-48 µs of its CPU with the standard library. orjson encodes 3-7 times faster, but it is not the same function:
+~89 µs of its CPU with the standard library (measured below). orjson encodes 3-7 times faster, but it is not
+the same function:
 
 - floats with 0 < |x| < 1e-4: orjson writes ``0.00001`` and ``1e-7``, the library (``repr``) ``1e-05`` and
   ``1e-07``; every other finite float is written alike (tested on millions of bit patterns);
@@ -24,10 +25,12 @@ also ``0.0000`` or an ``e-`` exponent ending a number; reading, a run of 19 digi
 64 bits). A false alarm costs only the slow path. The one case this does not catch is an enum member that is
 bytes-like and whose ``value`` is JSON: a class built to be both.
 
-Measured on what a pipeline run hands them (2,257 items added to a 10,000-item SQLite store; per call, median
-of 9 alternating rounds, this VM loaded): canonical text 7.2 µs with the library, 4.9 here (orjson itself ~1,
-the checks the rest: marshal ~1.3, the three substring scans ~1.9); a JSON column's text 3.2 -> 1.9 µs; reading
-one 3.2 -> 2.4 µs. Per item: 48 -> 32 µs of the writer's CPU.
+Measured on what a pipeline run hands them (2,257 items added to a 10,000-item SQLite store, this VM loaded):
+inside the run (CPU around each call, old and new runs alternating, 2 pairs), canonical text 11.8-16.3 µs per
+object with the library, 7.0-7.6 here; a JSON column's text 4.7-5.8 -> 3.0-3.3 µs; reading one 7.7-8.4 ->
+3.7-4.2 µs: per item (4.5 objects, 3.5 column texts, 1.1 readings) ~89 -> ~49 µs of the writer's CPU. Replayed
+in a tight loop (warm caches, median of 9 rounds): 7.2 -> 5.0 (orjson itself ~1 of it, marshal ~1.3, the three
+substring scans ~1.9), 3.2 -> 1.9 and 3.2 -> 2.4 µs (PostgreSQL's bytes: 3.9 -> 2.0).
 """
 
 from __future__ import annotations
