@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Dialect
 
-from marsad.store.incident_reports import incident_band_keys, incident_file_reports, incident_files
+from marsad.store.incident_reports import incident_file_reports, incident_files
 from marsad.store.rows import driver_insert
 
 __all__ = ["FILE_COLUMNS", "REPORT_COLUMNS", "INDEX_COLUMNS", "record_text", "write_batch"]

@@ -331,12 +331,6 @@ def on_facts(where: ColumnElement[bool]) -> ColumnElement[bool]:
     if key is None:
         return _on_facts(where)
     return _ON_FACTS.get(key, lambda: _on_facts(where))
-    found = _on_facts(where)
-    with _ON_FACTS_LOCK:
-        _ON_FACTS[key] = found
-        while len(_ON_FACTS) > _ON_FACTS_SIZE:
-            _ON_FACTS.popitem(last=False)
-    return found
 
 
 def _on_facts(where: ColumnElement[bool]) -> ColumnElement[bool]:

@@ -25,7 +25,7 @@ from marsad.model.markings import tlp_of_id
 from marsad.store.collections import collection_objects, collections, get_collection
 from marsad.store.incidents import project_incidents
 from marsad.store.lookups import in_values, values_of
-from marsad.store.objects import object_releases, stix_objects, store_clock
+from marsad.store.objects import stix_objects, store_clock
 from marsad.store.paging import version_of
 from marsad.store.rows import MarkingReader, ObjectRow, build_row, driver_insert, sqlite_time
 from marsad.store.search import insert_indexed

@@ -89,7 +89,8 @@ def register(app: FastAPI) -> None:
                                             allow_private=bool(getattr(app.state, "allow_private_webhooks", False)),
                                             remote_addr=client_address(request)))
         except MarsadError as exc:
-            return await run_in_threadpool(lambda: _page(request, viewer, status=exc.status, error=exc.message,
+            refused = exc  # the lambda runs in a thread: it must not close over the handler's own name
+            return await run_in_threadpool(lambda: _page(request, viewer, status=refused.status, error=refused.message,
                                                          values={"name": name, **filters, **options}))
         return await run_in_threadpool(lambda: _page(request, viewer, status=201, created=made))
 

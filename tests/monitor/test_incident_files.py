@@ -76,6 +76,16 @@ def test_undated_follow_up_merges_by_publication_date(engine):
     assert b.incident_id == a.incident_id
 
 
+def test_an_undated_report_opens_an_incident_indexed_at_its_publication_date(engine):
+    """No report dates the event: the incident is indexed at the publication date with precision "published"
+    (PostgreSQL refused the 9 characters before migration 0016, so the report failed to file)."""
+    filed = file(engine, report(1, date=None))
+    assert filed.opened
+    with engine.connect() as conn:
+        row = conn.execute(select(incident_files.c.occurred, incident_files.c.occurred_precision)).one()
+    assert (row.occurred, row.occurred_precision) == (report(1).published.date(), "published")
+
+
 def test_not_an_incident_is_not_filed(engine):
     assert file(engine, report(1, is_incident=False)) is None
     with engine.connect() as conn:
