@@ -118,13 +118,7 @@ def _reference_signature(seq: list[str], k: int) -> tuple[bytes, bool]:
     """The signature as first written: unique shingle hashes (np.unique), then the row minima of a·x + b."""
     if not seq:
         return _EMPTY.tobytes(), True
-    hashes = np.array([zlib.crc32(w.encode()) for w in seq], dtype=np.uint64)
-    k = min(k, len(seq))
-    count = len(seq) - k + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for j in range(k):
-        combined = combined * np.uint64(0x100000001B3) + hashes[j:j + count]
-    x = np.unique(((combined ^ (combined >> np.uint64(29))) & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    x = np.frombuffer(_reference_shingles(seq, k), dtype=np.uint32)
     return (_A * x + _B).min(axis=1).tobytes(), False
 
 
