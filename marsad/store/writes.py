@@ -231,7 +231,11 @@ def _new_pks(conn: Connection, count: int) -> list[int]:
 #: the statements of :func:`_new_pks`, built once
 _TOP_PK = text("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'stix_objects'), 0), "
                "coalesce((SELECT max(pk) FROM stix_objects), 0))")
-_DRAW_PKS = text("SELECT nextval(pg_get_serial_sequence('stix_objects', 'pk')) FROM generate_series(1, :n)")
+#: PostgreSQL: the column's own sequence looked up once per statement (a materialised CTE), not once per key:
+#: ``nextval(pg_get_serial_sequence(…))`` per row resolved the name each time (2.9 µs of server CPU per key,
+#: 0.5 by a regclass), and the sequence stays the one the column really owns whatever it is named
+_DRAW_PKS = text("WITH owned AS MATERIALIZED (SELECT CAST(pg_get_serial_sequence('stix_objects', 'pk') AS regclass) "
+                 "AS seq) SELECT nextval(owned.seq) FROM owned, generate_series(1, :n)")
 
 
 #: ``stix_objects`` columns in the order of :func:`_version_params`

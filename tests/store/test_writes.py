@@ -219,3 +219,26 @@ def test_write_transaction_maps_database_failures_and_keeps_nothing(store, make)
     with pytest.raises(Conflict):  # Marsad's own errors pass through unchanged
         with write_transaction(store.engine, "store the objects") as conn:
             raise Conflict("same id and version, other content")
+
+
+def test_new_pks_are_drawn_from_the_sequence_the_pk_column_owns_whatever_its_name(store):
+    """PostgreSQL looks the column's sequence up once per statement (not per key): still the one it owns, even
+    renamed; consecutive keys in one session. SQLite continues after the highest key ever used."""
+    from marsad.store.writes import _new_pks
+
+    with store.engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            if conn.dialect.name != "postgresql":
+                top = conn.exec_driver_sql("SELECT coalesce(max(pk), 0) FROM stix_objects").scalar()
+                assert _new_pks(conn, 3) == [top + 1, top + 2, top + 3]
+                return
+            owned = conn.exec_driver_sql("SELECT pg_get_serial_sequence('stix_objects', 'pk')").scalar()
+            conn.exec_driver_sql(f"ALTER SEQUENCE {owned} RENAME TO pgcopy_renamed_seq")
+            conn.exec_driver_sql(f"CREATE SEQUENCE {owned} START 900000")  # a decoy under the old name
+            keys = _new_pks(conn, 5)
+            last = conn.exec_driver_sql("SELECT last_value FROM pgcopy_renamed_seq").scalar()
+            assert keys == list(range(keys[0], keys[0] + 5)) and last == keys[-1] < 900000
+            assert _new_pks(conn, 0) == []
+        finally:
+            trans.rollback()
