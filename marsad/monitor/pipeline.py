@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import Engine, select
 
 from marsad.access.context import Viewer, load_viewer
 from marsad.access.setup import REGIONAL_COLLECTION
@@ -56,7 +56,7 @@ from marsad.monitor.reports import ItemMarking, report_id_of, report_object
 from marsad.monitor.subscriptions import active_subscriptions
 from marsad.store.collections import get_collection
 from marsad.store.engine import WalCheckpointer
-from marsad.store.pipeline_items import among, pipeline_items
+from marsad.store.pipeline_items import among, mark_finished, pipeline_items
 from marsad.store.rows import default_marking_reader
 from marsad.store.store import analyse_tables
 from marsad.store.sources import sources as sources_table
@@ -411,26 +411,21 @@ class Pipeline:
         return [p for p in prepared if p.queued.id in mine]
 
     def _finish(self, conn, outcomes: dict[int, dict]) -> None:
-        """Mark the rows done or duplicate (a duplicate gets its original's report and incident)."""
+        """Mark the rows done or duplicate (a duplicate gets its original's report and incident), in one statement
+        of constant text (:func:`marsad.store.pipeline_items.mark_finished`)."""
         originals = {o["duplicate_of"] for o in outcomes.values() if "duplicate_of" in o} - outcomes.keys()
         known = {}
         if originals:
-            rows = conn.execute(select(pipeline_items.c.id, pipeline_items.c.report_id, pipeline_items.c.incident_id)
-                                .where(among(conn, pipeline_items.c.id, sorted(originals))))
-            known = {r.id: {"report_id": r.report_id, "incident_id": r.incident_id} for r in rows}
-        now = datetime.now(timezone.utc)
-        params = []
+            found = conn.execute(select(pipeline_items.c.id, pipeline_items.c.report_id, pipeline_items.c.incident_id)
+                                 .where(among(conn, pipeline_items.c.id, sorted(originals))))
+            known = {r.id: {"report_id": r.report_id, "incident_id": r.incident_id} for r in found}
+        rows = []
         for item_id, outcome in outcomes.items():
             base = known.get(outcome.get("duplicate_of")) or outcomes.get(outcome.get("duplicate_of"), {})
-            params.append({"item": item_id, "state": outcome["status"], "processed": now,
-                           "report": outcome.get("report_id", base.get("report_id")),
-                           "incident": outcome.get("incident_id", base.get("incident_id")),
-                           "original": outcome.get("duplicate_of")})
-        if params:
-            conn.execute(update(pipeline_items).where(pipeline_items.c.id == bindparam("item")).values(
-                status=bindparam("state"), processed_at=bindparam("processed"), report_id=bindparam("report"),
-                incident_id=bindparam("incident"), duplicate_of=bindparam("original"), lease_owner=None,
-                lease_until=None, error=None), params)
+            rows.append((item_id, outcome["status"], outcome.get("report_id", base.get("report_id")),
+                         outcome.get("incident_id", base.get("incident_id")), outcome.get("duplicate_of")))
+        if rows:
+            mark_finished(conn, rows, datetime.now(timezone.utc))
 
     # -- small caches --------------------------------------------------------------------------------------
     def _collection_id(self, conn, alias: str) -> str:

@@ -40,6 +40,7 @@ from sqlalchemy import (
     insert, select, union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DBAPIError
 
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, array_quoted, metadata
 from marsad.store.lookups import in_sql, values_of
@@ -47,7 +48,7 @@ from marsad.store.rows import sqlite_time
 
 __all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "pipeline_near_keys_recent", "PIPELINE_TABLES",
            "NEAR_KEY_PARTS", "insert_many", "among", "record_near_keys", "near_keys_select",
-           "near_key_rows", "item_hashes", "item_payloads", "claim_rows"]
+           "near_key_rows", "item_hashes", "item_payloads", "claim_rows", "mark_finished"]
 
 #: the states of a queued item
 ITEM_STATUSES = ("pending", "done", "duplicate", "failed")
@@ -100,6 +101,8 @@ NEAR_KEY_PARTS = 32
 _SPAN = 2 ** 64 // NEAR_KEY_PARTS
 _parts = itertools.count(random.randrange(NEAR_KEY_PARTS))
 _RECENT_INSERT = "INSERT INTO pipeline_near_keys_recent (band_key, item_id) VALUES (?, ?)"
+#: PostgreSQL: near-duplicate keys go in by ``COPY`` of one text block (integers only, so no quoting)
+_NEAR_COPY = "COPY pipeline_near_keys (band_key, item_id) FROM STDIN"
 _MOVE = ("INSERT OR IGNORE INTO pipeline_near_keys (band_key, item_id) SELECT band_key, item_id "
          "FROM pipeline_near_keys_recent WHERE band_key BETWEEN ? AND ?",
          "DELETE FROM pipeline_near_keys_recent WHERE band_key BETWEEN ? AND ?")
@@ -161,8 +164,8 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     """Insert ``rows`` (dicts with the same keys) into ``table``: on PostgreSQL ONE ``INSERT … SELECT unnest(…)``
     with one array per column, on SQLite the driver's ``executemany`` of tuples, elsewhere SQLAlchemy's.
 
-    Why: the pipeline inserts ~33 key rows per item (band keys of the item and of its report, a URL key);
-    psycopg's ``executemany`` costs tens of microseconds of client CPU per row even pipelined, an array per
+    Why: bulk rows of integer and string columns (near-duplicate keys of another type than ``int``, see
+    :func:`record_near_keys`; other callers' key rows); psycopg's ``executemany`` costs tens of microseconds of client CPU per row even pipelined, an array per
     column costs almost none; on SQLite, SQLAlchemy's per-row parameter handling cost as much as the B-tree
     insert itself (integer and string columns need none of it).
     """
@@ -190,6 +193,16 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     conn.execute(statement, {name: texts[name] if texts[name] is not None else values[name] for name in names})
 
 
+def _copy_text(conn: Connection, statement: str, block: str) -> None:
+    """PostgreSQL: ``statement`` (a ``COPY … FROM STDIN``) fed one block of its text format; a driver error raised
+    as SQLAlchemy would raise it (a duplicate key: :class:`~sqlalchemy.exc.IntegrityError`)."""
+    try:
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(block)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, conn.dialect.loaded_dbapi.Error) from exc
+
+
 def _key_range(part: int) -> tuple[int, int]:
     """The inclusive signed 64-bit bounds of key range ``part`` (equal slices; the last one ends at the top)."""
     low = -(2 ** 63) + part * _SPAN
@@ -200,7 +213,16 @@ def record_near_keys(conn: Connection, rows: Iterable[tuple[int, int]], *, part:
     """Store near-duplicate ``(band_key, item_id)`` rows in the caller's transaction: on SQLite into the recent
     tree, then move key range ``part`` (default: the next of this process's rotation) of it into the main table
     (``OR IGNORE``: a row already there is the same fact, and must not fail every later batch); elsewhere into the
-    main table."""
+    main table: on PostgreSQL by ``COPY`` of one text block, where :func:`insert_many`'s ``INSERT … SELECT
+    unnest(…)`` cost more CPU on both sides (batches of 8,000 keys into a 50k-row table, old and new alternating,
+    20 pairs, 2 runs at different load: server 3.24 → 2.81 and 1.87 → 1.48 µs per row, paired median 0.41-0.54;
+    client 0.92 → 0.58 and 0.53 → 0.32; ~15.8 keys per item. ``copy.write_row`` per row cost more client CPU
+    than the block: 0.7-0.9 µs)."""
+    if conn.dialect.name == "postgresql":
+        rows = list(rows)
+        if rows and all(type(key) is int and type(item_id) is int for key, item_id in rows):
+            _copy_text(conn, _NEAR_COPY, "".join(f"{key}\t{item_id}\n" for key, item_id in rows))
+            return
     if conn.dialect.name != "sqlite":
         insert_many(conn, pipeline_near_keys, [{"band_key": key, "item_id": item_id} for key, item_id in rows])
         return
@@ -306,6 +328,57 @@ def claim_rows(conn: Connection, worker: str, n: int, now: datetime, lease_until
     loads = getattr(conn.dialect, "_json_deserializer", None) or json.loads
     return [(item_id, loads(payload) if isinstance(payload, (str, bytes)) else payload, _utc(arrived), attempts)
             for item_id, payload, arrived, attempts in conn.exec_driver_sql(_CLAIMS[conn.dialect.name], params)]
+
+
+_FINISH_SET = ("status = {s}, processed_at = {p}, report_id = {r}, incident_id = {i}, duplicate_of = {d}, "
+               "lease_owner = NULL, lease_until = NULL, error = NULL")
+#: :func:`mark_finished`'s statement per backend: a driver ``executemany`` of tuples on SQLite; on PostgreSQL one
+#: ``UPDATE … FROM unnest(…)`` of one text array per column, one SQL text whatever the rows (prepared once)
+_FINISH = {
+    "sqlite": "UPDATE pipeline_items SET " + _FINISH_SET.format(s="?", p="?", r="?", i="?", d="?") + " WHERE id = ?",
+    "postgresql": "UPDATE pipeline_items SET " + _FINISH_SET.format(
+        s="u.status", p="%s", r="u.report_id", i="u.incident_id", d="u.duplicate_of")
+    + " FROM unnest(CAST(%s AS bigint[]), CAST(%s AS text[]), CAST(%s AS text[]), CAST(%s AS text[]), "
+      "CAST(%s AS bigint[])) AS u(id, status, report_id, incident_id, duplicate_of) WHERE pipeline_items.id = u.id"}
+
+
+def _array_text(values: Sequence[Any]) -> str:
+    """PostgreSQL's text form of an array of integers or strings (None → NULL): integers as they are, strings
+    quoted (:func:`marsad.store.base.array_quoted`); anything else refused."""
+    parts = []
+    for value in values:
+        if value is None:
+            parts.append("NULL")
+        elif type(value) is int:
+            parts.append(str(value))
+        elif type(value) is str:
+            parts.append(array_quoted(value))
+        else:
+            raise TypeError(f"not an integer or string: {value!r}")
+    return "{" + ",".join(parts) + "}"
+
+
+def mark_finished(conn: Connection, rows: Sequence[tuple[int, str, str | None, str | None, int | None]],
+                  now: datetime) -> None:
+    """Mark queue rows finished at ``now``: each ``(id, status, report_id, incident_id, duplicate_of)``, its lease
+    and error cleared, in one statement of constant text.
+
+    Why: SQLAlchemy's ``executemany`` of an ``UPDATE`` ran it once per row (on PostgreSQL 22 µs of server CPU
+    per item, planned per row, plus SQLAlchemy's parameter processing per row on the client)."""
+    if not rows:
+        return
+    name = conn.dialect.name
+    if name == "sqlite":
+        at = sqlite_time(now)
+        conn.exec_driver_sql(_FINISH["sqlite"], [(status, at, report, incident, original, item_id)
+                                                 for item_id, status, report, incident, original in rows])
+        return
+    if name != "postgresql":
+        raise NotImplementedError(f"finishing queue rows on {name}")
+    if now.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    columns = list(zip(*rows))
+    conn.exec_driver_sql(_FINISH["postgresql"], (now.astimezone(timezone.utc), *map(_array_text, columns)))
 
 
 def among(conn: Connection, column, values: Sequence[Any]):

@@ -8,16 +8,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from marsad.store.alerts import alert_log
 from marsad.store.engine import make_engine
 from marsad.store.incident_reports import incident_band_keys
 from marsad.store.migrate import upgrade
 from marsad.store.pipeline_items import (NEAR_KEY_PARTS, among, claim_rows, insert_many, item_hashes, item_payloads,
-                                         near_key_rows, near_keys_select, pipeline_items, pipeline_near_keys,
-                                         pipeline_near_keys_recent, record_near_keys)
+                                         mark_finished, near_key_rows, near_keys_select, pipeline_items,
+                                         pipeline_near_keys, pipeline_near_keys_recent, record_near_keys)
 
 INT64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
 
@@ -283,3 +283,77 @@ def test_claim_rows_leases_the_oldest_claimable_rows_and_returns_them_as_sqlalch
     assert (typed[done[0]].lease_owner, typed[done[0]].attempts) == (None, 0)
 
 
+
+
+def test_recording_a_near_key_twice_fails_and_keeps_nothing_of_the_batch(engine):
+    """PostgreSQL writes the main table directly (by COPY): a row it already holds fails the whole statement as
+    SQLAlchemy's IntegrityError, and the transaction keeps none of the batch's rows."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite moves keys with OR IGNORE: a row already there is the same fact")
+    with engine.begin() as conn:
+        record_near_keys(conn, [(5, 1)])
+    with pytest.raises(IntegrityError):
+        with engine.begin() as conn:
+            record_near_keys(conn, [(-(2 ** 63), 2), (2 ** 63 - 1, 3), (5, 1)])
+    with engine.begin() as conn:
+        assert _near_rows(conn) == [(5, 1)]
+        conn.execute(delete(pipeline_near_keys))
+
+
+def test_a_near_key_not_an_integer_is_refused_not_copied_as_text(engine):
+    """Only integers are written as COPY text; anything else takes insert_many's arrays (and the driver's error):
+    a tab in a string must not split it into two columns."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite's integer affinity keeps such a value as given")
+    with pytest.raises(DBAPIError, match="bigint"):
+        with engine.begin() as conn:
+            record_near_keys(conn, [("5\t6", 4)])
+    with engine.begin() as conn:
+        assert _near_rows(conn) == []
+
+
+_OUTCOME_TEXT = st.none() | st.sampled_from(AWKWARD) | st.text(st.characters(blacklist_categories=("Cs",),
+                                                                            blacklist_characters="\x00"), max_size=8)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(outcomes=st.lists(st.tuples(st.sampled_from(["done", "duplicate", "failed"]), _OUTCOME_TEXT, _OUTCOME_TEXT,
+                                   st.none() | st.integers(1, 2 ** 62)), min_size=1, max_size=6),
+       zone=st.sampled_from([timezone.utc, timezone(timedelta(hours=3)), timezone(timedelta(hours=-4))]))
+def test_mark_finished_stores_what_sqlalchemys_update_stores(engine, outcomes, zone):
+    """One statement of constant text (PostgreSQL: UPDATE … FROM unnest) stores what the executemany of
+    SQLAlchemy's UPDATE stored: any text, NULLs, the time in UTC, lease and error cleared, other rows untouched."""
+    c = pipeline_items.c
+    now = datetime(2026, 11, 24, 9, 30, 1, 654321, tzinfo=zone)
+    columns = [c.id, c.status, c.processed_at, c.report_id, c.incident_id, c.duplicate_of, c.lease_owner,
+               c.lease_until, c.error, c.attempts]
+    statement = update(pipeline_items).where(c.id == bindparam("item")).values(
+        status=bindparam("state"), processed_at=bindparam("processed"), report_id=bindparam("report"),
+        incident_id=bindparam("incident"), duplicate_of=bindparam("original"), lease_owner=None, lease_until=None,
+        error=None)
+    dumps = []
+    for way in ("sqlalchemy", "mark_finished"):
+        with engine.begin() as conn:
+            lease = {"lease_owner": "w", "lease_until": now, "error": "earlier"}
+            ids = _queue(conn, [{"n": n} for n in range(len(outcomes) + 1)], **lease)
+            rows = [(item_id, *outcome) for item_id, outcome in zip(ids, outcomes)]
+            if way == "sqlalchemy":
+                conn.execute(statement, [{"item": i, "state": s, "processed": now, "report": r, "incident": n,
+                                          "original": o} for i, s, r, n, o in rows])
+            else:
+                mark_finished(conn, rows, now)
+                mark_finished(conn, [], now)
+            got = conn.execute(select(*columns).order_by(c.id)).all()
+            dumps.append([(n, *row[1:]) for n, row in enumerate(got)])
+            conn.execute(delete(pipeline_items))
+    assert dumps[1] == dumps[0]
+    assert dumps[1][-1][1:3] == ("pending", None)  # the row not listed is untouched
+
+
+def test_mark_finished_refuses_a_naive_time_and_a_value_of_another_type(engine):
+    with engine.begin() as conn:
+        with pytest.raises(ValueError):
+            mark_finished(conn, [(1, "done", None, None, None)], datetime(2026, 1, 1))
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn, pytest.raises(TypeError):
+            mark_finished(conn, [(1, "done", 3.5, None, None)], datetime.now(timezone.utc))
