@@ -6,6 +6,7 @@ import dataclasses
 import json
 from datetime import timedelta, timezone
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,9 +20,11 @@ from marsad.monitor.filing_view import (
     _report_rows,
     _whole_rows,
     _window_rows,
+    newest_signatures,
     read_batch,
 )
 from marsad.monitor.merging import EventFacts
+from marsad.monitor.similarity import NUM_PERM
 from marsad.store import make_engine
 from marsad.store.incident_reports import incident_band_keys, incident_file_reports, incident_files
 from marsad.store.migrate import upgrade
@@ -160,3 +163,29 @@ def test_window_rows_on_random_stores(filed, data):
         ids = [row.incident_id for row in got]
         assert len(ids) == len(set(ids)) and sorted(ids) == sorted(expected)
         assert all(tuple(row)[:len(_NARROW)] == narrow[row.incident_id] and row.state == "open" for row in got)
+
+
+def _entry(received_minutes: int, report: int, value: int) -> tuple:
+    """A (received, report id, signature bytes) entry with a distinct report id and a recognisable signature."""
+    values = np.full(NUM_PERM, value, dtype="<u4")
+    return T0 + timedelta(minutes=received_minutes), f"report--{report:04d}", values.tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["append", "copy", "replace", "ask"]),
+                          st.integers(0, 5), st.integers(0, 2**32 - 1)), max_size=40))
+def test_newest_is_newest_signatures_after_appends_and_copies(steps):
+    """The view's remembered newest signatures equal :func:`newest_signatures` of the whole list, whatever the
+    appends (a list grows in place while its incident is touched), copies (as load_incident and the flush make)
+    and other lists in between; received times repeat so the report id decides ties."""
+    view, entries, reports = BatchView(), [], iter(range(10_000))
+    for action, minutes, value in steps:
+        if action == "append":
+            entries.append(_entry(minutes, next(reports), value))
+        elif action == "copy":
+            entries = [*entries, _entry(minutes, next(reports), value)]
+        elif action == "replace":  # another list of the same incident: ranked afresh
+            entries = [_entry(minutes, next(reports), value) for _ in range(value % 4)]
+        got = view.newest("incident--1", entries)
+        assert [s.values.tolist() for s in got] == [s.values.tolist() for s in newest_signatures(entries)]
+        assert view.newest("incident--1", entries) is got
