@@ -27,10 +27,11 @@ Statuses: ``pending`` (waiting or leased), ``done`` (stored; ``report_id``/``inc
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from operator import itemgetter
 from typing import Any
@@ -47,7 +48,8 @@ from marsad.store.lookups import in_sql, values_of
 from marsad.store.rows import sqlite_time
 
 __all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "pipeline_near_keys_recent", "PIPELINE_TABLES",
-           "NEAR_KEY_PARTS", "insert_many", "among", "record_near_keys", "near_keys_select",
+           "NEAR_KEY_PARTS", "insert_many", "among", "key_rotation", "move_key_range", "record_near_keys",
+           "near_keys_select",
            "near_key_rows", "item_hashes", "item_payloads", "claim_rows", "mark_finished"]
 
 #: the states of a queued item
@@ -99,13 +101,9 @@ PIPELINE_TABLES = (pipeline_items, pipeline_near_keys, pipeline_near_keys_recent
 #: two workers do not move the same ranges)
 NEAR_KEY_PARTS = 32
 _SPAN = 2 ** 64 // NEAR_KEY_PARTS
-_parts = itertools.count(random.randrange(NEAR_KEY_PARTS))
 _RECENT_INSERT = "INSERT INTO pipeline_near_keys_recent (band_key, item_id) VALUES (?, ?)"
 #: PostgreSQL: near-duplicate keys go in by ``COPY`` of one text block (integers only, so no quoting)
 _NEAR_COPY = "COPY pipeline_near_keys (band_key, item_id) FROM STDIN"
-_MOVE = ("INSERT OR IGNORE INTO pipeline_near_keys (band_key, item_id) SELECT band_key, item_id "
-         "FROM pipeline_near_keys_recent WHERE band_key BETWEEN ? AND ?",
-         "DELETE FROM pipeline_near_keys_recent WHERE band_key BETWEEN ? AND ?")
 
 
 #: statements per table object (not name: two tables of one name, in two metadata, are two statements) and columns
@@ -209,6 +207,31 @@ def _key_range(part: int) -> tuple[int, int]:
     return low, (2 ** 63 - 1 if part == NEAR_KEY_PARTS - 1 else low + _SPAN - 1)
 
 
+def key_rotation() -> Iterator[int]:
+    """A rotation over the :data:`NEAR_KEY_PARTS` key ranges from a random start (two workers do not move the same
+    ranges). One per recent table: a rotation shared by two tables that each batch advances twice would skip
+    every other range of each."""
+    return (part % NEAR_KEY_PARTS for part in itertools.count(random.randrange(NEAR_KEY_PARTS)))
+
+
+_parts = key_rotation()
+
+
+@functools.lru_cache(maxsize=8)
+def _move_statements(table: str, other: str) -> tuple[str, str]:
+    return (f"INSERT OR IGNORE INTO {table} (band_key, {other}) SELECT band_key, {other} "
+            f"FROM {table}_recent WHERE band_key BETWEEN ? AND ?",
+            f"DELETE FROM {table}_recent WHERE band_key BETWEEN ? AND ?")
+
+
+def move_key_range(conn: Connection, table: str, other: str, part: int) -> None:
+    """SQLite: move key range ``part`` of ``{table}_recent`` (columns ``band_key`` and ``other``) into ``table``
+    (``OR IGNORE``: a row already there is the same fact, and must not fail every later batch)."""
+    bounds = _key_range(part)
+    for statement in _move_statements(table, other):
+        conn.exec_driver_sql(statement, bounds)
+
+
 def record_near_keys(conn: Connection, rows: Iterable[tuple[int, int]], *, part: int | None = None) -> None:
     """Store near-duplicate ``(band_key, item_id)`` rows in the caller's transaction: on SQLite into the recent
     tree, then move key range ``part`` (default: the next of this process's rotation) of it into the main table
@@ -229,9 +252,7 @@ def record_near_keys(conn: Connection, rows: Iterable[tuple[int, int]], *, part:
     rows = list(rows)
     if rows:
         conn.exec_driver_sql(_RECENT_INSERT, rows)
-    bounds = _key_range(next(_parts) % NEAR_KEY_PARTS if part is None else part)
-    for statement in _MOVE:
-        conn.exec_driver_sql(statement, bounds)
+    move_key_range(conn, "pipeline_near_keys", "item_id", next(_parts) if part is None else part)
 
 
 def near_keys_select(conn: Connection, keys: Sequence[int]):
