@@ -23,7 +23,7 @@ from marsad.monitor.incident_compose import EDITABLE_FIELDS, FiledRow
 from marsad.monitor.incident_files import SIGNATURES_PER_INCIDENT
 from marsad.monitor.merging import FAR_KM, EventFacts, vetoed
 from marsad.monitor.similarity import Signature
-from marsad.store.incident_reports import incident_edits, incident_file_reports, incident_files
+from marsad.store.incident_reports import band_rows_sql, incident_edits, incident_file_reports, incident_files
 from marsad.store.pipeline_items import among
 from marsad.store.lookups import in_sql, values_of
 from marsad.store.rows import listed
@@ -349,10 +349,12 @@ def read_batch(conn: Connection, probes: Sequence[Probe], view: BatchView) -> No
                 view.keep(row)
     keys = sorted({k for p in probes for k in p.bands})
     by_band: set[str] = set()
-    sql = ("SELECT b.band_key, r.incident_id FROM incident_band_keys AS b JOIN incident_file_reports AS r "
-           f"ON b.report_id = r.report_id WHERE {in_sql(conn.dialect.name, 'b.band_key', integers=True)}")
+    sql = (f"SELECT b.band_key, r.incident_id FROM ({band_rows_sql(conn.dialect.name)}) AS b "
+           "JOIN incident_file_reports AS r ON b.report_id = r.report_id")
+    copies = 2 if conn.dialect.name == "sqlite" else 1  # SQLite reads both band trees, each of the one parameter
     for start in range(0, len(keys), CHUNK):
-        for band, incident_id in conn.exec_driver_sql(sql, (values_of(conn, keys[start:start + CHUNK]),)).fetchall():
+        param = values_of(conn, keys[start:start + CHUNK])
+        for band, incident_id in conn.exec_driver_sql(sql, (param,) * copies).fetchall():
             view.bands[band].add(incident_id)
             by_band.add(incident_id)
     ids = sorted(by_band | _passing(view, probes))

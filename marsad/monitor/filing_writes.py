@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Dialect
 
-from marsad.store.incident_reports import incident_file_reports, incident_files
+from marsad.store.incident_reports import incident_file_reports, incident_files, record_band_keys
 from marsad.store.json_codec import column_bytes, column_text
 from marsad.store.rows import driver_insert
 
@@ -36,7 +36,6 @@ assert set(REPORT_COLUMNS) == {c.name for c in incident_file_reports.c}
 #: the candidate-index columns an incident's new version rewrites (``incident_id`` is the key)
 INDEX_COLUMNS = ("modified", "occurred", "occurred_precision", "country", "admin1", "city", "latitude", "longitude",
                  "attack_types", "perpetrator", "killed", "wounded")
-_BAND_COLUMNS = ("band_key", "report_id")
 
 
 def record_text(conn: Connection) -> Callable[[Any], str]:
@@ -79,7 +78,8 @@ def _update_sql(conn: Connection) -> str:
 def write_batch(conn: Connection, new: Sequence[Mapping[str, Any]], reports: Sequence[tuple],
                 bands: Sequence[tuple[int, str]], changed: Sequence[Mapping[str, Any]]) -> None:
     """Insert the ``new`` incident rows (column → value), the ``reports`` (tuples in :data:`REPORT_COLUMNS`
-    order, the record as :func:`record_text`), the ``bands`` (band key, report id), then rewrite the index
+    order, the record as :func:`record_text`), the ``bands`` (band key, report id:
+    :func:`~marsad.store.incident_reports.record_band_keys`), then rewrite the index
     columns of the ``changed`` rows (column → value, ``incident_id`` included)."""
     if new:
         rows = [tuple(row[name] for name in FILE_COLUMNS) for row in new]
@@ -87,8 +87,7 @@ def write_batch(conn: Connection, new: Sequence[Mapping[str, Any]], reports: Seq
     if reports:
         driver_insert(conn, "incident_file_reports", REPORT_COLUMNS, _in_db_form(
             conn, incident_file_reports, REPORT_COLUMNS, reports, frozenset({"record"})))
-    if bands:
-        driver_insert(conn, "incident_band_keys", _BAND_COLUMNS, bands)
+    record_band_keys(conn, list(bands))  # SQLite: into the recent tree, then one key range moved (even if none)
     if changed:
         names = (*INDEX_COLUMNS, "incident_id")
         rows = [tuple(row[name] for name in names) for row in changed]

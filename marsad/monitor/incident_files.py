@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, union_all, update
 
 from marsad.model.actors import threat_actor_id
 from marsad.model.ids import stable_id
@@ -43,7 +43,9 @@ from marsad.model.organisations import load_registry
 from marsad.monitor.incident_compose import EDITABLE_FIELDS, Composition, FiledRow, compose
 from marsad.monitor.merging import DATE_WINDOW, MERGE_K, UNDATED_LOOKBACK, EventFacts, best_match, date_interval
 from marsad.monitor.similarity import Signature, near_duplicate_key, signature
-from marsad.store.incident_reports import incident_band_keys, incident_edits, incident_file_reports, incident_files
+from marsad.store.incident_reports import (
+    incident_band_keys, incident_band_keys_recent, incident_edits, incident_file_reports, incident_files,
+)
 
 __all__ = ["FiledReport", "Filing", "file_report", "marking_key", "compose_version", "facts_of_file", "relationship",
            "widened", "versioned",
@@ -134,8 +136,16 @@ _WINDOW = {  # by whether the report names its country
     False: (_NEAR.order_by(_f.modified.desc()).limit(CANDIDATE_LIMIT), _COARSE),
     True: (_NEAR.where(_SAME_COUNTRY).order_by(_f.modified.desc()).limit(CANDIDATE_LIMIT), _COARSE.where(_SAME_COUNTRY)),
 }
-_BY_BAND = (select(_r.incident_id).join(incident_band_keys, _b.report_id == _r.report_id)
-            .where(_b.band_key.in_(bindparam("bands", expanding=True))).distinct().limit(CANDIDATE_LIMIT))
+_BANDS_IN = bindparam("bands", expanding=True)
+_BOTH_BANDS = union_all(*(select(t.c.band_key, t.c.report_id).where(t.c.band_key.in_(_BANDS_IN))
+                          for t in (incident_band_keys, incident_band_keys_recent))).subquery()
+#: by whether the backend is SQLite, where band keys may still wait in ``incident_band_keys_recent``
+_BY_BAND = {
+    False: (select(_r.incident_id).join(incident_band_keys, _b.report_id == _r.report_id)
+            .where(_b.band_key.in_(_BANDS_IN)).distinct().limit(CANDIDATE_LIMIT)),
+    True: (select(_r.incident_id).join(_BOTH_BANDS, _BOTH_BANDS.c.report_id == _r.report_id)
+           .distinct().limit(CANDIDATE_LIMIT)),
+}
 _FILES = select(incident_files).where(_f.incident_id.in_(bindparam("ids", expanding=True)), _OPEN)
 _RANKED = select(_r.incident_id, _r.signature, func.row_number().over(
     partition_by=_r.incident_id, order_by=(_r.received.desc(), _r.report_id)).label("rank")).where(
@@ -171,7 +181,7 @@ def _candidate_ids(conn: Connection, key: str, facts: EventFacts, band_keys: lis
         for query in _WINDOW[bool(facts.country)]:
             ids.update(conn.execute(query, params).scalars())
     if band_keys:
-        ids.update(conn.execute(_BY_BAND, {"bands": band_keys}).scalars())
+        ids.update(conn.execute(_BY_BAND[conn.dialect.name == "sqlite"], {"bands": band_keys}).scalars())
     return sorted(ids)
 
 
@@ -365,7 +375,7 @@ def file_report(conn: Connection, report: FiledReport, *, now: datetime) -> Fili
         report_id=report.report_id, incident_id=incident_id, item_key=report.item_key[:2000], source=report.source,
         url=(report.url or None) and report.url[:2000], title=(report.title or "")[:1000], lang=report.language,
         published=report.published, received=report.received, record=dict(report.record), signature=sig.to_bytes()))
-    if keys:
+    if keys:  # the main tree even on SQLite (readers read both; a range moved per report would cost 2 statements)
         conn.execute(_INSERT_BANDS, [{"band_key": k, "report_id": report.report_id} for k in keys])
     incident, objects, comp, before = compose_version(conn, incident_id, now=now)
     if opened:

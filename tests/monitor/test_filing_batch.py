@@ -11,7 +11,9 @@ from marsad.model.markings import TLP_MARKING_IDS, Tlp
 from marsad.monitor.filing_batch import file_reports
 from marsad.monitor.incident_files import file_report
 from marsad.store import make_engine
-from marsad.store.incident_reports import incident_band_keys, incident_file_reports, incident_files
+from marsad.store.incident_reports import (
+    incident_band_keys, incident_band_keys_recent, incident_file_reports, incident_files,
+)
 from marsad.store.migrate import upgrade
 from tests.monitor.filing_world import T0, report
 
@@ -38,9 +40,11 @@ def reports():
 
 
 def table_rows(engine):
+    """The stored rows; band keys from both trees as one (on SQLite a batch's keys wait in the recent one, where
+    they are kept is no outcome)."""
     with engine.connect() as conn:
-        return [sorted(tuple(r) for r in conn.execute(select(t))) for t in
-                (incident_files, incident_file_reports, incident_band_keys)]
+        return [sorted(tuple(r) for t in tables for r in conn.execute(select(t))) for tables in
+                ((incident_files,), (incident_file_reports,), (incident_band_keys, incident_band_keys_recent))]
 
 
 def comparable(filing):
@@ -79,7 +83,8 @@ def test_a_batch_takes_a_few_statements_not_some_per_report(engines):
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(1))
     with engine.begin() as conn:
         filings = file_reports(conn, [report(n, hours=n, killed=n) for n in range(1, 41)], now=T0)
-    assert len({f.incident_id for f in filings}) == 1 and len(statements) <= 8
+    # 40 reports, a constant few (9 on SQLite: the band keys go to the recent tree, then one key range moves: 2 more)
+    assert len({f.incident_id for f in filings}) == 1 and len(statements) <= 10
 
 
 def test_text_keys_reuse_the_fingerprints_signature_only_where_it_is_the_same():

@@ -57,9 +57,11 @@ def batches(draw):
 
 
 def _dump(conn) -> list:
-    """Every row as the database holds it (raw: SQLite's text forms, PostgreSQL's values), comparable."""
+    """Every row as the database holds it (raw: SQLite's text forms, PostgreSQL's values), comparable; band keys
+    from both trees (on SQLite new ones wait in the recent one)."""
     return [sorted(repr(tuple(r)) for r in conn.exec_driver_sql(f"SELECT * FROM {t}"))
-            for t in ("incident_files", "incident_file_reports", "incident_band_keys")]
+            for t in ("incident_files", "incident_file_reports",
+                      "(SELECT * FROM incident_band_keys UNION ALL SELECT * FROM incident_band_keys_recent) AS b")]
 
 
 @pytest.fixture
@@ -71,7 +73,7 @@ def engine(database_url):
 
 
 def _clear(conn) -> None:
-    for table in ("incident_band_keys", "incident_file_reports", "incident_files"):
+    for table in ("incident_band_keys", "incident_band_keys_recent", "incident_file_reports", "incident_files"):
         conn.execute(text(f"DELETE FROM {table}"))
 
 

@@ -19,7 +19,7 @@ from marsad.monitor.incident_compose import FiledRow, compose
 from marsad.monitor.incident_files import file_report, incident_version, marking_key
 from marsad.monitor.merging import EventFacts
 from marsad.store import make_engine
-from marsad.store.incident_reports import incident_file_reports, incident_files
+from marsad.store.incident_reports import incident_band_keys, incident_file_reports, incident_files
 from marsad.store.migrate import upgrade
 from tests.monitor.filing_world import T0, report
 
@@ -134,6 +134,29 @@ def test_candidates_come_from_the_index_window_and_marking_only(engine):
     with engine.connect() as conn:
         ids = files._candidate_ids(conn, marking_key("clear", (), None), facts, [])
     assert ids == sorted([near, month])
+
+
+def test_band_candidates_are_found_in_either_band_tree(engine):
+    """On SQLite a batch's band keys may still wait in ``incident_band_keys_recent``: the one-by-one lookup finds
+    an incident by keys held in either tree (PostgreSQL: the main table only)."""
+    one = file(engine, report(1)).incident_id
+    two = file(engine, report(4, country="SY", admin1="Raqqa", city="Raqqa", latitude=35.95, longitude=39.01,
+                                text="Raqqa.")).incident_id
+    with engine.connect() as conn:
+        rows = conn.execute(select(incident_band_keys.c.band_key, incident_band_keys.c.report_id)).all()
+        keys = sorted({key for key, _ in rows})
+        before = files._candidate_ids(conn, "no marking", EventFacts(), keys)
+        if engine.dialect.name == "sqlite":  # half of the keys, of both reports, into the recent tree
+            conn.exec_driver_sql("INSERT INTO incident_band_keys_recent SELECT band_key, report_id "
+                                 "FROM incident_band_keys WHERE band_key % 2 = 0")
+            conn.exec_driver_sql("DELETE FROM incident_band_keys WHERE band_key % 2 = 0")
+            moved = conn.exec_driver_sql("SELECT count(*) FROM incident_band_keys_recent").scalar_one()
+            assert 0 < moved < len(rows)
+            assert files._candidate_ids(conn, "no marking", EventFacts(), keys) == before
+            recent_only = [key for key in keys if key % 2 == 0]  # keys held by the recent tree only
+            assert files._candidate_ids(conn, "no marking", EventFacts(), recent_only) == before
+        conn.rollback()
+    assert before == sorted([one, two])
 
 
 def test_the_incident_built_directly_is_what_make_incident_validates():

@@ -87,7 +87,8 @@ def engine(database_url):
 def test_0015_converts_text_keys_to_the_integers_lookups_use(engine):
     _fill_0014(engine)
     upgrade(engine, "0015")
-    assert current(engine) >= "0015" and _diffs(engine) == []
+    later = ("incident_band_keys_recent",)  # made by migration 0018
+    assert current(engine) >= "0015" and [d for d in _diffs(engine) if not any(t in repr(d) for t in later)] == []
     item = make_item(source_id=None, key="k", url=URL, title="", text=TEXTS[0], published=None, language=None)
     with engine.begin() as conn:
         stored = _stored(conn, list(fingerprint(item).keys) + [fingerprint(item).url_key])
