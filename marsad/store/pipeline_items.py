@@ -363,20 +363,17 @@ _FINISH = {
       "CAST(%s AS bigint[])) AS u(id, status, report_id, incident_id, duplicate_of) WHERE pipeline_items.id = u.id"}
 
 
-def _array_text(values: Sequence[Any]) -> str:
-    """PostgreSQL's text form of an array of integers or strings (None → NULL): integers as they are, strings
-    quoted (:func:`marsad.store.base.array_quoted`); anything else refused."""
-    parts = []
-    for value in values:
-        if value is None:
-            parts.append("NULL")
-        elif type(value) is int:
-            parts.append(str(value))
-        elif type(value) is str:
-            parts.append(array_quoted(value))
-        else:
-            raise TypeError(f"not an integer or string: {value!r}")
-    return "{" + ",".join(parts) + "}"
+#: the columns of :func:`mark_finished`'s arrays, in the order of its rows' values
+_FINISHED = tuple(pipeline_items.c[name] for name in ("id", "status", "report_id", "incident_id", "duplicate_of"))
+
+
+def _finished_array(values: Sequence[Any], column) -> str:
+    """One of :func:`mark_finished`'s arrays in PostgreSQL's text form (:func:`_text_array`); values of another
+    type than the column's are refused, not sent as text."""
+    text_form = _text_array(values, column.type)
+    if text_form is None:
+        raise TypeError(f"{column.name}: a value of another type than the column's ({column.type})")
+    return text_form
 
 
 def mark_finished(conn: Connection, rows: Sequence[tuple[int, str, str | None, str | None, int | None]],
@@ -399,7 +396,8 @@ def mark_finished(conn: Connection, rows: Sequence[tuple[int, str, str | None, s
     if now.tzinfo is None:
         raise ValueError("naive datetime given to a UTC column")
     columns = list(zip(*rows))
-    conn.exec_driver_sql(_FINISH["postgresql"], (now.astimezone(timezone.utc), *map(_array_text, columns)))
+    conn.exec_driver_sql(_FINISH["postgresql"], (now.astimezone(timezone.utc),
+                                                  *map(_finished_array, columns, _FINISHED)))
 
 
 def among(conn: Connection, column, values: Sequence[Any]):
