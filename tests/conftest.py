@@ -1,4 +1,5 @@
-"""Shared fixtures: one database URL per backend, so contract suites run over SQLite and PostgreSQL.
+"""Shared fixtures: one database URL per backend, so contract suites run over SQLite and PostgreSQL, and engines
+on it.
 
 PostgreSQL tests run when ``MARSAD_TEST_POSTGRES_URL`` is set (``.ci/run`` sets it to the local server);
 each test session works in a database of its own, created here and dropped at the end, so parallel
@@ -13,7 +14,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
+
+from marsad.store import make_engine
+from marsad.store.migrate import upgrade
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 POSTGRES_URL = os.environ.get("MARSAD_TEST_POSTGRES_URL")
@@ -49,6 +53,35 @@ def database_url(request, tmp_path):
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def new_engine(database_url):
+    """``new_engine(revision="heads")``: an engine with Marsad's settings (:func:`marsad.store.make_engine`) on this
+    test's empty database, once per backend, its schema built by the packaged migrations up to ``revision``
+    (None: left empty); every engine made is disposed after the test.
+
+    Why one fixture: the modules of tables and migrations each need "this database at that revision", and each
+    had its own copy of make, upgrade and dispose. A module needing more (rows every test starts from, another
+    revision) wraps this in its own ``engine`` fixture."""
+    made: list[Engine] = []
+
+    def make(revision: str | None = "heads") -> Engine:
+        engine = make_engine(database_url)
+        made.append(engine)
+        if revision is not None:
+            upgrade(engine, revision)
+        return engine
+
+    yield make
+    for engine in made:
+        engine.dispose()
+
+
+@pytest.fixture
+def engine(new_engine):
+    """An engine on this test's empty database, once per backend, migrated to the head revision."""
+    return new_engine()
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 from sqlalchemy import func, select
 
 from marsad.access.setup import REFERENCE_COLLECTION, REGIONAL_COLLECTION, initialise
-from marsad.store import Store, make_engine, stix_objects
+from marsad.store import Store, stix_objects
 from marsad.store.migrate import head
 
 
-def test_initialise_twice_adds_nothing_new(database_url):
-    engine = make_engine(database_url)
+def test_initialise_twice_adds_nothing_new(new_engine):
+    engine = new_engine(None)
     first = initialise(engine)
     assert first.revision == head()
     assert first.added > 22 and first.unchanged == 0
@@ -21,8 +21,8 @@ def test_initialise_twice_adds_nothing_new(database_url):
         assert conn.execute(select(func.count()).select_from(stix_objects)).scalar() == stored
 
 
-def test_reference_objects_are_clear_and_include_the_members(database_url):
-    engine = make_engine(database_url)
+def test_reference_objects_are_clear_and_include_the_members(new_engine):
+    engine = new_engine(None)
     initialise(engine)
     store = Store(engine)
     identities = store.query(REFERENCE_COLLECTION, types=["identity"], limit=1000).objects

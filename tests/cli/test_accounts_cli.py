@@ -10,8 +10,6 @@ from typer.testing import CliRunner
 from marsad.access.audit import export_entries
 from marsad.access.auth import authenticate_basic, authenticate_key
 from marsad.errors import AuthenticationError
-from marsad.store import make_engine
-from marsad.store.migrate import upgrade
 from marsad.cli.main import app
 
 PASSWORD = "correct horse battery"
@@ -21,9 +19,7 @@ APP = app  # the real command line, with every group registered
 
 
 @pytest.fixture
-def run(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def run(database_url, engine):
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, ok: bool = True):
@@ -33,8 +29,7 @@ def run(database_url):
         return result
 
     invoke.engine = engine
-    yield invoke
-    engine.dispose()
+    return invoke
 
 
 def test_org_user_key_flow(run):

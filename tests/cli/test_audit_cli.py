@@ -11,9 +11,7 @@ from typer.testing import CliRunner
 
 from marsad.access.audit import record_read
 from marsad.access.audit_export import HOW_TO_VERIFY
-from marsad.store import make_engine
 from marsad.store.audit import audit_log
-from marsad.store.migrate import upgrade
 from marsad.cli.main import app
 
 
@@ -21,9 +19,7 @@ APP = app  # the real command line, with every group registered
 
 
 @pytest.fixture
-def run(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def run(database_url, engine):
     for n in range(5):
         record_read(engine, "ali", [f"indicator--{n}"], remote_addr="192.0.2.1")
     runner = CliRunner()
@@ -34,8 +30,7 @@ def run(database_url):
         return result
 
     invoke.engine = engine
-    yield invoke
-    engine.dispose()
+    return invoke
 
 
 def test_verify_intact_and_broken(run):

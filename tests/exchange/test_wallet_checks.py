@@ -16,8 +16,6 @@ from marsad.exchange.indicators import wallet_objects
 from marsad.exchange.wallet_checks import add_wallet, check_wallet
 from marsad.exchange.wallets import parse_wallet
 from marsad.store import Store
-from marsad.store.engine import make_engine
-from marsad.store.migrate import upgrade
 from marsad.store.audit import audit_log as audit
 from marsad.store.objects import stix_objects
 
@@ -26,10 +24,8 @@ ETH = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 
 
 @pytest.fixture
-def world(database_url):
+def world(engine):
     """SA, JO and EG units with one analyst each; collection ``regional`` (all read+write)."""
-    engine = make_engine(database_url)
-    upgrade(engine)
     store = Store(engine)
     orgs = {}
     for code in ("SA", "JO", "EG"):
@@ -42,8 +38,7 @@ def world(database_url):
     set_membership(engine, "sa-own", "SA unit", read=True, write=True)
     with engine.connect() as conn:
         viewers = {code: load_viewer(conn, code.lower()) for code in orgs}
-    yield store, viewers, orgs
-    engine.dispose()
+    return store, viewers, orgs
 
 
 def test_check_finds_visible_match_and_records_sighting(world):

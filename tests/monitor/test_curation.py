@@ -11,10 +11,9 @@ from marsad.model.incident import incident_fields
 from marsad.model.markings import TLP_MARKING_IDS, Tlp
 from marsad.monitor.curation import confirm_incident, correct_incident, merge_incidents, split_incident
 from marsad.monitor.incident_files import file_report
-from marsad.store import Store, make_engine, stix_objects
+from marsad.store import Store, stix_objects
 from marsad.store.audit import audit_log
 from marsad.store.incident_reports import incident_edits
-from marsad.store.migrate import upgrade
 from marsad.store.rows import default_marking_reader
 from marsad.store.writes import put_objects
 from tests.monitor.filing_world import report
@@ -24,12 +23,9 @@ ORG = "identity--11111111-1111-4111-8111-111111111111"
 
 
 @pytest.fixture
-def world(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def world(engine):
     collection = Store(engine).create_collection("Incidents", alias="incidents").id
-    yield engine, collection
-    engine.dispose()
+    return engine, collection
 
 
 def analyst(collection, *roles, member=True) -> Viewer:

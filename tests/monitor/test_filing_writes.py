@@ -11,9 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, select, text, update
 
 from marsad.monitor.filing_writes import FILE_COLUMNS, INDEX_COLUMNS, REPORT_COLUMNS, record_text, write_batch
-from marsad.store import make_engine
 from marsad.store.incident_reports import incident_band_keys, incident_file_reports, incident_files
-from marsad.store.migrate import upgrade
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
 _ZONES = st.sampled_from([timezone.utc, timezone(timedelta(hours=3)), timezone(timedelta(hours=-5, minutes=-30))])
@@ -62,14 +60,6 @@ def _dump(conn) -> list:
     return [sorted(repr(tuple(r)) for r in conn.exec_driver_sql(f"SELECT * FROM {t}"))
             for t in ("incident_files", "incident_file_reports",
                       "(SELECT * FROM incident_band_keys UNION ALL SELECT * FROM incident_band_keys_recent) AS b")]
-
-
-@pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _clear(conn) -> None:

@@ -6,7 +6,6 @@ import hashlib
 import json
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -18,21 +17,11 @@ from marsad.monitor import incident_files as files
 from marsad.monitor.incident_compose import FiledRow, compose
 from marsad.monitor.incident_files import file_report, incident_version, marking_key
 from marsad.monitor.merging import EventFacts
-from marsad.store import make_engine
 from marsad.store.incident_reports import incident_band_keys, incident_file_reports, incident_files
-from marsad.store.migrate import upgrade
 from tests.monitor.filing_world import T0, report
 
 AMBER = (TLP_MARKING_IDS[Tlp.AMBER],)
 ORG = "identity--11111111-1111-4111-8111-111111111111"
-
-
-@pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def file(engine, filed, now=None):

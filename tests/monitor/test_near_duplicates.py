@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from marsad.monitor.items import make_item
@@ -16,8 +15,6 @@ from marsad.monitor.near_duplicates import (
     record_fingerprints,
 )
 from marsad.monitor.queue import enqueue
-from marsad.store.engine import make_engine
-from marsad.store.migrate import upgrade
 from marsad.store.pipeline_items import pipeline_items, pipeline_near_keys, pipeline_near_keys_recent
 
 STORY = ("Gunmen attacked a police checkpoint on the road south of the city at dawn on Thursday, killing four "
@@ -27,14 +24,6 @@ OTHER = ("Heavy rain flooded several streets of the capital on Thursday and scho
          "the weather office said, adding that more rain is expected over the weekend.")
 UPDATED = STORY.replace("killing four", "killing nine").replace("wounding six others", "wounding twelve others, "
                                                                "and later clashes spread to two villages")
-
-
-@pytest.fixture
-def engine(database_url):
-    made = make_engine(database_url)
-    upgrade(made)
-    yield made
-    made.dispose()
 
 
 def queued(engine, *texts, url=None):

@@ -12,19 +12,9 @@ from alembic.runtime.migration import MigrationContext
 from marsad.monitor.items import make_item
 from marsad.monitor.queue import claim, enqueue, fail, item_from_payload, item_payload, queue_counts, release
 from marsad.store.base import metadata
-from marsad.store.engine import make_engine
-from marsad.store.migrate import upgrade
 from marsad.store.pipeline_items import PIPELINE_TABLES
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def engine(database_url):
-    made = make_engine(database_url)
-    upgrade(made)
-    yield made
-    made.dispose()
 
 
 def items(count: int, prefix: str = "k"):

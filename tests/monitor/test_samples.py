@@ -7,8 +7,6 @@ import threading
 from sqlalchemy import select
 
 from marsad.monitor.samples import SAMPLE_FILE, feed_live, not_yet_queued, sample_items
-from marsad.store.engine import make_engine
-from marsad.store.migrate import upgrade
 from marsad.store.pipeline_items import pipeline_items
 
 
@@ -22,9 +20,7 @@ def test_the_sample_is_a_hundred_dated_english_reports_with_their_licence_beside
     assert "samples/isaf_press_releases.jsonl" in (SAMPLE_FILE.parents[1] / "NOTICE.md").read_text(encoding="utf-8")
 
 
-def test_feeding_queues_each_item_once_across_runs(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def test_feeding_queues_each_item_once_across_runs(engine):
     items = sample_items()[:7]
     stop = threading.Event()
     assert feed_live(engine, items[:3], stop, per_second=0) == 3
@@ -35,4 +31,3 @@ def test_feeding_queues_each_item_once_across_runs(database_url):
     with engine.connect() as conn:
         keys = conn.execute(select(pipeline_items.c.item_key)).scalars().all()
     assert sorted(keys) == sorted(i.key for i in items)
-    engine.dispose()

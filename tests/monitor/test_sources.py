@@ -12,18 +12,14 @@ from marsad.errors import Conflict, InputError, NotFound
 from marsad.monitor.sources import (MAX_BACKOFF, add_source, due_sources, get_source, list_sources, next_poll,
                                     record_failure, record_success, remove_source)
 from marsad.store import sources as table
-from marsad.store.engine import make_engine
-from marsad.store.migrate import upgrade
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def engine(database_url):
-    made = make_engine(database_url)
-    upgrade(made, "0006")
-    yield made
-    made.dispose()
+def engine(new_engine):
+    """The schema of revision 0006, the sources table's."""
+    return new_engine("0006")
 
 
 def test_add_list_get_remove(engine, tmp_path):

@@ -10,21 +10,18 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Table, insert, inspect
 from sqlalchemy.exc import IntegrityError
 
-from marsad.store import make_engine, metadata
+from marsad.store import metadata
 from marsad.store.accounts import ACCOUNT_TABLES, collection_members, organisations, users
 from marsad.store.audit import AUDIT_TABLES
-from marsad.store.migrate import upgrade
 
 MINE = {t.name for t in ACCOUNT_TABLES + AUDIT_TABLES}
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def migrated(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine, "0002")
-    yield engine
-    engine.dispose()
+def migrated(new_engine):
+    """The schema of revision 0002, the accounts tables'."""
+    return new_engine("0002")
 
 
 def test_migration_0002_creates_exactly_the_declared_tables(migrated):

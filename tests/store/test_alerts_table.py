@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from marsad.access.accounts import create_organisation, create_user
-from marsad.store import make_engine, metadata
+from marsad.store import metadata
 from marsad.store.accounts import users, utcnow
 from marsad.store.alerts import LOG_COLUMNS, alert_log, alert_subscriptions, insert_log_rows, previous_alerts
 from marsad.store.migrate import upgrade
@@ -22,13 +22,11 @@ MINE = {"alert_subscriptions", "alert_log"}
 
 
 @pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def engine(engine):
+    """The shared migrated engine, with the one user subscriptions belong to."""
     create_organisation(engine, "SA unit", "SA")
     create_user(engine, "sa", "SA unit", "analyst", None)
-    yield engine
-    engine.dispose()
+    return engine
 
 
 def _subscription(conn, name: str = "all") -> int:
@@ -82,13 +80,12 @@ def test_deleting_the_user_deletes_subscriptions_and_log(engine):
         assert conn.execute(select(func.count()).select_from(alert_log)).scalar() == 0
 
 
-def test_migration_0012_adds_when_each_alert_is_next_due(database_url):
+def test_migration_0012_adds_when_each_alert_is_next_due(new_engine):
     from alembic import command
     from sqlalchemy import inspect
 
     from marsad.store.migrate import alembic_config, current
-    engine = make_engine(database_url)
-    upgrade(engine, "0011")
+    engine = new_engine("0011")
     create_organisation(engine, "SA unit", "SA")
     create_user(engine, "sa", "SA unit", "analyst", None)
     with engine.begin() as conn:  # an alert recorded before the revision: due at once afterwards (NULL)
@@ -105,7 +102,6 @@ def test_migration_0012_adds_when_each_alert_is_next_due(database_url):
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0011")
     assert "next_attempt_at" not in {c["name"] for c in inspect(engine).get_columns("alert_log")}
-    engine.dispose()
 
 
 #: texts the driver-level insert must store unchanged: quotes, backslashes, separators, braces, blanks, NULL, scripts

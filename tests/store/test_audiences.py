@@ -101,17 +101,15 @@ def test_clauses_an_audience_does_not_decide_fall_back_to_rows():
 
 
 
-def test_migration_0014_probes_changed_rows_by_key_and_its_downgrade_restores_the_join(database_url):
+def test_migration_0014_probes_changed_rows_by_key_and_its_downgrade_restores_the_join(database_url, new_engine):
     """The trigger function 0014 installs (the behaviour: test_trigger_unsettles_only_the_changed_row, at head)."""
     from alembic import command
 
-    from marsad.store import make_engine
     from marsad.store.migrate import alembic_config, upgrade
 
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite's triggers are row-level: 0014 changes nothing there")
-    fresh = make_engine(database_url)
-    upgrade(fresh)
+    fresh = new_engine()
     body = "SELECT pg_get_functiondef('audience_unsettle'::regproc)"
     with fresh.connect() as conn:
         assert "ANY (ARRAY(SELECT c.object_pk FROM changed_rows c))" in conn.exec_driver_sql(body).scalar()
@@ -122,4 +120,3 @@ def test_migration_0014_probes_changed_rows_by_key_and_its_downgrade_restores_th
     upgrade(fresh)
     with fresh.connect() as conn:
         assert "ANY (ARRAY" in conn.exec_driver_sql(body).scalar()
-    fresh.dispose()

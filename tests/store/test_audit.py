@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from marsad.store import make_engine, metadata
+from marsad.store import metadata
 from marsad.store.audit import (
     GENESIS_HASH,
     append_entry,
@@ -23,11 +23,11 @@ T0 = datetime(2026, 11, 23, 16, 0, 0, 123456, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def engine(database_url):
-    eng = make_engine(database_url)
+def engine(new_engine):
+    """An engine on an empty database, the tables made from their declarations (not the migrations)."""
+    eng = new_engine(None)
     metadata.create_all(eng)
-    yield eng
-    eng.dispose()
+    return eng
 
 
 def _append(conn, n: int, **kw):

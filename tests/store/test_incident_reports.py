@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from marsad.store import make_engine, metadata
+from marsad.store import metadata
 from marsad.store.incident_reports import (
     band_rows_sql,
     incident_band_keys,
@@ -28,14 +28,6 @@ from marsad.store.pipeline_items import NEAR_KEY_PARTS
 
 MINE = {"incident_files", "incident_file_reports", "incident_band_keys", "incident_band_keys_recent", "incident_edits"}
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _file(incident_id: str = "incident--1", **extra) -> dict:
@@ -109,14 +101,13 @@ def test_unknown_state_is_refused(engine):
         conn.execute(insert(incident_files).values(**_file(state="gone")))
 
 
-def test_migration_0013_drops_the_band_keys_report_index_and_its_downgrade_restores_it(database_url):
+def test_migration_0013_drops_the_band_keys_report_index_and_its_downgrade_restores_it(new_engine):
     from alembic import command
     from sqlalchemy import inspect
 
     from marsad.store.migrate import alembic_config, current
 
-    engine = make_engine(database_url)
-    upgrade(engine, "0012")
+    engine = new_engine("0012")
     names = lambda: {i["name"] for i in inspect(engine).get_indexes("incident_band_keys")}  # noqa: E731
     assert "ix_incident_band_keys_report_id" in names()
     upgrade(engine)
@@ -125,7 +116,6 @@ def test_migration_0013_drops_the_band_keys_report_index_and_its_downgrade_resto
         command.downgrade(alembic_config(conn), "0012")
     assert "ix_incident_band_keys_report_id" in names()
     upgrade(engine)
-    engine.dispose()
 
 
 def test_deleting_a_report_deletes_its_recent_band_keys_too(engine):

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Table, inspect
 
-from marsad.store import make_engine, metadata
+from marsad.store import metadata
 from marsad.store.migrate import SCRIPT_LOCATION, current, head, upgrade
 
 MINE = {"stix_objects", "object_releases", "collections", "collection_objects", "store_clock"}
@@ -20,8 +20,8 @@ def _table_of(diff) -> str | None:
     return target.name if isinstance(target, Table) else getattr(getattr(target, "table", None), "name", None)
 
 
-def test_upgrade_from_empty_creates_the_tables(database_url):
-    engine = make_engine(database_url)
+def test_upgrade_from_empty_creates_the_tables(new_engine):
+    engine = new_engine(None)
     assert current(engine) is None
     upgrade(engine, "0001")
     assert current(engine) == "0001"
@@ -32,18 +32,15 @@ def test_upgrade_from_empty_creates_the_tables(database_url):
     else:
         assert "search_vector" in {c["name"] for c in inspect(engine).get_columns("stix_objects")}
     upgrade(engine, "0001")  # idempotent
-    engine.dispose()
 
 
-def test_migration_matches_the_table_definitions(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine, "0001")
+def test_migration_matches_the_table_definitions(new_engine):
+    engine = new_engine("0001")
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), metadata)
     # the PostgreSQL tsvector column and its GIN index exist only in the migration, on purpose
     mine = [d for d in diffs if _table_of(d) in MINE and "search_vector" not in repr(d)]
     assert mine == []
-    engine.dispose()
 
 
 def test_scripts_are_found_as_package_resources():

@@ -21,7 +21,7 @@ import marsad.store.migrations as migrations
 from marsad.monitor.items import make_item
 from marsad.monitor.near_duplicates import _stored, fingerprint
 from marsad.monitor.similarity import BANDS, ROWS, near_duplicate_key, signature
-from marsad.store import make_engine, metadata
+from marsad.store import metadata
 from marsad.store.incident_reports import incident_band_keys, incident_file_reports
 from marsad.store.migrate import alembic_config, current, upgrade
 from marsad.store.pipeline_items import among, pipeline_near_keys, pipeline_near_keys_recent, record_near_keys
@@ -77,11 +77,9 @@ def _diffs(engine) -> list:
 
 
 @pytest.fixture
-def engine(database_url):
-    made = make_engine(database_url)
-    upgrade(made, "0014")
-    yield made
-    made.dispose()
+def engine(new_engine):
+    """The schema before the migration under test."""
+    return new_engine("0014")
 
 
 def test_0015_converts_text_keys_to_the_integers_lookups_use(engine):
@@ -138,12 +136,12 @@ OLD_KEYS = st.one_of(
 )
 
 
-def test_the_python_and_postgresql_conversions_agree(database_url):
+def test_the_python_and_postgresql_conversions_agree(database_url, new_engine):
     """SQLite runs the migration's Python function, PostgreSQL its SQL expression: the same integers."""
     if not database_url.startswith("postgresql"):
         pytest.skip("compares with PostgreSQL's expression")
     migration = _migration()
-    engine = make_engine(database_url)
+    engine = new_engine(None)
 
     @settings(max_examples=80, deadline=None)
     @given(st.lists(OLD_KEYS, min_size=1, max_size=30))
@@ -153,10 +151,7 @@ def test_the_python_and_postgresql_conversions_agree(database_url):
             got = conn.execute(text(query), {"keys": keys}).scalars().all()
         assert got == [migration.integer_key(key) for key in keys]
 
-    try:
-        check()
-    finally:
-        engine.dispose()
+    check()
 
 
 def test_new_keys_are_the_old_keys_converted():

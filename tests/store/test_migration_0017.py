@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from marsad.store import make_engine
 from marsad.store.migrate import alembic_config, current, upgrade
 from marsad.store.objects import stix_objects
 from marsad.store.rows import default_marking_reader
@@ -24,11 +23,9 @@ _COMPRESSION = text("SELECT attname, attcompression FROM pg_attribute WHERE attr
 
 
 @pytest.fixture
-def engine(database_url):
-    made = make_engine(database_url)
-    upgrade(made, MIGRATION.down_revision)
-    yield made
-    made.dispose()
+def engine(new_engine):
+    """The schema before the migration under test."""
+    return new_engine(MIGRATION.down_revision)
 
 
 def _methods(engine) -> dict[str, dict[str, str]]:

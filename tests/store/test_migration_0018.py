@@ -9,7 +9,6 @@ import pytest
 from alembic import command
 from sqlalchemy import func, inspect, select, text
 
-from marsad.store import make_engine
 from marsad.store.incident_reports import (
     incident_band_keys,
     incident_band_keys_recent,
@@ -23,11 +22,9 @@ NOW = datetime(2026, 11, 24, 6, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def engine(database_url):
-    made = make_engine(database_url)
-    upgrade(made, "0017")
-    yield made
-    made.dispose()
+def engine(new_engine):
+    """The schema before the migration under test."""
+    return new_engine("0017")
 
 
 def _fill(engine) -> None:

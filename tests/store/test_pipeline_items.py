@@ -23,14 +23,12 @@ INT64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
 
 
 @pytest.fixture
-def engine(database_url):
-    made = make_engine(database_url)
-    upgrade(made)
-    with made.begin() as conn:
+def engine(engine):
+    """The shared migrated engine, its near-duplicate key tables emptied."""
+    with engine.begin() as conn:
         conn.execute(delete(pipeline_near_keys))
         conn.execute(delete(pipeline_near_keys_recent))
-    yield made
-    made.dispose()
+    return engine
 
 
 def _near_rows(conn) -> list[tuple]:

@@ -6,20 +6,17 @@ from alembic.runtime.migration import MigrationContext
 
 from marsad.access.accounts import create_organisation, create_user
 from marsad.errors import InputError, NotFound
-from marsad.store import make_engine, metadata
-from marsad.store.migrate import upgrade
+from marsad.store import metadata
 from marsad.store.saved_searches import delete_search, list_searches, save_search
 
 
 @pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def engine(engine):
+    """The shared migrated engine, with two analysts of one unit."""
     create_organisation(engine, "JO unit", "JO")
     for name in ("ana", "bob"):
         create_user(engine, name, "JO unit", "analyst", None)
-    yield engine
-    engine.dispose()
+    return engine
 
 
 def test_save_replace_list_delete(engine):

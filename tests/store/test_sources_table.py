@@ -9,19 +9,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError
 
-from marsad.store import make_engine, metadata
+from marsad.store import metadata
 from marsad.store import sources as table
-from marsad.store.migrate import upgrade
 
 NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def engine(database_url):
-    made = make_engine(database_url)
-    upgrade(made, "0006")
-    yield made
-    made.dispose()
+def engine(new_engine):
+    """The schema of revision 0006, the sources table's."""
+    return new_engine("0006")
 
 
 def _new(conn, name="wire") -> int:

@@ -7,16 +7,12 @@ from alembic.migration import MigrationContext
 
 import marsad.store.accounts, marsad.store.audit, marsad.store.taxii_status  # noqa: F401,E401
 from marsad.store.base import metadata
-from marsad.store.engine import make_engine
-from marsad.store.migrate import upgrade
 from marsad.store.sync_state import SyncKey, SyncState, list_states, load_state, reset_state, save_state
 
 KEY = SyncKey("http://hub.example/taxii2/marsad/", "regional", "0f0e7c8a-0000-4000-8000-000000000000", "pull")
 
 
-def test_positions_round_trip(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def test_positions_round_trip(engine):
     with engine.begin() as conn:
         fresh = load_state(conn, KEY)
         assert fresh.last_added is None and fresh.objects_total == 0
@@ -32,13 +28,9 @@ def test_positions_round_trip(database_url):
         assert [s.key.direction for s in list_states(conn)] == ["pull", "push"]
         assert reset_state(conn, KEY) and not reset_state(conn, KEY)
         assert load_state(conn, KEY).last_added is None
-    engine.dispose()
 
 
-def test_migration_matches_the_table_definition(database_url):
-    engine = make_engine(database_url)
-    upgrade(engine)
+def test_migration_matches_the_table_definition(engine):
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     assert [d for d in diffs if "sync_state" in repr(d)] == []
-    engine.dispose()

@@ -6,19 +6,9 @@ import pytest
 
 from marsad.errors import NotFound
 from marsad.store import Store
-from marsad.store.engine import make_engine
-from marsad.store.migrate import upgrade
 from marsad.store.taxii_status import StatusRecord, load_status, prune_statuses, save_status, taxii_status
 
 WHEN = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def engine(database_url):
-    made = make_engine(database_url)
-    upgrade(made)
-    yield made
-    made.dispose()
 
 
 def test_round_trip_for_the_owner_only(engine):
