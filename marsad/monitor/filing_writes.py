@@ -14,7 +14,6 @@ needs one, and the rows go to :func:`marsad.store.rows.driver_insert` (SQLite ``
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -22,7 +21,7 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Dialect
 
 from marsad.store.incident_reports import incident_file_reports, incident_files, record_band_keys
-from marsad.store.json_codec import column_bytes, column_text
+from marsad.store.json_codec import column_text_serialiser
 from marsad.store.rows import driver_insert
 
 __all__ = ["FILE_COLUMNS", "REPORT_COLUMNS", "INDEX_COLUMNS", "record_text", "write_batch"]
@@ -39,13 +38,10 @@ INDEX_COLUMNS = ("modified", "occurred", "occurred_precision", "country", "admin
 
 
 def record_text(conn: Connection) -> Callable[[Any], str]:
-    """The JSON serialiser this connection's JSON columns use (the engine's ``json_serializer``, else
-    ``json.dumps``), as text: a record written as its text is stored as SQLAlchemy would have stored the record.
-    PostgreSQL engines serialise to UTF-8 bytes (:func:`marsad.store.json_codec.column_bytes`, which psycopg
-    sends as they are); the driver writes given here take text, so those get the same JSON as ``str``
-    (bytes given to COPY would be written as a ``bytea`` literal, which the json column refuses)."""
-    serialise = conn.dialect._json_serializer or json.dumps
-    return column_text if serialise is column_bytes else serialise
+    """The JSON serialiser this connection's JSON columns use, as text
+    (:func:`marsad.store.json_codec.column_text_serialiser`): a record written as its text is stored as
+    SQLAlchemy would have stored the record, and the driver writes given here take text."""
+    return column_text_serialiser(conn)
 
 
 @functools.lru_cache(maxsize=32)

@@ -38,11 +38,14 @@ from __future__ import annotations
 import json
 import marshal
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
+from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import Dialect
 
-__all__ = ["canonical_json", "column_text", "column_bytes", "column_value"]
+__all__ = ["canonical_json", "column_text", "column_bytes", "column_value", "column_text_serialiser"]
 
 #: orjson refuses subclasses of the built-in types, dataclasses and datetimes (the library refuses or writes them
 #: its own way: the slow path then gives the library's text or error)
@@ -111,3 +114,25 @@ def column_value(text: str | bytes) -> Any:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
         return json.loads(text)
+
+
+def column_text_serialiser(bind: Dialect | Engine | Connection) -> Callable[[Any], str]:
+    """The JSON serialiser of ``bind``'s JSON columns (its dialect's ``json_serializer``, else :func:`json.dumps`,
+    SQLAlchemy's default) as one giving ``str``: the text the engine would store, for writes that pass column
+    text to the driver themselves (``executemany``, ``COPY``, array literals).
+
+    Why: PostgreSQL engines serialise to UTF-8 bytes (:func:`column_bytes`: psycopg sends them as they are), but
+    text given to COPY or inside an array literal must be ``str`` (bytes would be written as a ``bytea``
+    literal, which a json column refuses). Known serialisers map to their text twin with no cost per call; an
+    unknown one is wrapped so its bytes, if any, are decoded."""
+    dialect = bind if isinstance(bind, Dialect) else bind.dialect
+    serialise = getattr(dialect, "_json_serializer", None) or json.dumps
+    if serialise is column_text or serialise is json.dumps:
+        return serialise
+    if serialise is column_bytes:
+        return column_text
+
+    def as_text(value: Any) -> str:
+        data = serialise(value)
+        return data.decode() if isinstance(data, (bytes, bytearray)) else data
+    return as_text

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, text, update
 
 from marsad.monitor.filing_writes import FILE_COLUMNS, INDEX_COLUMNS, REPORT_COLUMNS, record_text, write_batch
 from marsad.store.incident_reports import incident_band_keys, incident_file_reports, incident_files
+from marsad.store.json_codec import column_text_serialiser
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
 _ZONES = st.sampled_from([timezone.utc, timezone(timedelta(hours=3)), timezone(timedelta(hours=-5, minutes=-30))])
@@ -90,6 +91,18 @@ def test_driver_writes_store_what_sqlalchemy_stores(engine, batch):
             got = _dump(conn)
             _clear(conn)
     assert got == expected
+
+
+def test_record_text_is_the_engines_serialisation_as_text(engine):
+    """On both backends a record's text is ``str`` (PostgreSQL's engine serialises to bytes, which COPY would write
+    as a bytea literal) and is the engine's own serialisation, so the record is stored as SQLAlchemy stores it."""
+    record = {"t": "هجوم — Kaboul", "n": [1, 2.5, None], "big": 2 ** 64, "small": 1e-7, "": {}}
+    own = engine.dialect._json_serializer(record)
+    with engine.connect() as conn:
+        as_text = record_text(conn)
+        assert as_text is column_text_serialiser(conn)
+        assert type(as_text(record)) is str
+        assert as_text(record) == (own.decode() if isinstance(own, bytes) else own)
 
 
 def test_the_columns_are_the_tables():

@@ -12,8 +12,11 @@ from decimal import Decimal
 import orjson
 import pytest
 from hypothesis import given, settings, strategies as st
+from sqlalchemy import JSON, Column, Integer, MetaData, Table, create_engine, insert
 
-from marsad.store.json_codec import canonical_json, column_bytes, column_text, column_value
+from marsad.store.base import JSONType
+from marsad.store.engine import make_engine
+from marsad.store.json_codec import canonical_json, column_bytes, column_text, column_text_serialiser, column_value
 
 LIBRARY = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -187,3 +190,78 @@ def test_column_value_on_any_text_gives_the_librarys_value_or_error(text):
 ])
 def test_column_value_edge_cases(text):
     assert outcome(column_value, text) == outcome(json.loads, text)
+
+
+def _stored_texts(engine, values) -> list[tuple[str, str]]:
+    """Each value written by SQLAlchemy's own insert into a json column and a :class:`JSONType` one (jsonb on
+    PostgreSQL), read back as the text the database holds."""
+    table = Table("j", MetaData(), Column("id", Integer, primary_key=True), Column("plain", JSON),
+                  Column("doc", JSONType))
+    table.create(engine)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(table), [{"id": i, "plain": v, "doc": v} for i, v in enumerate(values)])
+            return [tuple(row) for row in conn.exec_driver_sql(
+                "SELECT CAST(plain AS TEXT), CAST(doc AS TEXT) FROM j ORDER BY id")]
+    finally:
+        table.drop(engine)
+
+
+#: objects as the filer writes them (Arabic, nesting, floats, integers beyond 64 bits, a float below 1e-4), and
+#: scalars other than numbers (SQLite's JSON column has numeric affinity: it would store ``1.0`` as the number 1);
+#: a lone surrogate on SQLite only (PostgreSQL refuses it)
+STORED = [{"t": "هجوم — Kaboul", "n": [1, 2.5, True], "d": {"z": 1, "a": [{}]}}, [None, "x", 1.0, 7], [], {},
+          {"big": 2**64, "neg": -2**63 - 1, "small": 1e-7, "lat": 34.52813, "quote": "\"\\\n\t"}, "plain", True,
+          None]
+
+
+def test_column_text_serialiser_gives_the_text_each_backend_stores(new_engine):
+    """The text equals what SQLAlchemy stores in a json column (PostgreSQL keeps the text as sent), and decodes to
+    the value a :class:`JSONType` column holds (jsonb orders keys and writes numbers its own way)."""
+    engine = new_engine(None)
+    values = STORED + (["\ud800x"] if engine.dialect.name == "sqlite" else [])
+    serialise = column_text_serialiser(engine)
+    for value, (plain, doc) in zip(values, _stored_texts(engine, values), strict=True):
+        assert type(serialise(value)) is str
+        assert serialise(value) == plain
+        assert json.loads(serialise(value)) == json.loads(doc)
+
+
+#: JSON values both databases store as they are (no NaN, lone surrogate or NUL, keys only text; numbers inside a
+#: container, as above)
+_SAFE_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=10)
+_SAFE = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False,
+                     allow_infinity=False) | _SAFE_TEXT,
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_SAFE_TEXT, inner, max_size=3),
+                     max_leaves=10)
+
+
+def test_column_text_serialiser_text_is_the_stored_text_whatever_the_value(new_engine):
+    """Any object or list (hypothesis) a json column holds: the text is what SQLAlchemy stores, byte for byte."""
+    engine = new_engine(None)
+    serialise = column_text_serialiser(engine)
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.lists(_SAFE, max_size=3) | st.dictionaries(_SAFE_TEXT, _SAFE, max_size=3), min_size=1,
+                    max_size=8))
+    def check(values):
+        for value, (plain, _) in zip(values, _stored_texts(engine, values), strict=True):
+            assert serialise(value) == plain
+
+    check()
+
+
+def test_column_text_serialiser_by_engine_kind():
+    """Marsad's engines: the codec's text (PostgreSQL's bytes serialiser mapped to it); SQLAlchemy's default:
+    :func:`json.dumps`; an engine's own serialiser giving bytes: its bytes decoded. A dialect, engine or
+    connection may be given."""
+    sqlite, postgres = make_engine("sqlite://"), make_engine("postgresql+psycopg://u@127.0.0.1:1/none")
+    assert postgres.dialect._json_serializer is column_bytes  # what the mapping is for (no connection made)
+    assert column_text_serialiser(sqlite) is column_text_serialiser(postgres.dialect) is column_text
+    with sqlite.connect() as conn:
+        assert column_text_serialiser(conn) is column_text
+    assert column_text_serialiser(create_engine("sqlite://")) is json.dumps
+    own = create_engine("sqlite://", json_serializer=lambda v: json.dumps(v, ensure_ascii=False).encode())
+    assert column_text_serialiser(own)({"t": "هجوم"}) == '{"t": "هجوم"}'
+    for engine in (sqlite, postgres):
+        engine.dispose()
