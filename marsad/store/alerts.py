@@ -22,7 +22,6 @@ processing per row (a batch records hundreds of rows).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -44,6 +43,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from marsad.store.accounts import users as _users  # noqa: F401  (users.id must be on the metadata)
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, array_quoted, metadata
+from marsad.store.json_codec import column_text_serialiser
 from marsad.store.lookups import values_of
 from marsad.store.rows import sqlite_time
 
@@ -162,13 +162,13 @@ def insert_log_rows(conn: Connection, rows: Sequence[tuple]) -> list[tuple[int, 
     """Insert alert log rows (tuples in :data:`LOG_COLUMNS` order; ``message`` a dict, times aware), skipping
     those the unique key already holds; returns ``(id, subscription_id, incident_id, channel)`` of the inserted.
 
-    SQLite: multi-row ``VALUES`` with the message as the JSON text SQLAlchemy would write (the dialect's
-    serialiser) and times as its text; PostgreSQL: ``INSERT … SELECT unnest(…)`` of one text array per column."""
+    SQLite: multi-row ``VALUES`` with the message as the JSON text SQLAlchemy would write (the engine's
+    serialiser, as text: :func:`~marsad.store.json_codec.column_text_serialiser`) and times as its text; PostgreSQL: ``INSERT … SELECT unnest(…)`` of one text array per column."""
     if not rows:
         return []
     name = conn.dialect.name
     if name == "sqlite":
-        dumps = getattr(conn.dialect, "_json_serializer", None) or json.dumps
+        dumps = column_text_serialiser(conn)
         texts = {None: None}  # a call's rows share one or two times: each formatted once
 
         def text_of(value: datetime | None) -> str | None:
@@ -184,7 +184,7 @@ def insert_log_rows(conn: Connection, rows: Sequence[tuple]) -> list[tuple[int, 
             inserted += conn.exec_driver_sql(sql, tuple(params)).fetchall()
         return inserted
     if name == "postgresql":
-        dumps = json.dumps
+        dumps = column_text_serialiser(conn)
         arrays = tuple("{" + ",".join(_pg_element(row[i], dumps) for row in rows) + "}"
                        for i in range(len(LOG_COLUMNS)))
         return conn.exec_driver_sql(_PG_INSERT, arrays).fetchall()
