@@ -25,7 +25,7 @@ from marsad.errors import InputError
 from marsad.monitor.casualties import find_casualties
 from marsad.monitor.dates import find_incident_date
 from marsad.monitor.features import Features, featurise
-from marsad.monitor.incident_types import types_from_features
+from marsad.monitor.incident_types import type_probabilities, types_from_features
 from marsad.monitor.language import detect_language
 from marsad.monitor.models import load_models
 from marsad.monitor.perpetrators import UNKNOWN, find_perpetrator
@@ -138,11 +138,14 @@ def _finish(works: list[_Work]) -> None:
         record = work.record
         record.perpetrator = _perpetrator(work.full, work.reader_lang, record.country, record.is_incident)
     models = load_models()
+    incidents = [work for work in works if work.record.is_incident]
+    # the incidents' type probabilities in one softmax call for them all (numpy's cost per call dominated)
+    rows = iter(type_probabilities(models, [work.scores for work in incidents])) if incidents else iter(())
     for work in works:
         record = work.record
         record.themes = themes_from_features(work.feats, record.lang)  # the theme entries featurise recorded
         if record.is_incident:
-            types = types_from_features(work.feats, record.lang, models, work.scores)
+            types = types_from_features(work.feats, record.lang, models, work.scores, next(rows))
             record.attack_types, record.target_types = types.attack_types, types.target_types
             record.weapon_types = types.weapon_types
     for work in works:

@@ -10,6 +10,7 @@ the model's first guess (:mod:`marsad.monitor.type_rules`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,7 @@ from marsad.monitor.features import Features, featurise
 from marsad.monitor.models import LinearModels, load_models, softmaxes
 from marsad.monitor.type_rules import apply_rules, could_apply, evidence
 
-__all__ = ["IncidentTypes", "SECOND_LABEL", "types_from_features", "classify_types"]
+__all__ = ["IncidentTypes", "SECOND_LABEL", "types_from_features", "type_probabilities", "classify_types"]
 
 #: a type other than the most likely one is listed when its probability reaches this
 SECOND_LABEL = 0.35
@@ -65,14 +66,27 @@ def _top_three(values: list[float], p: np.ndarray) -> list[int]:
     return np.argsort(-p)[:3].tolist()
 
 
-def _task_lists(models: LinearModels, raw: np.ndarray, probs: dict[str, float]) -> dict[str, list[str]]:
+def _bounds(models: LinearModels) -> tuple[tuple[int, int], ...]:
+    return tuple((start, stop) for start, stop, _ in (models.tasks[task] for task in _TASKS))
+
+
+def type_probabilities(models: LinearModels, scores: Sequence[np.ndarray]) -> np.ndarray:
+    """The type tasks' float32 softmaxes of many reports' raw scores, one row a report, computed together
+    (:func:`softmaxes` of the rows: each row the bits of its own softmaxes). Why: numpy's cost per call is
+    most of one report's softmaxes; :mod:`marsad.monitor.extract` types a batch's incidents with one call."""
+    return softmaxes(np.stack(scores), _bounds(models))
+
+
+def _task_lists(models: LinearModels, raw: np.ndarray, probs: dict[str, float],
+                p: np.ndarray | None = None) -> dict[str, list[str]]:
     """Each task's labels from one float32 softmax per task, computed together (:func:`softmaxes`: the same
-    bits as three calls) and read as Python floats once."""
+    bits as three calls; ``p``: this report's row of :func:`type_probabilities`, when the batch's are made
+    together) and read as Python floats once."""
     spans = [models.tasks[task] for task in _TASKS]
-    bounds = tuple((start, stop) for start, stop, _ in spans)
-    p = softmaxes(raw, bounds)
+    if p is None:
+        p = softmaxes(raw, _bounds(models))
     values = p.tolist()  # float32 values, exactly, as Python floats
-    first = bounds[0][0]
+    first = spans[0][0]
     lists = {}
     for task, (start, stop, classes) in zip(_TASKS, spans):
         a, b = start - first, stop - first
@@ -82,12 +96,13 @@ def _task_lists(models: LinearModels, raw: np.ndarray, probs: dict[str, float]) 
 
 
 def types_from_features(feats: Features, lang: str, models: LinearModels | None = None,
-                        scores=None) -> IncidentTypes:
-    """Types of an already featurised report (``scores``: precomputed raw scores, to share work)."""
+                        scores=None, probabilities: np.ndarray | None = None) -> IncidentTypes:
+    """Types of an already featurised report (``scores``: precomputed raw scores, to share work;
+    ``probabilities``: its row of :func:`type_probabilities`, when a batch's are computed together)."""
     models = models or load_models()
-    raw = models.raw(feats, lang) if scores is None else scores
+    raw = models.raw(feats, lang) if scores is None and probabilities is None else scores
     probs: dict[str, float] = {}
-    lists = _task_lists(models, raw, probs)
+    lists = _task_lists(models, raw, probs, probabilities)
     if could_apply(feats.counts, lists):
         found = evidence(feats.tokens, lang if lang in ("ar", "fr") else "en")
         lists = apply_rules(found, lists, probs)

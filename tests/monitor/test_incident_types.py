@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from marsad.model.vocab import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES
-from marsad.monitor.incident_types import _top_three, classify_types
+from marsad.monitor.features import featurise
+from marsad.monitor.incident_types import _top_three, classify_types, type_probabilities, types_from_features
+from marsad.monitor.models import load_models
 
 CASES = [
     # lang, text, attack, target, weapon (the first listed type must be these)
@@ -75,3 +77,18 @@ def test_same_event_in_three_languages_gets_same_attack_type():
 def test_top_three_is_numpys_argsort_order(values):
     p = np.array(values, dtype=np.float32)
     assert _top_three(p.tolist(), p) == np.argsort(-p)[:3].tolist()
+
+
+def test_types_from_a_batchs_probabilities_are_each_reports_own():
+    """Types read from a row of :func:`type_probabilities` (a batch's softmaxes made together) must equal the
+    types of the report scored alone: lists and recorded probabilities, in every language (a batch whose rows
+    were mixed up or summed together would give another report's types)."""
+    models = load_models()
+    feats = [(featurise(text, None, lang), lang) for lang, text, *_ in CASES]
+    scores = [models.raw(f, lang) for f, lang in feats]
+    rows = type_probabilities(models, scores)
+    assert rows.shape[0] == len(CASES)
+    for (f, lang), raw, row in zip(feats, scores, rows):
+        alone = types_from_features(f, lang, models, raw)
+        assert types_from_features(f, lang, models, raw, row) == alone
+        assert types_from_features(f, lang, models, None, row) == alone

@@ -86,3 +86,20 @@ def test_softmaxes_are_each_slice_softmax_bit_for_bit(bounds):
         each = np.concatenate([softmax(x[a:b]) for a, b in bounds])
         assert joint.dtype == each.dtype == np.float32
         assert joint.tobytes() == each.tobytes()
+
+
+@pytest.mark.parametrize("bounds", [((1, 10), (10, 32), (32, 45)), ((0, 3), (3, 4), (4, 30)), ((1, 10), (12, 20))])
+def test_softmaxes_of_rows_are_each_rows_softmaxes_bit_for_bit(bounds):
+    """A batch's reports are scored together (one row each): every row must get the bits its own softmaxes
+    give (the pairwise sums of each row's slices, not a sum across rows or a running sum), for batches of
+    one report up to more than a dozen, ties and large scores included."""
+    rng = np.random.default_rng(5)
+    for trial in range(600):
+        x = (rng.standard_normal((1 + trial % 14, 45)) * (0.3, 3.0, 40.0)[trial % 3]).astype(np.float32)
+        if trial % 4 == 0:
+            x[:, rng.integers(0, 45, 6)] = x[0, rng.integers(0, 45)]
+        rows = softmaxes(x, bounds)
+        assert rows.dtype == np.float32 and rows.shape[0] == x.shape[0]
+        for row, scores in zip(rows, x):
+            assert row.tobytes() == softmaxes(scores, bounds).tobytes()
+    assert softmaxes(np.zeros((0, 45), dtype=np.float32), bounds).shape[0] == 0
