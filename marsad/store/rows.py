@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import ARRAY, BigInteger, Connection, String, Text, bindparam, cast, func, select
@@ -114,12 +115,20 @@ def sqlite_time(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def driver_insert(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-    """Rows already in database form, without per-value type processing: one executemany on SQLite, one
-    ``COPY … FROM STDIN`` on PostgreSQL (a pipelined executemany still runs the INSERT once per row)."""
+def driver_insert(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple], *,
+                  multirow: bool = False) -> None:
+    """Rows already in database form, without per-value type processing: one executemany on SQLite (with
+    ``multirow``, a few multi-row INSERTs: :func:`_sqlite_insert`), one ``COPY … FROM STDIN`` on PostgreSQL (a
+    pipelined executemany still runs the INSERT once per row). No rows: nothing is run (an executemany of none
+    was refused by SQLite's driver)."""
+    if not rows:
+        return
     names = ", ".join(f'"{name}"' for name in columns)
     if conn.dialect.name != "postgresql":
-        conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["?"] * len(columns))})', rows)
+        if multirow:
+            _sqlite_insert(conn, f'INSERT INTO "{table}" ({names}) VALUES ', len(columns), rows)
+        else:
+            conn.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["?"] * len(columns))})', rows)
         return
     statement = f'COPY "{table}" ({names}) FROM STDIN'
     try:
@@ -128,6 +137,37 @@ def driver_insert(conn: Connection, table: str, columns: Sequence[str], rows: li
                 copy.write_row(row)
     except conn.dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy would raise it: the store's callers expect that
         raise DBAPIError.instance(statement, None, exc, conn.dialect.loaded_dbapi.Error) from exc
+
+
+#: SQLite: rows per multi-row INSERT, largest first (fewer for wide rows: see :func:`_sqlite_insert`)
+_ROWS_PER_INSERT = (256, 64, 16, 4)
+#: SQLite: most values bound to one INSERT (well below SQLITE_MAX_VARIABLE_NUMBER, 32,766 since 3.32)
+_VALUES_PER_INSERT = 4096
+
+
+def _sqlite_insert(conn: Connection, head: str, width: int, rows: list[tuple]) -> None:
+    """``rows`` inserted in order by INSERTs of 256, 64, 16 or 4 rows each (``VALUES (…), (…), …``), the last
+    few rows by an executemany: the same rows, values bound the same way, triggers fired per row as before.
+
+    Why: an executemany runs the one-row statement once per row, with its per-statement work (reset, the
+    AUTOINCREMENT counter read and written back, the row trigger's set-up). For ``collection_objects`` (narrow rows,
+    an AUTOINCREMENT key and a row trigger) that cost more than the insert: 1,600 rows in one transaction on a copy
+    of a 30,000-item store, 12.6 → 8.2 µs per row (median of 7); replaying a pipeline's puts, 27-33 → 18-23 µs
+    per item. Not a rule for every table, so callers opt in: ``incident_facts`` rows (21 values, no trigger) went
+    in slower (14 → 17.5 µs), and ``stix_objects`` rows gained alone (13.4 → 8.5) but not inside the replayed
+    puts. A few fixed sizes keep the statement texts few (the driver caches them compiled)."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    one = "(" + ", ".join(["?"] * width) + ")"
+    done = 0
+    for size in _ROWS_PER_INSERT:
+        if size * width > _VALUES_PER_INSERT or len(rows) - done < size:
+            continue
+        statement = head + ", ".join([one] * size)
+        while len(rows) - done >= size:
+            conn.exec_driver_sql(statement, tuple(chain.from_iterable(rows[done:done + size])))
+            done += size
+    if done < len(rows):
+        conn.exec_driver_sql(head + one, rows[done:] if done else rows)
 
 
 def in_list(column, name: str) -> dict:

@@ -328,7 +328,7 @@ def _add_to_collection(conn, collection_id: str, statuses: list[str], pks: list,
     if members:
         added = _time_to_db(conn)(stamp)
         driver_insert(conn, "collection_objects", ("collection_id", "object_pk", "date_added"),
-                       [(collection_id, pk, added) for pk in members])
+                      [(collection_id, pk, added) for pk in members], multirow=True)
 
 
 def _project(conn: Connection, added: list[tuple[int, ObjectRow]], stored: set[str], homes: list[str]) -> None:

@@ -2,11 +2,11 @@
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlalchemy import Column, MetaData, String, Table, create_engine, select
+from sqlalchemy import Column, Float, MetaData, String, Table, create_engine, select
 
 from marsad.errors import InvalidSTIX
 from marsad.store.base import BigIntPK
-from marsad.store.rows import build_row, content_hash, in_list, listed, version_key
+from marsad.store.rows import build_row, content_hash, driver_insert, in_list, listed, version_key
 from marsad.store.timestamps import EPOCH, parse_timestamp
 
 
@@ -75,3 +75,32 @@ def test_in_list_with_listed_values_finds_exactly_the_values_asked(lookup_table,
         pks = list(range(0, len(asked) * 2, 2))
         got = set(conn.execute(by_pk, {"pks": listed(conn, pks)}).scalars()) if pks else set()
         assert got == set(pks) & set(range(len(stored)))
+
+
+@pytest.fixture
+def insert_tables(database_url):
+    engine = create_engine(database_url)
+    meta = MetaData()
+    tables = [Table(f"driver_insert_{name}", meta, Column("seq", BigIntPK, primary_key=True, autoincrement=True),
+                    Column("word", String(300)), Column("n", BigIntPK), Column("x", Float), sqlite_autoincrement=True)
+              for name in ("one", "many")]
+    meta.create_all(engine)
+    yield engine, tables
+    engine.dispose()
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.one_of(st.none(), _WORDS.map(lambda w: w[:300])), st.integers(-2**62, 2**62),
+                               st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False))), max_size=12),
+       copies=st.integers(0, 60))
+def test_multirow_insert_stores_what_one_row_at_a_time_stores(insert_tables, rows, copies):
+    """driver_insert with ``multirow`` (SQLite: INSERTs of 256/64/16/4 rows, the rest one by one) stores the same
+    rows in the same order (the AUTOINCREMENT key tells it) as without, whatever the count (0 to ~700 rows)."""
+    engine, (one, many) = insert_tables
+    rows = rows * copies if rows and copies else rows
+    with engine.begin() as conn:
+        for table, multirow in ((one, False), (many, True)):
+            conn.execute(table.delete())
+            driver_insert(conn, table.name, ("word", "n", "x"), rows, multirow=multirow)
+        stored = [[tuple(r) for r in conn.execute(select(t.c.word, t.c.n, t.c.x).order_by(t.c.seq))] for t in (one, many)]
+    assert stored[0] == stored[1] == [tuple(r) for r in rows]
