@@ -82,8 +82,12 @@ class ObjectRow:
     json: str = field(default="", repr=False)
 
 
-def build_row(obj: Mapping[str, Any]) -> ObjectRow:
-    """Row values of ``obj`` without markings (they need the bundle's marking-definitions: see ``writes``)."""
+def build_row(obj: Mapping[str, Any], *, search: bool = True) -> ObjectRow:
+    """Row values of ``obj`` without markings (they need the bundle's marking-definitions: see ``writes``).
+
+    ``search=False`` leaves ``search_text`` out of the values, for a caller that first finds which rows it will
+    insert (:func:`search_text_of` is then run for those only: a version posted again needs only its key and hash,
+    and it was a third of a pipeline batch's objects, a relationship or location re-sent with its incident)."""
     stix_id, stix_type = obj.get("id"), obj.get("type")
     if not isinstance(stix_id, str) or not isinstance(stix_type, str) or "--" not in stix_id:
         raise InvalidSTIX(f"object without a valid id and type: {str(stix_id)[:80]!r}")
@@ -100,9 +104,10 @@ def build_row(obj: Mapping[str, Any]) -> ObjectRow:
         "marking_refs": list(refs),
         "revoked": bool(obj.get("revoked", False)),
         "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "search_text": search_text_of(obj),
         "object": dict(obj),
     }
+    if search:
+        values["search_text"] = search_text_of(obj)
     return ObjectRow(values=values, key=(stix_id, modified), json=text)
 
 

@@ -28,7 +28,7 @@ from marsad.store.lookups import in_values, values_of
 from marsad.store.objects import stix_objects, store_clock
 from marsad.store.paging import version_of
 from marsad.store.rows import MarkingReader, ObjectRow, build_row, driver_insert, sqlite_time
-from marsad.store.search import insert_indexed
+from marsad.store.search import insert_indexed, search_text_of
 
 __all__ = ["ObjectOutcome", "PutResult", "put_objects", "lock_clock", "DefinitionSource", "write_transaction"]
 
@@ -294,6 +294,8 @@ def _insert_rows(conn, objects, rows, statuses, pks, stamp, reader: MarkingReade
         tlp, release_to = reader(rows[i].values["object"], definitions)
         rows[i].tlp, rows[i].release_to = tlp, release_to
         markings.append((tlp, release_to))
+    for i in new:
+        rows[i].values["search_text"] = search_text_of(rows[i].values["object"])
     new_pks = _new_pks(conn, len(new))
     params = _version_params(conn, [rows[i] for i in new], new_pks, stamp, markings)
     insert_indexed(conn, lambda: driver_insert(conn, "stix_objects", _COLUMNS, params), [(p[0], p[13]) for p in params])
@@ -357,7 +359,7 @@ def put_objects(
     if collection_id is not None:
         found = conn.execute(_lookup(conn, "collection"), {"key": collection_id}).first()
         collection_id = found.id if found is not None else get_collection(conn, collection_id).id  # NotFound
-    rows = [build_row(obj) for obj in objects]
+    rows = [build_row(obj, search=False) for obj in objects]  # (search text for the rows inserted only)
     existing, stored = _existing(conn, rows)
     statuses, pks = _classify(rows, existing)
     conflicts = [rows[i] for i, status in enumerate(statuses) if status == "conflict"]

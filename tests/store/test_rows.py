@@ -41,6 +41,13 @@ def test_objects_without_id_or_type_are_refused(bad):
         build_row(bad)
 
 
+def test_build_row_without_search_text_differs_only_by_it():
+    obj = {"type": "location", "id": "location--1", "created": "2024-01-01T00:00:00Z", "name": "Mogadiscio, Somalie"}
+    full, lean = build_row(obj), build_row(obj, search=False)
+    assert "search_text" not in lean.values and full.values.pop("search_text") == "mogadiscio, somalie"
+    assert (lean.values, lean.key, lean.json) == (full.values, full.key, full.json)
+
+
 _WORDS = st.one_of(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
                    st.sampled_from(['a"b', "a\\b", "a,b", "{x}", "NULL", "", " ", "\t\n", "هجوم", "x" * 301, '\\"']))
 

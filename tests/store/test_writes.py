@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, text
 from marsad.errors import Conflict, InvalidSTIX, NotFound, UnknownMarking
 from marsad.model.markings import releasability_marking
 from marsad.store import object_releases, stix_objects
+from marsad.store.search import search_text_of
 
 from .conftest import GREEN, RED
 
@@ -88,6 +89,20 @@ def test_existing_object_added_to_another_collection(store, make):
     store.put_objects([obj], collection_id=first)
     assert store.put_objects([obj], collection_id=second).outcomes[0].status == "added"
     assert store.count(second) == 1 and store.count() == 1
+
+
+def test_search_text_is_stored_for_the_versions_added_alongside_unchanged_ones(store, collection, make):
+    """put_objects folds the search text of the versions it inserts only (see rows.build_row): a put mixing
+    versions posted again with new ones stores each new one's text, and the earlier ones keep theirs."""
+    old = [make(n=40 + i, description=f"Qafila École {i}") for i in range(3)]
+    store.put_objects(old, collection_id=collection)
+    new = [make(n=50 + i, description=f"قافلة Deuxième {i}") for i in range(2)]
+    result = store.put_objects([old[0], new[0], old[1], new[1]], collection_id=collection)
+    assert [o.status for o in result.outcomes] == ["unchanged", "added", "unchanged", "added"]
+    with store.engine.connect() as conn:
+        stored = dict(conn.execute(select(stix_objects.c.stix_id, stix_objects.c.search_text)).all())
+    assert stored == {obj["id"]: search_text_of(obj) for obj in old + new}
+    assert [h.object["id"] for h in store.search("deuxieme 1")] == [new[1]["id"]]
 
 
 def test_unknown_collection(store, make):
