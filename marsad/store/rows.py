@@ -155,12 +155,12 @@ def _sqlite_insert(conn: Connection, head: str, width: int, rows: list[tuple]) -
     few rows by an executemany: the same rows, values bound the same way, triggers fired per row as before.
 
     Why: an executemany runs the one-row statement once per row, with its per-statement work (reset, the
-    AUTOINCREMENT counter read and written back, the row trigger's set-up). For ``collection_objects`` (narrow rows,
-    an AUTOINCREMENT key and a row trigger) that cost more than the insert: 1,600 rows in one transaction on a copy
-    of a 30,000-item store, 12.6 → 8.2 µs per row (median of 7); replaying a pipeline's puts, 27-33 → 18-23 µs
-    per item. Not a rule for every table, so callers opt in: ``incident_facts`` rows (21 values, no trigger) went
-    in slower (14 → 17.5 µs), and ``stix_objects`` rows gained alone (13.4 → 8.5) but not inside the replayed
-    puts. A few fixed sizes keep the statement texts few (the driver caches them compiled)."""
+    AUTOINCREMENT counter read and written back, the row trigger's set-up). For the tables with an AUTOINCREMENT
+    key and a row trigger that cost more than a narrow row's insert. Replaying a pipeline's puts (4,000 items, a
+    30,000-item store's copy), per item: ``collection_objects`` 27-33 → 18-23 µs (1,600 rows alone: 12.6 → 8.2
+    µs per row), ``stix_objects`` 50.7 → 44.8 (median of 7). Not a rule for every table, so callers opt in:
+    ``incident_facts`` rows (21 values, no trigger) went in slower (14 → 17.5 µs per row). A few fixed sizes keep
+    the statement texts few (the driver caches them compiled)."""
     rows = rows if isinstance(rows, list) else list(rows)
     one = "(" + ", ".join(["?"] * width) + ")"
     done = 0

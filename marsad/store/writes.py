@@ -298,7 +298,8 @@ def _insert_rows(conn, objects, rows, statuses, pks, stamp, reader: MarkingReade
         rows[i].values["search_text"] = search_text_of(rows[i].values["object"])
     new_pks = _new_pks(conn, len(new))
     params = _version_params(conn, [rows[i] for i in new], new_pks, stamp, markings)
-    insert_indexed(conn, lambda: driver_insert(conn, "stix_objects", _COLUMNS, params), [(p[0], p[13]) for p in params])
+    insert_indexed(conn, lambda: driver_insert(conn, "stix_objects", _COLUMNS, params, multirow=True),
+                   [(p[0], p[13]) for p in params])
     for i, pk in zip(new, new_pks):
         pks[i] = pk
     releases = [(pks[i], e) for i in new for e in sorted(set(rows[i].release_to or []))]

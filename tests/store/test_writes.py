@@ -105,6 +105,18 @@ def test_search_text_is_stored_for_the_versions_added_alongside_unchanged_ones(s
     assert [h.object["id"] for h in store.search("deuxieme 1")] == [new[1]["id"]]
 
 
+def test_large_put_stores_every_version_in_order_and_indexed(store, collection, make):
+    """277 versions (SQLite: multi-row INSERTs of 256, 16 and 4 rows and one by one) keep the input order in their
+    keys, all join the collection, and each is found by its own word."""
+    objects = [make(n=1000 + i, description=f"lot{i}") for i in range(277)]
+    result = store.put_objects(objects, collection_id=collection)
+    assert [o.status for o in result.outcomes] == ["added"] * 277 and store.count(collection) == 277
+    with store.engine.connect() as conn:
+        ids = list(conn.execute(select(stix_objects.c.stix_id).order_by(stix_objects.c.pk)).scalars())
+    assert ids == [obj["id"] for obj in objects]
+    assert [h.object["id"] for h in store.search("lot276")] == [objects[276]["id"]]
+
+
 def test_unknown_collection(store, make):
     with pytest.raises(NotFound):
         store.put_objects([make(n=31)], collection_id="no-such-collection")
