@@ -143,6 +143,9 @@ incident_terms = Table(
     Column("vocabulary", String(20), primary_key=True),
     Column("term", String(120), primary_key=True),
     Index(None, "vocabulary", "term", "object_pk"),
+    # SQLite: one B-tree keyed by the primary key, no rowid (revision 0019: a version's terms are replaced at every
+    # projected update, and a rowid table wrote each row to three trees)
+    sqlite_with_rowid=False,
 )
 
 
