@@ -486,7 +486,7 @@ def _sharing(conn: Connection, pks: Sequence[int]) -> dict[int, tuple[str | None
     """(tlp, created_by_ref) of stored versions, as the store computed them."""
     found = {}
     for start in range(0, len(pks), _CHUNK):
-        rows = conn.execute(_statement(conn, "sharing"), {"pks": values_of(conn, pks[start:start + _CHUNK])})
+        rows = conn.execute(_statement(conn, "sharing"), {"pks": values_of(conn, pks[start:start + _CHUNK])}).all()
         found.update({pk: (tlp, creator) for pk, tlp, creator in rows})
     return found
 
@@ -495,7 +495,7 @@ def _projected(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[int, Any
     """stix_id → (pk, modified) of the projected rows of ``ids``."""
     found = {}
     for start in range(0, len(ids), _CHUNK):
-        rows = conn.execute(_statement(conn, "projected"), {"ids": values_of(conn, ids[start:start + _CHUNK])})
+        rows = conn.execute(_statement(conn, "projected"), {"ids": values_of(conn, ids[start:start + _CHUNK])}).all()
         found.update({stix_id: (pk, modified) for stix_id, pk, modified in rows})
     return found
 

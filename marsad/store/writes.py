@@ -136,15 +136,16 @@ _HASHES_SQLITE = "SELECT pk, content_hash FROM stix_objects WHERE pk IN (SELECT 
 
 def _versions(conn: Connection, ids: list[str]) -> dict[tuple, int]:
     """(stix_id, modified) → pk of every stored version of ``ids``: read from the (stix_id, modified) key's index
-    alone (its entries hold the pk), no table row read."""
+    alone (its entries hold the pk), no table row read. The rows are fetched at once (``.all()``): iterating the
+    result fetched them one by one through SQLAlchemy, ~0.7 µs a row (an incident updated n times has n)."""
     found: dict[tuple, int] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         if conn.dialect.name == "sqlite":  # modified comes back as the stored text (see sqlite_time)
-            for pk, stix_id, modified in conn.exec_driver_sql(_VERSIONS_SQLITE, (values_of(conn, chunk),)):
+            for pk, stix_id, modified in conn.exec_driver_sql(_VERSIONS_SQLITE, (values_of(conn, chunk),)).all():
                 found[(stix_id, datetime.fromisoformat(modified).replace(tzinfo=timezone.utc))] = pk
         else:
-            for pk, stix_id, modified in conn.execute(_lookup(conn, "versions"), {"ids": values_of(conn, chunk)}):
+            for pk, stix_id, modified in conn.execute(_lookup(conn, "versions"), {"ids": values_of(conn, chunk)}).all():
                 found[(stix_id, modified)] = pk
     return found
 
@@ -319,7 +320,7 @@ def _add_to_collection(conn, collection_id: str, statuses: list[str], pks: list,
     query = _lookup(conn, "present")
     for start in range(0, len(wanted), _CHUNK):
         chunk = {"collection": collection_id, "ids": values_of(conn, wanted[start : start + _CHUNK])}
-        present.update(conn.execute(query, chunk).scalars())
+        present.update(conn.execute(query, chunk).scalars().all())
     members, done = [], set()
     for i, (pk, status) in enumerate(zip(pks, statuses)):
         if status != "conflict" and pk not in present and pk not in done:
