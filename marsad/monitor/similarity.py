@@ -30,16 +30,18 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
 from marsad.monitor.scanner import folded_text, scan_text
 from marsad.text import search_key
 
-__all__ = ["NUM_PERM", "BANDS", "ROWS", "NEAR_DUPLICATE", "Signature", "words", "shingles", "signature",
-           "signature_of_words", "similarity", "jaccard", "near_duplicate_key", "is_near_duplicate", "lsh_key",
-           "key_mix"]
+__all__ = ["NUM_PERM", "BANDS", "ROWS", "NEAR_DUPLICATE", "Signature", "Words", "words", "shingles", "signature",
+           "signature_of_words", "signatures_of_words", "similarity", "jaccard", "near_duplicate_key",
+           "near_duplicate_keys", "is_near_duplicate", "lsh_key", "key_mix"]
 
 NUM_PERM = 128
 BANDS = 16
@@ -55,6 +57,8 @@ _BASE = np.uint64(0x100000001B3)
 _EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
 _EMPTY_BYTES = _EMPTY.astype("<u4").tobytes()
 _MIN = np.minimum.reduce
+#: the multiply-shift functions as one row each way (shingles down, functions across: see signatures_of_words)
+_A_ROW, _B_ROW = _A.reshape(1, NUM_PERM), _B.reshape(1, NUM_PERM)
 #: a word token of folded text, as :func:`marsad.text.tokens` finds them
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -171,12 +175,70 @@ def signature(text: str | set[int], k: int = 5) -> Signature:
     return _minhash(_shingles_of_words(words(text), k))
 
 
+class Words(list):
+    """A text's :func:`words` with signatures of them already worked out (``signatures``: k → signature), which
+    :func:`signature_of_words` returns: a caller that signs a batch's texts together (:func:`signatures_of_words`)
+    hands each text's words to code that asks for their signature one text at a time."""
+
+    __slots__ = ("signatures",)
+
+    def __init__(self, seq=(), signatures: dict[int, Signature] | None = None):
+        super().__init__(seq)
+        self.signatures = {} if signatures is None else signatures
+
+
 def signature_of_words(seq: list[str], k: int = 5) -> Signature:
     """The signature of a text from its :func:`words` — equal to ``signature(text, k)`` — so a caller that needs
     several (the near-duplicate fingerprint at k = 5 and the merge signature at k = 1) folds the text once.
     The words of a title and a body joined by a line break are the title's words then the body's, so the two
-    can be tokenised apart and concatenated."""
+    can be tokenised apart and concatenated. :class:`Words` give the signature they carry for ``k``."""
+    if isinstance(seq, Words) and k in seq.signatures:
+        return seq.signatures[k]
     return _minhash(_shingles_of_words(list(seq), k))
+
+
+def signatures_of_words(pairs: Sequence[tuple[Sequence[str], int]]) -> list[Signature]:
+    """``signature_of_words(seq, k)`` of each (words, k) pair — bit-identical — worked out together.
+
+    Why: the pipeline's reports are short (a few dozen words), so a signature's cost is mostly numpy's fixed cost
+    per call (some ten calls each); a batch's shingles are made per k over all its texts at once and permuted in
+    one (shingles × NUM_PERM) step, each text's minimum taken by ``np.minimum.reduceat`` over its rows (a minimum
+    is exact: the same values as one by one). Functions across a row make the minimum an element-wise one."""
+    out: list[Signature | None] = [None] * len(pairs)
+    parts: list[np.ndarray] = []
+    order: list[int] = []
+    by_k: dict[int, list[int]] = {}
+    for n, (seq, k) in enumerate(pairs):
+        if k < 1:
+            raise ValueError("k must be 1 or more")
+        if not seq:
+            out[n] = Signature(_EMPTY, True)
+        elif len(seq) < k:  # one shingle of all its words: a k of its own
+            parts.append(_shingles_of_words(list(seq), k))
+            order.append(n)
+        else:
+            by_k.setdefault(k, []).append(n)
+    for k, members in by_k.items():
+        parts.append(_joined_shingles([pairs[n][0] for n in members], k))
+        order += members
+    if order:
+        counts = [len(pairs[n][0]) - min(pairs[n][1], len(pairs[n][0])) + 1 for n in order]
+        permuted = np.concatenate(parts).reshape(-1, 1) * _A_ROW
+        permuted += _B_ROW
+        starts = np.cumsum([0, *counts[:-1]])
+        for n, values in zip(order, np.minimum.reduceat(permuted, starts, axis=0)):
+            out[n] = Signature(values.copy())  # its own 512 bytes: a cached signature keeps no batch alive
+    return out
+
+
+def _joined_shingles(seqs: list[Sequence[str]], k: int) -> np.ndarray:
+    """The shingle hashes of texts of ``k`` words or more, text after text: those of the texts joined, less the
+    ``k - 1`` shingles across each join (the polynomial of :func:`_shingles_of_words`, on the joined words)."""
+    joined = _shingles_of_words(list(chain.from_iterable(seqs)), k)
+    if k == 1 or len(seqs) == 1:
+        return joined
+    ends = np.cumsum([len(seq) for seq in seqs[:-1]])
+    return np.delete(joined, (ends.reshape(-1, 1) - np.arange(1, k)).ravel())
 
 
 def _as_signature(value, k: int) -> Signature:
@@ -233,6 +295,22 @@ def near_duplicate_key(text, k: int = 5) -> list[int]:
         keys = _band_keys(sig.values)
         sig.__dict__["_band_keys"] = keys  # a memo beside the frozen fields (no field: equal __init__, pickles)
     return list(keys)
+
+
+def near_duplicate_keys(signatures: Sequence[Signature]) -> list[list[int]]:
+    """``near_duplicate_key(sig)`` of each signature (kept by each, as that function does), worked out together:
+    the band digests of all of them joined and read as one array (numpy's fixed costs once per batch)."""
+    todo = [sig for sig in signatures if not sig.empty and "_band_keys" not in sig.__dict__]
+    if todo:
+        data = np.concatenate([sig.values for sig in todo]).astype("<u4").tobytes()
+        width = ROWS * 4
+        blake2b = hashlib.blake2b
+        digests = b"".join([blake2b(data[start:start + width], digest_size=8).digest()
+                            for start in range(0, len(data), width)])
+        keys = (np.frombuffer(digests, dtype=">i8").reshape(-1, BANDS) ^ _BAND_MIX_ARRAY).tolist()
+        for sig, row in zip(todo, keys):
+            sig.__dict__["_band_keys"] = tuple(row)
+    return [near_duplicate_key(sig) for sig in signatures]
 
 
 def _band_keys(values: np.ndarray) -> tuple[int, ...]:

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marsad.monitor.similarity import (BANDS, NUM_PERM, ROWS, Signature, is_near_duplicate, jaccard, key_mix,
-                                       lsh_key, near_duplicate_key, shingles, signature, signature_of_words, similarity,
-                                       words, _A, _B, _EMPTY)
+from marsad.monitor.similarity import (BANDS, NUM_PERM, ROWS, Signature, Words, is_near_duplicate, jaccard,
+                                       key_mix, lsh_key, near_duplicate_key, near_duplicate_keys, shingles, signature,
+                                       signature_of_words, signatures_of_words, similarity, words, _A, _B, _EMPTY)
 from marsad.text import search_key, tokens
 
 STORY = ("A car bomb exploded near the police station in the city centre on Monday morning, killing five people "
@@ -164,3 +164,29 @@ def test_band_keys_are_kept_per_signature_and_equal_the_per_band_formula(values)
     back = pickle.loads(pickle.dumps(sig))  # an extraction process sends signatures back pickled
     assert near_duplicate_key(back) == expected == near_duplicate_key(Signature.from_bytes(sig.to_bytes()))
     assert repr(sig) == repr(back)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(mixed_text, st.sampled_from([1, 2, 3, 5])), max_size=14))
+def test_signatures_worked_out_together_equal_those_worked_out_one_by_one(texts):
+    """Texts shorter than k, empty ones, repeats and mixed k in one batch: the same bytes, and each signature its
+    own array (a kept signature must not hold a batch's)."""
+    pairs = [(words(text), k) for text, k in texts]
+    together = signatures_of_words(pairs)
+    alone = [signature_of_words(seq, k) for seq, k in pairs]
+    assert [(s.values.tobytes(), s.empty) for s in together] == [(s.values.tobytes(), s.empty) for s in alone]
+    assert all(s.values.base is None or s.empty for s in together)
+    keys = near_duplicate_keys(together)
+    assert keys == [near_duplicate_key(s) for s in alone]
+    assert near_duplicate_keys(together) == keys  # kept by each signature
+
+
+def test_words_carry_their_signatures_and_k_must_be_positive():
+    seq = Words(words(STORY))
+    sig = signature_of_words(seq, 2)
+    assert seq == words(STORY)
+    seq.signatures[2] = marked = Signature(sig.values.copy())
+    assert signature_of_words(seq, 2) is marked
+    assert signature_of_words(seq, 3).values.tobytes() == signature(STORY, 3).values.tobytes()
+    with pytest.raises(ValueError):
+        signatures_of_words([(seq, 0)])
