@@ -106,14 +106,15 @@ def _signatures(conn: Connection, ids: set[int]) -> dict[int, Signature]:
     return out
 
 
-def _first_close(sig: Signature, ids: list[int], signatures: dict[int, Signature]) -> int | None:
-    """The smallest id among ``ids`` whose signature is near-identical to ``sig`` (all compared at once)."""
-    ids = [i for i in ids if i in signatures and not signatures[i].empty]
+def _first_close(sig: Signature, ids: list[int], table: np.ndarray, rows: dict[int, int]) -> int | None:
+    """The smallest id among ``ids`` (sorted) whose signature (row ``rows[id]`` of ``table``; an id without a
+    row has an empty signature) is near-identical to ``sig``: all compared in one vectorised step."""
+    ids = [i for i in ids if i in rows]
     if sig.empty or not ids:
         return None
-    equal = np.count_nonzero(np.stack([signatures[i].values for i in ids]) == sig.values, axis=1)
-    close = np.flatnonzero(equal >= NEAR_DUPLICATE * NUM_PERM)
-    return ids[close[0]] if close.size else None
+    equal = np.add.reduce(table[[rows[i] for i in ids]] == sig.values, axis=1).tolist()
+    needed = NEAR_DUPLICATE * NUM_PERM
+    return next((i for i, count in zip(ids, equal) if count >= needed), None)
 
 
 def find_duplicates(conn: Connection, items: Sequence[tuple[int, Fingerprint]]) -> dict[int, int]:
@@ -121,17 +122,41 @@ def find_duplicates(conn: Connection, items: Sequence[tuple[int, Fingerprint]]) 
     (an earlier stored item or an earlier item of the batch)."""
     stored = _stored(conn, sorted({k for _, fp in items for k in _all_keys(fp)}))
     candidates = {i for ids in stored.values() for i in ids}
-    signatures = _signatures(conn, candidates) if candidates else {}
+    return _duplicates(items, stored, _signatures(conn, candidates) if candidates else {})
+
+
+def _duplicates(items: Sequence[tuple[int, Fingerprint]], stored: dict[int, list[int]],
+                signatures: dict[int, Signature]) -> dict[int, int]:
+    """:func:`find_duplicates` once the stored candidates of each key and their signatures are read.
+
+    The stored candidates' signatures and the batch's are stacked into one table first: an item is compared
+    with its candidates (most often the 16 newest items of its URL, one for a whole file) by picking their rows,
+    not by stacking 16 arrays for each item (``np.stack`` was most of the comparison's cost)."""
+    known = list(signatures.items())
+    table = np.stack([sig.values for _, sig in known] + [fp.signature.values for _, fp in items]
+                     or [np.empty(NUM_PERM, dtype=np.uint32)])
+    rows = {item_id: row for row, (item_id, sig) in enumerate(known) if not sig.empty}
     in_batch: dict[int, list[int]] = {}
     duplicates: dict[int, int] = {}
-    for item_id, fp in items:
-        signatures[item_id] = fp.signature
-        seen = {i for key in _all_keys(fp) for i in (*stored.get(key, ()), *in_batch.get(key, ())[-KEY_CANDIDATES:])}
-        original = _first_close(fp.signature, sorted(seen), signatures)
+    for row, (item_id, fp) in enumerate(items, len(known)):
+        if fp.signature.empty:  # as its stored signature would be replaced by its own: no row
+            rows.pop(item_id, None)
+        else:
+            rows[item_id] = row
+        keys = _all_keys(fp)
+        seen: set[int] = set()
+        for key in keys:  # most keys meet nothing: no tuple made for them
+            ids = stored.get(key)
+            if ids:
+                seen.update(ids)
+            ids = in_batch.get(key)
+            if ids:
+                seen.update(ids[-KEY_CANDIDATES:])
+        original = _first_close(fp.signature, sorted(seen), table, rows)
         if original is not None:
             duplicates[item_id] = original
             continue
-        for key in _all_keys(fp):
+        for key in keys:
             in_batch.setdefault(key, []).append(item_id)
     return duplicates
 

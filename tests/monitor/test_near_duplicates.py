@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from marsad.monitor.items import make_item
 from marsad.monitor.near_duplicates import (
     KEY_CANDIDATES,
+    Fingerprint,
     _cache,
+    _duplicates,
     _signatures,
     _stored,
     find_duplicates,
@@ -15,6 +20,7 @@ from marsad.monitor.near_duplicates import (
     record_fingerprints,
 )
 from marsad.monitor.queue import enqueue
+from marsad.monitor.similarity import NEAR_DUPLICATE, NUM_PERM, Signature
 from marsad.store.pipeline_items import pipeline_items, pipeline_near_keys, pipeline_near_keys_recent
 
 STORY = ("Gunmen attacked a police checkpoint on the road south of the city at dawn on Thursday, killing four "
@@ -92,3 +98,43 @@ def test_cached_signatures_are_those_of_the_stored_text(engine):
         read = _signatures(conn, {i for i, _ in first})
     assert {i: s.to_bytes() for i, s in cached.items()} == {i: s.to_bytes() for i, s in read.items()}
     assert read[first[0][0]].to_bytes() == first[0][1].signature.to_bytes()
+
+
+def _reference_duplicates(items, stored, signatures):
+    """find_duplicates' matching as first written: each item's candidates one by one, the smallest close id."""
+    signatures, in_batch, duplicates = dict(signatures), {}, {}
+    for item_id, fp in items:
+        signatures[item_id] = fp.signature
+        keys = [*fp.keys, fp.url_key] if fp.url_key is not None else list(fp.keys)
+        seen = {i for key in keys for i in (*stored.get(key, ()), *in_batch.get(key, ())[-KEY_CANDIDATES:])}
+        close = [i for i in sorted(seen) if i in signatures and not signatures[i].empty and not fp.signature.empty
+                 and np.count_nonzero(signatures[i].values == fp.signature.values) >= NEAR_DUPLICATE * NUM_PERM]
+        if close:
+            duplicates[item_id] = close[0]
+        else:
+            for key in keys:
+                in_batch.setdefault(key, []).append(item_id)
+    return duplicates
+
+
+def _signature(base: int, changed: int) -> Signature:
+    """One of a few base signatures with its first ``changed`` values altered (empty for base 0)."""
+    if base == 0:
+        return Signature(np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32), True)
+    values = np.full(NUM_PERM, base, dtype=np.uint32)
+    values[:changed] = 99
+    return Signature(values)
+
+
+signatures_drawn = st.builds(_signature, st.integers(0, 3), st.sampled_from([0, 10, 25, 26, 60]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(signatures_drawn, st.lists(st.integers(0, 5), max_size=3), st.none() | st.integers(6, 7)),
+                max_size=12),
+       st.dictionaries(st.integers(0, 7), st.lists(st.integers(0, 20), max_size=KEY_CANDIDATES, unique=True)),
+       st.dictionaries(st.integers(0, 20), signatures_drawn))
+def test_the_stacked_comparison_finds_what_one_by_one_comparisons_find(batch, stored, signatures):
+    """Empty signatures, ids both stored and in the batch, candidates without a signature, copies of copies."""
+    items = [(10 + n, Fingerprint(sig, tuple(keys), url)) for n, (sig, keys, url) in enumerate(batch)]
+    assert _duplicates(items, stored, dict(signatures)) == _reference_duplicates(items, stored, signatures)
