@@ -302,11 +302,7 @@ def near_duplicate_keys(signatures: Sequence[Signature]) -> list[list[int]]:
     the band digests of all of them joined and read as one array (numpy's fixed costs once per batch)."""
     todo = [sig for sig in signatures if not sig.empty and "_band_keys" not in sig.__dict__]
     if todo:
-        data = np.concatenate([sig.values for sig in todo]).astype("<u4").tobytes()
-        width = ROWS * 4
-        blake2b = hashlib.blake2b
-        digests = b"".join([blake2b(data[start:start + width], digest_size=8).digest()
-                            for start in range(0, len(data), width)])
+        digests = _band_digests(np.concatenate([sig.values for sig in todo]).astype("<u4").tobytes())
         keys = (np.frombuffer(digests, dtype=">i8").reshape(-1, BANDS) ^ _BAND_MIX_ARRAY).tolist()
         for sig, row in zip(todo, keys):
             sig.__dict__["_band_keys"] = tuple(row)
@@ -316,12 +312,23 @@ def near_duplicate_keys(signatures: Sequence[Signature]) -> list[list[int]]:
 def _band_keys(values: np.ndarray) -> tuple[int, ...]:
     """Each band's 8-byte BLAKE2b digest as a big-endian signed integer XOR its band's constant: the digests
     joined and read as one array (no ``int.from_bytes`` and XOR per band in Python)."""
-    data = values.astype("<u4").tobytes()
-    width = ROWS * 4
-    blake2b = hashlib.blake2b
-    digests = b"".join([blake2b(data[start:start + width], digest_size=8).digest()
-                        for start in range(0, BANDS * width, width)])
+    digests = _band_digests(values.astype("<u4").tobytes())
     return tuple((np.frombuffer(digests, dtype=">i8") ^ _BAND_MIX_ARRAY).tolist())
+
+
+#: an 8-byte BLAKE2b with nothing hashed yet: copying it costs less than making one (no parameters to parse)
+_BLAKE2B_8 = hashlib.blake2b(digest_size=8)
+_BAND_BYTES = ROWS * 4
+
+
+def _band_digests(data: bytes) -> bytes:
+    """The 8-byte BLAKE2b digest of each band's bytes in ``data`` (signatures' values, little-endian), joined."""
+    digests = []
+    for start in range(0, len(data), _BAND_BYTES):
+        hasher = _BLAKE2B_8.copy()
+        hasher.update(data[start:start + _BAND_BYTES])
+        digests.append(hasher.digest())
+    return b"".join(digests)
 
 
 def is_near_duplicate(a, b, k: int = 5) -> bool:
