@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
@@ -18,6 +18,7 @@ from marsad.monitor.filing_view import (
     BatchView,
     Probe,
     _report_rows,
+    _utc_text,
     _whole_rows,
     _window_rows,
     newest_signatures,
@@ -30,6 +31,7 @@ from marsad.store.incident_reports import (
     incident_band_keys, incident_band_keys_recent, incident_file_reports, incident_files,
 )
 from marsad.store.migrate import upgrade
+from marsad.store.rows import sqlite_time
 from tests.conftest import BACKENDS
 from tests.monitor.filing_world import T0, report
 
@@ -199,3 +201,14 @@ def test_newest_is_newest_signatures_after_appends_and_copies(steps):
         got = view.newest("incident--1", entries)
         assert [s.values.tolist() for s in got] == [s.values.tolist() for s in newest_signatures(entries)]
         assert view.newest("incident--1", entries) is got
+
+
+@given(st.datetimes(datetime(1900, 1, 1), datetime(2200, 1, 1), timezones=st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))),
+       st.booleans())
+def test_utc_text_reads_back_the_stored_time_in_utc(when, whole_seconds):
+    """SQLite's stored text of an aware time (any UTC offset; with or without a fraction of a second) reads back
+    as the same instant, in UTC (tzinfo ``timezone.utc`` itself, as SQLAlchemy's typed read gives it)."""
+    when = when.replace(microsecond=0) if whole_seconds else when
+    text_value = sqlite_time(when)
+    got = _utc_text(text_value if not whole_seconds else text_value.removesuffix(".000000"))
+    assert got == when and got.tzinfo is timezone.utc and got.utcoffset() == timedelta(0)
