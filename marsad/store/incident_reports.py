@@ -39,7 +39,6 @@ composed) live in :mod:`marsad.monitor.merging` and :mod:`marsad.monitor.inciden
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
     CheckConstraint,
     Column,
     Connection,
@@ -56,7 +55,7 @@ from sqlalchemy import (
 
 from marsad.store.base import BigIntPK, JSONType, UTCDateTime, metadata
 from marsad.store.lookups import in_sql
-from marsad.store.pipeline_items import key_rotation, move_key_range
+from marsad.store.pipeline_items import key_rotation, key_tables, move_key_range
 from marsad.store.rows import driver_insert
 
 __all__ = ["incident_files", "incident_file_reports", "incident_band_keys", "incident_band_keys_recent",
@@ -114,23 +113,9 @@ incident_file_reports = Table(
 )
 Index("ix_incident_file_reports_incident_id", incident_file_reports.c.incident_id)
 
-incident_band_keys = Table(
-    "incident_band_keys",
-    metadata,
-    Column("band_key", BigInteger, primary_key=True, autoincrement=False),
-    Column("report_id", String(_ID), primary_key=True),
-    sqlite_with_rowid=False,
-)
+incident_band_keys, incident_band_keys_recent = key_tables(
+    "incident_band_keys", "report_id", String(_ID), "SQLite: band keys not yet moved to incident_band_keys")
 # no index on report_id: band keys are read by band_key only, and report rows are never deleted (migration 0013)
-
-incident_band_keys_recent = Table(
-    "incident_band_keys_recent",
-    metadata,
-    Column("band_key", BigInteger, primary_key=True, autoincrement=False),
-    Column("report_id", String(_ID), primary_key=True),
-    sqlite_with_rowid=False,
-    comment="SQLite: band keys not yet moved to incident_band_keys",
-)
 
 #: per backend, the statements (made by migration 0015) that delete a deleted report's band keys, as the foreign
 #: key's ``ON DELETE CASCADE`` did: a row trigger on SQLite, a statement trigger over the deleted rows on PostgreSQL

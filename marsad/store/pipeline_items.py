@@ -48,7 +48,7 @@ from marsad.store.lookups import in_sql, values_of
 from marsad.store.rows import sqlite_time
 
 __all__ = ["ITEM_STATUSES", "pipeline_items", "pipeline_near_keys", "pipeline_near_keys_recent", "PIPELINE_TABLES",
-           "NEAR_KEY_PARTS", "insert_many", "among", "key_rotation", "move_key_range", "record_near_keys",
+           "key_tables", "NEAR_KEY_PARTS", "insert_many", "among", "key_rotation", "move_key_range", "record_near_keys",
            "near_keys_select",
            "near_key_rows", "item_hashes", "item_payloads", "claim_rows", "mark_finished"]
 
@@ -77,22 +77,19 @@ pipeline_items = Table(
 )
 Index("ix_pipeline_items_status_id", pipeline_items.c.status, pipeline_items.c.id)
 
-pipeline_near_keys = Table(
-    "pipeline_near_keys",
-    metadata,
-    Column("band_key", BigInteger, primary_key=True, autoincrement=False),
-    Column("item_id", BigIntPK, primary_key=True, autoincrement=False),
-    sqlite_with_rowid=False,
-)
 
-pipeline_near_keys_recent = Table(
-    "pipeline_near_keys_recent",
-    metadata,
-    Column("band_key", BigInteger, primary_key=True, autoincrement=False),
-    Column("item_id", BigIntPK, primary_key=True, autoincrement=False),
-    sqlite_with_rowid=False,
-    comment="SQLite: near-duplicate keys not yet moved to pipeline_near_keys",
-)
+def key_tables(name: str, other: str, other_type: Any, recent_comment: str) -> tuple[Table, Table]:
+    """A band-key table (``band_key`` and ``other``, one B-tree keyed by both) and its ``{name}_recent`` twin, where
+    SQLite puts new keys first (:func:`move_key_range` moves them on): the two must have the same columns."""
+    def table(table_name: str, **options: Any) -> Table:
+        return Table(table_name, metadata, Column("band_key", BigInteger, primary_key=True, autoincrement=False),
+                     Column(other, other_type, primary_key=True, autoincrement=False), sqlite_with_rowid=False,
+                     **options)
+    return table(name), table(f"{name}_recent", comment=recent_comment)
+
+
+pipeline_near_keys, pipeline_near_keys_recent = key_tables(
+    "pipeline_near_keys", "item_id", BigIntPK, "SQLite: near-duplicate keys not yet moved to pipeline_near_keys")
 
 #: the tables of this module, in creation order
 PIPELINE_TABLES = (pipeline_items, pipeline_near_keys, pipeline_near_keys_recent)
